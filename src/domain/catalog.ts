@@ -1,0 +1,190 @@
+/**
+ * The shape of the catalog (`manifests/catalog.yml`) as the domain sees it. The loader in src/catalog/ validates the
+ * YAML into exactly these types; the domain never parses anything itself.
+ */
+
+/** How a service reaches an environment. A plan uses exactly one. */
+export const DEPLOY_METHODS = ['jenkins-multi-deploy', 'ecs-image', 'ecs-run-once', 'rehearsal'] as const;
+export type DeployMethod = (typeof DEPLOY_METHODS)[number];
+
+/** Change-control records a policy can require. */
+export const RECORD_KINDS = ['jira', 'calendar', 'statuspage'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** A Slack channel: the id is what the bot uses (it survives renames), the name is for people. */
+export interface ChannelRef {
+  id: string;
+  name: string;
+}
+
+/** A set of people: Slack user ids and Slack user group ids. Empty means nobody unless a rule says otherwise. */
+export interface Audience {
+  users: string[];
+  groups: string[];
+}
+
+/** A health check run after a deploy against each environment's base URL for the service. */
+export interface HealthCheck {
+  name: string;
+  path: string;
+  /** Field of the JSON body that must equal the deployed tag (seed 004: `/v1/health` returns the version). */
+  versionField?: string;
+}
+
+export interface ServiceSpec {
+  name: string;
+  /** `owner/repo` on the source host. */
+  repo: string;
+  method: DeployMethod;
+  /** Regular expression (source text) every target tag must match. */
+  tagPattern: string;
+  /** A tag that matches the pattern, shown to people who got it wrong. */
+  tagExample: string;
+  /** Slack user ids of the owning team, named on the plan. */
+  owners: string[];
+  healthChecks: HealthCheck[];
+}
+
+/** Jenkins `multi_deploy_pipeline`: the job and the names of its parameters (seed 001). */
+export interface JenkinsTarget {
+  job: string;
+  parameters: {
+    client: string;
+    env: string;
+    /** Parameter holding `service tag` lines. */
+    services: string;
+    /** Parameter carrying the hotfix ULID, so a retry can find an earlier build. */
+    hotfixId: string;
+  };
+  /** Values passed for client and env when Jenkins spells them differently from the catalog. */
+  clientValue?: string;
+  envValue?: string;
+}
+
+/** An ECS service whose task definition gets a new image (`ecs-image`). */
+export interface EcsImageTarget {
+  cluster: string;
+  service: string;
+  container: string;
+}
+
+/** The one-shot ECS deployment service scaled 0 -> 1 (`ecs-run-once`, seed 000). */
+export interface EcsRunOnceTarget {
+  cluster: string;
+  service: string;
+  container: string;
+  /** CloudWatch log group followed while it runs, e.g. `/ecs/prod-deployment-acme`. */
+  logGroup: string;
+}
+
+/** The Postgres guard of seed 000: the deploy must not start while rows exist in the process table. */
+export interface ProcessGuardSpec {
+  /** Name of the environment variable holding the connection string (secrets stay out of the catalog). */
+  connectionEnv: string;
+  table: string;
+}
+
+export interface StatuspageTarget {
+  pageId: string;
+  componentIds: string[];
+}
+
+export interface EnvSpec {
+  name: string;
+  production: boolean;
+  jenkins?: JenkinsTarget;
+  ecsImage?: Record<string, EcsImageTarget>;
+  ecsRunOnce?: EcsRunOnceTarget;
+  processGuard?: ProcessGuardSpec;
+  statuspage?: StatuspageTarget;
+  calendarId?: string;
+  /** Base URL per service for health checks. */
+  healthUrls: Record<string, string>;
+}
+
+export interface ClientSpec {
+  name: string;
+  displayName: string;
+  /** IANA time zone used for freeze windows and late-week warnings. */
+  timezone: string;
+  prodSupportChannel: ChannelRef;
+  /** Slack user id of the technical account manager. */
+  tam?: string;
+  envs: Record<string, EnvSpec>;
+}
+
+/** First matching rule decides how many distinct approvals a plan needs. */
+export interface ApprovalRule {
+  envs?: string[];
+  severities?: number[];
+  required: number;
+}
+
+interface FreezeWindowBase {
+  name: string;
+  /** Clients the window applies to; absent means every client. */
+  clients?: string[];
+  envs?: string[];
+  /** `with-reason`: a planner may proceed by giving a reason, which is audited. */
+  override: 'forbidden' | 'with-reason';
+}
+
+/** A fixed period, local to the client's time zone: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`, `to` exclusive. */
+export interface DatedFreezeWindow extends FreezeWindowBase {
+  kind: 'dates';
+  from: string;
+  to: string;
+}
+
+/** A period that repeats every week, e.g. Friday 16:00 to 23:59, in the client's time zone. */
+export interface WeeklyFreezeWindow extends FreezeWindowBase {
+  kind: 'weekly';
+  days: Weekday[];
+  from: string;
+  to: string;
+}
+
+export type FreezeWindow = DatedFreezeWindow | WeeklyFreezeWindow;
+
+/** Seed 001: hotfixes near the end of the work week or day are staffed thinly; warn, do not refuse. */
+export interface LateWeekPolicy {
+  days: Weekday[];
+  /** Local time after which a plan on one of `days` warns. */
+  after: string;
+  /** Local time after which any working day warns (end of day). */
+  endOfDay: string;
+}
+
+export interface Policy {
+  /** Who may plan. Empty users and groups means anyone in the workspace. */
+  planners: Audience;
+  approvers: Audience;
+  approvals: ApprovalRule[];
+  breakGlass: { severities: number[]; who: Audience };
+  /** Who may proceed, retry, roll back and resolve a hotfix they do not own. */
+  operators: Audience;
+  /** Who may unlock an environment and pause or resume deploys. */
+  admins: Audience;
+  planExpiryMinutes: number;
+  approvalReminderMinutes: number;
+  freezeWindows: FreezeWindow[];
+  lateWeek: LateWeekPolicy;
+  /** Change-control records required per env name; envs not listed require none. */
+  records: Record<string, RecordKind[]>;
+  /** Roll back by itself when verification fails, per env name. */
+  autoRollback: Record<string, boolean>;
+}
+
+export interface Channels {
+  changeControl: ChannelRef;
+}
+
+export interface Catalog {
+  services: Record<string, ServiceSpec>;
+  clients: Record<string, ClientSpec>;
+  channels: Channels;
+  policy: Policy;
+}

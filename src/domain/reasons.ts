@@ -1,0 +1,56 @@
+/**
+ * Every reason the bot gives for refusing something, in one registry. Code is for machines (tests, metrics, audit);
+ * the sentence next to it, built where the refusal happens, is for the person who has to act on it.
+ */
+export const Reason = {
+  // Plan grammar and validation
+  MissingPart: 'missing_part',
+  UnknownService: 'unknown_service',
+  DuplicateService: 'duplicate_service',
+  BadTag: 'bad_tag',
+  UnknownClient: 'unknown_client',
+  UnknownEnv: 'unknown_env',
+  BadSeverity: 'bad_severity',
+  BadIncident: 'bad_incident',
+  MixedMethods: 'mixed_methods',
+  UnclosedQuote: 'unclosed_quote',
+  UnknownOption: 'unknown_option',
+  UnexpectedWord: 'unexpected_word',
+  // State machine
+  WrongState: 'wrong_state',
+  AlreadyExists: 'already_exists',
+  NotFound: 'not_found',
+  // Who may act
+  NotPlanner: 'not_planner',
+  NotApprover: 'not_approver',
+  SelfApproval: 'self_approval',
+  AlreadyApproved: 'already_approved',
+  BreakGlassNotAllowed: 'break_glass_not_allowed',
+  NotOperator: 'not_operator',
+  NotAdmin: 'not_admin',
+  ReasonRequired: 'reason_required',
+  // Plan versions and timing
+  StalePlan: 'stale_plan',
+  PlanExpired: 'plan_expired',
+  NotYetExpired: 'not_yet_expired',
+  Frozen: 'frozen',
+  // Locks
+  LockHeld: 'lock_held',
+  StaleFence: 'stale_fence',
+  NotLockHolder: 'not_lock_holder',
+  Paused: 'paused',
+  NothingToRollBack: 'nothing_to_roll_back',
+} as const;
+
+export type ReasonCode = (typeof Reason)[keyof typeof Reason];
+
+/** Why something was not done, with the next step in `message`. */
+export interface Refusal {
+  code: ReasonCode;
+  message: string;
+}
+
+/** Builds a refusal; kept tiny so every call site reads as `refuse(Reason.X, '...')`. */
+export function refuse(code: ReasonCode, message: string): Refusal {
+  return { code, message };
+}
