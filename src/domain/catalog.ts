@@ -132,14 +132,17 @@ interface FreezeWindowBase {
   override: 'forbidden' | 'with-reason';
 }
 
-/** A fixed period, local to the client's time zone: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`, `to` exclusive. */
+/**
+ * A fixed period, local to the client's time zone: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`. A date-only `to` includes
+ * that whole day (people say "freeze until 2 January" meaning through it); a `to` with a time is exclusive.
+ */
 export interface DatedFreezeWindow extends FreezeWindowBase {
   kind: 'dates';
   from: string;
   to: string;
 }
 
-/** A period that repeats every week, e.g. Friday 16:00 to 23:59, in the client's time zone. */
+/** A period that repeats every week in the client's time zone; `to` before `from` runs past midnight. */
 export interface WeeklyFreezeWindow extends FreezeWindowBase {
   kind: 'weekly';
   days: Weekday[];

@@ -1,0 +1,104 @@
+/** Schema for `policy`: who may do what, how many approvals, freezes, warnings and required records. */
+import { z } from 'zod';
+import { RECORD_KINDS } from '../domain/catalog.js';
+import { expecting, foundExpected } from './messages.js';
+import {
+  audience,
+  clockTime,
+  isClockTime,
+  isLocalDateTime,
+  isMapping,
+  localDateTime,
+  text,
+  weekday,
+} from './primitives.js';
+
+const severityError = expecting('a severity from 1 to 4');
+const severity = z
+  .int({ error: severityError })
+  .min(1, { error: severityError })
+  .max(4, { error: severityError });
+
+const minutesError = expecting('a whole number of minutes');
+const minutes = z.int({ error: minutesError }).min(1, { error: minutesError });
+
+const approvalRule = z.strictObject({
+  envs: z.array(text).min(1).exactOptional(),
+  severities: z.array(severity).min(1).exactOptional(),
+  required: z.int().min(1),
+});
+
+const freezeWindowBase = {
+  name: text,
+  clients: z.array(text).min(1).exactOptional(),
+  envs: z.array(text).min(1).exactOptional(),
+  override: z.enum(['forbidden', 'with-reason']),
+};
+
+type Endpoints = { from?: unknown; to?: unknown };
+
+function endpoints(window: Endpoints, isValid: (value: string) => boolean): [string, string] | undefined {
+  const { from, to } = window;
+  if (typeof from !== 'string' || typeof to !== 'string' || !isValid(from) || !isValid(to)) return undefined;
+  return [from, to];
+}
+
+function badTo(ctx: z.RefinementCtx, to: string, expected: string): void {
+  ctx.addIssue({ code: 'custom', input: to, path: ['to'], message: foundExpected(to, expected) });
+}
+
+/** Mirrors src/domain/timing.ts: a date-only `to` includes that day, so only a backwards or empty window is wrong. */
+function datesInOrder(window: Endpoints, ctx: z.RefinementCtx): void {
+  const ends = endpoints(window, isLocalDateTime);
+  if (!ends) return;
+  const [from, to] = ends;
+  const start = from.includes('T') ? from : `${from}T00:00`;
+  const end = to.includes('T') ? to : `${to}T24:00`;
+  if (start >= end) {
+    const rule = 'a date-only to includes that whole day; a to with a time is exclusive';
+    badTo(ctx, to, `a date or time after from ${from} (${rule})`);
+  }
+}
+
+/** A weekly `to` before `from` runs past midnight (timing.ts), so only an equal pair describes no time at all. */
+function timesDiffer(window: Endpoints, ctx: z.RefinementCtx): void {
+  const ends = endpoints(window, isClockTime);
+  if (ends && ends[0] === ends[1]) {
+    badTo(ctx, ends[1], `a time other than from ${ends[0]} (the window would be empty)`);
+  }
+}
+
+const datedWindow = z
+  .strictObject({ kind: z.literal('dates'), ...freezeWindowBase, from: localDateTime, to: localDateTime })
+  .superRefine(datesInOrder, { when: (payload) => isMapping(payload.value) });
+
+const weeklyWindow = z
+  .strictObject({
+    kind: z.literal('weekly'),
+    ...freezeWindowBase,
+    days: z.array(weekday).min(1),
+    from: clockTime,
+    to: clockTime,
+  })
+  .superRefine(timesDiffer, { when: (payload) => isMapping(payload.value) });
+
+const approvers = audience.refine((who) => who.users.length + who.groups.length > 0, {
+  error:
+    'found no users or groups, expected at least one approver, or no plan needing approval could proceed',
+});
+
+/** `policy`: the rules every plan is checked against. */
+export const policySchema = z.strictObject({
+  planners: audience,
+  approvers,
+  approvals: z.array(approvalRule).min(1),
+  breakGlass: z.strictObject({ severities: z.array(severity), who: audience }),
+  operators: audience,
+  admins: audience,
+  planExpiryMinutes: minutes,
+  approvalReminderMinutes: minutes,
+  freezeWindows: z.array(z.discriminatedUnion('kind', [datedWindow, weeklyWindow])).default([]),
+  lateWeek: z.strictObject({ days: z.array(weekday).min(1), after: clockTime, endOfDay: clockTime }),
+  records: z.record(z.string(), z.array(z.enum(RECORD_KINDS))),
+  autoRollback: z.record(z.string(), z.boolean()),
+});

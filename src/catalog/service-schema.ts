@@ -1,0 +1,55 @@
+/** Schema for `services`: what can be deployed, how, and which tags are acceptable. */
+import { z } from 'zod';
+import { DEPLOY_METHODS } from '../domain/catalog.js';
+import { foundExpected, messageOf } from './messages.js';
+import { formatted, isMapping, namedRecord, text, userId } from './primitives.js';
+
+/** Why `source` is unusable as a tag pattern, or undefined when it is fine. */
+export function tagPatternProblem(source: string): string | undefined {
+  try {
+    new RegExp(source);
+  } catch (error) {
+    return foundExpected(source, `a valid regular expression (${messageOf(error)})`);
+  }
+  // Unanchored, `\d+` would accept `abc1`: the pattern is the only thing standing between a typo and a deploy.
+  if (!source.startsWith('^') || !source.endsWith('$')) {
+    return foundExpected(source, 'a pattern anchored with ^ and $, so that it must match the whole tag');
+  }
+  return undefined;
+}
+
+const tagPattern = z.string().superRefine((source, ctx) => {
+  const problem = tagPatternProblem(source);
+  if (problem) ctx.addIssue({ code: 'custom', input: source, message: problem });
+});
+
+function exampleMatchesPattern(
+  service: { tagPattern?: unknown; tagExample?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const { tagPattern: pattern, tagExample: example } = service;
+  if (typeof pattern !== 'string' || typeof example !== 'string' || tagPatternProblem(pattern)) return;
+  if (new RegExp(pattern).test(example)) return;
+  const message = foundExpected(example, `a tag matching tagPattern ${pattern}`);
+  ctx.addIssue({ code: 'custom', input: example, path: ['tagExample'], message });
+}
+
+const healthCheck = z.strictObject({
+  name: text,
+  path: formatted(/^\//, 'a URL path starting with /, like /v1/health'),
+  versionField: text.exactOptional(),
+});
+
+const service = z
+  .strictObject({
+    repo: formatted(/^[\w.-]+\/[\w.-]+$/, 'a repository as owner/repo'),
+    method: z.enum(DEPLOY_METHODS),
+    tagPattern,
+    tagExample: text,
+    owners: z.array(userId).min(1),
+    healthChecks: z.array(healthCheck).default([]),
+  })
+  .superRefine(exampleMatchesPattern, { when: (payload) => isMapping(payload.value) });
+
+/** `services`: keyed by service name. */
+export const servicesSchema = namedRecord(service, 'service');

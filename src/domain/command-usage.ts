@@ -1,0 +1,42 @@
+/** The lines of `/hotfix help`: each subcommand's grammar and what it does (DESIGN.md section 4). */
+
+/** Each subcommand's grammar (after `/hotfix`) and what it does: the lines of the help message. */
+export const SUBCOMMAND_USAGE = {
+  help: ['help', 'this list'],
+  plan: [
+    'plan <service>@<tag>[,<service>@<tag>...] <client> <env> [sev=<1-4>] [incident=<KEY>] [reason="..."]',
+    'plan a hotfix; with parts missing it opens a form',
+  ],
+  status: ['status [HF-n]', 'where a hotfix is, or every active hotfix'],
+  list: ['list', 'active hotfixes and who holds each environment'],
+  cancel: ['cancel HF-n', 'cancel a hotfix that has not finished'],
+  rollback: ['rollback HF-n', 'put back the versions a hotfix replaced'],
+  retry: ['retry HF-n', 'deploy a failed hotfix again'],
+  resolve: ['resolve HF-n "<why>"', 'close a failed hotfix that was dealt with by hand'],
+  handoff: ['handoff HF-n @person', 'make someone else the owner of a hotfix'],
+  unlock: ['unlock <client> <env> "<why>"', 'free an environment a hotfix still holds (admins; audited)'],
+  pause: ['pause "<why>"', 'stop new deploys from starting (admins)'],
+  resume: ['resume', 'let deploys start again'],
+  branch: ['branch <service> <ticket>', 'cut hotfix/<ticket> from the tag running in production'],
+  stats: ['stats [client] [days]', 'deploy times, failures and rollbacks'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+/** A subcommand of `/hotfix`. */
+export type Subcommand = keyof typeof SUBCOMMAND_USAGE;
+
+/** Every subcommand, in help order. */
+export const SUBCOMMANDS = Object.keys(SUBCOMMAND_USAGE) as Subcommand[];
+
+/** One help line: `/hotfix <grammar>` as code, then what it does. */
+export function usageOf(subcommand: Subcommand): string {
+  const [grammar, meaning] = SUBCOMMAND_USAGE[subcommand];
+  return `\`/hotfix ${grammar}\` — ${meaning}`;
+}
+
+/** The help message: one line per subcommand. */
+export const USAGE = SUBCOMMANDS.map(usageOf).join('\n');
+
+/** A subcommand's grammar as inline code, for messages that say what would have been right. */
+export function grammar(subcommand: Subcommand): string {
+  return `\`/hotfix ${SUBCOMMAND_USAGE[subcommand][0]}\``;
+}

@@ -1,0 +1,80 @@
+import type { DeployMethod } from './catalog.js';
+import type { CatalogSnapshot, IncidentRef, PlannedService, Severity, Stage } from './hotfix.js';
+
+/** Who is acting: a Slack user and the user groups they belong to (resolved by the caller), or the bot itself. */
+export interface Actor {
+  userId: string;
+  groups: string[];
+}
+
+/** What `decide` needs besides the record and the command. Time always comes in; the domain never reads a clock. */
+export interface DecisionContext {
+  now: Date;
+  actor: Actor;
+  /** True while `/hotfix pause` is in force: no new deploy starts. */
+  paused?: boolean;
+}
+
+/** The lock as the caller found it when asking for it: the fencing token granted and whoever held it before. */
+export interface LockGrant {
+  token: number;
+  /** The hotfix id holding the lock now, if any other; a grant with a holder is refused. */
+  heldBy?: string;
+}
+
+/** A new plan, already parsed and checked against the catalog by the plan grammar. */
+export interface PlanCommand {
+  type: 'plan';
+  id: string;
+  ulid: string;
+  incident: IncidentRef;
+  client: string;
+  env: string;
+  severity: Severity;
+  method: DeployMethod;
+  services: PlannedService[];
+  reason?: string;
+  snapshot: CatalogSnapshot;
+  triage: Record<string, string>;
+  /** Given by a planner who accepts an overridable freeze window. */
+  freezeOverrideReason?: string;
+}
+
+/** Commands people give (through Slack). */
+export type PersonCommand =
+  | { type: 'revise'; services: PlannedService[]; severity: Severity; reason?: string }
+  | { type: 'approve'; planVersion: number; breakGlassReason?: string }
+  | { type: 'reject'; reason: string }
+  | { type: 'acknowledge_break_glass' }
+  | { type: 'cancel'; reason: string }
+  | { type: 'answer_input'; inputId: string; proceed: boolean }
+  | { type: 'retry' }
+  | { type: 'rollback'; reason: string; lock?: LockGrant }
+  | { type: 'supersede'; supersededBy: string }
+  | { type: 'resolve'; reason: string }
+  | { type: 'handoff'; to: string }
+  | { type: 'unlock'; reason: string };
+
+/** Commands the workflow gives as steps complete. */
+export type SystemCommand =
+  | { type: 'expire' }
+  | { type: 'queue' }
+  | { type: 'acquire_lock'; lock: LockGrant }
+  | { type: 'prepare'; versionsBefore: Record<string, string>; deployPlan: string[] }
+  | { type: 'start_deploy' }
+  | { type: 'update_stages'; stages: Stage[] }
+  | { type: 'request_input'; inputId: string; message: string }
+  | { type: 'deploy_succeeded' }
+  | { type: 'deploy_failed'; message: string; condition?: string }
+  | { type: 'deploy_aborted'; undone: string }
+  | { type: 'verify_succeeded' }
+  | { type: 'verify_failed'; message: string; condition?: string }
+  | { type: 'rollback_succeeded' }
+  | { type: 'rollback_failed'; message: string }
+  | { type: 'record_intent'; step: string; key: string }
+  | { type: 'record_result'; step: string; detail?: string; refs?: Record<string, string> }
+  | { type: 'finalize' };
+
+/** Every command on an existing hotfix. */
+export type HotfixCommand = PersonCommand | SystemCommand;
+export type HotfixCommandType = HotfixCommand['type'];

@@ -1,0 +1,240 @@
+import type { DecisionContext, HotfixCommand } from './commands.js';
+import type { Decision, Emit } from './decision.js';
+import { refused } from './decision.js';
+import type { Hotfix } from './hotfix.js';
+import { mayAcknowledgeBreakGlass, mayAdminister, mayOperate, mayReject, requireReason } from './policy.js';
+import { Reason, refuse } from './reasons.js';
+
+type Lifecycle = Exclude<HotfixCommand, { type: 'approve' | 'revise' }>;
+
+/**
+ * Every command after approval: queueing, the lock, the deploy and its outcome, rollback, and the overrides people
+ * use when something is stuck. The state table in decide.ts has already checked the state.
+ */
+export function decideLifecycle(h: Hotfix, cmd: Lifecycle, ctx: DecisionContext, emit: Emit): Decision {
+  switch (cmd.type) {
+    case 'reject':
+      return (
+        refusedBy(mayReject(h, ctx.actor) ?? requireReason(cmd.reason, `reject ${h.id}`)) ??
+        emit({ type: 'rejected', reason: cmd.reason })
+      );
+    case 'acknowledge_break_glass':
+      return acknowledgeBreakGlass(h, ctx, emit);
+    case 'expire':
+      if (ctx.now.getTime() < Date.parse(h.expiresAt)) {
+        return refused(refuse(Reason.NotYetExpired, `${h.id} does not expire until ${h.expiresAt}.`));
+      }
+      return emit({ type: 'expired' });
+    case 'cancel':
+      return cancel(h, cmd.reason, ctx, emit);
+    case 'queue':
+      return emit({ type: 'queued' });
+    case 'acquire_lock':
+      if (ctx.paused) {
+        return refused(
+          refuse(Reason.Paused, 'Deploys are paused; this hotfix waits in the queue until `/hotfix resume`.'),
+        );
+      }
+      if (cmd.lock.heldBy && cmd.lock.heldBy !== h.id) {
+        return refused(
+          refuse(
+            Reason.LockHeld,
+            `${h.client} ${h.env} is held by ${cmd.lock.heldBy}; ${h.id} waits its turn.`,
+          ),
+        );
+      }
+      return emit({ type: 'lock_acquired', token: cmd.lock.token });
+    case 'prepare':
+      return emit({ type: 'prepared', versionsBefore: cmd.versionsBefore, deployPlan: cmd.deployPlan });
+    case 'start_deploy':
+      if (!h.versionsBefore) {
+        return refused(
+          refuse(Reason.WrongState, `${h.id} cannot deploy before the running versions are recorded.`),
+        );
+      }
+      return emit({ type: 'deploy_started', attempt: h.attempts + 1 });
+    case 'update_stages':
+      return emit({ type: 'stages_updated', stages: cmd.stages });
+    case 'request_input':
+      return emit({ type: 'input_requested', inputId: cmd.inputId, message: cmd.message });
+    case 'answer_input':
+      return answerInput(h, cmd, ctx, emit);
+    case 'deploy_succeeded':
+      return emit({ type: 'deployed' });
+    case 'deploy_failed':
+      return emit({ type: 'failed', failure: failure(ctx, 'deploy', cmd.message, cmd.condition) });
+    case 'deploy_aborted':
+      if (!h.cancelRequest) {
+        return refused(
+          refuse(Reason.WrongState, `${h.id} was not asked to cancel; report the abort as a failure.`),
+        );
+      }
+      return emit({ type: 'cancelled', reason: h.cancelRequest.reason, undone: cmd.undone });
+    case 'verify_succeeded':
+      return emit({ type: 'verified' });
+    case 'verify_failed':
+      return emit({ type: 'failed', failure: failure(ctx, 'verify', cmd.message, cmd.condition) });
+    case 'rollback_succeeded':
+      return emit({ type: 'rolled_back' });
+    case 'rollback_failed':
+      return emit({ type: 'rollback_failed', message: cmd.message });
+    default:
+      return decideOverride(h, cmd, ctx, emit);
+  }
+}
+
+type Override = Extract<
+  Lifecycle,
+  {
+    type:
+      | 'retry'
+      | 'rollback'
+      | 'supersede'
+      | 'resolve'
+      | 'handoff'
+      | 'unlock'
+      | 'record_intent'
+      | 'record_result'
+      | 'finalize';
+  }
+>;
+
+function decideOverride(h: Hotfix, cmd: Override, ctx: DecisionContext, emit: Emit): Decision {
+  switch (cmd.type) {
+    case 'retry':
+      return (
+        refusedBy(mayOperate(h, ctx.actor, 'retry')) ??
+        emit({ type: 'deploy_started', attempt: h.attempts + 1 })
+      );
+    case 'rollback':
+      return rollback(h, cmd, ctx, emit);
+    case 'supersede':
+      return (
+        refusedBy(mayOperate(h, ctx.actor, 'patch forward')) ??
+        emit({ type: 'superseded', supersededBy: cmd.supersededBy })
+      );
+    case 'resolve':
+      return (
+        refusedBy(
+          mayOperate(h, ctx.actor, 'resolve') ?? requireReason(cmd.reason, `mark ${h.id} resolved`),
+        ) ?? emit({ type: 'resolved', reason: cmd.reason })
+      );
+    case 'handoff':
+      if (cmd.to === h.owner) return refused(refuse(Reason.WrongState, `<@${cmd.to}> already owns ${h.id}.`));
+      return (
+        refusedBy(mayOperate(h, ctx.actor, 'hand off')) ??
+        emit({ type: 'handed_off', from: h.owner, to: cmd.to })
+      );
+    case 'unlock':
+      return (
+        refusedBy(
+          mayAdminister(h.snapshot.policy, ctx.actor, `unlock ${h.client} ${h.env}`) ??
+            requireReason(cmd.reason, 'unlock'),
+        ) ?? emit({ type: 'unlocked', reason: cmd.reason })
+      );
+    case 'record_intent':
+      return h.steps[cmd.step]?.result
+        ? emit()
+        : emit({ type: 'step_intended', step: cmd.step, key: cmd.key });
+    case 'record_result':
+      return h.steps[cmd.step]?.result ? emit() : emit(stepRecorded(cmd));
+    case 'finalize':
+      // Idempotent: the terminal state entered at stateSince.seq is finalized once.
+      return (h.finalizedSeq ?? 0) >= h.stateSince.seq
+        ? emit()
+        : emit({ type: 'finalized', terminalSeq: h.stateSince.seq });
+  }
+}
+
+function cancel(h: Hotfix, reason: string, ctx: DecisionContext, emit: Emit): Decision {
+  const refusal = mayOperate(h, ctx.actor, 'cancel') ?? requireReason(reason, `cancel ${h.id}`);
+  if (refusal) return refused(refusal);
+  if (h.state !== 'deploying' && h.state !== 'awaiting_input') return emit({ type: 'cancelled', reason });
+  if (h.cancelRequest) return emit(); // already asked; the deploy method is aborting
+  return emit({ type: 'cancel_requested', reason });
+}
+
+function answerInput(
+  h: Hotfix,
+  cmd: Extract<Lifecycle, { type: 'answer_input' }>,
+  ctx: DecisionContext,
+  emit: Emit,
+): Decision {
+  if (h.pendingInput?.id !== cmd.inputId) {
+    return refused(
+      refuse(
+        Reason.WrongState,
+        `That question of ${h.id} was already answered or replaced; see the latest status.`,
+      ),
+    );
+  }
+  const refusal = mayOperate(h, ctx.actor, cmd.proceed ? 'proceed with' : 'abort');
+  if (refusal) return refused(refusal);
+  const answered = { type: 'input_answered', inputId: cmd.inputId, proceed: cmd.proceed } as const;
+  if (cmd.proceed) return emit(answered);
+  return emit(answered, { type: 'cancel_requested', reason: `aborted at "${h.pendingInput.message}"` });
+}
+
+function rollback(
+  h: Hotfix,
+  cmd: Extract<Lifecycle, { type: 'rollback' }>,
+  ctx: DecisionContext,
+  emit: Emit,
+): Decision {
+  const refusal = mayOperate(h, ctx.actor, 'roll back') ?? requireReason(cmd.reason, `roll back ${h.id}`);
+  if (refusal) return refused(refusal);
+  if (!h.versionsBefore || Object.keys(h.versionsBefore).length === 0) {
+    return refused(
+      refuse(
+        Reason.NothingToRollBack,
+        `${h.id} has no recorded earlier versions to return to; patch forward instead.`,
+      ),
+    );
+  }
+  if (h.state === 'failed') return emit({ type: 'rollback_started', reason: cmd.reason });
+  // A completed hotfix released its lock; rolling back takes it again.
+  if (!cmd.lock)
+    return refused(refuse(Reason.NotLockHolder, `Rolling back ${h.id} needs the ${h.client} ${h.env} lock.`));
+  if (cmd.lock.heldBy && cmd.lock.heldBy !== h.id) {
+    return refused(
+      refuse(
+        Reason.LockHeld,
+        `${cmd.lock.heldBy} holds ${h.client} ${h.env}; wait for it to finish, then roll back.`,
+      ),
+    );
+  }
+  return emit(
+    { type: 'lock_acquired', token: cmd.lock.token },
+    { type: 'rollback_started', reason: cmd.reason },
+  );
+}
+
+function acknowledgeBreakGlass(h: Hotfix, ctx: DecisionContext, emit: Emit): Decision {
+  if (!h.breakGlass) return refused(refuse(Reason.WrongState, `${h.id} was not approved by break-glass.`));
+  if (h.breakGlass.acknowledgedBy) {
+    return refused(
+      refuse(
+        Reason.WrongState,
+        `<@${h.breakGlass.acknowledgedBy}> already acknowledged the break-glass of ${h.id}.`,
+      ),
+    );
+  }
+  return refusedBy(mayAcknowledgeBreakGlass(h, ctx.actor)) ?? emit({ type: 'break_glass_acknowledged' });
+}
+
+function failure(ctx: DecisionContext, phase: 'deploy' | 'verify', message: string, condition?: string) {
+  return { at: ctx.now.toISOString(), phase, message, ...(condition !== undefined ? { condition } : {}) };
+}
+
+function stepRecorded(cmd: Extract<Lifecycle, { type: 'record_result' }>) {
+  return {
+    type: 'step_recorded' as const,
+    step: cmd.step,
+    ...(cmd.detail !== undefined ? { detail: cmd.detail } : {}),
+    ...(cmd.refs !== undefined ? { refs: cmd.refs } : {}),
+  };
+}
+
+function refusedBy(refusal: ReturnType<typeof refuse> | undefined): Decision | undefined {
+  return refusal ? refused(refusal) : undefined;
+}

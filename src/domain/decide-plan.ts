@@ -1,0 +1,160 @@
+import type { DecisionContext, PersonCommand, PlanCommand } from './commands.js';
+import type { Decision, Emit } from './decision.js';
+import { emitter, refused, withWarnings } from './decision.js';
+import type { FreezeWindow } from './catalog.js';
+import type { Hotfix, PlannedService } from './hotfix.js';
+import {
+  approvalsRequired,
+  countedApprovals,
+  mayApprove,
+  mayBreakGlass,
+  mayOperate,
+  mayPlan,
+} from './policy.js';
+import { Reason, refuse } from './reasons.js';
+import type { Refusal } from './reasons.js';
+import { activeFreezes, describeWindow, planExpiry, staffingWarning } from './timing.js';
+
+type Approve = Extract<PersonCommand, { type: 'approve' }>;
+type Revise = Extract<PersonCommand, { type: 'revise' }>;
+
+/** A new plan: who may plan, one deploy method, freeze windows, and what the approval will need. */
+export function decidePlan(cmd: PlanCommand, ctx: DecisionContext): Decision {
+  const { snapshot } = cmd;
+  const problem =
+    mayPlan(snapshot.policy, ctx.actor) ??
+    servicesProblem(cmd.services, cmd.method, Object.keys(snapshot.services));
+  if (problem) return refused(problem);
+  const target = { client: cmd.client, env: cmd.env, timezone: snapshot.client.timezone };
+  const freezes = activeFreezes(snapshot.policy, target, ctx.now);
+  const frozen = freezeProblem(freezes, undefined, cmd.freezeOverrideReason, `${cmd.client} ${cmd.env}`);
+  if (frozen) return refused(frozen);
+  const overridden = freezes[0];
+  const warnings = staffing(snapshot.policy.lateWeek, snapshot.client.timezone, ctx.now);
+  const emit = emitter(ctx, 1);
+  const { type: _type, freezeOverrideReason, ...facts } = cmd;
+  const decision = emit({
+    type: 'planned',
+    facts: {
+      ...facts,
+      requester: ctx.actor.userId,
+      approvalsRequired: approvalsRequired(snapshot.policy, cmd.env, cmd.severity),
+      expiresAt: planExpiry(snapshot.policy, ctx.now).toISOString(),
+      warnings,
+      ...(overridden && freezeOverrideReason
+        ? { freezeOverride: { window: overridden.name, reason: freezeOverrideReason } }
+        : {}),
+    },
+  });
+  return withWarnings(decision, warnings);
+}
+
+/** An approval, tied to the plan version the approver saw; break-glass approves alone and is audited. */
+export function decideApproval(h: Hotfix, cmd: Approve, ctx: DecisionContext, emit: Emit): Decision {
+  if (cmd.planVersion !== h.planVersion) {
+    return refused(
+      refuse(
+        Reason.StalePlan,
+        `The plan of ${h.id} changed after you saw it (you saw version ${cmd.planVersion}; it is now version ${h.planVersion}). Review the updated notice and approve again.`,
+      ),
+    );
+  }
+  if (ctx.now.getTime() >= Date.parse(h.expiresAt)) {
+    return refused(
+      refuse(
+        Reason.PlanExpired,
+        `${h.id} expired at ${h.expiresAt}; ask <@${h.requester}> to plan it again.`,
+      ),
+    );
+  }
+  const breakGlass = cmd.breakGlassReason !== undefined;
+  const who = breakGlass ? mayBreakGlass(h, ctx.actor, cmd.breakGlassReason ?? '') : mayApprove(h, ctx.actor);
+  if (who) return refused(who);
+  const counted = countedApprovals(h);
+  if (counted.includes(ctx.actor.userId)) {
+    return refused(
+      refuse(Reason.AlreadyApproved, `You already approved version ${h.planVersion} of ${h.id}.`),
+    );
+  }
+  const target = { client: h.client, env: h.env, timezone: h.snapshot.client.timezone };
+  const frozen = freezeProblem(
+    activeFreezes(h.snapshot.policy, target, ctx.now),
+    h.freezeOverride?.window,
+    undefined,
+    `${h.client} ${h.env}`,
+  );
+  if (frozen) return refused(frozen);
+  const approval = {
+    by: ctx.actor.userId,
+    at: ctx.now.toISOString(),
+    planVersion: h.planVersion,
+    ...(breakGlass ? { breakGlass: { reason: cmd.breakGlassReason ?? '' } } : {}),
+  };
+  const complete = breakGlass || counted.length + 1 >= h.approvalsRequired;
+  const decision = complete
+    ? emit({ type: 'approval_given', approval }, { type: 'approved' })
+    : emit({ type: 'approval_given', approval });
+  return withWarnings(decision, staffing(h.snapshot.policy.lateWeek, h.snapshot.client.timezone, ctx.now));
+}
+
+/** A changed plan: a new plan version, so earlier approvals no longer count and approvers are asked again. */
+export function decideRevision(h: Hotfix, cmd: Revise, ctx: DecisionContext, emit: Emit): Decision {
+  const problem =
+    mayOperate(h, ctx.actor, 'change') ??
+    servicesProblem(cmd.services, h.method, Object.keys(h.snapshot.services));
+  if (problem) return refused(problem);
+  const policy = h.snapshot.policy;
+  return emit({
+    type: 'plan_revised',
+    services: cmd.services,
+    severity: cmd.severity,
+    ...(cmd.reason !== undefined ? { reason: cmd.reason } : {}),
+    approvalsRequired: approvalsRequired(policy, h.env, cmd.severity),
+    expiresAt: planExpiry(policy, ctx.now).toISOString(),
+    warnings: staffing(policy.lateWeek, h.snapshot.client.timezone, ctx.now),
+  });
+}
+
+function servicesProblem(services: PlannedService[], method: string, known: string[]): Refusal | undefined {
+  if (services.length === 0) return refuse(Reason.MissingPart, 'A plan needs at least one service@tag.');
+  const unknown = services.find((s) => !known.includes(s.service));
+  if (unknown)
+    return refuse(Reason.UnknownService, `${unknown.service} is not in the catalog snapshot of this plan.`);
+  const other = services.find((s) => s.method !== method);
+  if (other) {
+    return refuse(
+      Reason.MixedMethods,
+      `${other.service} deploys with ${other.method} but this plan uses ${method}; a plan has one deploy method, so plan it separately.`,
+    );
+  }
+  return undefined;
+}
+
+function freezeProblem(
+  windows: FreezeWindow[],
+  alreadyOverridden: string | undefined,
+  overrideReason: string | undefined,
+  target: string,
+): Refusal | undefined {
+  const open = windows.filter((w) => w.name !== alreadyOverridden);
+  const forbidden = open.find((w) => w.override === 'forbidden');
+  if (forbidden) {
+    return refuse(
+      Reason.Frozen,
+      `${target} is frozen: ${describeWindow(forbidden)}. No hotfix may start until it ends.`,
+    );
+  }
+  const overridable = open[0];
+  if (overridable && !overrideReason?.trim()) {
+    return refuse(
+      Reason.Frozen,
+      `${target} is frozen: ${describeWindow(overridable)}. The policy allows an override with a reason: plan again with \`override="why this cannot wait"\` (it is audited).`,
+    );
+  }
+  return undefined;
+}
+
+function staffing(...args: Parameters<typeof staffingWarning>): string[] {
+  const warning = staffingWarning(...args);
+  return warning ? [warning] : [];
+}

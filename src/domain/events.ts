@@ -1,0 +1,83 @@
+import type {
+  Approval,
+  CatalogSnapshot,
+  Failure,
+  IncidentRef,
+  PlannedService,
+  Severity,
+  Stage,
+} from './hotfix.js';
+import type { DeployMethod } from './catalog.js';
+
+/** What every event carries for the audit trail: when, who (Slack user id or `system`), and the plan version. */
+export interface Envelope {
+  at: string;
+  by: string;
+  planVersion: number;
+}
+
+/** Everything a new hotfix record starts with. */
+export interface PlannedFacts {
+  id: string;
+  ulid: string;
+  requester: string;
+  incident: IncidentRef;
+  client: string;
+  env: string;
+  severity: Severity;
+  method: DeployMethod;
+  services: PlannedService[];
+  reason?: string;
+  snapshot: CatalogSnapshot;
+  triage: Record<string, string>;
+  approvalsRequired: number;
+  expiresAt: string;
+  warnings: string[];
+  freezeOverride?: { window: string; reason: string };
+}
+
+/** The facts an event adds, by type. */
+export type EventBody =
+  | { type: 'planned'; facts: PlannedFacts }
+  | {
+      type: 'plan_revised';
+      services: PlannedService[];
+      severity: Severity;
+      reason?: string;
+      approvalsRequired: number;
+      expiresAt: string;
+      warnings: string[];
+    }
+  | { type: 'approval_given'; approval: Approval }
+  | { type: 'approved' }
+  | { type: 'break_glass_acknowledged' }
+  | { type: 'rejected'; reason: string }
+  | { type: 'expired' }
+  | { type: 'cancel_requested'; reason: string }
+  | { type: 'cancelled'; reason: string; undone?: string }
+  | { type: 'queued' }
+  | { type: 'lock_acquired'; token: number }
+  | { type: 'prepared'; versionsBefore: Record<string, string>; deployPlan: string[] }
+  | { type: 'deploy_started'; attempt: number }
+  | { type: 'stages_updated'; stages: Stage[] }
+  | { type: 'input_requested'; inputId: string; message: string }
+  | { type: 'input_answered'; inputId: string; proceed: boolean }
+  | { type: 'deployed' }
+  | { type: 'verified' }
+  | { type: 'failed'; failure: Failure }
+  | { type: 'rollback_started'; reason: string }
+  | { type: 'rolled_back' }
+  | { type: 'rollback_failed'; message: string }
+  | { type: 'superseded'; supersededBy: string }
+  | { type: 'resolved'; reason: string }
+  | { type: 'handed_off'; from: string; to: string }
+  | { type: 'unlocked'; reason: string }
+  | { type: 'step_intended'; step: string; key: string }
+  | { type: 'step_recorded'; step: string; detail?: string; refs?: Record<string, string> }
+  | { type: 'finalized'; terminalSeq: number };
+
+/** One entry of the audit trail. */
+export type HotfixEvent = Envelope & EventBody;
+
+/** The type names of every event. */
+export type HotfixEventType = EventBody['type'];

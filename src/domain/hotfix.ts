@@ -1,0 +1,182 @@
+import type { ChannelRef, ClientSpec, DeployMethod, EnvSpec, Policy, ServiceSpec } from './catalog.js';
+
+/** Every state of DESIGN.md section 2, in the order a hotfix usually meets them. */
+export const STATES = [
+  'planned',
+  'approved',
+  'queued',
+  'preparing',
+  'deploying',
+  'awaiting_input',
+  'verifying',
+  'completed',
+  'failed',
+  'rolling_back',
+  'rolled_back',
+  'rollback_failed',
+  'cancelled',
+  'rejected',
+  'expired',
+  'superseded',
+  'resolved',
+] as const;
+export type HotfixState = (typeof STATES)[number];
+
+/**
+ * States after which nothing more happens by itself. Entering one runs `finalize`. `completed` is the one terminal
+ * state that may be left again, by a rollback.
+ */
+export const TERMINAL_STATES: ReadonlySet<HotfixState> = new Set<HotfixState>([
+  'completed',
+  'rolled_back',
+  'cancelled',
+  'rejected',
+  'expired',
+  'superseded',
+  'resolved',
+]);
+
+/**
+ * States in which the hotfix holds its (client, env) lock. `failed` keeps it: a deploy in between would be undone
+ * by this hotfix's rollback.
+ */
+export const LOCK_STATES: ReadonlySet<HotfixState> = new Set<HotfixState>([
+  'preparing',
+  'deploying',
+  'awaiting_input',
+  'verifying',
+  'failed',
+  'rolling_back',
+  'rollback_failed',
+]);
+
+/** Sev 1 is the worst; 3 is the default when a plan names none. */
+export type Severity = 1 | 2 | 3 | 4;
+export const DEFAULT_SEVERITY: Severity = 3;
+
+/** The bot itself, as the actor of system events. */
+export const SYSTEM = 'system';
+
+/** One service of a plan: what to deploy and how. */
+export interface PlannedService {
+  service: string;
+  tag: string;
+  method: DeployMethod;
+}
+
+/** The catalog entries this hotfix uses, frozen at plan time: a catalog change never alters an in-flight hotfix. */
+export interface CatalogSnapshot {
+  services: Record<string, ServiceSpec>;
+  client: Omit<ClientSpec, 'envs'>;
+  env: EnvSpec;
+  policy: Policy;
+  changeControl: ChannelRef;
+}
+
+/** Where the hotfix was asked for. Incident start (for MTTR) is the channel's creation unless an incident says so. */
+export interface IncidentRef {
+  channel: string;
+  threadTs?: string;
+  key?: string;
+  startedAt: string;
+}
+
+/** An approval counts only for the plan version the approver saw. */
+export interface Approval {
+  by: string;
+  at: string;
+  planVersion: number;
+  breakGlass?: { reason: string };
+}
+
+/** A deploy stage as the deploy method reports it (Jenkins stage, ECS step, rehearsal stage). */
+export interface Stage {
+  name: string;
+  status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'waiting';
+}
+
+/** Progress of one workflow step: the intent is written before the outside call, the result after it. */
+export interface StepProgress {
+  intent?: { key: string; at: string };
+  result?: { at: string; detail?: string };
+}
+
+/** Why the hotfix failed, and the rollback-matrix condition when one could be told. */
+export interface Failure {
+  at: string;
+  phase: 'deploy' | 'verify' | 'rollback';
+  message: string;
+  condition?: string;
+}
+
+/** The hotfix record: the fold of its events. */
+export interface Hotfix {
+  /** `HF-<n>`, shown to people. */
+  id: string;
+  /** Used for idempotency keys and in outside systems. */
+  ulid: string;
+  /** Number of events folded in; the store's compare-and-set version. */
+  seq: number;
+  state: HotfixState;
+  /** When the current state was entered: the event's sequence number and time ("queued since 10:42"). */
+  stateSince: { seq: number; at: string };
+  requester: string;
+  /** Who drives the hotfix now; starts as the requester, changes with a handoff. */
+  owner: string;
+  incident: IncidentRef;
+  client: string;
+  env: string;
+  severity: Severity;
+  method: DeployMethod;
+  services: PlannedService[];
+  reason?: string;
+  planVersion: number;
+  snapshot: CatalogSnapshot;
+  triage: Record<string, string>;
+  approvals: Approval[];
+  approvalsRequired: number;
+  breakGlass?: { by: string; at: string; reason: string; acknowledgedBy?: string; acknowledgedAt?: string };
+  freezeOverride?: { window: string; reason: string; by: string };
+  warnings: string[];
+  expiresAt: string;
+  decision?: { by: string; at: string; reason: string };
+  /** The versions running before the deploy: the rollback source. */
+  versionsBefore?: Record<string, string>;
+  /** What the deploy will do (parameters, images), recorded while preparing. */
+  deployPlan?: string[];
+  lock?: { token: number; since: string };
+  cancelRequest?: { by: string; at: string; reason: string };
+  stages: Stage[];
+  pendingInput?: { id: string; message: string };
+  attempts: number;
+  failure?: Failure;
+  refs: Record<string, string>;
+  steps: Record<string, StepProgress>;
+  supersededBy?: string;
+  times: {
+    plannedAt: string;
+    approvedAt?: string;
+    queuedAt?: string;
+    deployStartedAt?: string;
+    deployedAt?: string;
+    completedAt?: string;
+    endedAt?: string;
+  };
+  /** Sequence number of the terminal event whose finalize step has run. */
+  finalizedSeq?: number;
+}
+
+/** True when the state is terminal (see TERMINAL_STATES). */
+export function isTerminal(state: HotfixState): boolean {
+  return TERMINAL_STATES.has(state);
+}
+
+/** True when a hotfix in this state holds its environment's lock. */
+export function holdsLock(state: HotfixState): boolean {
+  return LOCK_STATES.has(state);
+}
+
+/** The key of the lock a hotfix needs. */
+export function lockKey(hotfix: Pick<Hotfix, 'client' | 'env'>): string {
+  return `${hotfix.client}/${hotfix.env}`;
+}

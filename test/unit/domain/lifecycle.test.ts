@@ -1,0 +1,146 @@
+import type { Actor, HotfixCommand } from '../../../src/domain/commands.js';
+import { decide } from '../../../src/domain/decide.js';
+import type { Hotfix } from '../../../src/domain/hotfix.js';
+import { Reason } from '../../../src/domain/reasons.js';
+import { ADMIN, BOT, NOW, ONCALL, REQUESTER, STRANGER, hotfixIn, run } from './builders.js';
+
+const attempt = (h: Hotfix, command: HotfixCommand, actor: Actor = BOT, paused = false) =>
+  decide(h, command, { now: NOW, actor, paused });
+
+describe('the (client, env) lock', () => {
+  it('is refused while another hotfix holds it, naming the holder', () => {
+    const decision = attempt(hotfixIn('queued'), { type: 'acquire_lock', lock: { token: 3, heldBy: 'HF-9' } });
+    expect(decision).toMatchObject({ ok: false, refusal: { code: Reason.LockHeld } });
+    if (!decision.ok) expect(decision.refusal.message).toContain('HF-9');
+  });
+
+  it('is not taken while deploys are paused', () => {
+    expect(attempt(hotfixIn('queued'), { type: 'acquire_lock', lock: { token: 3 } }, BOT, true)).toMatchObject({
+      ok: false,
+      refusal: { code: Reason.Paused },
+    });
+  });
+
+  it('carries its fencing token, stays held through failure, and is released by any terminal state', () => {
+    expect(hotfixIn('preparing').lock).toMatchObject({ token: 7 });
+    expect(hotfixIn('failed').lock).toMatchObject({ token: 7 });
+    for (const state of ['completed', 'rolled_back', 'cancelled', 'superseded', 'resolved'] as const) {
+      expect(hotfixIn(state).lock).toBeUndefined();
+    }
+  });
+
+  it('is taken again to roll back a completed hotfix, unless someone else holds it', () => {
+    const completed = hotfixIn('completed');
+    expect(attempt(completed, { type: 'rollback', reason: 'errors' }, ONCALL)).toMatchObject({
+      ok: false,
+      refusal: { code: Reason.NotLockHolder },
+    });
+    expect(attempt(completed, { type: 'rollback', reason: 'errors', lock: { token: 8, heldBy: 'HF-4' } }, ONCALL)).toMatchObject({
+      ok: false,
+      refusal: { code: Reason.LockHeld },
+    });
+    const rolling = run(completed, { type: 'rollback', reason: 'errors', lock: { token: 8 } }, ONCALL);
+    expect(rolling).toMatchObject({ state: 'rolling_back', lock: { token: 8 } });
+  });
+});
+
+describe('deploying', () => {
+  it('cannot start before the running versions are recorded (the rollback source)', () => {
+    expect(attempt(hotfixIn('preparing'), { type: 'start_deploy' })).toMatchObject({ ok: false });
+    const h = hotfixIn('deploying');
+    expect(h.versionsBefore).toEqual({ 'decanting-service': '24-01-20.600' });
+    expect(h.attempts).toBe(1);
+  });
+
+  it('cancels in two steps while deploying: requested, then aborted by the method with what was undone', () => {
+    let h = run(hotfixIn('deploying'), { type: 'cancel', reason: 'wrong build' }, REQUESTER);
+    expect(h).toMatchObject({ state: 'deploying', cancelRequest: { by: REQUESTER.userId, reason: 'wrong build' } });
+    expect(attempt(h, { type: 'cancel', reason: 'again' }, REQUESTER)).toMatchObject({ ok: true, events: [] });
+    h = run(h, { type: 'deploy_aborted', undone: 'build aborted before Deploy' });
+    expect(h).toMatchObject({ state: 'cancelled', decision: { reason: 'wrong build' } });
+    expect(h.lock).toBeUndefined();
+  });
+
+  it('refuses an abort report nobody asked for', () => {
+    expect(attempt(hotfixIn('deploying'), { type: 'deploy_aborted', undone: '' })).toMatchObject({ ok: false });
+  });
+
+  it('answers only the pending input; abort becomes a cancel request', () => {
+    const waiting = hotfixIn('awaiting_input');
+    expect(waiting.pendingInput).toEqual({ id: 'Proceed', message: 'Proceed to prod?' });
+    expect(attempt(waiting, { type: 'answer_input', inputId: 'Old', proceed: true }, ONCALL)).toMatchObject({ ok: false });
+    expect(attempt(waiting, { type: 'answer_input', inputId: 'Proceed', proceed: true }, STRANGER)).toMatchObject({
+      ok: false,
+      refusal: { code: Reason.NotOperator },
+    });
+    const proceeded = run(waiting, { type: 'answer_input', inputId: 'Proceed', proceed: true }, ONCALL);
+    expect(proceeded.state).toBe('deploying');
+    expect(proceeded.pendingInput).toBeUndefined();
+    const aborted = run(waiting, { type: 'answer_input', inputId: 'Proceed', proceed: false }, ONCALL);
+    expect(aborted.cancelRequest?.reason).toContain('Proceed to prod?');
+  });
+
+  it('keeps the failure with its condition, and a retry clears it and counts the attempt', () => {
+    const failed = run(hotfixIn('verifying'), { type: 'verify_failed', message: '/v1/health 503', condition: 'smoke_test_failed' });
+    expect(failed.failure).toMatchObject({ phase: 'verify', message: '/v1/health 503', condition: 'smoke_test_failed' });
+    expect(attempt(failed, { type: 'retry' }, STRANGER)).toMatchObject({ ok: false, refusal: { code: Reason.NotOperator } });
+    const retried = run(failed, { type: 'retry' }, REQUESTER);
+    expect(retried).toMatchObject({ state: 'deploying', attempts: 2 });
+    expect(retried.failure).toBeUndefined();
+  });
+
+  it('refuses a rollback with nothing recorded to return to', () => {
+    const failed = { ...hotfixIn('failed') };
+    delete failed.versionsBefore;
+    expect(attempt(failed, { type: 'rollback', reason: 'x' }, ONCALL)).toMatchObject({
+      ok: false,
+      refusal: { code: Reason.NothingToRollBack },
+    });
+  });
+});
+
+describe('overrides', () => {
+  it('hands a hotfix to the next shift, who may then operate it', () => {
+    const h = run(hotfixIn('failed'), { type: 'handoff', to: STRANGER.userId }, REQUESTER);
+    expect(h.owner).toBe(STRANGER.userId);
+    expect(attempt(h, { type: 'retry' }, STRANGER)).toMatchObject({ ok: true });
+    expect(attempt(h, { type: 'handoff', to: STRANGER.userId }, REQUESTER)).toMatchObject({ ok: false });
+  });
+
+  it('unlocks only for admins, with a reason, resolving the holder', () => {
+    const failed = hotfixIn('failed');
+    expect(attempt(failed, { type: 'unlock', reason: 'stale' }, ONCALL)).toMatchObject({ ok: false, refusal: { code: Reason.NotAdmin } });
+    expect(attempt(failed, { type: 'unlock', reason: '' }, ADMIN)).toMatchObject({ ok: false, refusal: { code: Reason.ReasonRequired } });
+    const unlocked = run(failed, { type: 'unlock', reason: 'Jenkins lost the build' }, ADMIN);
+    expect(unlocked).toMatchObject({ state: 'resolved', decision: { by: ADMIN.userId, reason: 'Jenkins lost the build' } });
+    expect(unlocked.lock).toBeUndefined();
+  });
+
+  it('patches forward: the failed hotfix is superseded and lets go of the lock', () => {
+    const h = run(hotfixIn('failed'), { type: 'supersede', supersededBy: 'HF-2' }, ONCALL);
+    expect(h).toMatchObject({ state: 'superseded', supersededBy: 'HF-2' });
+    expect(h.lock).toBeUndefined();
+  });
+});
+
+describe('workflow bookkeeping', () => {
+  it('records a step intent, then its result once; a second result is a no-op', () => {
+    let h = run(hotfixIn('deploying'), { type: 'record_intent', step: 'trigger', key: 'HF1-trigger-1' });
+    expect(h.steps['trigger']?.intent?.key).toBe('HF1-trigger-1');
+    h = run(h, { type: 'record_result', step: 'trigger', detail: 'queue item 12', refs: { jenkinsQueueItem: '12' } });
+    expect(h.refs).toEqual({ jenkinsQueueItem: '12' });
+    expect(attempt(h, { type: 'record_result', step: 'trigger', refs: { jenkinsQueueItem: '13' } })).toMatchObject({ ok: true, events: [] });
+    expect(attempt(h, { type: 'record_intent', step: 'trigger', key: 'again' })).toMatchObject({ ok: true, events: [] });
+  });
+
+  it('finalizes each terminal entry exactly once, again after a completed hotfix is rolled back', () => {
+    let h = hotfixIn('completed');
+    h = run(h, { type: 'finalize' });
+    expect(h.finalizedSeq).toBe(h.stateSince.seq);
+    expect(attempt(h, { type: 'finalize' })).toMatchObject({ ok: true, events: [] });
+    h = run(h, { type: 'rollback', reason: 'late errors', lock: { token: 11 } }, ONCALL);
+    h = run(h, { type: 'rollback_succeeded' });
+    const decision = attempt(h, { type: 'finalize' });
+    expect(decision).toMatchObject({ ok: true, events: [{ type: 'finalized', terminalSeq: h.stateSince.seq }] });
+  });
+});
