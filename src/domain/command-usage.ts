@@ -4,7 +4,7 @@
 export const SUBCOMMAND_USAGE = {
   help: ['help', 'this list'],
   plan: [
-    'plan <service>@<tag>[,<service>@<tag>...] <client> <env> [sev=<1-4>] [incident=<KEY>] [reason="..."]',
+    'plan <service>@<tag>[,<service>@<tag>...] <client> <env> [sev=<1-4>] [incident=<KEY>] [reason="..."] [override="..."]',
     'plan a hotfix; with parts missing it opens a form',
   ],
   status: ['status [HF-n]', 'where a hotfix is, or every active hotfix'],

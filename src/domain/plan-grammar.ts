@@ -27,6 +27,8 @@ export interface PlanRequest {
   /** Upper-cased issue key, `INC-123`. */
   incident?: string;
   reason?: string;
+  /** The reason given for overriding a freeze window that allows it (`override="..."`). */
+  override?: string;
 }
 
 /** The parts a plan cannot do without. */
@@ -41,6 +43,7 @@ export interface PartialPlan {
   severity?: Severity;
   incident?: string;
   reason?: string;
+  override?: string;
   /** Parts not given at all: a caller opens a form when these are the only problems. */
   missing: PlanPart[];
 }
@@ -93,7 +96,7 @@ export function parsePlan(args: string | readonly string[], catalog: Catalog): P
   return { ok: false, problems, partial };
 }
 
-type Understood = Pick<PartialPlan, 'severity' | 'incident'> & { reason?: string | undefined };
+type Understood = Pick<PartialPlan, 'severity' | 'incident' | 'override'> & { reason?: string | undefined };
 
 /** Only what was given and looks right; exactOptionalPropertyTypes keeps undefined fields out. */
 function partialOf(
@@ -109,11 +112,12 @@ function partialOf(
   if (read.severity !== undefined) partial.severity = read.severity;
   if (read.incident !== undefined) partial.incident = read.incident;
   if (read.reason !== undefined) partial.reason = read.reason;
+  if (read.override !== undefined) partial.override = read.override;
   return partial;
 }
 
 function planOf(list: ServiceList | undefined, partial: PartialPlan): PlanRequest | undefined {
-  const { client, env, severity = DEFAULT_SEVERITY, incident, reason } = partial;
+  const { client, env, severity = DEFAULT_SEVERITY, incident, reason, override } = partial;
   if (!list?.method || list.services.length === 0 || client === undefined || env === undefined)
     return undefined;
   return {
@@ -124,6 +128,7 @@ function planOf(list: ServiceList | undefined, partial: PartialPlan): PlanReques
     severity,
     ...(incident === undefined ? {} : { incident }),
     ...(reason === undefined ? {} : { reason }),
+    ...(override === undefined ? {} : { override }),
   };
 }
 

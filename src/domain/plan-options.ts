@@ -1,5 +1,5 @@
 /**
- * The `key=value` options of a plan (`sev=`, `incident=`, `reason=`). Only `=` is the contract; the near misses
+ * The `key=value` options of a plan (`sev=`, `incident=`, `reason=`, `override=`). Only `=` is the contract; the near misses
  * people type (`sev:1`, `sev1`, `sev 1`, `sevv=1`) are recognised so the refusal can say exactly what to write.
  */
 import type { Catalog } from './catalog.js';
@@ -10,7 +10,7 @@ import { Reason, refuse, type Refusal } from './reasons.js';
 import { code, type Token } from './tokenize.js';
 
 /** The options a plan takes. */
-export const PLAN_OPTIONS = ['sev', 'incident', 'reason'] as const;
+export const PLAN_OPTIONS = ['sev', 'incident', 'reason', 'override'] as const;
 /** One of PLAN_OPTIONS. */
 export type PlanOption = (typeof PLAN_OPTIONS)[number];
 
@@ -20,6 +20,7 @@ const ALIASES: Record<string, PlanOption> = {
   severity: 'sev',
   incident: 'incident',
   reason: 'reason',
+  override: 'override',
 };
 
 function optionName(key: string): PlanOption | undefined {
@@ -45,6 +46,8 @@ export interface PlanOptions {
   severity?: Severity;
   incident?: string;
   reason?: string;
+  /** Why an overridable freeze window should not stop this plan; audited. */
+  override?: string;
   problems: Refusal[];
 }
 
@@ -98,8 +101,8 @@ export function readOptions(options: readonly OptionWord[], catalog: Catalog): P
 }
 
 function readValue(name: PlanOption, value: string, read: PlanOptions): void {
-  if (name === 'reason') {
-    if (value !== '') read.reason = value;
+  if (name === 'reason' || name === 'override') {
+    if (value !== '') read[name] = value;
   } else if (name === 'sev') {
     const severity = Object.hasOwn(SEVERITIES, value) ? SEVERITIES[value] : undefined;
     if (severity === undefined) read.problems.push(badSeverity(value));
@@ -127,7 +130,8 @@ function badIncident(value: string): Refusal {
 }
 
 function wrongSeparator(name: PlanOption, option: OptionWord): Refusal {
-  const right = name === 'reason' ? `reason="${option.value}"` : `${name}=${option.value}`;
+  const right =
+    name === 'reason' || name === 'override' ? `${name}="${option.value}"` : `${name}=${option.value}`;
   const how = option.separator === ':' ? 'Options take =, not a colon' : 'Options are written with =';
   return refuse(Reason.UnknownOption, `${how}: write ${code(right)}.`);
 }
@@ -145,6 +149,6 @@ function unknownOption(key: string, catalog: Catalog): Refusal {
     closest(lower, PLAN_OPTIONS) ?? PLAN_OPTIONS.find((name) => lower.length >= 2 && name.startsWith(lower));
   const hint = near
     ? ` Did you mean \`${near}\`?`
-    : ' The options are `sev=<1-4>`, `incident=<KEY>` and `reason="..."`.';
+    : ' The options are `sev=<1-4>`, `incident=<KEY>`, `reason="..."` and `override="..."`.';
   return refuse(Reason.UnknownOption, `Unknown option ${code(`${key}=`)}.${hint}`);
 }

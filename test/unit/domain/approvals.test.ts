@@ -4,10 +4,22 @@ import { decide, decideNew } from '../../../src/domain/decide.js';
 import type { Hotfix } from '../../../src/domain/hotfix.js';
 import { approvalsStillNeeded } from '../../../src/domain/policy.js';
 import { Reason } from '../../../src/domain/reasons.js';
-import { APPROVER_A, APPROVER_B, BOT, NOW, ONCALL, REQUESTER, STRANGER, planCommand, planned, run } from './builders.js';
+import {
+  APPROVER_A,
+  APPROVER_B,
+  BOT,
+  NOW,
+  ONCALL,
+  REQUESTER,
+  STRANGER,
+  planCommand,
+  planned,
+  run,
+} from './builders.js';
 import { testCatalog } from './fixtures.js';
 
-const attempt = (h: Hotfix, command: HotfixCommand, actor: Actor, now = NOW) => decide(h, command, { now, actor });
+const attempt = (h: Hotfix, command: HotfixCommand, actor: Actor, now = NOW) =>
+  decide(h, command, { now, actor });
 const prodSev3 = () => planned({ env: 'prod', severity: 3 });
 
 describe('approvals', () => {
@@ -60,7 +72,10 @@ describe('approvals', () => {
       ok: false,
       refusal: { code: Reason.PlanExpired },
     });
-    expect(attempt(planned(), { type: 'expire' }, BOT)).toMatchObject({ ok: false, refusal: { code: Reason.NotYetExpired } });
+    expect(attempt(planned(), { type: 'expire' }, BOT)).toMatchObject({
+      ok: false,
+      refusal: { code: Reason.NotYetExpired },
+    });
   });
 });
 
@@ -68,23 +83,36 @@ describe('break-glass', () => {
   const sev1 = () => planned({ env: 'prod', severity: 1 }, NOW, ONCALL);
 
   it('lets an on-call requester approve a Sev 1 alone, with the reason on the record', () => {
-    const h = run(sev1(), { type: 'approve', planVersion: 1, breakGlassReason: 'checkout down, no approver awake' }, ONCALL);
+    const h = run(
+      sev1(),
+      { type: 'approve', planVersion: 1, breakGlassReason: 'checkout down, no approver awake' },
+      ONCALL,
+    );
     expect(h.state).toBe('approved');
     expect(h.breakGlass).toMatchObject({ by: ONCALL.userId, reason: 'checkout down, no approver awake' });
-    expect(h.approvals[0]).toMatchObject({ by: ONCALL.userId, breakGlass: { reason: 'checkout down, no approver awake' } });
+    expect(h.approvals[0]).toMatchObject({
+      by: ONCALL.userId,
+      breakGlass: { reason: 'checkout down, no approver awake' },
+    });
   });
 
   it('is refused for a Sev 3, without a reason, and for people outside the break-glass group', () => {
     const sev3 = planned({ env: 'prod', severity: 3 }, NOW, ONCALL);
-    expect(attempt(sev3, { type: 'approve', planVersion: 1, breakGlassReason: 'hurry' }, ONCALL)).toMatchObject({
+    expect(
+      attempt(sev3, { type: 'approve', planVersion: 1, breakGlassReason: 'hurry' }, ONCALL),
+    ).toMatchObject({
       ok: false,
       refusal: { code: Reason.BreakGlassNotAllowed },
     });
-    expect(attempt(sev1(), { type: 'approve', planVersion: 1, breakGlassReason: '  ' }, ONCALL)).toMatchObject({
+    expect(
+      attempt(sev1(), { type: 'approve', planVersion: 1, breakGlassReason: '  ' }, ONCALL),
+    ).toMatchObject({
       ok: false,
       refusal: { code: Reason.ReasonRequired },
     });
-    expect(attempt(sev1(), { type: 'approve', planVersion: 1, breakGlassReason: 'hurry' }, STRANGER)).toMatchObject({
+    expect(
+      attempt(sev1(), { type: 'approve', planVersion: 1, breakGlassReason: 'hurry' }, STRANGER),
+    ).toMatchObject({
       ok: false,
       refusal: { code: Reason.BreakGlassNotAllowed },
     });
@@ -102,7 +130,9 @@ describe('break-glass', () => {
     });
     const acknowledged = run(h, { type: 'acknowledge_break_glass' }, APPROVER_A);
     expect(acknowledged.breakGlass).toMatchObject({ acknowledgedBy: APPROVER_A.userId });
-    expect(attempt(acknowledged, { type: 'acknowledge_break_glass' }, APPROVER_B)).toMatchObject({ ok: false });
+    expect(attempt(acknowledged, { type: 'acknowledge_break_glass' }, APPROVER_B)).toMatchObject({
+      ok: false,
+    });
     expect(attempt(planned(), { type: 'acknowledge_break_glass' }, APPROVER_A)).toMatchObject({ ok: false });
   });
 });

@@ -20,7 +20,10 @@ export const BOT: Actor = { userId: SYSTEM, groups: [] };
 export const NOW = new Date('2026-11-17T15:00:00Z');
 
 /** A valid plan for decanting-service on acme staging (one approval needed), with overrides. */
-export function planCommand(overrides: Partial<PlanCommand> = {}, catalog: Catalog = testCatalog()): PlanCommand {
+export function planCommand(
+  overrides: Partial<PlanCommand> = {},
+  catalog: Catalog = testCatalog(),
+): PlanCommand {
   const client = overrides.client ?? 'acme';
   const env = overrides.env ?? 'staging';
   return {
@@ -32,7 +35,9 @@ export function planCommand(overrides: Partial<PlanCommand> = {}, catalog: Catal
     env,
     severity: 3,
     method: 'jenkins-multi-deploy',
-    services: [{ service: 'decanting-service', tag: '24-02-05.619-hotfix.627', method: 'jenkins-multi-deploy' }],
+    services: [
+      { service: 'decanting-service', tag: '24-02-05.619-hotfix.627', method: 'jenkins-multi-deploy' },
+    ],
     reason: 'orders stuck in decanting',
     snapshot: snapshotOf(catalog, client, env, Object.keys(catalog.services)),
     triage: {},
@@ -48,7 +53,11 @@ export function run(h: Hotfix, command: HotfixCommand, actor: Actor = BOT, now: 
 }
 
 /** A fresh planned hotfix. */
-export function planned(overrides: Partial<PlanCommand> = {}, now: Date = NOW, actor: Actor = REQUESTER): Hotfix {
+export function planned(
+  overrides: Partial<PlanCommand> = {},
+  now: Date = NOW,
+  actor: Actor = REQUESTER,
+): Hotfix {
   const decision = decideNew(planCommand(overrides), { now, actor });
   if (!decision.ok) throw new Error(`plan refused: ${decision.refusal.message}`);
   const first = decision.events.reduce<Hotfix | undefined>(apply, undefined);
@@ -75,7 +84,8 @@ const PATHS: Record<HotfixState, (h: Hotfix) => Hotfix> = {
   queued: (h) => run(PATHS.approved(h), { type: 'queue' }),
   preparing: (h) => run(PATHS.queued(h), { type: 'acquire_lock', lock: { token: 7 } }),
   deploying,
-  awaiting_input: (h) => run(deploying(h), { type: 'request_input', inputId: 'Proceed', message: 'Proceed to prod?' }),
+  awaiting_input: (h) =>
+    run(deploying(h), { type: 'request_input', inputId: 'Proceed', message: 'Proceed to prod?' }),
   verifying: (h) => run(deploying(h), { type: 'deploy_succeeded' }),
   completed: (h) => run(PATHS.verifying(h), { type: 'verify_succeeded' }),
   failed: (h) => run(deploying(h), { type: 'deploy_failed', message: 'stage Deploy failed' }),

@@ -187,7 +187,7 @@ describe('USAGE', () => {
     expect(lines).toContain(usageOf('handoff'));
     expect(USAGE).toContain('`/hotfix handoff HF-n @person`');
     expect(USAGE).toContain(
-      '`/hotfix plan <service>@<tag>[,<service>@<tag>...] <client> <env> [sev=<1-4>] [incident=<KEY>] [reason="..."]`',
+      '`/hotfix plan <service>@<tag>[,<service>@<tag>...] <client> <env> [sev=<1-4>] [incident=<KEY>] [reason="..."] [override="..."]`',
     );
     expect(USAGE).toContain('`/hotfix stats [client] [days]`');
   });

@@ -13,18 +13,36 @@ type Step = { index: number; actor: number; minutes: number; command: HotfixComm
 
 const commandArb: fc.Arbitrary<HotfixCommand> = fc.oneof(
   fc.record({ type: fc.constant('approve' as const), planVersion: fc.integer({ min: 1, max: 3 }) }),
-  fc.record({ type: fc.constant('approve' as const), planVersion: fc.integer({ min: 1, max: 3 }), breakGlassReason: fc.constantFrom('', 'site down') }),
-  fc.constant<HotfixCommand>({ type: 'revise', services: [{ service: 'decanting-service', tag: '24-02-05.619-hotfix.700', method: 'jenkins-multi-deploy' }], severity: 1 }),
+  fc.record({
+    type: fc.constant('approve' as const),
+    planVersion: fc.integer({ min: 1, max: 3 }),
+    breakGlassReason: fc.constantFrom('', 'site down'),
+  }),
+  fc.constant<HotfixCommand>({
+    type: 'revise',
+    services: [
+      { service: 'decanting-service', tag: '24-02-05.619-hotfix.700', method: 'jenkins-multi-deploy' },
+    ],
+    severity: 1,
+  }),
   fc.constant<HotfixCommand>({ type: 'reject', reason: 'no' }),
   fc.constant<HotfixCommand>({ type: 'acknowledge_break_glass' }),
   fc.constantFrom<HotfixCommand>({ type: 'cancel', reason: 'stop' }, { type: 'cancel', reason: '' }),
   fc.constant<HotfixCommand>({ type: 'expire' }),
   fc.constant<HotfixCommand>({ type: 'queue' }),
   fc.constant<HotfixCommand>({ type: 'acquire_lock', lock: { token: 0 } }),
-  fc.constant<HotfixCommand>({ type: 'prepare', versionsBefore: { 'decanting-service': 'old' }, deployPlan: ['x'] }),
+  fc.constant<HotfixCommand>({
+    type: 'prepare',
+    versionsBefore: { 'decanting-service': 'old' },
+    deployPlan: ['x'],
+  }),
   fc.constant<HotfixCommand>({ type: 'start_deploy' }),
   fc.constant<HotfixCommand>({ type: 'request_input', inputId: 'Proceed', message: 'Proceed?' }),
-  fc.record({ type: fc.constant('answer_input' as const), inputId: fc.constantFrom('Proceed', 'Other'), proceed: fc.boolean() }),
+  fc.record({
+    type: fc.constant('answer_input' as const),
+    inputId: fc.constantFrom('Proceed', 'Other'),
+    proceed: fc.boolean(),
+  }),
   fc.constant<HotfixCommand>({ type: 'deploy_succeeded' }),
   fc.constant<HotfixCommand>({ type: 'deploy_failed', message: 'boom' }),
   fc.constant<HotfixCommand>({ type: 'deploy_aborted', undone: 'aborted' }),
@@ -77,7 +95,8 @@ describe('invariants over any accepted event sequence', () => {
           }
           const after = decision.events.reduce(apply, before);
           expect(after.seq).toBe(before.seq + decision.events.length);
-          if (isTerminal(before.state) && before.state !== 'completed') expect(after.state).toBe(before.state);
+          if (isTerminal(before.state) && before.state !== 'completed')
+            expect(after.state).toBe(before.state);
           if (before.state === 'completed') expect(['completed', 'rolling_back']).toContain(after.state);
           fleet = fleet.map((h, i) => (i === step.index ? after : h));
 

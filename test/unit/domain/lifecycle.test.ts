@@ -9,13 +9,18 @@ const attempt = (h: Hotfix, command: HotfixCommand, actor: Actor = BOT, paused =
 
 describe('the (client, env) lock', () => {
   it('is refused while another hotfix holds it, naming the holder', () => {
-    const decision = attempt(hotfixIn('queued'), { type: 'acquire_lock', lock: { token: 3, heldBy: 'HF-9' } });
+    const decision = attempt(hotfixIn('queued'), {
+      type: 'acquire_lock',
+      lock: { token: 3, heldBy: 'HF-9' },
+    });
     expect(decision).toMatchObject({ ok: false, refusal: { code: Reason.LockHeld } });
     if (!decision.ok) expect(decision.refusal.message).toContain('HF-9');
   });
 
   it('is not taken while deploys are paused', () => {
-    expect(attempt(hotfixIn('queued'), { type: 'acquire_lock', lock: { token: 3 } }, BOT, true)).toMatchObject({
+    expect(
+      attempt(hotfixIn('queued'), { type: 'acquire_lock', lock: { token: 3 } }, BOT, true),
+    ).toMatchObject({
       ok: false,
       refusal: { code: Reason.Paused },
     });
@@ -35,7 +40,9 @@ describe('the (client, env) lock', () => {
       ok: false,
       refusal: { code: Reason.NotLockHolder },
     });
-    expect(attempt(completed, { type: 'rollback', reason: 'errors', lock: { token: 8, heldBy: 'HF-4' } }, ONCALL)).toMatchObject({
+    expect(
+      attempt(completed, { type: 'rollback', reason: 'errors', lock: { token: 8, heldBy: 'HF-4' } }, ONCALL),
+    ).toMatchObject({
       ok: false,
       refusal: { code: Reason.LockHeld },
     });
@@ -54,22 +61,34 @@ describe('deploying', () => {
 
   it('cancels in two steps while deploying: requested, then aborted by the method with what was undone', () => {
     let h = run(hotfixIn('deploying'), { type: 'cancel', reason: 'wrong build' }, REQUESTER);
-    expect(h).toMatchObject({ state: 'deploying', cancelRequest: { by: REQUESTER.userId, reason: 'wrong build' } });
-    expect(attempt(h, { type: 'cancel', reason: 'again' }, REQUESTER)).toMatchObject({ ok: true, events: [] });
+    expect(h).toMatchObject({
+      state: 'deploying',
+      cancelRequest: { by: REQUESTER.userId, reason: 'wrong build' },
+    });
+    expect(attempt(h, { type: 'cancel', reason: 'again' }, REQUESTER)).toMatchObject({
+      ok: true,
+      events: [],
+    });
     h = run(h, { type: 'deploy_aborted', undone: 'build aborted before Deploy' });
     expect(h).toMatchObject({ state: 'cancelled', decision: { reason: 'wrong build' } });
     expect(h.lock).toBeUndefined();
   });
 
   it('refuses an abort report nobody asked for', () => {
-    expect(attempt(hotfixIn('deploying'), { type: 'deploy_aborted', undone: '' })).toMatchObject({ ok: false });
+    expect(attempt(hotfixIn('deploying'), { type: 'deploy_aborted', undone: '' })).toMatchObject({
+      ok: false,
+    });
   });
 
   it('answers only the pending input; abort becomes a cancel request', () => {
     const waiting = hotfixIn('awaiting_input');
     expect(waiting.pendingInput).toEqual({ id: 'Proceed', message: 'Proceed to prod?' });
-    expect(attempt(waiting, { type: 'answer_input', inputId: 'Old', proceed: true }, ONCALL)).toMatchObject({ ok: false });
-    expect(attempt(waiting, { type: 'answer_input', inputId: 'Proceed', proceed: true }, STRANGER)).toMatchObject({
+    expect(attempt(waiting, { type: 'answer_input', inputId: 'Old', proceed: true }, ONCALL)).toMatchObject({
+      ok: false,
+    });
+    expect(
+      attempt(waiting, { type: 'answer_input', inputId: 'Proceed', proceed: true }, STRANGER),
+    ).toMatchObject({
       ok: false,
       refusal: { code: Reason.NotOperator },
     });
@@ -81,9 +100,20 @@ describe('deploying', () => {
   });
 
   it('keeps the failure with its condition, and a retry clears it and counts the attempt', () => {
-    const failed = run(hotfixIn('verifying'), { type: 'verify_failed', message: '/v1/health 503', condition: 'smoke_test_failed' });
-    expect(failed.failure).toMatchObject({ phase: 'verify', message: '/v1/health 503', condition: 'smoke_test_failed' });
-    expect(attempt(failed, { type: 'retry' }, STRANGER)).toMatchObject({ ok: false, refusal: { code: Reason.NotOperator } });
+    const failed = run(hotfixIn('verifying'), {
+      type: 'verify_failed',
+      message: '/v1/health 503',
+      condition: 'smoke_test_failed',
+    });
+    expect(failed.failure).toMatchObject({
+      phase: 'verify',
+      message: '/v1/health 503',
+      condition: 'smoke_test_failed',
+    });
+    expect(attempt(failed, { type: 'retry' }, STRANGER)).toMatchObject({
+      ok: false,
+      refusal: { code: Reason.NotOperator },
+    });
     const retried = run(failed, { type: 'retry' }, REQUESTER);
     expect(retried).toMatchObject({ state: 'deploying', attempts: 2 });
     expect(retried.failure).toBeUndefined();
@@ -109,10 +139,19 @@ describe('overrides', () => {
 
   it('unlocks only for admins, with a reason, resolving the holder', () => {
     const failed = hotfixIn('failed');
-    expect(attempt(failed, { type: 'unlock', reason: 'stale' }, ONCALL)).toMatchObject({ ok: false, refusal: { code: Reason.NotAdmin } });
-    expect(attempt(failed, { type: 'unlock', reason: '' }, ADMIN)).toMatchObject({ ok: false, refusal: { code: Reason.ReasonRequired } });
+    expect(attempt(failed, { type: 'unlock', reason: 'stale' }, ONCALL)).toMatchObject({
+      ok: false,
+      refusal: { code: Reason.NotAdmin },
+    });
+    expect(attempt(failed, { type: 'unlock', reason: '' }, ADMIN)).toMatchObject({
+      ok: false,
+      refusal: { code: Reason.ReasonRequired },
+    });
     const unlocked = run(failed, { type: 'unlock', reason: 'Jenkins lost the build' }, ADMIN);
-    expect(unlocked).toMatchObject({ state: 'resolved', decision: { by: ADMIN.userId, reason: 'Jenkins lost the build' } });
+    expect(unlocked).toMatchObject({
+      state: 'resolved',
+      decision: { by: ADMIN.userId, reason: 'Jenkins lost the build' },
+    });
     expect(unlocked.lock).toBeUndefined();
   });
 
@@ -127,10 +166,20 @@ describe('workflow bookkeeping', () => {
   it('records a step intent, then its result once; a second result is a no-op', () => {
     let h = run(hotfixIn('deploying'), { type: 'record_intent', step: 'trigger', key: 'HF1-trigger-1' });
     expect(h.steps['trigger']?.intent?.key).toBe('HF1-trigger-1');
-    h = run(h, { type: 'record_result', step: 'trigger', detail: 'queue item 12', refs: { jenkinsQueueItem: '12' } });
+    h = run(h, {
+      type: 'record_result',
+      step: 'trigger',
+      detail: 'queue item 12',
+      refs: { jenkinsQueueItem: '12' },
+    });
     expect(h.refs).toEqual({ jenkinsQueueItem: '12' });
-    expect(attempt(h, { type: 'record_result', step: 'trigger', refs: { jenkinsQueueItem: '13' } })).toMatchObject({ ok: true, events: [] });
-    expect(attempt(h, { type: 'record_intent', step: 'trigger', key: 'again' })).toMatchObject({ ok: true, events: [] });
+    expect(
+      attempt(h, { type: 'record_result', step: 'trigger', refs: { jenkinsQueueItem: '13' } }),
+    ).toMatchObject({ ok: true, events: [] });
+    expect(attempt(h, { type: 'record_intent', step: 'trigger', key: 'again' })).toMatchObject({
+      ok: true,
+      events: [],
+    });
   });
 
   it('finalizes each terminal entry exactly once, again after a completed hotfix is rolled back', () => {
@@ -141,6 +190,9 @@ describe('workflow bookkeeping', () => {
     h = run(h, { type: 'rollback', reason: 'late errors', lock: { token: 11 } }, ONCALL);
     h = run(h, { type: 'rollback_succeeded' });
     const decision = attempt(h, { type: 'finalize' });
-    expect(decision).toMatchObject({ ok: true, events: [{ type: 'finalized', terminalSeq: h.stateSince.seq }] });
+    expect(decision).toMatchObject({
+      ok: true,
+      events: [{ type: 'finalized', terminalSeq: h.stateSince.seq }],
+    });
   });
 });

@@ -349,3 +349,16 @@ describe('parsePlan: what was understood, for prefilling the form', () => {
     expect(wrong.problems.map((p) => p.code)).toEqual([Reason.UnknownEnv, Reason.MissingPart]);
   });
 });
+
+describe('freeze override', () => {
+  it('carries override="..." through to the plan for overridable freeze windows', () => {
+    const parsed = parsePlan('decanting-service@24-02-05.619 acme prod override="orders lost every hour"', testCatalog());
+    expect(parsed).toMatchObject({ ok: true, plan: { override: 'orders lost every hour' } });
+  });
+
+  it('refuses override without =, naming the right form', () => {
+    const parsed = parsePlan('decanting-service@24-02-05.619 acme prod override:"now"', testCatalog());
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.problems.map((p) => p.message).join(' ')).toContain('override="now"');
+  });
+});

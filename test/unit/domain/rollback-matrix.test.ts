@@ -14,7 +14,11 @@ describe('the rollback decision matrix (seed 004)', () => {
   });
 
   it('gives unclassified failures the "fix in 10 minutes or roll back" row', () => {
-    expect(rollbackRowFor(undefined)).toMatchObject({ condition: 'unknown', action: 'decide', withinMinutes: 10 });
+    expect(rollbackRowFor(undefined)).toMatchObject({
+      condition: 'unknown',
+      action: 'decide',
+      withinMinutes: 10,
+    });
     expect(rollbackRowFor('gremlins').condition).toBe('unknown');
   });
 

@@ -8,9 +8,26 @@ import { ADMIN, APPROVER_A, BOT, NOW, ONCALL, REQUESTER, hotfixIn, run } from '.
 
 type Tested = Exclude<HotfixCommandType, 'acknowledge_break_glass'>;
 
-const LOCK_HOLDING: HotfixState[] = ['preparing', 'deploying', 'awaiting_input', 'verifying', 'failed', 'rolling_back', 'rollback_failed'];
-const TERMINAL: HotfixState[] = ['completed', 'rolled_back', 'cancelled', 'rejected', 'expired', 'superseded', 'resolved'];
-const same = (states: HotfixState[]) => Object.fromEntries(states.map((s) => [s, s])) as Partial<Record<HotfixState, HotfixState>>;
+const LOCK_HOLDING: HotfixState[] = [
+  'preparing',
+  'deploying',
+  'awaiting_input',
+  'verifying',
+  'failed',
+  'rolling_back',
+  'rollback_failed',
+];
+const TERMINAL: HotfixState[] = [
+  'completed',
+  'rolled_back',
+  'cancelled',
+  'rejected',
+  'expired',
+  'superseded',
+  'resolved',
+];
+const same = (states: HotfixState[]) =>
+  Object.fromEntries(states.map((s) => [s, s])) as Partial<Record<HotfixState, HotfixState>>;
 const to = (states: HotfixState[], target: HotfixState) =>
   Object.fromEntries(states.map((s) => [s, target])) as Partial<Record<HotfixState, HotfixState>>;
 
@@ -53,9 +70,18 @@ const NEXT: Record<Tested, Partial<Record<HotfixState, HotfixState>>> = {
 const LATER = new Date(NOW.getTime() + 5 * 3600_000);
 
 /** A valid command of each type, by someone allowed to give it; `setup` adds what the command needs first. */
-const SAMPLES: Record<Tested, { command: HotfixCommand; actor: Actor; now?: Date; setup?: (h: Hotfix) => Hotfix }> = {
+const SAMPLES: Record<
+  Tested,
+  { command: HotfixCommand; actor: Actor; now?: Date; setup?: (h: Hotfix) => Hotfix }
+> = {
   revise: {
-    command: { type: 'revise', services: [{ service: 'decanting-service', tag: '24-02-05.619-hotfix.628', method: 'jenkins-multi-deploy' }], severity: 2 },
+    command: {
+      type: 'revise',
+      services: [
+        { service: 'decanting-service', tag: '24-02-05.619-hotfix.628', method: 'jenkins-multi-deploy' },
+      ],
+      severity: 2,
+    },
     actor: REQUESTER,
   },
   approve: { command: { type: 'approve', planVersion: 1 }, actor: APPROVER_A },
@@ -71,31 +97,51 @@ const SAMPLES: Record<Tested, { command: HotfixCommand; actor: Actor; now?: Date
   expire: { command: { type: 'expire' }, actor: BOT, now: LATER },
   queue: { command: { type: 'queue' }, actor: BOT },
   acquire_lock: { command: { type: 'acquire_lock', lock: { token: 9 } }, actor: BOT },
-  prepare: { command: { type: 'prepare', versionsBefore: { 'decanting-service': '1' }, deployPlan: [] }, actor: BOT },
+  prepare: {
+    command: { type: 'prepare', versionsBefore: { 'decanting-service': '1' }, deployPlan: [] },
+    actor: BOT,
+  },
   start_deploy: {
     command: { type: 'start_deploy' },
     actor: BOT,
-    setup: (h) => (h.state === 'preparing' ? run(h, { type: 'prepare', versionsBefore: { 'decanting-service': '1' }, deployPlan: [] }) : h),
+    setup: (h) =>
+      h.state === 'preparing'
+        ? run(h, { type: 'prepare', versionsBefore: { 'decanting-service': '1' }, deployPlan: [] })
+        : h,
   },
-  update_stages: { command: { type: 'update_stages', stages: [{ name: 'Build', status: 'running' }] }, actor: BOT },
+  update_stages: {
+    command: { type: 'update_stages', stages: [{ name: 'Build', status: 'running' }] },
+    actor: BOT,
+  },
   request_input: { command: { type: 'request_input', inputId: 'Proceed', message: 'Proceed?' }, actor: BOT },
   deploy_succeeded: { command: { type: 'deploy_succeeded' }, actor: BOT },
   deploy_failed: { command: { type: 'deploy_failed', message: 'boom' }, actor: BOT },
   deploy_aborted: {
     command: { type: 'deploy_aborted', undone: 'the Jenkins build was aborted before the Deploy stage' },
     actor: BOT,
-    setup: (h) => (h.state === 'deploying' || h.state === 'awaiting_input' ? run(h, { type: 'cancel', reason: 'wrong fix' }, REQUESTER) : h),
+    setup: (h) =>
+      h.state === 'deploying' || h.state === 'awaiting_input'
+        ? run(h, { type: 'cancel', reason: 'wrong fix' }, REQUESTER)
+        : h,
   },
   verify_succeeded: { command: { type: 'verify_succeeded' }, actor: BOT },
-  verify_failed: { command: { type: 'verify_failed', message: 'health 500', condition: 'smoke_test_failed' }, actor: BOT },
+  verify_failed: {
+    command: { type: 'verify_failed', message: 'health 500', condition: 'smoke_test_failed' },
+    actor: BOT,
+  },
   rollback_succeeded: { command: { type: 'rollback_succeeded' }, actor: BOT },
   rollback_failed: { command: { type: 'rollback_failed', message: 'image gone' }, actor: BOT },
   record_intent: { command: { type: 'record_intent', step: 'trigger', key: 'k1' }, actor: BOT },
-  record_result: { command: { type: 'record_result', step: 'trigger', refs: { jenkinsBuild: '42' } }, actor: BOT },
+  record_result: {
+    command: { type: 'record_result', step: 'trigger', refs: { jenkinsBuild: '42' } },
+    actor: BOT,
+  },
   finalize: { command: { type: 'finalize' }, actor: BOT },
 };
 
-const cases = (Object.keys(NEXT) as Tested[]).flatMap((type) => STATES.map((state) => [type, state] as const));
+const cases = (Object.keys(NEXT) as Tested[]).flatMap((type) =>
+  STATES.map((state) => [type, state] as const),
+);
 
 describe('the hotfix state machine (every state x command)', () => {
   const fixtures = new Map(STATES.map((s) => [s, hotfixIn(s)]));
@@ -114,11 +160,16 @@ describe('the hotfix state machine (every state x command)', () => {
       if (!decision.ok) expect(decision.refusal.message).toContain(h.id);
       return;
     }
-    if (!decision.ok) throw new Error(`expected ${type} to be accepted in ${state}: ${decision.refusal.message}`);
+    if (!decision.ok)
+      throw new Error(`expected ${type} to be accepted in ${state}: ${decision.refusal.message}`);
     const after = decision.events.reduce(apply, h);
     expect(after.state).toBe(expected);
     for (const event of decision.events) {
-      expect(event).toMatchObject({ by: sample.actor.userId, at: (sample.now ?? NOW).toISOString(), planVersion: h.planVersion });
+      expect(event).toMatchObject({
+        by: sample.actor.userId,
+        at: (sample.now ?? NOW).toISOString(),
+        planVersion: h.planVersion,
+      });
     }
   });
 });

@@ -45,8 +45,22 @@ describe('staffing warnings (seed 001)', () => {
 });
 
 describe('freeze windows', () => {
-  const yearEnd: FreezeWindow = { name: 'year-end', kind: 'dates', from: '2026-12-24', to: '2027-01-02', envs: ['prod'], override: 'with-reason' };
-  const sundayNight: FreezeWindow = { name: 'maintenance', kind: 'weekly', days: ['sat'], from: '22:00', to: '06:00', override: 'forbidden' };
+  const yearEnd: FreezeWindow = {
+    name: 'year-end',
+    kind: 'dates',
+    from: '2026-12-24',
+    to: '2027-01-02',
+    envs: ['prod'],
+    override: 'with-reason',
+  };
+  const sundayNight: FreezeWindow = {
+    name: 'maintenance',
+    kind: 'weekly',
+    days: ['sat'],
+    from: '22:00',
+    to: '06:00',
+    override: 'forbidden',
+  };
 
   const frozenCatalog = () => {
     const catalog = testCatalog();
@@ -62,35 +76,64 @@ describe('freeze windows', () => {
     ['Sunday 05:59, the window spilling over', '2026-11-22T10:59:00Z', ['maintenance']],
     ['Sunday 06:00, after it', '2026-11-22T11:00:00Z', []],
   ])('%s', (_label, instant, names) => {
-    const active = activeFreezes(frozenCatalog().policy, { client: 'acme', env: 'prod', timezone: 'America/New_York' }, new Date(instant));
+    const active = activeFreezes(
+      frozenCatalog().policy,
+      { client: 'acme', env: 'prod', timezone: 'America/New_York' },
+      new Date(instant),
+    );
     expect(active.map((w) => w.name)).toEqual(names);
   });
 
   it('applies only to the envs a window names', () => {
-    const active = activeFreezes(frozenCatalog().policy, { client: 'acme', env: 'staging', timezone: 'America/New_York' }, new Date('2026-12-25T15:00:00Z'));
+    const active = activeFreezes(
+      frozenCatalog().policy,
+      { client: 'acme', env: 'staging', timezone: 'America/New_York' },
+      new Date('2026-12-25T15:00:00Z'),
+    );
     expect(active).toEqual([]);
   });
 
   it('refuses a plan in a forbidden window and says when it is', () => {
     const saturdayNight = new Date('2026-11-22T04:00:00Z');
-    const decision = decideNew(planCommand({ env: 'prod' }, frozenCatalog()), { now: saturdayNight, actor: REQUESTER });
+    const decision = decideNew(planCommand({ env: 'prod' }, frozenCatalog()), {
+      now: saturdayNight,
+      actor: REQUESTER,
+    });
     expect(decision).toMatchObject({ ok: false, refusal: { code: Reason.Frozen } });
     if (!decision.ok) expect(decision.refusal.message).toContain('maintenance (sat 22:00-06:00)');
   });
 
   it('allows an overridable window with a reason, and keeps the override on the record', () => {
     const christmas = new Date('2026-12-25T15:00:00Z');
-    const withoutReason = decideNew(planCommand({ env: 'prod' }, frozenCatalog()), { now: christmas, actor: REQUESTER });
+    const withoutReason = decideNew(planCommand({ env: 'prod' }, frozenCatalog()), {
+      now: christmas,
+      actor: REQUESTER,
+    });
     expect(withoutReason).toMatchObject({ ok: false, refusal: { code: Reason.Frozen } });
     if (!withoutReason.ok) expect(withoutReason.refusal.message).toContain('override="');
-    const h = planned({ env: 'prod', freezeOverrideReason: 'orders lost every hour', snapshot: planCommand({ env: 'prod' }, frozenCatalog()).snapshot }, christmas);
-    expect(h.freezeOverride).toEqual({ window: 'year-end', reason: 'orders lost every hour', by: REQUESTER.userId });
+    const h = planned(
+      {
+        env: 'prod',
+        freezeOverrideReason: 'orders lost every hour',
+        snapshot: planCommand({ env: 'prod' }, frozenCatalog()).snapshot,
+      },
+      christmas,
+    );
+    expect(h.freezeOverride).toEqual({
+      window: 'year-end',
+      reason: 'orders lost every hour',
+      by: REQUESTER.userId,
+    });
   });
 
   it('re-checks at approval: a window that opened since the plan blocks the approval', () => {
     const snapshot = planCommand({ env: 'prod' }, frozenCatalog()).snapshot;
     const h = planned({ env: 'prod', severity: 1, snapshot }, new Date('2026-11-22T02:00:00Z'));
-    const decision = decide(h, { type: 'approve', planVersion: 1 }, { now: new Date('2026-11-22T04:00:00Z'), actor: APPROVER_A });
+    const decision = decide(
+      h,
+      { type: 'approve', planVersion: 1 },
+      { now: new Date('2026-11-22T04:00:00Z'), actor: APPROVER_A },
+    );
     expect(decision).toMatchObject({ ok: false, refusal: { code: Reason.Frozen } });
   });
 });

@@ -1,0 +1,59 @@
+import type { Hotfix } from '../domain/hotfix.js';
+
+/** Where a Slack message is. */
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+/** Why a Slack call failed, in terms the workflow can act on. */
+export type ChatFailure =
+  'not_in_channel' | 'channel_not_found' | 'rate_limited' | 'message_not_found' | 'other';
+
+/** A Slack call that failed; `failure` says what the person or the workflow should do about it. */
+export class ChatError extends Error {
+  constructor(
+    readonly failure: ChatFailure,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'ChatError';
+  }
+}
+
+/**
+ * Slack as the workflow needs it. Methods speak of hotfix messages, not blocks: rendering is the adapter's job, so
+ * the workflow never imports Block Kit. Every post carries the hotfix ULID as message metadata, so a re-run step can
+ * find a message an earlier attempt posted but did not record.
+ */
+export interface Chat {
+  /** Whether the bot is a member of the channel (it cannot post where it is not). */
+  isMember(channel: string): Promise<boolean>;
+  /** When the channel was created: the incident start for MTTR when the plan names no incident. */
+  channelCreatedAt(channel: string): Promise<Date | undefined>;
+  /** Members of a Slack user group. */
+  groupMembers(groupId: string): Promise<string[]>;
+  /**
+   * Posts the plan in the incident channel: a reply in `hotfix.incident.threadTs` when the plan was made from a
+   * thread, else a new thread root.
+   */
+  postPlan(hotfix: Hotfix): Promise<MessageRef>;
+  /** Redraws the plan message from the record. */
+  updatePlan(hotfix: Hotfix, ref: MessageRef): Promise<void>;
+  /** Posts the change-control notice (with Approve / Reject while it waits) in the change-control channel. */
+  postNotice(hotfix: Hotfix, planLink: string | undefined): Promise<MessageRef>;
+  /** Redraws the notice from the record: buttons go once the plan is decided. */
+  updateNotice(hotfix: Hotfix, ref: MessageRef, planLink: string | undefined): Promise<void>;
+  /** A plain reply in the hotfix's thread. */
+  replyInThread(hotfix: Hotfix, text: string): Promise<MessageRef>;
+  /** A message only `user` sees, in `channel`. */
+  tellUser(channel: string, user: string, text: string): Promise<void>;
+  /** A link people can click to reach the message, if Slack gives one. */
+  permalink(ref: MessageRef): Promise<string | undefined>;
+  /** A message with this hotfix's ULID and kind in its metadata, if an earlier attempt posted one. */
+  findPosted(channel: string, ulid: string, kind: PostedKind, since: Date): Promise<MessageRef | undefined>;
+}
+
+/** The kinds of message the bot posts, stored in message metadata to find them again. */
+export type PostedKind = 'plan' | 'notice' | 'status' | 'reply';

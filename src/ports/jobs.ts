@@ -1,0 +1,19 @@
+/** The workflow steps that run as jobs. Each is idempotent by the record (DESIGN.md section 7). */
+export const STEPS = ['announce', 'refresh_messages'] as const;
+export type StepName = (typeof STEPS)[number];
+
+/** One job: which hotfix, which step, and an attempt key that makes a deliberate re-run a new job. */
+export interface StepJob {
+  ulid: string;
+  step: StepName;
+  /** Distinguishes deliberate re-runs of a step (a new plan version, a retry); `1` for the first. */
+  attempt: string;
+}
+
+/** The queue as the workflow sees it. */
+export interface Jobs {
+  /** Enqueues a step; a job with the same (ulid, step, attempt) already waiting is not added twice. */
+  enqueue(job: StepJob, options?: { delayMs?: number }): Promise<void>;
+  /** Whether a job for (ulid, step, attempt) is waiting, delayed or running. */
+  isPending(job: StepJob): Promise<boolean>;
+}
