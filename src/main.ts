@@ -1,39 +1,177 @@
 /**
  * Composition root: configuration -> catalog -> adapters -> roles. The only module that knows every concrete class.
+ * `HOTFIX_ROLE=web` serves Slack, `worker` runs the steps and the reconciler, `all` (default) does both.
  */
-import { loadCatalog } from './catalog/index.js';
+import type { Server } from 'node:http';
+import { WebClient } from '@slack/web-api';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { ulid } from 'ulid';
+import { createRedis, isRedisReady } from './adapters/redis/connection.js';
+import { RedisHotfixStore } from './adapters/redis/redis-hotfix-store.js';
+import { SlackChat } from './adapters/slack/slack-chat.js';
+import { CatalogError, loadCatalog } from './catalog/index.js';
+import type { Config } from './config.js';
 import { ConfigError, describeConfig, loadConfig, secretsOf } from './config.js';
-import { CatalogError } from './catalog/index.js';
 import { createLogger } from './logger.js';
+import type { Clock } from './ports/clock.js';
+import { systemClock } from './ports/clock.js';
+import { startReconciler } from './queue/reconciler.js';
+import { BullJobs } from './queue/step-queue.js';
+import type { WorkerTimings } from './queue/step-worker.js';
+import { createStepWorker } from './queue/step-worker.js';
+import { createSlackApp } from './slack/app.js';
+import { startHealthServer } from './slack/health-server.js';
+import { ActorDirectory } from './workflow/actors.js';
+import { announce } from './workflow/announce.js';
+import type { WorkflowDeps } from './workflow/deps.js';
+import { reconcile } from './workflow/reconcile.js';
+import { refreshMessages } from './workflow/refresh-messages.js';
 
-function main(): void {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(
-        `hotfix-bot cannot start: the configuration has problems:\n  ${error.problems.join('\n  ')}\n`,
-      );
-      process.exit(2);
-    }
-    throw error;
-  }
-  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  try {
-    const catalog = loadCatalog(config.catalog.path);
-    logger.info(
-      { services: Object.keys(catalog.services), clients: Object.keys(catalog.clients) },
-      'catalog loaded',
-    );
-  } catch (error) {
-    if (error instanceof CatalogError) {
-      logger.fatal({ problems: error.problems }, 'the catalog has problems');
-      process.exit(2);
-    }
-    throw error;
-  }
-  for (const line of describeConfig(config)) logger.info(line);
+/** Knobs tests and the demo turn; production uses the defaults. */
+export interface StartOptions {
+  clock?: Clock;
+  newUlid?: (now: Date) => string;
+  workerTimings?: WorkerTimings;
+  reconcileEveryMs?: number;
+  /** Known Slack bot ids skip `auth.test` at start-up. */
+  botIds?: { botId: string; botUserId: string };
 }
 
-main();
+/** A started bot: its HTTP port and how to stop it. */
+export interface RunningBot {
+  port: number;
+  deps: WorkflowDeps;
+  stop(): Promise<void>;
+}
+
+/** Starts the roles `config.role` names. Throws ConfigError / CatalogError with every problem listed. */
+export async function startBot(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningBot> {
+  const config = loadConfig(env);
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const catalog = loadCatalog(config.catalog.path);
+  for (const line of describeConfig(config)) logger.info(line);
+
+  const serves = config.role !== 'worker';
+  const runs = config.role !== 'web';
+  const redis = createRedis(config.redis.url, serves ? 'web' : 'worker');
+  await waitForRedis(redis, logger);
+  const clock = options.clock ?? systemClock;
+  const chat = new SlackChat(slackClient(config, runs));
+  const jobs = new BullJobs(redis);
+  const deps: WorkflowDeps = {
+    catalog,
+    store: new RedisHotfixStore(redis),
+    chat,
+    jobs,
+    clock,
+    actors: new ActorDirectory(chat, clock),
+    log: logger,
+    newUlid: options.newUlid ?? ((now) => ulid(now.getTime())),
+  };
+
+  const closers: (() => Promise<unknown>)[] = [];
+  const workerRedis = runs ? createRedis(config.redis.url, 'worker') : undefined;
+  if (workerRedis) {
+    const worker: Worker = createStepWorker(
+      workerRedis,
+      { announce: (id) => announce(deps, id), refresh_messages: (id) => refreshMessages(deps, id) },
+      logger,
+      options.workerTimings,
+    );
+    const reconciler = await startReconciler(workerRedis, () => reconcile(deps), logger, {
+      ...(options.reconcileEveryMs !== undefined ? { everyMs: options.reconcileEveryMs } : {}),
+    });
+    closers.push(() => reconciler.close(), () => worker.close());
+  }
+
+  const metrics = metricsOf();
+  const readiness = () => isRedisReady(redis);
+  let server: Server;
+  if (serves) {
+    const front = createSlackApp(
+      {
+        botToken: config.slack.botToken,
+        apiUrl: config.slack.apiUrl,
+        ...(config.slack.signingSecret !== undefined ? { signingSecret: config.slack.signingSecret } : {}),
+        ...(config.slack.appToken !== undefined ? { appToken: config.slack.appToken } : {}),
+        ...(options.botIds ?? {}),
+        logger,
+        readiness,
+        metrics,
+      },
+      { deps, storeReady: readiness },
+    );
+    server = await front.start(config.http.port);
+    closers.unshift(() => front.stop());
+  } else {
+    server = await startHealthServer(config.http.port, readiness, metrics);
+    closers.unshift(() => new Promise((resolve) => server.close(resolve)));
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  logger.info({ role: config.role, port }, 'hotfix-bot started');
+
+  return {
+    port,
+    deps,
+    async stop() {
+      for (const close of closers) await close().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
+      await jobs.close();
+      redis.disconnect();
+      workerRedis?.disconnect();
+    },
+  };
+}
+
+/** Workers retry through BullMQ (no job sleeps on a 429); the web role answers people and retries briefly. */
+function slackClient(config: Config, worker: boolean): WebClient {
+  return new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    rejectRateLimitedCalls: worker,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+  });
+}
+
+function metricsOf() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return async () => ({ contentType: registry.contentType, body: await registry.metrics() });
+}
+
+async function waitForRedis(redis: Redis, logger: { warn(obj: object, msg?: string): void }): Promise<void> {
+  if (isRedisReady(redis)) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      redis.off('ready', done);
+      resolve();
+    };
+    redis.once('ready', done);
+    // The web role still starts without Redis: /readyz says not ready and people are told to try again.
+    setTimeout(() => {
+      if (!isRedisReady(redis)) logger.warn({}, 'Redis is not answering yet; starting anyway, /readyz reports not ready');
+      done();
+    }, 3000).unref();
+  });
+}
+
+async function main(): Promise<void> {
+  try {
+    const bot = await startBot();
+    const shutdown = (signal: string) => {
+      process.stderr.write(`hotfix-bot: ${signal}, stopping\n`);
+      void bot.stop().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof CatalogError) {
+      process.stderr.write(`hotfix-bot cannot start:\n  ${error.problems.join('\n  ')}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) void main();

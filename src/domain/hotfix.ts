@@ -180,3 +180,8 @@ export function holdsLock(state: HotfixState): boolean {
 export function lockKey(hotfix: Pick<Hotfix, 'client' | 'env'>): string {
   return `${hotfix.client}/${hotfix.env}`;
 }
+
+/** The thread everything about this hotfix goes to: the incident thread it was planned in, else its plan message. */
+export function threadOf(hotfix: Pick<Hotfix, 'incident' | 'refs'>): string | undefined {
+  return hotfix.incident.threadTs ?? hotfix.refs['planTs'];
+}

@@ -51,8 +51,11 @@ export interface Chat {
   tellUser(channel: string, user: string, text: string): Promise<void>;
   /** A link people can click to reach the message, if Slack gives one. */
   permalink(ref: MessageRef): Promise<string | undefined>;
-  /** A message with this hotfix's ULID and kind in its metadata, if an earlier attempt posted one. */
-  findPosted(channel: string, ulid: string, kind: PostedKind, since: Date): Promise<MessageRef | undefined>;
+  /**
+   * A message with this hotfix's ULID and kind in its metadata, if an earlier attempt posted one: among the
+   * channel's messages since `since`, or among the replies of `threadTs` when given.
+   */
+  findPosted(query: { channel: string; ulid: string; kind: PostedKind; since: Date; threadTs?: string }): Promise<MessageRef | undefined>;
 }
 
 /** The kinds of message the bot posts, stored in message metadata to find them again. */

@@ -1,0 +1,152 @@
+import type { Redis } from 'ioredis';
+
+/*
+ * The two writes of the hotfix store, each one Lua script so the compare-and-set, the audit append, the snapshot and
+ * the indexes change together or not at all. Every check runs before the first write: Redis does not roll back the
+ * writes a script made before it failed. The scripts are dumb on purpose: TypeScript folds the events and decides
+ * which indexes a record belongs in; Lua only compares versions and writes.
+ *
+ * Lua decodes the snapshots only to read `seq`; it never re-encodes JSON (cjson would turn `[]` into `{}`).
+ */
+
+/** Appends the events to the stream, replaces the snapshot and moves the record in or out of the active index. */
+const WRITE = `
+local function write(record_key, audit_key, active_key, record, ulid, active, score, seq_before, first)
+  for i = first, #ARGV do
+    redis.call('XADD', audit_key, '*', 'seq', seq_before + i - first + 1, 'event', ARGV[i])
+  end
+  redis.call('SET', record_key, record)
+  if active == '1' then
+    redis.call('ZADD', active_key, score, ulid)
+  else
+    redis.call('ZREM', active_key, ulid)
+  end
+end
+`;
+
+/**
+ * KEYS: record, audit, active, id, target. ARGV: record JSON, ulid, id, active flag, planned-at ms, events...
+ * Returns {'OK'} or {'DUPLICATE', ref}.
+ */
+const CREATE = `${WRITE}
+local record, ulid, id, active, score = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return {'DUPLICATE', ulid} end
+if redis.call('EXISTS', KEYS[4]) == 1 then return {'DUPLICATE', id} end
+local seq = cjson.decode(record)['seq']
+if seq ~= #ARGV - 5 then
+  return redis.error_reply('HOTFIX_BAD_SEQ new record ' .. ulid .. ' has seq ' .. tostring(seq) .. ' but ' .. (#ARGV - 5) .. ' events')
+end
+write(KEYS[1], KEYS[2], KEYS[3], record, ulid, active, score, 0, 6)
+redis.call('SET', KEYS[4], ulid)
+redis.call('ZADD', KEYS[5], score, ulid)
+return {'OK'}
+`;
+
+/**
+ * KEYS: record, audit, active. ARGV: expected seq, record JSON, ulid, active flag, planned-at ms, events...
+ * Returns {'OK'}, {'MISSING'} or {'CONFLICT', stored seq}.
+ */
+const APPEND = `${WRITE}
+local expected, record, ulid, active, score = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local count = #ARGV - 5
+local current = redis.call('GET', KEYS[1])
+if not current then return {'MISSING'} end
+local stored = cjson.decode(current)['seq']
+if stored ~= expected then return {'CONFLICT', stored} end
+local logged = redis.call('XLEN', KEYS[2])
+if logged ~= stored then
+  return redis.error_reply('HOTFIX_AUDIT_MISMATCH record ' .. ulid .. ' is at seq ' .. tostring(stored) .. ' but its audit stream has ' .. logged .. ' entries')
+end
+local seq = cjson.decode(record)['seq']
+if seq ~= expected + count then
+  return redis.error_reply('HOTFIX_BAD_SEQ record ' .. ulid .. ' would go from seq ' .. expected .. ' to ' .. tostring(seq) .. ' with ' .. count .. ' events')
+end
+write(KEYS[1], KEYS[2], KEYS[3], record, ulid, active, score, expected, 6)
+return {'OK'}
+`;
+
+/** What a script said, once its reply is read. */
+export type ScriptOutcome =
+  | { kind: 'ok' }
+  | { kind: 'missing' }
+  | { kind: 'conflict'; storedSeq: number }
+  | { kind: 'duplicate'; ref: string };
+
+/** Keys and arguments of the create script. */
+export interface CreateCall {
+  keys: { record: string; audit: string; active: string; id: string; target: string };
+  record: string;
+  ulid: string;
+  id: string;
+  active: boolean;
+  plannedAtMs: number;
+  events: readonly string[];
+}
+
+/** Keys and arguments of the append script. */
+export interface AppendCall {
+  keys: { record: string; audit: string; active: string };
+  expectedSeq: number;
+  record: string;
+  ulid: string;
+  active: boolean;
+  plannedAtMs: number;
+  events: readonly string[];
+}
+
+type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
+
+// Names are specific so another module defining scripts on the same connection cannot clash with ours.
+interface StoreCommands {
+  hotfixStoreCreate: ScriptCommand;
+  hotfixStoreAppend: ScriptCommand;
+}
+
+/** The store's scripts, registered on a connection; ioredis sends EVALSHA and falls back to EVAL after a flush. */
+export class StoreScripts {
+  private readonly commands: StoreCommands;
+
+  constructor(redis: Redis) {
+    redis.defineCommand('hotfixStoreCreate', { numberOfKeys: 5, lua: CREATE });
+    redis.defineCommand('hotfixStoreAppend', { numberOfKeys: 3, lua: APPEND });
+    // defineCommand adds methods ioredis cannot type; this is the one place they are named.
+    this.commands = redis as unknown as StoreCommands;
+  }
+
+  /** Runs the create script. */
+  async create(call: CreateCall): Promise<ScriptOutcome> {
+    const { record, audit, active, id, target } = call.keys;
+    const flag = call.active ? '1' : '0';
+    return outcome(
+      await this.commands.hotfixStoreCreate(
+        ...[record, audit, active, id, target],
+        ...[call.record, call.ulid, call.id, flag, call.plannedAtMs],
+        ...call.events,
+      ),
+    );
+  }
+
+  /** Runs the append (compare-and-set) script. */
+  async append(call: AppendCall): Promise<ScriptOutcome> {
+    const { record, audit, active } = call.keys;
+    const flag = call.active ? '1' : '0';
+    return outcome(
+      await this.commands.hotfixStoreAppend(
+        ...[record, audit, active],
+        ...[call.expectedSeq, call.record, call.ulid, flag, call.plannedAtMs],
+        ...call.events,
+      ),
+    );
+  }
+}
+
+function outcome(reply: unknown): ScriptOutcome {
+  if (!Array.isArray(reply))
+    throw new Error(`hotfix store script returned ${String(reply)}, not a status list`);
+  const [status, detail] = reply as unknown[];
+  if (status === 'OK') return { kind: 'ok' };
+  if (status === 'MISSING') return { kind: 'missing' };
+  if (status === 'CONFLICT' && typeof detail === 'number') return { kind: 'conflict', storedSeq: detail };
+  if (status === 'DUPLICATE' && typeof detail === 'string') return { kind: 'duplicate', ref: detail };
+  throw new Error(`hotfix store script returned an unknown status ${JSON.stringify(reply)}`);
+}

@@ -1,0 +1,128 @@
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { Hotfix } from '../../domain/hotfix.js';
+import { threadOf } from '../../domain/hotfix.js';
+import type { Chat, MessageRef, PostedKind } from '../../ports/chat.js';
+import { changeControlNotice, planMessage } from '../../slack/blocks/index.js';
+import { asChatError } from './slack-errors.js';
+
+/** The metadata event type on every message the bot posts; the payload names the hotfix and the message kind. */
+export const METADATA_EVENT = 'hotfix_bot_message';
+
+interface Rendered {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** `Chat` on the Slack Web API. Rendering uses the pure Block Kit builders; every failure becomes a ChatError. */
+export class SlackChat implements Chat {
+  constructor(private readonly client: WebClient) {}
+
+  /** Whether the bot is a member of `channel`; an unknown channel counts as not. */
+  async isMember(channel: string): Promise<boolean> {
+    try {
+      const info = await this.client.conversations.info({ channel });
+      return info.channel?.is_member === true;
+    } catch (error) {
+      const failure = asChatError(error);
+      if (failure.failure === 'channel_not_found') return false;
+      throw failure;
+    }
+  }
+
+  /** The channel's creation time. */
+  async channelCreatedAt(channel: string): Promise<Date | undefined> {
+    const info = await this.call(() => this.client.conversations.info({ channel }));
+    const created = info.channel?.created;
+    return typeof created === 'number' ? new Date(created * 1000) : undefined;
+  }
+
+  /** The user ids in a user group. */
+  async groupMembers(groupId: string): Promise<string[]> {
+    const result = await this.call(() => this.client.usergroups.users.list({ usergroup: groupId }));
+    return result.users ?? [];
+  }
+
+  /** Posts the plan in the incident channel or thread. */
+  async postPlan(hotfix: Hotfix): Promise<MessageRef> {
+    const thread = hotfix.incident.threadTs;
+    return this.post(hotfix, 'plan', hotfix.incident.channel, planMessage(hotfix), thread);
+  }
+
+  /** Redraws the plan message. */
+  async updatePlan(hotfix: Hotfix, ref: MessageRef): Promise<void> {
+    await this.update(ref, planMessage(hotfix));
+  }
+
+  /** Posts the change-control notice. */
+  async postNotice(hotfix: Hotfix, planLink: string | undefined): Promise<MessageRef> {
+    const notice = changeControlNotice(hotfix, planLink === undefined ? {} : { planLink });
+    return this.post(hotfix, 'notice', hotfix.snapshot.changeControl.id, notice);
+  }
+
+  /** Redraws the change-control notice. */
+  async updateNotice(hotfix: Hotfix, ref: MessageRef, planLink: string | undefined): Promise<void> {
+    await this.update(ref, changeControlNotice(hotfix, planLink === undefined ? {} : { planLink }));
+  }
+
+  /** A plain reply in the hotfix's thread. */
+  async replyInThread(hotfix: Hotfix, text: string): Promise<MessageRef> {
+    return this.post(hotfix, 'reply', hotfix.incident.channel, { text, blocks: [] }, threadOf(hotfix));
+  }
+
+  /** An ephemeral message. */
+  async tellUser(channel: string, user: string, text: string): Promise<void> {
+    await this.call(() => this.client.chat.postEphemeral({ channel, user, text }));
+  }
+
+  /** A permalink, or undefined when Slack cannot give one (never worth failing a step for). */
+  async permalink(ref: MessageRef): Promise<string | undefined> {
+    if (!ref.ts) return undefined;
+    try {
+      const result = await this.client.chat.getPermalink({ channel: ref.channel, message_ts: ref.ts });
+      return result.permalink;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Finds a message an earlier attempt posted, by the ULID and kind in its metadata. */
+  async findPosted(query: { channel: string; ulid: string; kind: PostedKind; since: Date; threadTs?: string }): Promise<MessageRef | undefined> {
+    const oldest = (query.since.getTime() / 1000).toFixed(6);
+    const page = query.threadTs
+      ? await this.call(() => this.client.conversations.replies({ channel: query.channel, ts: query.threadTs ?? '', oldest, include_all_metadata: true, limit: 200 }))
+      : await this.call(() => this.client.conversations.history({ channel: query.channel, oldest, include_all_metadata: true, limit: 200 }));
+    const match = (page.messages ?? []).find((m) => {
+      const payload = m.metadata?.event_payload as { ulid?: unknown; kind?: unknown } | undefined;
+      return m.metadata?.event_type === METADATA_EVENT && payload?.ulid === query.ulid && payload.kind === query.kind;
+    });
+    return match?.ts ? { channel: query.channel, ts: match.ts } : undefined;
+  }
+
+  private async post(hotfix: Hotfix, kind: PostedKind, channel: string, message: Rendered, threadTs?: string): Promise<MessageRef> {
+    const result = await this.call(() =>
+      this.client.chat.postMessage({
+        channel,
+        text: message.text,
+        ...(message.blocks.length > 0 ? { blocks: message.blocks } : {}),
+        ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+        metadata: { event_type: METADATA_EVENT, event_payload: { ulid: hotfix.ulid, id: hotfix.id, kind } },
+        unfurl_links: false,
+      }),
+    );
+    if (!result.ts) throw new Error(`chat.postMessage to ${channel} returned no ts`);
+    return { channel: result.channel ?? channel, ts: result.ts };
+  }
+
+  private async update(ref: MessageRef, message: Rendered): Promise<void> {
+    await this.call(() => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks }));
+  }
+
+  private async call<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw asChatError(error);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import type { Server } from 'node:http';
+import { App, LogLevel } from '@slack/bolt';
+import type { ListenerContext } from './listeners/context.js';
+import { registerListeners } from './listeners/index.js';
+import type { MetricsPayload, ReceiverLogger } from './receiver.js';
+import { SignedHttpReceiver } from './receiver.js';
+import { toBoltLogger } from './receiver-logger.js';
+import { startHealthServer } from './health-server.js';
+
+/** How to reach Slack and how to serve it. */
+export interface SlackAppOptions {
+  botToken: string;
+  apiUrl: string;
+  /** HTTP mode (the default): every request is signature-checked. */
+  signingSecret?: string;
+  /** Socket Mode when set. */
+  appToken?: string;
+  /** Known bot ids skip Bolt's `auth.test` at start-up (tests). */
+  botId?: string;
+  botUserId?: string;
+  logger: ReceiverLogger;
+  readiness: () => boolean | Promise<boolean>;
+  metrics: () => Promise<MetricsPayload>;
+}
+
+/** A running Slack front end. */
+export interface SlackFrontEnd {
+  app: App;
+  /** The HTTP server: Slack events in HTTP mode, health and metrics in both modes. */
+  start(port: number): Promise<Server>;
+  stop(): Promise<void>;
+}
+
+/** Builds the Bolt app for HTTP or Socket Mode; the listeners are the same either way. */
+export function createSlackApp(options: SlackAppOptions, ctx: ListenerContext): SlackFrontEnd {
+  const common = {
+    token: options.botToken,
+    logger: toBoltLogger(options.logger),
+    logLevel: LogLevel.INFO,
+    clientOptions: { slackApiUrl: options.apiUrl },
+    ...(options.botId !== undefined && options.botUserId !== undefined ? { botId: options.botId, botUserId: options.botUserId } : {}),
+  };
+  if (options.appToken) {
+    const app = new App({ ...common, appToken: options.appToken, socketMode: true });
+    registerListeners(app, ctx);
+    let health: Server | undefined;
+    return {
+      app,
+      async start(port) {
+        await app.start();
+        health = await startHealthServer(port, options.readiness, options.metrics);
+        return health;
+      },
+      async stop() {
+        await app.stop();
+        health?.closeAllConnections();
+        await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
+      },
+    };
+  }
+  if (!options.signingSecret) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET');
+  const receiver = new SignedHttpReceiver({
+    signingSecret: options.signingSecret,
+    logger: options.logger,
+    readiness: options.readiness,
+    metrics: options.metrics,
+  });
+  const app = new App({ ...common, receiver });
+  registerListeners(app, ctx);
+  return {
+    app,
+    start: (port) => receiver.start(port),
+    stop: () => receiver.stop(),
+  };
+}

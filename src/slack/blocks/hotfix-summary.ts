@@ -1,0 +1,145 @@
+/** How a hotfix's parts read in every message, so the plan, the notice and the status say things the same way. */
+import type { DeployMethod } from '../../domain/catalog.js';
+import { stateLabel } from '../../domain/decide.js';
+import type { Hotfix, HotfixState, Severity } from '../../domain/hotfix.js';
+import { approvalsStillNeeded, countedApprovals } from '../../domain/policy.js';
+import { SLACK_LIMITS } from './block-kit.js';
+import { inlineCode, mention, mentions, truncate, typed } from './mrkdwn.js';
+
+const STATE_EMOJI: Record<HotfixState, string> = {
+  planned: ':memo:',
+  approved: ':white_check_mark:',
+  queued: ':hourglass_flowing_sand:',
+  preparing: ':gear:',
+  deploying: ':rocket:',
+  awaiting_input: ':raised_hand:',
+  verifying: ':mag:',
+  completed: ':large_green_circle:',
+  failed: ':x:',
+  rolling_back: ':rewind:',
+  rolled_back: ':leftwards_arrow_with_hook:',
+  rollback_failed: ':boom:',
+  cancelled: ':no_entry_sign:',
+  rejected: ':no_entry:',
+  expired: ':hourglass:',
+  superseded: ':fast_forward:',
+  resolved: ':wrench:',
+};
+
+const METHOD_LABEL: Record<DeployMethod, string> = {
+  'jenkins-multi-deploy': 'Jenkins multi-deploy pipeline',
+  'ecs-image': 'ECS task definition (new image)',
+  'ecs-run-once': 'ECS one-shot deployment service',
+  rehearsal: 'REHEARSAL (dry run, changes nothing)',
+};
+
+/** Longest reason shown in a message; the full text stays on the record. */
+export const REASON_MAX = 1000;
+
+/** The state with its emoji, e.g. ":rocket: *deploying*". */
+export function stateBadge(state: HotfixState): string {
+  return `${STATE_EMOJI[state]} *${stateLabel(state)}*`;
+}
+
+/** Severity; Sev 1 is loud because it changes who may approve and how fast people must move. */
+export function severityLabel(severity: Severity): string {
+  switch (severity) {
+    case 1:
+      return ':rotating_light: *SEV 1*';
+    case 2:
+      return ':large_orange_circle: *Sev 2*';
+    case 3:
+      return ':large_yellow_circle: Sev 3';
+    case 4:
+      return ':white_circle: Sev 4';
+  }
+}
+
+/** The deploy method as people know it. */
+export function methodLabel(method: DeployMethod): string {
+  return METHOD_LABEL[method];
+}
+
+/** True when the hotfix is a dry run. */
+export function isRehearsal(hotfix: Pick<Hotfix, 'method'>): boolean {
+  return hotfix.method === 'rehearsal';
+}
+
+/** The banner every message of a rehearsal carries, so nobody mistakes it for a real change. */
+export function rehearsalBanner(hotfix: Hotfix): string {
+  return `:performing_arts: *REHEARSAL* — a dry run: nothing is deployed to ${hotfix.snapshot.client.displayName} ${hotfix.env}.`;
+}
+
+/** Service names for a title: all of them while they fit, else a count. */
+export function serviceNames(hotfix: Pick<Hotfix, 'services'>): string {
+  const names = hotfix.services.map((s) => s.service).join(', ');
+  return names.length <= 80 ? names : `${hotfix.services.length} services`;
+}
+
+/** `HF-7 · decanting-service → acme prod`: the one-line name of a hotfix. */
+export function hotfixTitle(hotfix: Hotfix): string {
+  return truncate(
+    `${hotfix.id} · ${serviceNames(hotfix)} → ${hotfix.client} ${hotfix.env}`,
+    SLACK_LIMITS.headerText,
+  );
+}
+
+/** `decanting-service 24-02-05.619-hotfix.627, ...` for notification text: the first three, then a count. */
+export function servicesAndTags(hotfix: Pick<Hotfix, 'services'>): string {
+  const shown = hotfix.services.slice(0, 3).map((s) => `${s.service} ${s.tag}`);
+  const more = hotfix.services.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}
+
+/** The environment, marked when it is production. */
+export function envLabel(hotfix: Hotfix): string {
+  return hotfix.snapshot.env.production
+    ? `${hotfix.env} · :red_circle: *PRODUCTION*`
+    : `${hotfix.env} (non-production)`;
+}
+
+/** The client's display name with the catalog name people type. */
+export function clientLabel(hotfix: Hotfix): string {
+  return `${hotfix.snapshot.client.displayName} (${inlineCode(hotfix.client)})`;
+}
+
+/** `1 of 2 — <@U1>, 1 more needed`: approvals that count for the current plan version. */
+export function approvalsSummary(hotfix: Hotfix): string {
+  const counted = countedApprovals(hotfix);
+  const who = counted.length > 0 ? ` — ${mentions(counted)}` : '';
+  const still = approvalsStillNeeded(hotfix);
+  const more = hotfix.state === 'planned' && still > 0 ? `, ${still} more needed` : '';
+  return `${counted.length} of ${hotfix.approvalsRequired}${who}${more}`;
+}
+
+/** The loud break-glass line, with whether an approver has acknowledged it yet. */
+export function breakGlassLine(hotfix: Hotfix): string | undefined {
+  const glass = hotfix.breakGlass;
+  if (!glass) return undefined;
+  const ack = glass.acknowledgedBy
+    ? `:white_check_mark: Acknowledged by ${mention(glass.acknowledgedBy)}.`
+    : ':warning: *Not yet acknowledged* — an approver other than the one who broke glass must acknowledge it.';
+  return `:rotating_light: *BREAK-GLASS approval by ${mention(glass.by)}*: ${typed(truncate(glass.reason, REASON_MAX))}\n${ack}`;
+}
+
+/** The reason as a quote, cut to REASON_MAX. */
+export function reasonQuote(reason: string | undefined): string | undefined {
+  if (reason === undefined || reason.trim() === '') return undefined;
+  const shown = truncate(reason.trim(), REASON_MAX);
+  return typed(shown)
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
+
+/** Staffing warnings and a freeze override, the things a reviewer must not miss. */
+export function warningLines(hotfix: Hotfix): string[] {
+  const lines = hotfix.warnings.map((w) => `:warning: ${typed(w)}`);
+  const freeze = hotfix.freezeOverride;
+  if (freeze) {
+    lines.push(
+      `:snowflake: *Freeze "${typed(freeze.window)}" overridden* by ${mention(freeze.by)}: ${typed(truncate(freeze.reason, REASON_MAX))}`,
+    );
+  }
+  return lines;
+}

@@ -1,0 +1,34 @@
+/** Pure Block Kit builders: records in, `{ text, blocks }` or a view out. No I/O and no clock reads. */
+export { SLACK_LIMITS, type SlackMessage } from './block-kit.js';
+export { planMessage, type PlanMessageOptions } from './plan-message.js';
+export {
+  changeControlNotice,
+  outcomeLine,
+  type ChangeControlNoticeOptions,
+} from './change-control-notice.js';
+export { helpMessage, notInChannelMessage, refusalMessage } from './help-message.js';
+export { listMessage, statusMessage, RECENT_EVENTS } from './status-message.js';
+export {
+  MODAL_REASON_MAX,
+  PLAN_MODAL_ACTION_ID,
+  PLAN_MODAL_BLOCKS,
+  modalErrors,
+  planModal,
+  readPlanModal,
+  type PlanModalBlockId,
+  type PlanModalContext,
+  type PlanModalMetadata,
+  type PlanModalPrefill,
+  type SubmittedInput,
+  type SubmittedValues,
+} from './plan-modal.js';
+export { blockForProblem } from './plan-modal-fields.js';
+export {
+  ACTION_BLOCK_IDS,
+  ACTION_IDS,
+  CALLBACK_IDS,
+  decisionValue,
+  readDecisionValue,
+  type DecisionValue,
+} from './interaction-ids.js';
+export { TRIAGE_ITEMS, type TriageItem } from './triage-checklist.js';

@@ -1,0 +1,104 @@
+/** The plan as posted in the incident thread: what will change, who is involved, and what is still open. */
+import type { KnownBlock } from '@slack/types';
+import { stateLabel } from '../../domain/decide.js';
+import type { Hotfix } from '../../domain/hotfix.js';
+import { countedApprovals } from '../../domain/policy.js';
+import { context, fields, header, message, section, SLACK_LIMITS, type SlackMessage } from './block-kit.js';
+import {
+  approvalsSummary,
+  breakGlassLine,
+  clientLabel,
+  envLabel,
+  hotfixTitle,
+  isRehearsal,
+  methodLabel,
+  reasonQuote,
+  rehearsalBanner,
+  servicesAndTags,
+  severityLabel,
+  stateBadge,
+  warningLines,
+} from './hotfix-summary.js';
+import { channelLink, fitLines, inlineCode, mention, mentions, slackDate, typed } from './mrkdwn.js';
+import { triageLines, triageUnanswered } from './triage-checklist.js';
+
+// Room left in a section for its lines after a heading and a hint.
+const SECTION_BODY = SLACK_LIMITS.sectionText - 200;
+
+/** Options of planMessage. */
+export interface PlanMessageOptions {
+  /** Versions running now, by service, when the caller has looked them up (before `versionsBefore` is recorded). */
+  versionsNow?: Record<string, string>;
+}
+
+/** The plan posted in the incident thread. */
+export function planMessage(hotfix: Hotfix, options: PlanMessageOptions = {}): SlackMessage {
+  const versions = { ...options.versionsNow, ...hotfix.versionsBefore };
+  const warnings = warningLines(hotfix);
+  const glass = breakGlassLine(hotfix);
+  const reason = reasonQuote(hotfix.reason);
+  const blocks: KnownBlock[] = [
+    header(hotfixTitle(hotfix)),
+    ...(isRehearsal(hotfix) ? [section(rehearsalBanner(hotfix))] : []),
+    section(`${stateBadge(hotfix.state)}   ${severityLabel(hotfix.severity)}   plan v${hotfix.planVersion}`),
+    ...(warnings.length > 0 ? [section(`*Before you go ahead*\n${fitLines(warnings, SECTION_BODY)}`)] : []),
+    ...(glass ? [section(glass)] : []),
+    planFields(hotfix),
+    section(`*Services*\n${fitLines(serviceLines(hotfix, versions), SECTION_BODY)}`),
+    ...(reason ? [section(`*Reason*\n${reason}`)] : []),
+    section(approvalLine(hotfix)),
+    section(triageSection(hotfix, versions)),
+    context(
+      `Plan v${hotfix.planVersion} · expires ${slackDate(hotfix.expiresAt)} if nobody decides`,
+      `${hotfix.id} · ${inlineCode(hotfix.ulid)}`,
+    ),
+  ];
+  return message(fallback(hotfix), blocks);
+}
+
+function planFields(hotfix: Hotfix): KnownBlock {
+  return fields([
+    ['Requester', mention(hotfix.requester)],
+    ['Owner', mention(hotfix.owner)],
+    ['Client', clientLabel(hotfix)],
+    ['Env', envLabel(hotfix)],
+    ['Deploy method', methodLabel(hotfix.method)],
+    ['Incident', hotfix.incident.key ? inlineCode(hotfix.incident.key) : undefined],
+  ]);
+}
+
+/** One line per service: `current → target` when the running version is known, and who owns it. */
+function serviceLines(hotfix: Hotfix, versions: Record<string, string>): string[] {
+  return hotfix.services.map(({ service, tag }) => {
+    const current = versions[service];
+    const change =
+      current === undefined
+        ? `→ ${inlineCode(tag)} _(running version not recorded yet)_`
+        : `${inlineCode(current)} → ${inlineCode(tag)}`;
+    const owners = hotfix.snapshot.services[service]?.owners ?? [];
+    return `• *${typed(service)}* ${change} · owners ${mentions(owners, 'none listed')}`;
+  });
+}
+
+function approvalLine(hotfix: Hotfix): string {
+  const where =
+    hotfix.state === 'planned'
+      ? ` · asked in ${channelLink(hotfix.snapshot.changeControl.id)}; someone other than ${mention(hotfix.requester)} must approve`
+      : '';
+  return `*Approvals:* ${approvalsSummary(hotfix)}${where}`;
+}
+
+function triageSection(hotfix: Hotfix, versions: Record<string, string>): string {
+  const hint = triageUnanswered(hotfix)
+    ? '\n_Nothing answered yet: confirm each item in this thread before approving._'
+    : '';
+  return `*Triage checklist*\n${fitLines(triageLines(hotfix, versions), SECTION_BODY)}${hint}`;
+}
+
+function fallback(hotfix: Hotfix): string {
+  const rehearsal = isRehearsal(hotfix) ? 'REHEARSAL ' : '';
+  const sev = hotfix.severity === 1 ? 'SEV 1' : `Sev ${hotfix.severity}`;
+  const target = `${hotfix.snapshot.client.displayName} ${hotfix.env}`;
+  const approvals = `${countedApprovals(hotfix).length} of ${hotfix.approvalsRequired} approvals`;
+  return `${rehearsal}${hotfix.id} plan: ${servicesAndTags(hotfix)} → ${target} (${sev}, ${stateLabel(hotfix.state)}, ${approvals})`;
+}

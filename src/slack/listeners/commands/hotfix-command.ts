@@ -1,0 +1,59 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { parseHotfixCommand } from '../../../domain/command-grammar.js';
+import type { ValidCommand } from '../../../domain/command-grammar.js';
+import { helpMessage, listMessage, refusalMessage, statusMessage } from '../../blocks/index.js';
+import { activeHotfixes, hotfixStatus } from '../../../workflow/queries.js';
+import { cancelHotfix } from '../../../workflow/cancel-hotfix.js';
+import type { ListenerContext } from '../context.js';
+import { STORE_DOWN_TEXT, failureText } from '../failures.js';
+import { planCommand } from './plan-command.js';
+import type { Invocation, Reply } from './reply.js';
+import { ephemeral } from './reply.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/**
+ * `/hotfix ...`: parse, then do the quick part (validate, record, enqueue) and answer in the ack, well within Slack's
+ * 3 seconds. Every failure ends as a message to the person, never as silence.
+ */
+export function hotfixCommand(ctx: ListenerContext) {
+  return async ({ command, ack, client, logger }: Args): Promise<void> => {
+    const parsed = parseHotfixCommand(command.text);
+    if (parsed.kind === 'invalid') return ack(ephemeral(refusalMessage(parsed.problems, parsed.usage)));
+    if (parsed.kind === 'help') return ack(ephemeral(helpMessage()));
+    if (!ctx.storeReady()) return ack({ response_type: 'ephemeral', text: STORE_DOWN_TEXT });
+    try {
+      const reply = await dispatch(ctx, parsed, { userId: command.user_id, channel: command.channel_id, triggerId: command.trigger_id, client });
+      await ack(reply);
+    } catch (error) {
+      logger.error({ err: error, subcommand: parsed.kind }, 'slash command failed');
+      await ack({ response_type: 'ephemeral', text: failureText(error) });
+    }
+  };
+}
+
+async function dispatch(ctx: ListenerContext, parsed: Exclude<ValidCommand, { kind: 'help' }>, who: Invocation): Promise<Reply> {
+  switch (parsed.kind) {
+    case 'plan':
+      return planCommand(ctx, parsed.args, who);
+    case 'status': {
+      if (parsed.id === undefined) return ephemeral(listMessage(await activeHotfixes(ctx.deps, who.channel)));
+      const found = await hotfixStatus(ctx.deps, parsed.id);
+      if (!found) return { response_type: 'ephemeral', text: `There is no hotfix ${parsed.id}. \`/hotfix list\` shows the active ones.` };
+      return ephemeral(statusMessage(found.hotfix, found.events));
+    }
+    case 'list':
+      return ephemeral(listMessage(await activeHotfixes(ctx.deps)));
+    case 'cancel': {
+      const outcome = await cancelHotfix(ctx.deps, { userId: who.userId, id: parsed.id, reason: `cancelled by <@${who.userId}> with /hotfix cancel` });
+      if (!outcome.ok) return { response_type: 'ephemeral', text: `:no_entry: ${outcome.refusal.message}` };
+      const pending = outcome.hotfix.state !== 'cancelled';
+      return { response_type: 'ephemeral', text: pending ? `Cancelling ${parsed.id}: the deploy is being aborted.` : `${parsed.id} is cancelled.` };
+    }
+    default:
+      return {
+        response_type: 'ephemeral',
+        text: `\`/hotfix ${parsed.kind}\` is not available in this version of hotfix-bot yet. \`/hotfix help\` lists what is.`,
+      };
+  }
+}

@@ -1,0 +1,25 @@
+import { notInChannelMessage, planModal, refusalMessage } from '../../blocks/index.js';
+import { planHotfix } from '../../../workflow/plan-hotfix.js';
+import type { ListenerContext } from '../context.js';
+import type { Invocation, Reply } from './reply.js';
+import { ephemeral } from './reply.js';
+import { modalContext } from '../views/modal-context.js';
+import { plannedText } from './planned-text.js';
+
+/** `/hotfix plan ...`: a complete plan is recorded; a plan with parts missing opens the form prefilled. */
+export async function planCommand(ctx: ListenerContext, args: string, who: Invocation): Promise<Reply> {
+  const result = await planHotfix(ctx.deps, { userId: who.userId, channel: who.channel, text: args });
+  switch (result.kind) {
+    case 'planned':
+      return { response_type: 'ephemeral', text: plannedText(result.hotfix, result.warnings) };
+    case 'needs_form': {
+      const view = planModal({ ...result.partial, problems: result.problems }, modalContext(ctx.deps.catalog, who.channel));
+      await who.client.views.open({ trigger_id: who.triggerId, view });
+      return { response_type: 'ephemeral', text: 'Opening the plan form: fill in what is missing.' };
+    }
+    case 'refused':
+      return ephemeral(refusalMessage(result.problems));
+    case 'not_in_channel':
+      return ephemeral(notInChannelMessage(result.channel));
+  }
+}

@@ -1,0 +1,16 @@
+import type { WorkflowDeps } from './deps.js';
+import { dueSteps } from './due-steps.js';
+
+/** Enqueues every due step that has no job; returns how many it enqueued. Safe to run from any number of workers. */
+export async function reconcile(deps: Pick<WorkflowDeps, 'store' | 'jobs' | 'log'>): Promise<number> {
+  let enqueued = 0;
+  for (const hotfix of await deps.store.listActive()) {
+    for (const job of dueSteps(hotfix)) {
+      if (await deps.jobs.isPending(job)) continue;
+      await deps.jobs.enqueue(job);
+      enqueued++;
+      deps.log.warn({ hotfix: hotfix.id, step: job.step }, 'reconciler re-enqueued a due step');
+    }
+  }
+  return enqueued;
+}

@@ -1,0 +1,137 @@
+import type { ActionsBlock, KnownBlock } from '@slack/types';
+import { STATES } from '../../../../src/domain/hotfix.js';
+import type { Hotfix } from '../../../../src/domain/hotfix.js';
+import { changeControlNotice } from '../../../../src/slack/blocks/change-control-notice.js';
+import { ACTION_IDS, readDecisionValue } from '../../../../src/slack/blocks/interaction-ids.js';
+import { APPROVER_A, REQUESTER, hotfixIn, planned, run } from '../../domain/builders.js';
+import { render } from './render.js';
+import { brokenGlass, halfApproved, rehearsal, sev1Prod } from './scenarios.js';
+
+const LINK = 'https://example.slack.com/archives/C0INCIDENT/p1700000000000100';
+
+function buttons(blocks: KnownBlock[]): ActionsBlock['elements'] {
+  return blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+}
+
+function decisionButtons(hotfix: Hotfix): ActionsBlock['elements'] {
+  const ids: string[] = [ACTION_IDS.approve, ACTION_IDS.reject];
+  return buttons(changeControlNotice(hotfix).blocks).filter(
+    (e) => 'action_id' in e && ids.includes(e.action_id ?? ''),
+  );
+}
+
+describe('changeControlNotice', () => {
+  it('renders a prod plan waiting for its second approval, linked to the incident thread', () => {
+    expect(render(changeControlNotice(halfApproved(), { planLink: LINK }))).toMatchSnapshot();
+  });
+
+  it('renders a staging plan without a link, pointing at the incident channel', () => {
+    expect(render(changeControlNotice(planned()))).toMatchSnapshot();
+  });
+
+  it.each([
+    ['approved', () => hotfixIn('approved')],
+    ['rejected', () => hotfixIn('rejected')],
+    ['expired', () => hotfixIn('expired')],
+    ['cancelled', () => hotfixIn('cancelled')],
+    ['completed', () => hotfixIn('completed')],
+  ])('replaces the buttons with the outcome once %s', (_state, make) => {
+    expect(render(changeControlNotice(make(), { planLink: LINK }))).toMatchSnapshot();
+  });
+
+  it('offers Approve (primary) and Reject (danger) only while the plan is planned', () => {
+    for (const state of STATES) {
+      const found = decisionButtons(hotfixIn(state, { severity: 1, env: 'prod' }));
+      if (state === 'planned') {
+        expect(
+          found.map((b) => ('action_id' in b ? [b.action_id, 'style' in b ? b.style : ''] : [])),
+        ).toEqual([
+          ['hotfix_approve', 'primary'],
+          ['hotfix_reject', 'danger'],
+        ]);
+      } else {
+        expect({ state, found }).toEqual({ state, found: [] });
+      }
+    }
+  });
+
+  it('ties each button to the hotfix ulid and the plan version shown', () => {
+    const revised = run(
+      planned(),
+      { type: 'revise', services: planned().services, severity: 2, reason: 'new tag' },
+      REQUESTER,
+    );
+    for (const b of decisionButtons(revised)) {
+      const raw = 'value' in b ? b.value : undefined;
+      expect(JSON.parse(raw ?? '')).toEqual({ ulid: '01JD0000000000000000000001', planVersion: 2 });
+      expect(readDecisionValue(raw)).toEqual({ ulid: '01JD0000000000000000000001', planVersion: 2 });
+    }
+  });
+
+  it('asks for confirmation before approving a production change only', () => {
+    const [prodApprove] = decisionButtons(planned({ env: 'prod' }));
+    const [stagingApprove] = decisionButtons(planned());
+    expect(prodApprove && 'confirm' in prodApprove && prodApprove.confirm?.title?.text).toBe(
+      'Approve a production change?',
+    );
+    expect(stagingApprove && 'confirm' in stagingApprove).toBe(false);
+  });
+
+  it('mentions the approver group while approval is pending, and not once decided', () => {
+    const pending = changeControlNotice(halfApproved());
+    expect(render(pending)).toContain(
+      '*Approval needed from* <!subteam^S0APPROVERS> · 1 of 2 — <@U0APPROVER1>',
+    );
+    expect(pending.text).toContain('needs approval from <!subteam^S0APPROVERS>');
+    const decided = changeControlNotice(
+      run(
+        halfApproved(),
+        { type: 'approve', planVersion: 1 },
+        { userId: 'U0APPROVER2', groups: ['S0APPROVERS'] },
+      ),
+    );
+    expect(render(decided)).not.toContain('<!subteam^');
+    expect(render(decided)).toContain('Approved by <@U0APPROVER1>, <@U0APPROVER2>');
+  });
+
+  it('shows a break-glass approval loudly, with an Acknowledge button until an approver acknowledges it', () => {
+    const glass = changeControlNotice(brokenGlass());
+    const text = render(glass);
+    expect(text).toContain(
+      ':rotating_light: *BREAK-GLASS approval by <@U0ONCALL>*: no approver reachable at 3am',
+    );
+    expect(text).toContain('*Not yet acknowledged*');
+    expect(glass.text).toContain('BREAK-GLASS approval by <@U0ONCALL>');
+    expect(buttons(glass.blocks).map((b) => ('action_id' in b ? b.action_id : ''))).toEqual([
+      ACTION_IDS.acknowledgeBreakGlass,
+    ]);
+    expect(text).toMatchSnapshot();
+
+    const acknowledged = changeControlNotice(
+      run(brokenGlass(), { type: 'acknowledge_break_glass' }, APPROVER_A),
+    );
+    expect(render(acknowledged)).toContain(':white_check_mark: Acknowledged by <@U0APPROVER1>.');
+    expect(buttons(acknowledged.blocks)).toEqual([]);
+  });
+
+  it('says REHEARSAL loudly', () => {
+    const notice = changeControlNotice(rehearsal());
+    expect(notice.text).toMatch(/^REHEARSAL /);
+    expect(render(notice)).toContain(':performing_arts: *REHEARSAL*');
+  });
+
+  it('makes Sev 1 loud', () => {
+    const notice = changeControlNotice(sev1Prod());
+    expect(render(notice)).toContain(':rotating_light: *SEV 1* hotfix for *Acme Corp prod*');
+    expect(notice.text).toContain('(SEV 1)');
+  });
+
+  it('gives the reason of a rejection and of a cancellation', () => {
+    expect(render(changeControlNotice(hotfixIn('rejected')))).toContain(
+      ':no_entry: Rejected by <@U0APPROVER1>: wrong tag',
+    );
+    expect(render(changeControlNotice(hotfixIn('cancelled')))).toContain(
+      ':no_entry_sign: Cancelled by <@U0REQUESTER>: not needed',
+    );
+  });
+});

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { CALLBACK_IDS } from '../../../../src/slack/blocks/interaction-ids.js';
+
+interface Manifest {
+  _metadata: { major_version: number; minor_version: number };
+  display_information: { name: string; description: string; long_description?: string };
+  features: {
+    bot_user: { display_name: string; always_online: boolean };
+    slash_commands: Array<{ command: string; url: string; should_escape: boolean; usage_hint: string }>;
+    shortcuts: Array<{ name: string; type: string; callback_id: string; description: string }>;
+    app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean };
+  };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    interactivity: { is_enabled: boolean; request_url: string };
+    event_subscriptions: { request_url: string; bot_events: string[] };
+    org_deploy_enabled: boolean;
+    socket_mode_enabled: boolean;
+  };
+}
+
+const manifest = parse(
+  readFileSync(join(__dirname, '..', '..', '..', '..', 'slack-app.yml'), 'utf8'),
+) as Manifest;
+
+describe('slack-app.yml', () => {
+  it('is a version 1 manifest for the hotfix-bot bot user', () => {
+    expect(manifest._metadata).toEqual({ major_version: 1, minor_version: 1 });
+    expect(manifest.features.bot_user).toEqual({ display_name: 'hotfix-bot', always_online: true });
+    // Slack refuses a long description shorter than 174 characters.
+    expect(manifest.display_information.long_description?.length).toBeGreaterThanOrEqual(174);
+    expect(manifest.display_information.description.length).toBeLessThanOrEqual(140);
+  });
+
+  it('declares /hotfix with escaping on, so mentions arrive as user ids', () => {
+    expect(manifest.features.slash_commands).toEqual([
+      expect.objectContaining({
+        command: '/hotfix',
+        url: 'https://hotfix-bot.example.com/slack/events',
+        should_escape: true,
+      }),
+    ]);
+  });
+
+  it('names the message shortcut with the callback id the listener registers', () => {
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({
+        type: 'message',
+        name: 'Plan a hotfix here',
+        callback_id: CALLBACK_IDS.planHereShortcut,
+      }),
+    ]);
+    for (const s of manifest.features.shortcuts) expect(s.name.length).toBeLessThanOrEqual(24);
+  });
+
+  it('asks for the scopes the bot uses and not chat:write.public, because the bot must be invited', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
+      [
+        'commands',
+        'chat:write',
+        'channels:read',
+        'groups:read',
+        'channels:history',
+        'groups:history',
+        'channels:join',
+        'usergroups:read',
+        'users:read',
+      ].sort(),
+    );
+  });
+
+  it('sends interactions and events to /slack/events over HTTP unless switched to Socket Mode', () => {
+    const { settings } = manifest;
+    expect(settings.interactivity).toEqual({
+      is_enabled: true,
+      request_url: 'https://hotfix-bot.example.com/slack/events',
+    });
+    expect(settings.event_subscriptions).toEqual({
+      request_url: 'https://hotfix-bot.example.com/slack/events',
+      bot_events: ['app_home_opened'],
+    });
+    expect(settings.socket_mode_enabled).toBe(false);
+    expect(settings.org_deploy_enabled).toBe(false);
+    expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true });
+  });
+});
