@@ -47,7 +47,10 @@ export interface RunningBot {
 }
 
 /** Starts the roles `config.role` names. Throws ConfigError / CatalogError with every problem listed. */
-export async function startBot(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<RunningBot> {
+export async function startBot(
+  env: NodeJS.ProcessEnv = process.env,
+  options: StartOptions = {},
+): Promise<RunningBot> {
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const catalog = loadCatalog(config.catalog.path);
@@ -83,7 +86,10 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env, options: St
     const reconciler = await startReconciler(workerRedis, () => reconcile(deps), logger, {
       ...(options.reconcileEveryMs !== undefined ? { everyMs: options.reconcileEveryMs } : {}),
     });
-    closers.push(() => reconciler.close(), () => worker.close());
+    closers.push(
+      () => reconciler.close(),
+      () => worker.close(),
+    );
   }
 
   const metrics = metricsOf();
@@ -117,7 +123,8 @@ export async function startBot(env: NodeJS.ProcessEnv = process.env, options: St
     port,
     deps,
     async stop() {
-      for (const close of closers) await close().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
+      for (const close of closers)
+        await close().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
       await jobs.close();
       redis.disconnect();
       workerRedis?.disconnect();
@@ -150,7 +157,8 @@ async function waitForRedis(redis: Redis, logger: { warn(obj: object, msg?: stri
     redis.once('ready', done);
     // The web role still starts without Redis: /readyz says not ready and people are told to try again.
     setTimeout(() => {
-      if (!isRedisReady(redis)) logger.warn({}, 'Redis is not answering yet; starting anyway, /readyz reports not ready');
+      if (!isRedisReady(redis))
+        logger.warn({}, 'Redis is not answering yet; starting anyway, /readyz reports not ready');
       done();
     }, 3000).unref();
   });

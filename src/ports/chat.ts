@@ -55,7 +55,13 @@ export interface Chat {
    * A message with this hotfix's ULID and kind in its metadata, if an earlier attempt posted one: among the
    * channel's messages since `since`, or among the replies of `threadTs` when given.
    */
-  findPosted(query: { channel: string; ulid: string; kind: PostedKind; since: Date; threadTs?: string }): Promise<MessageRef | undefined>;
+  findPosted(query: {
+    channel: string;
+    ulid: string;
+    kind: PostedKind;
+    since: Date;
+    threadTs?: string;
+  }): Promise<MessageRef | undefined>;
 }
 
 /** The kinds of message the bot posts, stored in message metadata to find them again. */

@@ -22,7 +22,11 @@ export async function startReconciler(
     { every: options.everyMs ?? 5000 },
     { name: 'reconcile', opts: { removeOnComplete: true, removeOnFail: 100 } },
   );
-  const worker = new Worker(RECONCILE_QUEUE, async () => reconcile(), { connection, ...prefix, concurrency: 1 });
+  const worker = new Worker(RECONCILE_QUEUE, async () => reconcile(), {
+    connection,
+    ...prefix,
+    concurrency: 1,
+  });
   worker.on('error', (error) => log.error({ err: error }, 'reconciler error'));
   return {
     async close() {

@@ -38,12 +38,19 @@ export class BullJobs implements Jobs {
   readonly queue: Queue;
 
   constructor(connection: ConnectionOptions, prefix?: string) {
-    this.queue = new Queue(STEP_QUEUE, { connection, ...(prefix ? { prefix } : {}), defaultJobOptions: DEFAULTS });
+    this.queue = new Queue(STEP_QUEUE, {
+      connection,
+      ...(prefix ? { prefix } : {}),
+      defaultJobOptions: DEFAULTS,
+    });
   }
 
   /** Adds the job unless one with the same id exists (BullMQ keeps the original). */
   async enqueue(job: StepJob, options: { delayMs?: number } = {}): Promise<void> {
-    await this.queue.add(job.step, job, { jobId: jobIdOf(job), ...(options.delayMs ? { delay: options.delayMs } : {}) });
+    await this.queue.add(job.step, job, {
+      jobId: jobIdOf(job),
+      ...(options.delayMs ? { delay: options.delayMs } : {}),
+    });
   }
 
   /** True while the job waits, is delayed, or runs. */

@@ -38,7 +38,9 @@ export function createSlackApp(options: SlackAppOptions, ctx: ListenerContext): 
     logger: toBoltLogger(options.logger),
     logLevel: LogLevel.INFO,
     clientOptions: { slackApiUrl: options.apiUrl },
-    ...(options.botId !== undefined && options.botUserId !== undefined ? { botId: options.botId, botUserId: options.botUserId } : {}),
+    ...(options.botId !== undefined && options.botUserId !== undefined
+      ? { botId: options.botId, botUserId: options.botUserId }
+      : {}),
   };
   if (options.appToken) {
     const app = new App({ ...common, appToken: options.appToken, socketMode: true });

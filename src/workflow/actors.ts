@@ -5,7 +5,13 @@ import type { Clock } from '../ports/clock.js';
 
 /** Every user group the policy mentions: the only groups whose membership matters. */
 export function groupsOf(policy: Policy): string[] {
-  const audiences: Audience[] = [policy.planners, policy.approvers, policy.operators, policy.admins, policy.breakGlass.who];
+  const audiences: Audience[] = [
+    policy.planners,
+    policy.approvers,
+    policy.operators,
+    policy.admins,
+    policy.breakGlass.who,
+  ];
   return [...new Set(audiences.flatMap((a) => a.groups))];
 }
 
@@ -25,7 +31,9 @@ export class ActorDirectory {
   /** The actor for `userId`, with membership of the groups `policy` names. */
   async actor(userId: string, policy: Policy): Promise<Actor> {
     const groups = groupsOf(policy);
-    const memberships = await Promise.all(groups.map(async (g) => ((await this.members(g)).includes(userId) ? g : undefined)));
+    const memberships = await Promise.all(
+      groups.map(async (g) => ((await this.members(g)).includes(userId) ? g : undefined)),
+    );
     return { userId, groups: memberships.filter((g): g is string => g !== undefined) };
   }
 

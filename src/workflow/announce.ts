@@ -16,12 +16,20 @@ export async function announce(deps: WorkflowDeps, ulid: string): Promise<void> 
   // A plan cancelled before it was ever shown needs no announcement.
   if (!hotfix || (isTerminal(hotfix.state) && !hotfix.refs['planTs'])) return;
   const planned = hotfix;
-  const where = { channel: planned.incident.channel, ...(planned.incident.threadTs ? { threadTs: planned.incident.threadTs } : {}) };
+  const where = {
+    channel: planned.incident.channel,
+    ...(planned.incident.threadTs ? { threadTs: planned.incident.threadTs } : {}),
+  };
   hotfix = await once(deps, planned, 'post_plan', 'plan', where, () => deps.chat.postPlan(planned));
-  const planLink = await deps.chat.permalink({ channel: hotfix.incident.channel, ts: hotfix.refs['planTs'] ?? '' });
+  const planLink = await deps.chat.permalink({
+    channel: hotfix.incident.channel,
+    ts: hotfix.refs['planTs'] ?? '',
+  });
   const noticeChannel = hotfix.snapshot.changeControl.id;
   const current = hotfix;
-  await once(deps, current, 'post_notice', 'notice', { channel: noticeChannel }, () => deps.chat.postNotice(current, planLink));
+  await once(deps, current, 'post_notice', 'notice', { channel: noticeChannel }, () =>
+    deps.chat.postNotice(current, planLink),
+  );
 }
 
 async function once(
@@ -35,12 +43,29 @@ async function once(
   if (hotfix.steps[step]?.result) return hotfix;
   let current = hotfix;
   const intended = current.steps[step]?.intent;
-  if (!intended) current = await must(transact(deps, { ulid: current.ulid }, { type: 'record_intent', step, key: `${current.ulid}.${step}` }, BOT));
+  if (!intended)
+    current = await must(
+      transact(
+        deps,
+        { ulid: current.ulid },
+        { type: 'record_intent', step, key: `${current.ulid}.${step}` },
+        BOT,
+      ),
+    );
   const since = new Date(Date.parse(current.times.plannedAt) - 60_000);
-  const found = intended ? await deps.chat.findPosted({ ...where, ulid: current.ulid, kind, since }) : undefined;
+  const found = intended
+    ? await deps.chat.findPosted({ ...where, ulid: current.ulid, kind, since })
+    : undefined;
   const ref = found ?? (await post());
   const refs = { [`${kind}Channel`]: ref.channel, [`${kind}Ts`]: ref.ts };
-  return must(transact(deps, { ulid: current.ulid }, { type: 'record_result', step, detail: `${ref.channel}/${ref.ts}`, refs }, BOT));
+  return must(
+    transact(
+      deps,
+      { ulid: current.ulid },
+      { type: 'record_result', step, detail: `${ref.channel}/${ref.ts}`, refs },
+      BOT,
+    ),
+  );
 }
 
 async function must(outcome: ReturnType<typeof transact>): Promise<Hotfix> {

@@ -34,7 +34,8 @@ export type PlanResult =
 export async function planHotfix(deps: WorkflowDeps, input: PlanInput): Promise<PlanResult> {
   const parsed = parsePlan(input.text, deps.catalog);
   if (!parsed.ok) {
-    if (parsed.partial.missing.length > 0) return { kind: 'needs_form', partial: parsed.partial, problems: parsed.problems };
+    if (parsed.partial.missing.length > 0)
+      return { kind: 'needs_form', partial: parsed.partial, problems: parsed.problems };
     return { kind: 'refused', problems: parsed.problems };
   }
   if (!(await deps.chat.isMember(input.channel))) return { kind: 'not_in_channel', channel: input.channel };
@@ -48,7 +49,12 @@ export async function planHotfix(deps: WorkflowDeps, input: PlanInput): Promise<
   return record(deps, { ...draft, id: await deps.store.nextId() }, actor, now);
 }
 
-async function record(deps: WorkflowDeps, command: PlanCommand, actor: Actor, now: Date): Promise<PlanResult> {
+async function record(
+  deps: WorkflowDeps,
+  command: PlanCommand,
+  actor: Actor,
+  now: Date,
+): Promise<PlanResult> {
   const decision = decideNew(command, { now, actor });
   if (!decision.ok) return { kind: 'refused', problems: [decision.refusal] };
   const hotfix = await deps.store.create(decision.events);
@@ -80,7 +86,12 @@ function planCommand(
     services: plan.services.map((s) => ({ ...s, method: plan.method })),
     ...(plan.reason !== undefined ? { reason: plan.reason } : {}),
     ...(plan.override !== undefined ? { freezeOverrideReason: plan.override } : {}),
-    snapshot: snapshotOf(deps.catalog, plan.client, plan.env, plan.services.map((s) => s.service)),
+    snapshot: snapshotOf(
+      deps.catalog,
+      plan.client,
+      plan.env,
+      plan.services.map((s) => s.service),
+    ),
     triage: {},
   };
 }

@@ -18,7 +18,10 @@ export type HotfixRef = { ulid: string } | { id: string };
 const MAX_ATTEMPTS = 8;
 
 /** Loads a record by ULID or id. */
-export async function loadRef(deps: Pick<WorkflowDeps, 'store'>, ref: HotfixRef): Promise<Hotfix | undefined> {
+export async function loadRef(
+  deps: Pick<WorkflowDeps, 'store'>,
+  ref: HotfixRef,
+): Promise<Hotfix | undefined> {
   return 'ulid' in ref ? deps.store.load(ref.ulid) : deps.store.findById(ref.id);
 }
 
@@ -46,7 +49,9 @@ export async function transact(
       if (!(error instanceof ConcurrentUpdateError)) throw error;
     }
   }
-  throw new Error(`hotfix ${'ulid' in ref ? ref.ulid : ref.id}: gave up after ${MAX_ATTEMPTS} concurrent updates`);
+  throw new Error(
+    `hotfix ${'ulid' in ref ? ref.ulid : ref.id}: gave up after ${MAX_ATTEMPTS} concurrent updates`,
+  );
 }
 
 function notFound(ref: HotfixRef): Refusal {

@@ -87,19 +87,50 @@ export class SlackChat implements Chat {
   }
 
   /** Finds a message an earlier attempt posted, by the ULID and kind in its metadata. */
-  async findPosted(query: { channel: string; ulid: string; kind: PostedKind; since: Date; threadTs?: string }): Promise<MessageRef | undefined> {
+  async findPosted(query: {
+    channel: string;
+    ulid: string;
+    kind: PostedKind;
+    since: Date;
+    threadTs?: string;
+  }): Promise<MessageRef | undefined> {
     const oldest = (query.since.getTime() / 1000).toFixed(6);
     const page = query.threadTs
-      ? await this.call(() => this.client.conversations.replies({ channel: query.channel, ts: query.threadTs ?? '', oldest, include_all_metadata: true, limit: 200 }))
-      : await this.call(() => this.client.conversations.history({ channel: query.channel, oldest, include_all_metadata: true, limit: 200 }));
+      ? await this.call(() =>
+          this.client.conversations.replies({
+            channel: query.channel,
+            ts: query.threadTs ?? '',
+            oldest,
+            include_all_metadata: true,
+            limit: 200,
+          }),
+        )
+      : await this.call(() =>
+          this.client.conversations.history({
+            channel: query.channel,
+            oldest,
+            include_all_metadata: true,
+            limit: 200,
+          }),
+        );
     const match = (page.messages ?? []).find((m) => {
       const payload = m.metadata?.event_payload as { ulid?: unknown; kind?: unknown } | undefined;
-      return m.metadata?.event_type === METADATA_EVENT && payload?.ulid === query.ulid && payload.kind === query.kind;
+      return (
+        m.metadata?.event_type === METADATA_EVENT &&
+        payload?.ulid === query.ulid &&
+        payload.kind === query.kind
+      );
     });
     return match?.ts ? { channel: query.channel, ts: match.ts } : undefined;
   }
 
-  private async post(hotfix: Hotfix, kind: PostedKind, channel: string, message: Rendered, threadTs?: string): Promise<MessageRef> {
+  private async post(
+    hotfix: Hotfix,
+    kind: PostedKind,
+    channel: string,
+    message: Rendered,
+    threadTs?: string,
+  ): Promise<MessageRef> {
     const result = await this.call(() =>
       this.client.chat.postMessage({
         channel,
@@ -115,7 +146,14 @@ export class SlackChat implements Chat {
   }
 
   private async update(ref: MessageRef, message: Rendered): Promise<void> {
-    await this.call(() => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks }));
+    await this.call(() =>
+      this.client.chat.update({
+        channel: ref.channel,
+        ts: ref.ts,
+        text: message.text,
+        blocks: message.blocks,
+      }),
+    );
   }
 
   private async call<T>(request: () => Promise<T>): Promise<T> {

@@ -19,5 +19,8 @@ export function asChatError(error: unknown): ChatError {
   }
   const slackError = e.data?.error;
   const failure = (slackError && KNOWN[slackError]) || 'other';
-  return new ChatError(failure, slackError ? `Slack refused the call: ${slackError}` : (e.message ?? String(error)));
+  return new ChatError(
+    failure,
+    slackError ? `Slack refused the call: ${slackError}` : (e.message ?? String(error)),
+  );
 }

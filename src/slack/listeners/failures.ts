@@ -1,7 +1,9 @@
 /** Whether an error means the store (Redis) is unreachable right now, as opposed to a bug. */
 export function isStoreUnavailable(error: unknown): boolean {
   const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
-  return /enableOfflineQueue|Connection is closed|ECONNREFUSED|MaxRetriesPerRequest|ETIMEDOUT|Stream isn't writeable/i.test(text);
+  return /enableOfflineQueue|Connection is closed|ECONNREFUSED|MaxRetriesPerRequest|ETIMEDOUT|Stream isn't writeable/i.test(
+    text,
+  );
 }
 
 /** The sentence for a person whose request could not be served; nothing was changed in either case. */

@@ -23,7 +23,12 @@ export function hotfixCommand(ctx: ListenerContext) {
     if (parsed.kind === 'help') return ack(ephemeral(helpMessage()));
     if (!ctx.storeReady()) return ack({ response_type: 'ephemeral', text: STORE_DOWN_TEXT });
     try {
-      const reply = await dispatch(ctx, parsed, { userId: command.user_id, channel: command.channel_id, triggerId: command.trigger_id, client });
+      const reply = await dispatch(ctx, parsed, {
+        userId: command.user_id,
+        channel: command.channel_id,
+        triggerId: command.trigger_id,
+        client,
+      });
       await ack(reply);
     } catch (error) {
       logger.error({ err: error, subcommand: parsed.kind }, 'slash command failed');
@@ -32,23 +37,40 @@ export function hotfixCommand(ctx: ListenerContext) {
   };
 }
 
-async function dispatch(ctx: ListenerContext, parsed: Exclude<ValidCommand, { kind: 'help' }>, who: Invocation): Promise<Reply> {
+async function dispatch(
+  ctx: ListenerContext,
+  parsed: Exclude<ValidCommand, { kind: 'help' }>,
+  who: Invocation,
+): Promise<Reply> {
   switch (parsed.kind) {
     case 'plan':
       return planCommand(ctx, parsed.args, who);
     case 'status': {
       if (parsed.id === undefined) return ephemeral(listMessage(await activeHotfixes(ctx.deps, who.channel)));
       const found = await hotfixStatus(ctx.deps, parsed.id);
-      if (!found) return { response_type: 'ephemeral', text: `There is no hotfix ${parsed.id}. \`/hotfix list\` shows the active ones.` };
+      if (!found)
+        return {
+          response_type: 'ephemeral',
+          text: `There is no hotfix ${parsed.id}. \`/hotfix list\` shows the active ones.`,
+        };
       return ephemeral(statusMessage(found.hotfix, found.events));
     }
     case 'list':
       return ephemeral(listMessage(await activeHotfixes(ctx.deps)));
     case 'cancel': {
-      const outcome = await cancelHotfix(ctx.deps, { userId: who.userId, id: parsed.id, reason: `cancelled by <@${who.userId}> with /hotfix cancel` });
+      const outcome = await cancelHotfix(ctx.deps, {
+        userId: who.userId,
+        id: parsed.id,
+        reason: `cancelled by <@${who.userId}> with /hotfix cancel`,
+      });
       if (!outcome.ok) return { response_type: 'ephemeral', text: `:no_entry: ${outcome.refusal.message}` };
       const pending = outcome.hotfix.state !== 'cancelled';
-      return { response_type: 'ephemeral', text: pending ? `Cancelling ${parsed.id}: the deploy is being aborted.` : `${parsed.id} is cancelled.` };
+      return {
+        response_type: 'ephemeral',
+        text: pending
+          ? `Cancelling ${parsed.id}: the deploy is being aborted.`
+          : `${parsed.id} is cancelled.`,
+      };
     }
     default:
       return {

@@ -13,7 +13,10 @@ export async function planCommand(ctx: ListenerContext, args: string, who: Invoc
     case 'planned':
       return { response_type: 'ephemeral', text: plannedText(result.hotfix, result.warnings) };
     case 'needs_form': {
-      const view = planModal({ ...result.partial, problems: result.problems }, modalContext(ctx.deps.catalog, who.channel));
+      const view = planModal(
+        { ...result.partial, problems: result.problems },
+        modalContext(ctx.deps.catalog, who.channel),
+      );
       await who.client.views.open({ trigger_id: who.triggerId, view });
       return { response_type: 'ephemeral', text: 'Opening the plan form: fill in what is missing.' };
     }

@@ -12,11 +12,18 @@ export function planHere(ctx: ListenerContext) {
     const threadTs = shortcut.message.thread_ts ?? shortcut.message.ts;
     const context = modalContext(ctx.deps.catalog, shortcut.channel.id, threadTs);
     try {
-      await client.views.open({ trigger_id: shortcut.trigger_id, view: planModal({ missing: ['services', 'client', 'env'] }, context) });
+      await client.views.open({
+        trigger_id: shortcut.trigger_id,
+        view: planModal({ missing: ['services', 'client', 'env'] }, context),
+      });
     } catch (error) {
       logger.error({ err: error }, 'could not open the plan form');
       await ctx.deps.chat
-        .tellUser(shortcut.channel.id, shortcut.user.id, 'I could not open the plan form. Use `/hotfix plan` in this channel instead.')
+        .tellUser(
+          shortcut.channel.id,
+          shortcut.user.id,
+          'I could not open the plan form. Use `/hotfix plan` in this channel instead.',
+        )
         .catch(() => undefined);
     }
   };

@@ -6,6 +6,8 @@ export function modalContext(catalog: Catalog, channel: string, threadTs?: strin
     channel,
     ...(threadTs !== undefined ? { threadTs } : {}),
     services: Object.keys(catalog.services),
-    clients: Object.fromEntries(Object.entries(catalog.clients).map(([name, c]) => [name, Object.keys(c.envs)])),
+    clients: Object.fromEntries(
+      Object.entries(catalog.clients).map(([name, c]) => [name, Object.keys(c.envs)]),
+    ),
   };
 }

@@ -17,7 +17,9 @@ function originOf(metadata: string): FormOrigin | undefined {
   try {
     const value = JSON.parse(metadata) as Partial<FormOrigin>;
     if (typeof value.channel !== 'string') return undefined;
-    return typeof value.threadTs === 'string' ? { channel: value.channel, threadTs: value.threadTs } : { channel: value.channel };
+    return typeof value.threadTs === 'string'
+      ? { channel: value.channel, threadTs: value.threadTs }
+      : { channel: value.channel };
   } catch {
     return undefined;
   }
@@ -30,18 +32,31 @@ function originOf(metadata: string): FormOrigin | undefined {
 export function planSubmission(ctx: ListenerContext) {
   return async ({ ack, view, body, logger }: Args): Promise<void> => {
     const origin = originOf(view.private_metadata);
-    if (!origin) return ack({ response_action: 'errors', errors: { services: 'This form lost track of its channel; close it and run /hotfix plan again.' } });
+    if (!origin)
+      return ack({
+        response_action: 'errors',
+        errors: { services: 'This form lost track of its channel; close it and run /hotfix plan again.' },
+      });
     if (!ctx.storeReady()) return ack({ response_action: 'errors', errors: { services: STORE_DOWN_TEXT } });
     try {
       const { text } = readPlanModal(view.state.values);
       const result = await planHotfix(ctx.deps, { userId: body.user.id, ...origin, text });
       if (result.kind === 'planned') {
         await ack();
-        await ctx.deps.chat.tellUser(origin.channel, body.user.id, plannedText(result.hotfix, result.warnings));
+        await ctx.deps.chat.tellUser(
+          origin.channel,
+          body.user.id,
+          plannedText(result.hotfix, result.warnings),
+        );
         return;
       }
       if (result.kind === 'not_in_channel') {
-        return ack({ response_action: 'errors', errors: { services: `I am not in <#${origin.channel}>: type /invite @hotfix-bot there, then submit again.` } });
+        return ack({
+          response_action: 'errors',
+          errors: {
+            services: `I am not in <#${origin.channel}>: type /invite @hotfix-bot there, then submit again.`,
+          },
+        });
       }
       return ack({ response_action: 'errors', errors: modalErrors(result.problems) });
     } catch (error) {

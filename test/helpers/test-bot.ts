@@ -1,0 +1,81 @@
+/**
+ * Test helper: the bot started the way main.ts starts it (HTTP on a free port, real Redis, a real worker), against
+ * the Slack emulator. Each test file passes its own Redis database number so files never see each other's data.
+ */
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { RunningBot, StartOptions } from '../../src/main.js';
+import { startBot } from '../../src/main.js';
+import type { SlackEmulator } from '../emulators/slack/index.js';
+import { startSlackEmulator } from '../emulators/slack/index.js';
+
+/** The signing secret every test bot uses. */
+export const SIGNING_SECRET = 'test-signing-secret-5f2c9a';
+
+/** A running bot, its emulator and where Slack posts to. */
+export interface TestBot {
+  bot: RunningBot;
+  slack: SlackEmulator;
+  /** `http://127.0.0.1:<port>/slack/events` */
+  eventsUrl: string;
+  baseUrl: string;
+  redisUrl: string;
+  stop(): Promise<void>;
+}
+
+/** The environment a test bot runs with; `extra` overrides or adds variables. */
+export function testEnv(
+  slack: SlackEmulator,
+  redisUrl: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    HOTFIX_ROLE: 'all',
+    SLACK_BOT_TOKEN: slack.token,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    REDIS_URL: redisUrl,
+    HOTFIX_CATALOG: join(__dirname, '..', '..', 'manifests', 'catalog.yml'),
+    LOG_LEVEL: 'silent',
+    ...extra,
+  };
+}
+
+/** Empties one Redis database (the test's own). */
+export async function flushDatabase(redisUrl: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true });
+  await redis.connect();
+  await redis.flushdb();
+  redis.disconnect();
+}
+
+/** Starts the emulator and the bot on Redis database `db`, emptied first. */
+export async function startTestBot(
+  db: number,
+  options: StartOptions & { env?: Record<string, string>; slack?: SlackEmulator } = {},
+): Promise<TestBot> {
+  const base = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisUrl = `${base.replace(/\/\d*$/, '')}/${db}`;
+  await flushDatabase(redisUrl);
+  const slack = options.slack ?? (await startSlackEmulator());
+  const { env, slack: _slack, ...start } = options;
+  const bot = await startBot(testEnv(slack, redisUrl, env), {
+    workerTimings: { lockDuration: 3000, stalledInterval: 3000 },
+    reconcileEveryMs: 500,
+    botIds: { botId: slack.bot.botId, botUserId: slack.bot.userId },
+    ...start,
+  });
+  const baseUrl = `http://127.0.0.1:${bot.port}`;
+  return {
+    bot,
+    slack,
+    eventsUrl: `${baseUrl}/slack/events`,
+    baseUrl,
+    redisUrl,
+    async stop() {
+      await bot.stop();
+      if (!options.slack) await slack.close();
+    },
+  };
+}
