@@ -58,7 +58,7 @@ export async function startBot(
 
   const serves = config.role !== 'worker';
   const runs = config.role !== 'web';
-  const redis = createRedis(config.redis.url, serves ? 'web' : 'worker');
+  const redis = watched(createRedis(config.redis.url, serves ? 'web' : 'worker'), logger);
   await waitForRedis(redis, logger);
   const clock = options.clock ?? systemClock;
   const chat = new SlackChat(slackClient(config, runs));
@@ -75,7 +75,7 @@ export async function startBot(
   };
 
   const closers: (() => Promise<unknown>)[] = [];
-  const workerRedis = runs ? createRedis(config.redis.url, 'worker') : undefined;
+  const workerRedis = runs ? watched(createRedis(config.redis.url, 'worker'), logger) : undefined;
   if (workerRedis) {
     const worker: Worker = createStepWorker(
       workerRedis,
@@ -145,6 +145,23 @@ function metricsOf() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return async () => ({ contentType: registry.contentType, body: await registry.metrics() });
+}
+
+/** Logs connection errors once per outage instead of letting ioredis print an unhandled error on every retry. */
+function watched(
+  redis: Redis,
+  logger: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void },
+): Redis {
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (!down) logger.warn({ err: err.message }, 'Redis connection failed; retrying');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.info({}, 'Redis connection restored');
+    down = false;
+  });
+  return redis;
 }
 
 async function waitForRedis(redis: Redis, logger: { warn(obj: object, msg?: string): void }): Promise<void> {

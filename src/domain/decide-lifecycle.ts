@@ -133,9 +133,8 @@ function decideOverride(h: Hotfix, cmd: Override, ctx: DecisionContext, emit: Em
         ) ?? emit({ type: 'unlocked', reason: cmd.reason })
       );
     case 'record_intent':
-      return h.steps[cmd.step]?.result
-        ? emit()
-        : emit({ type: 'step_intended', step: cmd.step, key: cmd.key });
+      // The first intent stands: a second runner must look for the first one's effect, not claim the step again.
+      return h.steps[cmd.step] ? emit() : emit({ type: 'step_intended', step: cmd.step, key: cmd.key });
     case 'record_result':
       return h.steps[cmd.step]?.result ? emit() : emit(stepRecorded(cmd));
     case 'finalize':

@@ -41,19 +41,15 @@ async function once(
   post: () => Promise<MessageRef>,
 ): Promise<Hotfix> {
   if (hotfix.steps[step]?.result) return hotfix;
-  let current = hotfix;
-  const intended = current.steps[step]?.intent;
-  if (!intended)
-    current = await must(
-      transact(
-        deps,
-        { ulid: current.ulid },
-        { type: 'record_intent', step, key: `${current.ulid}.${step}` },
-        BOT,
-      ),
-    );
+  const intent = { type: 'record_intent' as const, step, key: `${hotfix.ulid}.${step}` };
+  const claim = await transact(deps, { ulid: hotfix.ulid }, intent, BOT);
+  if (!claim.ok) throw new Error(claim.refusal.message);
+  const current = claim.hotfix;
+  if (current.steps[step]?.result) return current;
+  // No new event means an earlier attempt wrote the intent; it may have posted before it died, so look first.
+  const earlierAttempt = claim.events.length === 0;
   const since = new Date(Date.parse(current.times.plannedAt) - 60_000);
-  const found = intended
+  const found = earlierAttempt
     ? await deps.chat.findPosted({ ...where, ulid: current.ulid, kind, since })
     : undefined;
   const ref = found ?? (await post());

@@ -1,7 +1,8 @@
 /**
  * A local Slack: a node:http server on 127.0.0.1 speaking the Web API as @slack/web-api calls it, holding a
  * workspace with channels, messages, threads, ephemerals and modals, recording every call, and failing on demand.
- * Point Bolt at it with `clientOptions: { slackApiUrl: emulator.apiUrl }`.
+ * Point Bolt at it with `clientOptions: { slackApiUrl: emulator.apiUrl }`; with an app token, Bolt's Socket Mode
+ * connects to `emulator.socketMode`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import { storeMessage, threadsOf } from './messages.js';
 import { issueTrigger } from './methods-views.js';
 import { RateLimiter, SLACK_RATE_TIERS } from './rate-limits.js';
 import { issueResponseUrl } from './response-urls.js';
+import { DEFAULT_APP_TOKEN, startSocketMode, type SocketModeEmulator } from './socket-mode.js';
 import { SlackState } from './state.js';
 import type {
   BotIdentity,
@@ -38,6 +40,8 @@ import { DEFAULT_BOT, DEFAULT_BOT_TOKEN, DEFAULT_TEAM, defaultWorkspace } from '
 export interface SlackEmulatorOptions {
   /** The only bot token accepted. @defaultValue 'xoxb-test-token' */
   token?: string;
+  /** The only app-level token `apps.connections.open` accepts. @defaultValue 'xapp-test-token' */
+  appToken?: string;
   /** The workspace to start (and reset) with. @defaultValue defaultWorkspace() */
   workspace?: WorkspaceSeed;
   /** Who the bot is. @defaultValue DEFAULT_BOT */
@@ -69,6 +73,8 @@ export interface SlackEmulator {
   readonly apiUrl: string;
   /** The accepted bot token. */
   readonly token: string;
+  /** Socket Mode: the app's connection and the envelopes sent over it. */
+  readonly socketMode: SocketModeEmulator;
   /** Who the bot is. */
   readonly bot: BotIdentity;
   /** Which workspace this is. */
@@ -141,11 +147,28 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   });
   const budgets = rateBudgets(options.rateLimits);
   const limiter = budgets === undefined ? undefined : new RateLimiter(budgets);
-  const server = createServer(createRequestListener(state, { limiter, latencyMs: options.latencyMs ?? 0 }));
+  const latencyMs = options.latencyMs ?? 0;
+  const socketMode = await startSocketMode({
+    state,
+    appToken: options.appToken ?? DEFAULT_APP_TOKEN,
+    appId: bot.appId,
+    latencyMs,
+    emulator: () => emulator,
+  });
+  const api = createRequestListener(state, { limiter, latencyMs });
+  // The dispatcher checks every method against the bot token; apps.connections.open alone takes the app token.
+  const server = createServer((req, res) =>
+    socketMode.handles(req)
+      ? void socketMode.connectionsOpen(req, res).catch(() => res.destroy())
+      : api(req, res),
+  );
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
+  }).catch(async (error: unknown) => {
+    await socketMode.close();
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/`;
@@ -154,6 +177,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     url,
     apiUrl: `${url}api/`,
     token,
+    socketMode,
     bot,
     team,
     get calls() {
@@ -244,11 +268,13 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       state.reset();
       limiter?.reset();
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    async close() {
+      await socketMode.close();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
   };
   return emulator;
 }

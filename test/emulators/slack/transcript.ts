@@ -160,3 +160,12 @@ export function renderTranscript(emulator: SlackEmulator, options: TranscriptOpt
   }
   return `${blocks.join('\n\n')}\n`;
 }
+
+/** A message that never reached a channel (a slash command's ack) as a person reads it: its blocks, else its text. */
+export function renderMessage(
+  emulator: SlackEmulator,
+  message: { text?: string; blocks?: readonly JsonObject[] },
+): string[] {
+  const names = namesOf(emulator);
+  return content(message.text ?? '', message.blocks, (text) => plainFromMrkdwn(text, names));
+}

@@ -1,4 +1,5 @@
 import { notInChannelMessage, planModal, refusalMessage } from '../../blocks/index.js';
+import { usageOf } from '../../../domain/command-grammar.js';
 import { planHotfix } from '../../../workflow/plan-hotfix.js';
 import type { ListenerContext } from '../context.js';
 import type { Invocation, Reply } from './reply.js';
@@ -21,7 +22,7 @@ export async function planCommand(ctx: ListenerContext, args: string, who: Invoc
       return { response_type: 'ephemeral', text: 'Opening the plan form: fill in what is missing.' };
     }
     case 'refused':
-      return ephemeral(refusalMessage(result.problems));
+      return ephemeral(refusalMessage(result.problems, usageOf('plan')));
     case 'not_in_channel':
       return ephemeral(notInChannelMessage(result.channel));
   }
