@@ -199,16 +199,23 @@ describe('Socket Mode envelopes, seen by a bare client', () => {
   });
 
   it('clicks a button of a message the emulator holds, as block_actions', async () => {
-    const button = {
-      type: 'button' as const,
-      action_id: 'hotfix_approve',
-      value: 'HF-1',
-      text: { type: 'plain_text', text: 'Approve' },
-    };
     const posted = await emulatorWebClient(emulator).chat.postMessage({
       channel: 'C0CHANGECTL',
       text: 'HF-1 needs approval',
-      blocks: [{ type: 'actions', block_id: 'decide', elements: [button] }],
+      blocks: [
+        {
+          type: 'actions',
+          block_id: 'decide',
+          elements: [
+            {
+              type: 'button',
+              action_id: 'hotfix_approve',
+              value: 'HF-1',
+              text: { type: 'plain_text', text: 'Approve' },
+            },
+          ],
+        },
+      ],
     });
     const clicked = emulator.socketMode.clickButton({
       user: 'U0BOB',
