@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import type { Hotfix } from '../../src/domain/hotfix.js';
 import type { RunningBot, StartOptions } from '../../src/main.js';
 import { startBot } from '../../src/main.js';
 import type { SlackEmulator } from '../emulators/slack/index.js';
@@ -78,4 +79,23 @@ export async function startTestBot(
       if (!options.slack) await slack.close();
     },
   };
+}
+
+/** Polls the store until the record satisfies `ready` (steps write their result a moment after Slack shows it). */
+export async function waitForRecord(
+  bot: RunningBot,
+  ulid: string,
+  ready: (h: Hotfix) => boolean,
+  timeoutMs = 10_000,
+): Promise<Hotfix> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hotfix = await bot.deps.store.load(ulid);
+    if (hotfix && ready(hotfix)) return hotfix;
+    if (Date.now() > deadline)
+      throw new Error(
+        `hotfix ${ulid} did not reach the expected state; last: ${JSON.stringify(hotfix?.steps)}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

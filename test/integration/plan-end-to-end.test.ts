@@ -5,7 +5,7 @@
 import type { JsonObject, MessageThread } from '../emulators/slack/index.js';
 import { sendMessageShortcut, sendSlashCommand, sendViewSubmission } from '../emulators/slack/index.js';
 import type { TestBot } from '../helpers/test-bot.js';
-import { SIGNING_SECRET, startTestBot } from '../helpers/test-bot.js';
+import { SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
 const PLAN =
   'plan decanting-service@24-02-05.619-hotfix.627 acme prod sev=2 incident=INC-4211 reason="orders stuck in decanting"';
@@ -54,7 +54,12 @@ describe('/hotfix plan, end to end', () => {
     expect(blocksJson(notice)).toContain('<!subteam^S0APPROVERS>');
     expect(blocksJson(notice)).toContain(`/archives/C0INC4211/p${plan.ts.replace('.', '')}`);
 
-    const hotfix = await t.bot.deps.store.findById(id);
+    const found = await t.bot.deps.store.findById(id);
+    const hotfix = await waitForRecord(
+      t.bot,
+      found!.ulid,
+      (h) => h.steps['post_notice']?.result !== undefined,
+    );
     expect(hotfix).toMatchObject({
       state: 'planned',
       requester: 'U0PRIYA',
@@ -62,7 +67,7 @@ describe('/hotfix plan, end to end', () => {
       env: 'prod',
       severity: 2,
     });
-    const events = await t.bot.deps.store.events(hotfix!.ulid);
+    const events = await t.bot.deps.store.events(hotfix.ulid);
     expect(events.map((e) => `${e.type}${'step' in e ? `:${e.step}` : ''}`)).toEqual([
       'planned',
       'step_intended:post_plan',

@@ -10,7 +10,7 @@ import { snapshotOf } from '../../src/domain/snapshot.js';
 import { announce } from '../../src/workflow/announce.js';
 import { transact } from '../../src/workflow/transact.js';
 import type { TestBot } from '../helpers/test-bot.js';
-import { startTestBot } from '../helpers/test-bot.js';
+import { startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
 let t: TestBot;
 afterEach(async () => t.stop());
@@ -104,7 +104,11 @@ describe('the reconciler (worker role)', () => {
     const notice = await t.slack.waitFor(() => postsAbout(hotfix, 'C0CHANGECTL')[0], 10_000);
     expect(notice.text).toContain(hotfix.id);
     expect(postsAbout(hotfix, 'C0INC4211')).toHaveLength(1);
-    const after = await t.bot.deps.store.load(hotfix.ulid);
-    expect(after?.steps['post_notice']?.result).toBeDefined();
+    const after = await waitForRecord(
+      t.bot,
+      hotfix.ulid,
+      (h) => h.steps['post_notice']?.result !== undefined,
+    );
+    expect(after.refs).toMatchObject({ noticeTs: notice.ts, noticeChannel: 'C0CHANGECTL' });
   });
 });
