@@ -28,6 +28,8 @@ import { announce } from './workflow/announce.js';
 import type { WorkflowDeps } from './workflow/deps.js';
 import { reconcile } from './workflow/reconcile.js';
 import { refreshMessages } from './workflow/refresh-messages.js';
+import { expirePlan } from './workflow/expire.js';
+import { remind } from './workflow/remind.js';
 
 /** Knobs tests and the demo turn; production uses the defaults. */
 export interface StartOptions {
@@ -61,7 +63,7 @@ export async function startBot(
   const redis = watched(createRedis(config.redis.url, serves ? 'web' : 'worker'), logger);
   await waitForRedis(redis, logger);
   const clock = options.clock ?? systemClock;
-  const chat = new SlackChat(slackClient(config, runs));
+  const chat = new SlackChat(slackClient(config, runs), () => clock.now());
   const jobs = new BullJobs(redis);
   const deps: WorkflowDeps = {
     catalog,
@@ -79,7 +81,12 @@ export async function startBot(
   if (workerRedis) {
     const worker: Worker = createStepWorker(
       workerRedis,
-      { announce: (id) => announce(deps, id), refresh_messages: (id) => refreshMessages(deps, id) },
+      {
+        announce: (id) => announce(deps, id),
+        refresh_messages: (id) => refreshMessages(deps, id),
+        expire: (id) => expirePlan(deps, id),
+        remind: (id) => remind(deps, id),
+      },
       logger,
       options.workerTimings,
     );
@@ -94,7 +101,7 @@ export async function startBot(
 
   const metrics = metricsOf();
   const readiness = () => isRedisReady(redis);
-  let server: Server;
+  let server: Server | undefined;
   if (serves) {
     const front = createSlackApp(
       {
@@ -109,27 +116,39 @@ export async function startBot(
       },
       { deps, storeReady: readiness },
     );
-    server = await front.start(config.http.port);
     closers.unshift(() => front.stop());
+    try {
+      server = await front.start(config.http.port);
+    } catch (error) {
+      // Leave nothing running behind a failed start: the worker, the reconciler and the connections.
+      await stopAll();
+      throw new StartError(
+        `could not connect to Slack: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   } else {
     server = await startHealthServer(config.http.port, readiness, metrics);
-    closers.unshift(() => new Promise((resolve) => server.close(resolve)));
+    const health = server;
+    closers.unshift(() => new Promise((resolve) => health.close(resolve)));
   }
-  const address = server.address();
+  const address = server?.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   logger.info({ role: config.role, port }, 'hotfix-bot started');
 
-  return {
-    port,
-    deps,
-    async stop() {
-      for (const close of closers)
-        await close().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
-      await jobs.close();
-      redis.disconnect();
-      workerRedis?.disconnect();
-    },
-  };
+  return { port, deps, stop: stopAll };
+
+  async function stopAll(): Promise<void> {
+    for (const close of closers)
+      await close().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
+    await jobs.close();
+    redis.disconnect();
+    workerRedis?.disconnect();
+  }
+}
+
+/** The bot could not start for a reason outside its configuration (Slack refused the app token, say). */
+export class StartError extends Error {
+  override readonly name = 'StartError';
 }
 
 /** Workers retry through BullMQ (no job sleeps on a 429); the web role answers people and retries briefly. */
@@ -194,6 +213,10 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError || error instanceof CatalogError) {
       process.stderr.write(`hotfix-bot cannot start:\n  ${error.problems.join('\n  ')}\n`);
       process.exit(2);
+    }
+    if (error instanceof StartError) {
+      process.stderr.write(`hotfix-bot cannot start: ${error.message}\n`);
+      process.exit(1);
     }
     throw error;
   }

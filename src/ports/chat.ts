@@ -1,3 +1,4 @@
+import type { HotfixEvent } from '../domain/events.js';
 import type { Hotfix } from '../domain/hotfix.js';
 
 /** Where a Slack message is. */
@@ -47,6 +48,10 @@ export interface Chat {
   updateNotice(hotfix: Hotfix, ref: MessageRef, planLink: string | undefined): Promise<void>;
   /** A plain reply in the hotfix's thread. */
   replyInThread(hotfix: Hotfix, text: string): Promise<MessageRef>;
+  /** Tells the incident thread about one event of the audit trail; `key` lets a re-run find this exact reply. */
+  postEventReply(hotfix: Hotfix, event: HotfixEvent, key: string): Promise<MessageRef>;
+  /** Reminds change control in the notice's thread: approval still pending, or a break-glass not yet acknowledged. */
+  postReminder(hotfix: Hotfix, kind: ReminderKind, key: string): Promise<MessageRef>;
   /** A message only `user` sees, in `channel`. */
   tellUser(channel: string, user: string, text: string): Promise<void>;
   /** A link people can click to reach the message, if Slack gives one. */
@@ -55,14 +60,21 @@ export interface Chat {
    * A message with this hotfix's ULID and kind in its metadata, if an earlier attempt posted one: among the
    * channel's messages since `since`, or among the replies of `threadTs` when given.
    */
-  findPosted(query: {
-    channel: string;
-    ulid: string;
-    kind: PostedKind;
-    since: Date;
-    threadTs?: string;
-  }): Promise<MessageRef | undefined>;
+  findPosted(query: PostedQuery): Promise<MessageRef | undefined>;
 }
 
 /** The kinds of message the bot posts, stored in message metadata to find them again. */
-export type PostedKind = 'plan' | 'notice' | 'status' | 'reply';
+export type PostedKind = 'plan' | 'notice' | 'status' | 'reply' | 'reminder';
+
+/** The reminders change control gets. */
+export type ReminderKind = 'approval' | 'break_glass_ack';
+
+/** What identifies a posted message: its hotfix, kind and (for replies and reminders) key, where and since when. */
+export interface PostedQuery {
+  channel: string;
+  ulid: string;
+  kind: PostedKind;
+  since: Date;
+  threadTs?: string;
+  key?: string;
+}

@@ -37,20 +37,28 @@ export function createSlackApp(options: SlackAppOptions, ctx: ListenerContext): 
     token: options.botToken,
     logger: toBoltLogger(options.logger),
     logLevel: LogLevel.INFO,
-    clientOptions: { slackApiUrl: options.apiUrl },
+    // Listener calls run inside Slack's 3-second window: one quick retry, then the person is told.
+    clientOptions: {
+      slackApiUrl: options.apiUrl,
+      retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300 },
+    },
     ...(options.botId !== undefined && options.botUserId !== undefined
       ? { botId: options.botId, botUserId: options.botUserId }
       : {}),
   };
   if (options.appToken) {
-    const app = new App({ ...common, appToken: options.appToken, socketMode: true });
+    // The Socket Mode client gets its own options object: it writes its (long) reconnect retries into the one it is
+    // given, which would otherwise become the listeners' retries too.
+    const installerOptions = { clientOptions: { slackApiUrl: options.apiUrl } };
+    const app = new App({ ...common, appToken: options.appToken, socketMode: true, installerOptions });
     registerListeners(app, ctx);
     let health: Server | undefined;
     return {
       app,
       async start(port) {
-        await app.start();
+        // Health first: a slow or failing Slack connection must not make the process look dead to its probes.
         health = await startHealthServer(port, options.readiness, options.metrics);
+        await app.start();
         return health;
       },
       async stop() {

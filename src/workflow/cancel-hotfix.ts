@@ -1,21 +1,15 @@
-import type { Outcome } from './transact.js';
-import { transact } from './transact.js';
 import type { WorkflowDeps } from './deps.js';
+import { act } from './act.js';
+import type { Outcome } from './transact.js';
 
-/** `/hotfix cancel HF-n`: decides the cancel, then redraws the plan and the notice. */
+/** `/hotfix cancel HF-n`: decides the cancel; the redraw and the thread reply follow as jobs. */
 export async function cancelHotfix(
   deps: WorkflowDeps,
   input: { userId: string; id: string; reason: string },
 ): Promise<Outcome> {
-  const actor = await deps.actors.actor(input.userId, deps.catalog.policy);
-  const outcome = await transact(deps, { id: input.id }, { type: 'cancel', reason: input.reason }, actor);
-  if (outcome.ok && outcome.events.length > 0) {
-    await deps.jobs.enqueue({
-      ulid: outcome.hotfix.ulid,
-      step: 'refresh_messages',
-      attempt: String(outcome.hotfix.seq),
-    });
-    deps.log.info({ hotfix: outcome.hotfix.id, by: input.userId }, 'hotfix cancel decided');
-  }
-  return outcome;
+  return act(deps, {
+    userId: input.userId,
+    ref: { id: input.id },
+    command: { type: 'cancel', reason: input.reason },
+  });
 }

@@ -59,6 +59,13 @@ async function record(
   if (!decision.ok) return { kind: 'refused', problems: [decision.refusal] };
   const hotfix = await deps.store.create(decision.events);
   await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'announce', attempt: '1' });
+  const untilExpiry = Date.parse(hotfix.expiresAt) - now.getTime();
+  await deps.jobs.enqueue(
+    { ulid: hotfix.ulid, step: 'expire', attempt: `v1-${hotfix.expiresAt}` },
+    { delayMs: untilExpiry },
+  );
+  const every = hotfix.snapshot.policy.approvalReminderMinutes * 60_000;
+  await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'remind', attempt: 'approval-1' }, { delayMs: every });
   deps.log.info({ hotfix: hotfix.id, ulid: hotfix.ulid, by: actor.userId }, 'hotfix planned');
   return { kind: 'planned', hotfix, warnings: decision.warnings };
 }

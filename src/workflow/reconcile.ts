@@ -2,10 +2,12 @@ import type { WorkflowDeps } from './deps.js';
 import { dueSteps } from './due-steps.js';
 
 /** Enqueues every due step that has no job; returns how many it enqueued. Safe to run from any number of workers. */
-export async function reconcile(deps: Pick<WorkflowDeps, 'store' | 'jobs' | 'log'>): Promise<number> {
+export async function reconcile(
+  deps: Pick<WorkflowDeps, 'store' | 'jobs' | 'log' | 'clock'>,
+): Promise<number> {
   let enqueued = 0;
   for (const hotfix of await deps.store.listActive()) {
-    for (const job of dueSteps(hotfix)) {
+    for (const job of dueSteps(hotfix, deps.clock.now())) {
       if (await deps.jobs.isPending(job)) continue;
       await deps.jobs.enqueue(job);
       enqueued++;

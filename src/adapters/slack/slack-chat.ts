@@ -2,8 +2,15 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Hotfix } from '../../domain/hotfix.js';
 import { threadOf } from '../../domain/hotfix.js';
-import type { Chat, MessageRef, PostedKind } from '../../ports/chat.js';
-import { changeControlNotice, planMessage } from '../../slack/blocks/index.js';
+import type { Chat, MessageRef, PostedKind, PostedQuery, ReminderKind } from '../../ports/chat.js';
+import type { HotfixEvent } from '../../domain/events.js';
+import { describeEvent } from '../../domain/describe-event.js';
+import {
+  changeControlNotice,
+  decisionReply,
+  planMessage,
+  reminderMessage,
+} from '../../slack/blocks/index.js';
 import { asChatError } from './slack-errors.js';
 
 /** The metadata event type on every message the bot posts; the payload names the hotfix and the message kind. */
@@ -16,7 +23,10 @@ interface Rendered {
 
 /** `Chat` on the Slack Web API. Rendering uses the pure Block Kit builders; every failure becomes a ChatError. */
 export class SlackChat implements Chat {
-  constructor(private readonly client: WebClient) {}
+  constructor(
+    private readonly client: WebClient,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /** Whether the bot is a member of `channel`; an unknown channel counts as not. */
   async isMember(channel: string): Promise<boolean> {
@@ -70,6 +80,22 @@ export class SlackChat implements Chat {
     return this.post(hotfix, 'reply', hotfix.incident.channel, { text, blocks: [] }, threadOf(hotfix));
   }
 
+  /** Tells the incident thread about an event; the builders' wording, else the audit sentence. */
+  async postEventReply(hotfix: Hotfix, event: HotfixEvent, key: string): Promise<MessageRef> {
+    const message = decisionReply(hotfix, event) ?? {
+      text: `${hotfix.id}: ${describeEvent(event)}`,
+      blocks: [],
+    };
+    return this.post(hotfix, 'reply', hotfix.incident.channel, message, threadOf(hotfix), key);
+  }
+
+  /** Reminds change control in the notice's thread. */
+  async postReminder(hotfix: Hotfix, kind: ReminderKind, key: string): Promise<MessageRef> {
+    const channel = hotfix.refs['noticeChannel'] ?? hotfix.snapshot.changeControl.id;
+    const message = reminderMessage(hotfix, kind, this.now());
+    return this.post(hotfix, 'reminder', channel, message, hotfix.refs['noticeTs'], key);
+  }
+
   /** An ephemeral message. */
   async tellUser(channel: string, user: string, text: string): Promise<void> {
     await this.call(() => this.client.chat.postEphemeral({ channel, user, text }));
@@ -86,20 +112,15 @@ export class SlackChat implements Chat {
     }
   }
 
-  /** Finds a message an earlier attempt posted, by the ULID and kind in its metadata. */
-  async findPosted(query: {
-    channel: string;
-    ulid: string;
-    kind: PostedKind;
-    since: Date;
-    threadTs?: string;
-  }): Promise<MessageRef | undefined> {
+  /** Finds a message an earlier attempt posted, by the ULID, kind and key in its metadata. */
+  async findPosted(query: PostedQuery): Promise<MessageRef | undefined> {
     const oldest = (query.since.getTime() / 1000).toFixed(6);
-    const page = query.threadTs
+    const threadTs = query.threadTs;
+    const page = threadTs
       ? await this.call(() =>
           this.client.conversations.replies({
             channel: query.channel,
-            ts: query.threadTs ?? '',
+            ts: threadTs,
             oldest,
             include_all_metadata: true,
             limit: 200,
@@ -114,11 +135,13 @@ export class SlackChat implements Chat {
           }),
         );
     const match = (page.messages ?? []).find((m) => {
-      const payload = m.metadata?.event_payload as { ulid?: unknown; kind?: unknown } | undefined;
+      const payload = m.metadata?.event_payload as
+        { ulid?: unknown; kind?: unknown; key?: unknown } | undefined;
       return (
         m.metadata?.event_type === METADATA_EVENT &&
         payload?.ulid === query.ulid &&
-        payload.kind === query.kind
+        payload.kind === query.kind &&
+        (query.key === undefined || payload.key === query.key)
       );
     });
     return match?.ts ? { channel: query.channel, ts: match.ts } : undefined;
@@ -130,6 +153,7 @@ export class SlackChat implements Chat {
     channel: string,
     message: Rendered,
     threadTs?: string,
+    key?: string,
   ): Promise<MessageRef> {
     const result = await this.call(() =>
       this.client.chat.postMessage({
@@ -137,7 +161,10 @@ export class SlackChat implements Chat {
         text: message.text,
         ...(message.blocks.length > 0 ? { blocks: message.blocks } : {}),
         ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
-        metadata: { event_type: METADATA_EVENT, event_payload: { ulid: hotfix.ulid, id: hotfix.id, kind } },
+        metadata: {
+          event_type: METADATA_EVENT,
+          event_payload: { ulid: hotfix.ulid, id: hotfix.id, kind, ...(key !== undefined ? { key } : {}) },
+        },
         unfurl_links: false,
       }),
     );

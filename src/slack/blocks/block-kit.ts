@@ -26,6 +26,17 @@ export const SLACK_LIMITS = {
   contextText: 2000,
   buttonText: 75,
   buttonValue: 2000,
+  /** Modal title, submit and close labels. */
+  modalTitle: 24,
+  privateMetadata: 3000,
+  inputLabel: 2000,
+  placeholder: 150,
+  inputHint: 2000,
+  /** Longest text a plain_text_input holds. */
+  inputText: 3000,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
   /** Not a hard limit (Slack cuts at 40,000), but longer notification text is unreadable. */
   fallbackText: 3000,
 } as const;

@@ -26,7 +26,9 @@ import {
   envLabel,
   hotfixTitle,
   isRehearsal,
+  planVersionSince,
   reasonQuote,
+  recordNames,
   rehearsalBanner,
   servicesAndTags,
   severityLabel,
@@ -51,12 +53,6 @@ export interface ChangeControlNoticeOptions {
   planLink?: string;
 }
 
-const RECORD_NAMES = {
-  jira: 'Jira change ticket',
-  calendar: 'change-calendar event',
-  statuspage: 'Statuspage maintenance',
-};
-
 /** The change-control notice for a hotfix in its current state. */
 export function changeControlNotice(hotfix: Hotfix, options: ChangeControlNoticeOptions = {}): SlackMessage {
   const glass = breakGlassLine(hotfix);
@@ -64,6 +60,7 @@ export function changeControlNotice(hotfix: Hotfix, options: ChangeControlNotice
   const blocks: KnownBlock[] = [
     header(`Hotfix ${hotfixTitle(hotfix)}`),
     ...(isRehearsal(hotfix) ? [section(rehearsalBanner(hotfix))] : []),
+    ...planChangedBlocks(hotfix),
     ...(glass ? [section(glass)] : []),
     ...(hotfix.breakGlass && !hotfix.breakGlass.acknowledgedBy ? [acknowledgeRow(hotfix)] : []),
     section(
@@ -77,6 +74,15 @@ export function changeControlNotice(hotfix: Hotfix, options: ChangeControlNotice
     context(`${hotfix.id} · plan v${hotfix.planVersion} · ${inlineCode(hotfix.ulid)}`),
   ];
   return message(fallback(hotfix), blocks);
+}
+
+/** A changed plan is said first: an approver who saw an earlier version must look again before deciding. */
+function planChangedBlocks(hotfix: Hotfix): KnownBlock[] {
+  if (hotfix.planVersion <= 1) return [];
+  const changed = `:pencil2: *Plan changed to v${hotfix.planVersion}* at ${slackDate(planVersionSince(hotfix))}`;
+  return hotfix.state === 'planned'
+    ? [section(`${changed}: approvals given for earlier versions no longer count; please review again.`)]
+    : [context(`${changed}; the approvals shown are for v${hotfix.planVersion}.`)];
 }
 
 function noticeFields(hotfix: Hotfix, options: ChangeControlNoticeOptions): KnownBlock {
@@ -144,10 +150,10 @@ function riskText(hotfix: Hotfix): string {
   const auto = hotfix.snapshot.policy.autoRollback[hotfix.env]
     ? 'Rolls back by itself when verification fails.'
     : `Rollback is one click or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}.`;
-  const kinds = hotfix.snapshot.policy.records[hotfix.env] ?? [];
+  const kinds = recordNames(hotfix);
   const records =
     kinds.length > 0
-      ? `Change records once approved: ${kinds.map((k) => RECORD_NAMES[k]).join(', ')}.`
+      ? `Change records once approved: ${kinds.join(', ')}.`
       : 'No change records are required for this env.';
   const services = hotfix.services.length > 1 ? ' The services deploy and roll back together.' : '';
   return `${target} ${auto}${services}\n${records}`;
@@ -225,7 +231,8 @@ function fallback(hotfix: Hotfix): string {
   const what = `${rehearsal}${hotfix.id} hotfix: ${servicesAndTags(hotfix)} to ${hotfix.snapshot.client.displayName} ${hotfix.env} (${sev})`;
   const glass = hotfix.breakGlass ? ` BREAK-GLASS approval by ${mention(hotfix.breakGlass.by)}.` : '';
   if (hotfix.state === 'planned') {
-    return `${what} needs approval from ${describeAudience(hotfix.snapshot.policy.approvers)}; requested by ${mention(hotfix.requester)}.`;
+    const changed = hotfix.planVersion > 1 ? ` Plan changed to v${hotfix.planVersion}: review again.` : '';
+    return `${what} needs approval from ${describeAudience(hotfix.snapshot.policy.approvers)}; requested by ${mention(hotfix.requester)}.${changed}`;
   }
   return `${what}: ${stateLabel(hotfix.state)}.${glass}`;
 }

@@ -1,5 +1,5 @@
 /** How a hotfix's parts read in every message, so the plan, the notice and the status say things the same way. */
-import type { DeployMethod } from '../../domain/catalog.js';
+import type { DeployMethod, RecordKind } from '../../domain/catalog.js';
 import { stateLabel } from '../../domain/decide.js';
 import type { Hotfix, HotfixState, Severity } from '../../domain/hotfix.js';
 import { approvalsStillNeeded, countedApprovals } from '../../domain/policy.js';
@@ -32,6 +32,17 @@ const METHOD_LABEL: Record<DeployMethod, string> = {
   'ecs-run-once': 'ECS one-shot deployment service',
   rehearsal: 'REHEARSAL (dry run, changes nothing)',
 };
+
+const RECORD_NAMES: Record<RecordKind, string> = {
+  jira: 'Jira change ticket',
+  calendar: 'change-calendar event',
+  statuspage: 'Statuspage maintenance',
+};
+
+/** The change-control records this hotfix's env requires, as people call them. */
+export function recordNames(hotfix: Hotfix): string[] {
+  return (hotfix.snapshot.policy.records[hotfix.env] ?? []).map((kind) => RECORD_NAMES[kind]);
+}
 
 /** Longest reason shown in a message; the full text stays on the record. */
 export const REASON_MAX = 1000;
@@ -142,4 +153,30 @@ export function warningLines(hotfix: Hotfix): string[] {
     );
   }
   return lines;
+}
+
+/** The services as the plan grammar writes them: `decanting-service@24-02-05.619-hotfix.627,picking-service@1.2`. */
+export function servicesGrammar(hotfix: Pick<Hotfix, 'services'>): string {
+  return hotfix.services.map((s) => `${s.service}@${s.tag}`).join(',');
+}
+
+/** The command that plans this hotfix again (without its reason, which a new plan should restate). */
+export function replanCommand(hotfix: Hotfix): string {
+  return `/hotfix plan ${servicesGrammar(hotfix)} ${hotfix.client} ${hotfix.env} sev=${hotfix.severity}`;
+}
+
+/**
+ * When the current plan version was posted. A revision while planned does not change `stateSince`, but every plan
+ * and revision sets the expiry from its own time, so the expiry tells it.
+ */
+export function planVersionSince(hotfix: Hotfix): string {
+  const expires = Date.parse(hotfix.expiresAt);
+  if (Number.isNaN(expires)) return hotfix.stateSince.at;
+  return new Date(expires - hotfix.snapshot.policy.planExpiryMinutes * 60_000).toISOString();
+}
+
+/** `Acme Corp PRODUCTION (prod)` or `Acme Corp staging`: the target as a question names it. */
+export function targetName(hotfix: Hotfix): string {
+  const name = hotfix.snapshot.client.displayName;
+  return hotfix.snapshot.env.production ? `${name} PRODUCTION (${hotfix.env})` : `${name} ${hotfix.env}`;
 }

@@ -27,8 +27,37 @@ export {
   ACTION_BLOCK_IDS,
   ACTION_IDS,
   CALLBACK_IDS,
+  REASON_BLOCK_ID,
+  decisionMetadata,
   decisionValue,
+  readDecisionMetadata,
   readDecisionValue,
+  type DecisionMetadata,
   type DecisionValue,
+  type NoticeRef,
 } from './interaction-ids.js';
+export { INPUT_ACTION_ID } from './modal-kit.js';
+export {
+  BREAK_GLASS_REASON_MIN,
+  approveConfirmModal,
+  breakGlassModal,
+  readReason,
+  rejectModal,
+  type DecisionModalContext,
+} from './decision-modals.js';
+export {
+  REVISE_MODAL_BLOCKS,
+  readRevision,
+  reviseModalErrors,
+  revisePlanModal,
+  type RevisionTarget,
+} from './revise-modal.js';
+export {
+  approvalContextLine,
+  decisionReply,
+  type DecisionReplyOptions,
+  type LockHolder,
+} from './decision-replies.js';
+export { reminderMessage, type ReminderKind } from './reminders.js';
+export { refusalReply } from './refusal-reply.js';
 export { TRIAGE_ITEMS, type TriageItem } from './triage-checklist.js';

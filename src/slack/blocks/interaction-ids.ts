@@ -10,6 +10,14 @@ export const CALLBACK_IDS = {
   planModal: 'hotfix_plan',
   /** The message shortcut "Plan a hotfix here" (slack-app.yml). */
   planHereShortcut: 'plan_hotfix_here',
+  /** An approver confirms exactly what they approve (decision-modals.ts). */
+  approveConfirm: 'hotfix_approve_confirm',
+  /** The requester approves their own Sev 1 alone, with a reason (decision-modals.ts). */
+  breakGlass: 'hotfix_break_glass',
+  /** An approver says why they reject (decision-modals.ts). */
+  rejectReason: 'hotfix_reject_reason',
+  /** The requester changes services, tags, severity or reason (revise-modal.ts). */
+  revise: 'hotfix_revise',
 } as const;
 
 /** `action_id`s of buttons. */
@@ -18,13 +26,20 @@ export const ACTION_IDS = {
   reject: 'hotfix_reject',
   /** An approver other than whoever broke glass confirms the break-glass approval afterwards (seed 001). */
   acknowledgeBreakGlass: 'hotfix_ack_break_glass',
+  /** "Edit plan" on the plan message: opens the revise form. */
+  reviseOpen: 'hotfix_revise_open',
 } as const;
 
 /** `block_id`s of action rows, so an update can replace the row it belongs to. */
 export const ACTION_BLOCK_IDS = {
   decision: 'hotfix_decision',
   breakGlass: 'hotfix_break_glass',
+  /** The row of buttons on the plan message in the incident thread. */
+  plan: 'hotfix_plan_actions',
 } as const;
+
+/** `block_id` of the reason input in the break-glass and reject forms (its `action_id` is `value`). */
+export const REASON_BLOCK_ID = 'reason';
 
 /** What a decision button carries: which hotfix, and the plan version the clicker was shown. */
 export interface DecisionValue {
@@ -40,15 +55,73 @@ export function decisionValue(hotfix: Pick<Hotfix, 'ulid' | 'planVersion'>): str
 
 /** Reads a decision button's value back; undefined when it is not one this module wrote. */
 export function readDecisionValue(value: string | undefined): DecisionValue | undefined {
+  const fields = jsonObject(value);
+  return fields ? decisionOf(fields) : undefined;
+}
+
+/**
+ * What a decision form carries in `private_metadata`: the decision value, and the notice the click came from (so
+ * the submission can redraw it and reply in its thread). The revise form carries the decision value alone.
+ */
+export interface DecisionMetadata extends DecisionValue {
+  noticeChannel?: string;
+  noticeTs?: string;
+}
+
+/** Where a decision form was opened from: the change-control notice. */
+export interface NoticeRef {
+  noticeChannel: string;
+  noticeTs: string;
+}
+
+/** The `private_metadata` of a decision form for a hotfix as it is now. */
+export function decisionMetadata(
+  hotfix: Pick<Hotfix, 'ulid' | 'planVersion'>,
+  notice?: NoticeRef,
+): DecisionMetadata {
+  const value: DecisionMetadata = { ulid: hotfix.ulid, planVersion: hotfix.planVersion };
+  if (notice) {
+    value.noticeChannel = notice.noticeChannel;
+    value.noticeTs = notice.noticeTs;
+  }
+  return value;
+}
+
+/**
+ * Reads a decision form's `private_metadata` back (a trust boundary: it round-trips through the client). Undefined
+ * unless it is exactly what decisionMetadata wrote: the notice comes as a pair of non-empty strings or not at all.
+ */
+export function readDecisionMetadata(privateMetadata: string): DecisionMetadata | undefined {
+  const fields = jsonObject(privateMetadata);
+  const decision = fields ? decisionOf(fields) : undefined;
+  if (!fields || !decision) return undefined;
+  const { noticeChannel, noticeTs } = fields;
+  if (noticeChannel === undefined && noticeTs === undefined) return decision;
+  if (!isId(noticeChannel) || !isId(noticeTs)) return undefined;
+  return { ...decision, noticeChannel, noticeTs };
+}
+
+// Slack ids and timestamps are short; anything longer was not written by this module.
+const MAX_ID = 100;
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && value.length <= MAX_ID;
+}
+
+function jsonObject(text: string | undefined): Record<string, unknown> | undefined {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(value ?? '');
+    parsed = JSON.parse(text ?? '');
   } catch {
     return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { ulid, planVersion } = parsed as Record<string, unknown>;
-  if (typeof ulid !== 'string' || ulid === '') return undefined;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  return parsed as Record<string, unknown>;
+}
+
+function decisionOf(fields: Record<string, unknown>): DecisionValue | undefined {
+  const { ulid, planVersion } = fields;
+  if (!isId(ulid)) return undefined;
   if (typeof planVersion !== 'number' || !Number.isInteger(planVersion) || planVersion < 1) return undefined;
   return { ulid, planVersion };
 }

@@ -1,9 +1,20 @@
 /** The plan as posted in the incident thread: what will change, who is involved, and what is still open. */
 import type { KnownBlock } from '@slack/types';
-import { stateLabel } from '../../domain/decide.js';
+import { ACCEPTED_IN, stateLabel } from '../../domain/decide.js';
 import type { Hotfix } from '../../domain/hotfix.js';
 import { countedApprovals } from '../../domain/policy.js';
-import { context, fields, header, message, section, SLACK_LIMITS, type SlackMessage } from './block-kit.js';
+import {
+  actions,
+  button,
+  context,
+  fields,
+  header,
+  message,
+  plain,
+  section,
+  SLACK_LIMITS,
+  type SlackMessage,
+} from './block-kit.js';
 import {
   approvalsSummary,
   breakGlassLine,
@@ -19,6 +30,7 @@ import {
   stateBadge,
   warningLines,
 } from './hotfix-summary.js';
+import { ACTION_BLOCK_IDS, ACTION_IDS, decisionValue } from './interaction-ids.js';
 import { channelLink, fitLines, inlineCode, mention, mentions, slackDate, typed } from './mrkdwn.js';
 import { triageLines, triageUnanswered } from './triage-checklist.js';
 
@@ -47,6 +59,7 @@ export function planMessage(hotfix: Hotfix, options: PlanMessageOptions = {}): S
     section(`*Services*\n${fitLines(serviceLines(hotfix, versions), SECTION_BODY)}`),
     ...(reason ? [section(`*Reason*\n${reason}`)] : []),
     section(approvalLine(hotfix)),
+    ...editBlocks(hotfix),
     section(triageSection(hotfix, versions)),
     context(
       `Plan v${hotfix.planVersion} · expires ${slackDate(hotfix.expiresAt)} if nobody decides`,
@@ -86,6 +99,25 @@ function approvalLine(hotfix: Hotfix): string {
       ? ` · asked in ${channelLink(hotfix.snapshot.changeControl.id)}; someone other than ${mention(hotfix.requester)} must approve`
       : '';
   return `*Approvals:* ${approvalsSummary(hotfix)}${where}`;
+}
+
+/** "Edit plan" while the plan may still change; editing an approved plan asks first, as it undoes the approval. */
+function editBlocks(hotfix: Hotfix): KnownBlock[] {
+  if (!ACCEPTED_IN.revise.includes(hotfix.state)) return [];
+  const confirm =
+    hotfix.state === 'approved'
+      ? {
+          title: plain('Change an approved plan?', SLACK_LIMITS.confirmTitle),
+          text: plain(
+            `${hotfix.id} is approved. Editing it makes plan v${hotfix.planVersion + 1}: the approvals given so far no longer count and it waits for approval again.`,
+            SLACK_LIMITS.confirmText,
+          ),
+          confirm: plain('Edit plan', SLACK_LIMITS.confirmButton),
+          deny: plain('Keep it', SLACK_LIMITS.confirmButton),
+        }
+      : undefined;
+  const edit = button(ACTION_IDS.reviseOpen, 'Edit plan', decisionValue(hotfix), undefined, confirm);
+  return [actions(ACTION_BLOCK_IDS.plan, [edit])];
 }
 
 function triageSection(hotfix: Hotfix, versions: Record<string, string>): string {

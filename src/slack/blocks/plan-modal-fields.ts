@@ -4,6 +4,9 @@
  */
 import type { ReasonCode, Refusal } from '../../domain/reasons.js';
 import { Reason } from '../../domain/reasons.js';
+import { INPUT_ACTION_ID, submittedText, type SubmittedValues } from './modal-kit.js';
+
+export type { SubmittedInput, SubmittedValues } from './modal-kit.js';
 
 /** `block_id` of each input of the plan form; every input's `action_id` is PLAN_MODAL_ACTION_ID. */
 export const PLAN_MODAL_BLOCKS = {
@@ -20,24 +23,14 @@ export const PLAN_MODAL_BLOCKS = {
 /** One of PLAN_MODAL_BLOCKS. */
 export type PlanModalBlockId = (typeof PLAN_MODAL_BLOCKS)[keyof typeof PLAN_MODAL_BLOCKS];
 
-/** The `action_id` of every input in the plan form. */
-export const PLAN_MODAL_ACTION_ID = 'value';
-
-/** One submitted input, as Slack puts it in `view.state.values` (only the fields the form uses). */
-export interface SubmittedInput {
-  value?: string | null;
-  selected_option?: { value?: string } | null;
-}
-
-/** `view.state.values`: block id -> action id -> input. */
-export type SubmittedValues = Record<string, Record<string, SubmittedInput>>;
+/** The `action_id` of every input in the plan form (the same in every form). */
+export const PLAN_MODAL_ACTION_ID = INPUT_ACTION_ID;
 
 // The grammar has no escape for quotes; any of these would end the quoted text early.
 const QUOTE_CHARS = /["\u201C\u201D\u201E]/g;
 
 function read(values: SubmittedValues, block: PlanModalBlockId): string {
-  const input = values[block]?.[PLAN_MODAL_ACTION_ID];
-  return (input?.selected_option?.value ?? input?.value ?? '').trim();
+  return submittedText(values, block);
 }
 
 function quoted(key: string, text: string): string | undefined {

@@ -2,17 +2,19 @@
  * The plan form, opened when `/hotfix plan` leaves parts out or from the "Plan a hotfix here" shortcut. It is
  * prefilled with what was understood, and shows what was wrong at the top, so nobody types a plan twice.
  */
-import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
 import { DEFAULT_SEVERITY } from '../../domain/hotfix.js';
 import type { PartialPlan } from '../../domain/plan-grammar.js';
 import { Reason, type Refusal } from '../../domain/reasons.js';
 import { context, plain, SLACK_LIMITS } from './block-kit.js';
 import { CALLBACK_IDS } from './interaction-ids.js';
+import { modal, option, select, severityOptions, textInput } from './modal-kit.js';
 import { ours, truncate } from './mrkdwn.js';
-import { PLAN_MODAL_ACTION_ID, PLAN_MODAL_BLOCKS } from './plan-modal-fields.js';
+import { PLAN_MODAL_BLOCKS } from './plan-modal-fields.js';
 
 export { PLAN_MODAL_ACTION_ID, PLAN_MODAL_BLOCKS, modalErrors, readPlanModal } from './plan-modal-fields.js';
 export type { PlanModalBlockId, SubmittedInput, SubmittedValues } from './plan-modal-fields.js';
+export { MODAL_REASON_MAX } from './modal-kit.js';
 
 /** What the form starts with: a plan as far as it was understood, and the problems found in it. */
 export type PlanModalPrefill = Partial<PartialPlan> & { problems?: readonly Refusal[] };
@@ -33,66 +35,7 @@ export interface PlanModalMetadata {
   threadTs?: string;
 }
 
-/** Longest reason the form takes; the rest of the message needs room too. */
-export const MODAL_REASON_MAX = 2000;
-const MAX_OPTIONS = 100;
-const HINT_MAX = 2000;
-
-const SEVERITY_TEXT: Record<number, string> = {
-  1: 'Sev 1 (highest)',
-  2: 'Sev 2',
-  3: 'Sev 3 (default)',
-  4: 'Sev 4',
-};
-
-function option(value: string, text: string = value): PlainTextOption {
-  return { text: plain(text, 75), value };
-}
-
-function input(
-  blockId: string,
-  label: string,
-  element: InputBlock['element'],
-  extra: Partial<InputBlock> = {},
-): InputBlock {
-  return { type: 'input', block_id: blockId, label: plain(label, 2000), element, ...extra };
-}
-
-function select(blockId: string, label: string, options: PlainTextOption[], initial?: string): InputBlock {
-  const shown = options.slice(0, MAX_OPTIONS);
-  const chosen = shown.find((o) => o.value === initial);
-  return input(blockId, label, {
-    type: 'static_select',
-    action_id: PLAN_MODAL_ACTION_ID,
-    placeholder: plain(`Choose the ${label.toLowerCase()}`, 150),
-    options: shown,
-    ...(chosen ? { initial_option: chosen } : {}),
-  });
-}
-
-function text(
-  blockId: string,
-  label: string,
-  shape: {
-    placeholder: string;
-    initial?: string | undefined;
-    multiline?: boolean;
-    optional?: boolean;
-    hint?: string;
-  },
-): InputBlock {
-  const element: InputBlock['element'] = {
-    type: 'plain_text_input',
-    action_id: PLAN_MODAL_ACTION_ID,
-    placeholder: plain(shape.placeholder, 150),
-    ...(shape.multiline ? { multiline: true, max_length: MODAL_REASON_MAX } : {}),
-    ...(shape.initial ? { initial_value: shape.initial.slice(0, MODAL_REASON_MAX) } : {}),
-  };
-  return input(blockId, label, element, {
-    ...(shape.optional ? { optional: true } : {}),
-    ...(shape.hint ? { hint: plain(shape.hint, HINT_MAX) } : {}),
-  });
-}
+const HINT_MAX = SLACK_LIMITS.inputHint;
 
 function problemsBlock(problems: readonly Refusal[]): KnownBlock[] {
   // The empty inputs already say what is missing; repeating it with the whole grammar only buries the real problems.
@@ -119,15 +62,13 @@ export function planModal(prefill: PlanModalPrefill, where: PlanModalContext): M
     ...targetInputs(prefill, where),
     ...detailInputs(prefill),
   ];
-  return {
-    type: 'modal',
-    callback_id: CALLBACK_IDS.planModal,
-    title: plain('Plan a hotfix', 24),
-    submit: plain('Post plan', 24),
-    close: plain('Cancel', 24),
-    private_metadata: JSON.stringify(metadata),
-    blocks: blocks.slice(0, SLACK_LIMITS.modalBlocks),
-  };
+  return modal({
+    callbackId: CALLBACK_IDS.planModal,
+    title: 'Plan a hotfix',
+    submit: 'Post plan',
+    metadata,
+    blocks,
+  });
 }
 
 /** What changes where: services, client, env. */
@@ -136,7 +77,7 @@ function targetInputs(prefill: PlanModalPrefill, where: PlanModalContext): Input
   const envs = [...new Set(Object.values(where.clients).flat())].map((e) => option(e));
   const services = `service@tag, several separated by commas. Services: ${where.services.join(', ')}`;
   return [
-    text(PLAN_MODAL_BLOCKS.services, 'Services', {
+    textInput(PLAN_MODAL_BLOCKS.services, 'Services', {
       placeholder: 'decanting-service@24-02-05.619-hotfix.627',
       initial: prefill.services,
       hint: truncate(services, HINT_MAX),
@@ -151,16 +92,20 @@ function targetInputs(prefill: PlanModalPrefill, where: PlanModalContext): Input
 
 /** How urgent and why; the freeze override only when a freeze is in play, to keep it out of every plan. */
 function detailInputs(prefill: PlanModalPrefill): InputBlock[] {
-  const severities = [1, 2, 3, 4].map((s) => option(String(s), SEVERITY_TEXT[s]));
   const frozen = (prefill.problems ?? []).some((p) => p.code === Reason.Frozen);
   return [
-    select(PLAN_MODAL_BLOCKS.severity, 'Severity', severities, String(prefill.severity ?? DEFAULT_SEVERITY)),
-    text(PLAN_MODAL_BLOCKS.incident, 'Incident key', {
+    select(
+      PLAN_MODAL_BLOCKS.severity,
+      'Severity',
+      severityOptions(),
+      String(prefill.severity ?? DEFAULT_SEVERITY),
+    ),
+    textInput(PLAN_MODAL_BLOCKS.incident, 'Incident key', {
       placeholder: 'INC-4211',
       initial: prefill.incident,
       optional: true,
     }),
-    text(PLAN_MODAL_BLOCKS.reason, 'Reason', {
+    textInput(PLAN_MODAL_BLOCKS.reason, 'Reason', {
       placeholder: 'What is broken for the client, and why this cannot wait for the next release',
       initial: prefill.reason,
       multiline: true,
@@ -168,7 +113,7 @@ function detailInputs(prefill: PlanModalPrefill): InputBlock[] {
     }),
     ...(prefill.override !== undefined || frozen
       ? [
-          text(PLAN_MODAL_BLOCKS.override, 'Freeze override reason', {
+          textInput(PLAN_MODAL_BLOCKS.override, 'Freeze override reason', {
             placeholder: 'Why this cannot wait until the freeze ends (audited)',
             initial: prefill.override,
             multiline: true,

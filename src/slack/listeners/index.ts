@@ -3,10 +3,30 @@ import type { ListenerContext } from './context.js';
 import { hotfixCommand } from './commands/hotfix-command.js';
 import { planHere } from './shortcuts/plan-here.js';
 import { planSubmission } from './views/plan-submission.js';
+import {
+  acknowledgeBreakGlassButton,
+  approveButton,
+  rejectButton,
+  reviseButton,
+} from './actions/decision-buttons.js';
+import {
+  approveConfirmed,
+  breakGlassSubmitted,
+  rejectSubmitted,
+  reviseSubmitted,
+} from './views/decision-forms.js';
 
 /** Every listener, registered in one place; the same for HTTP and Socket Mode. */
 export function registerListeners(app: App, ctx: ListenerContext): void {
   app.command('/hotfix', hotfixCommand(ctx));
   app.shortcut({ callback_id: 'plan_hotfix_here', type: 'message_action' }, planHere(ctx));
   app.view('hotfix_plan', planSubmission(ctx));
+  app.action('hotfix_approve', approveButton(ctx));
+  app.action('hotfix_reject', rejectButton(ctx));
+  app.action('hotfix_ack_break_glass', acknowledgeBreakGlassButton(ctx));
+  app.action('hotfix_revise_open', reviseButton(ctx));
+  app.view('hotfix_approve_confirm', approveConfirmed(ctx));
+  app.view('hotfix_break_glass', breakGlassSubmitted(ctx));
+  app.view('hotfix_reject_reason', rejectSubmitted(ctx));
+  app.view('hotfix_revise', reviseSubmitted(ctx));
 }

@@ -165,7 +165,8 @@ export async function startSocketMode(config: SocketModeConfig): Promise<SocketM
     socket.on('message', onMessage);
     socket.on('error', () => socket.terminate());
     socket.on('close', () => {
-      sockets.splice(sockets.indexOf(socket), 1);
+      const index = sockets.indexOf(socket);
+      if (index >= 0) sockets.splice(index, 1);
       for (const [id, waiting] of pending) {
         if (waiting.socket !== socket) continue;
         pending.delete(id);

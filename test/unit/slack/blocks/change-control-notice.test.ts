@@ -3,9 +3,9 @@ import { STATES } from '../../../../src/domain/hotfix.js';
 import type { Hotfix } from '../../../../src/domain/hotfix.js';
 import { changeControlNotice } from '../../../../src/slack/blocks/change-control-notice.js';
 import { ACTION_IDS, readDecisionValue } from '../../../../src/slack/blocks/interaction-ids.js';
-import { APPROVER_A, REQUESTER, hotfixIn, planned, run } from '../../domain/builders.js';
+import { APPROVER_A, APPROVER_B, REQUESTER, hotfixIn, planned, run } from '../../domain/builders.js';
 import { render } from './render.js';
-import { brokenGlass, halfApproved, rehearsal, sev1Prod } from './scenarios.js';
+import { brokenGlass, halfApproved, rehearsal, revisedProd, sev1Prod } from './scenarios.js';
 
 const LINK = 'https://example.slack.com/archives/C0INCIDENT/p1700000000000100';
 
@@ -133,5 +133,31 @@ describe('changeControlNotice', () => {
     expect(render(changeControlNotice(hotfixIn('cancelled')))).toContain(
       ':no_entry_sign: Cancelled by <@U0REQUESTER>: not needed',
     );
+  });
+
+  it('says first that the plan changed, when, and that earlier approvals no longer count', () => {
+    const notice = changeControlNotice(revisedProd(), { planLink: LINK });
+    const text = render(notice);
+    expect(text).toMatchSnapshot();
+    // revisedProd changed the plan at 15:30, half an hour after it was planned.
+    expect(notice.blocks[1]).toEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: ':pencil2: *Plan changed to v2* at <!date^1794929400^{date_short_pretty} {time}|2026-11-17 15:30 UTC>: approvals given for earlier versions no longer count; please review again.',
+      },
+    });
+    expect(notice.text).toContain('Plan changed to v2: review again.');
+    expect(text).toContain('*Approval needed from* <!subteam^S0APPROVERS> · 0 of 2, 2 more needed');
+  });
+
+  it('keeps a quiet note of the change once the changed plan is approved, and none for a first version', () => {
+    const once = run(revisedProd(), { type: 'approve', planVersion: 2 }, APPROVER_A);
+    const approved = run(once, { type: 'approve', planVersion: 2 }, APPROVER_B);
+    const text = render(changeControlNotice(approved));
+    expect(text).toContain(':pencil2: *Plan changed to v2* at');
+    expect(text).toContain('the approvals shown are for v2.');
+    expect(text).not.toContain('please review again');
+    expect(render(changeControlNotice(halfApproved()))).not.toContain(':pencil2:');
   });
 });

@@ -10,8 +10,17 @@ import {
 } from '../../../../src/slack/blocks/help-message.js';
 import { planMessage } from '../../../../src/slack/blocks/plan-message.js';
 import { listMessage, statusMessage } from '../../../../src/slack/blocks/status-message.js';
-import { hotfixIn, planned } from '../../domain/builders.js';
-import { limitViolations } from './render.js';
+import {
+  approveConfirmModal,
+  breakGlassModal,
+  rejectModal,
+} from '../../../../src/slack/blocks/decision-modals.js';
+import { decisionReply } from '../../../../src/slack/blocks/decision-replies.js';
+import { refusalReply } from '../../../../src/slack/blocks/refusal-reply.js';
+import { reminderMessage } from '../../../../src/slack/blocks/reminders.js';
+import { revisePlanModal } from '../../../../src/slack/blocks/revise-modal.js';
+import { NOW, hotfixIn, planned } from '../../domain/builders.js';
+import { limitViolations, modalViolations } from './render.js';
 import {
   brokenGlass,
   catalogWithServices,
@@ -70,7 +79,51 @@ const messages: Array<[string, () => SlackMessage]> = [
     () => refusalMessage(Array.from({ length: 100 }, () => refuse(Reason.BadTag, 'bad tag '.repeat(40)))),
   ],
   ['not in channel', () => notInChannelMessage('C0INCIDENT')],
+  ...STATES.map((s): [string, () => SlackMessage] => [
+    `approval reminder (${s})`,
+    () => reminderMessage(hotfixIn(s), 'approval', LATER),
+  ]),
+  ['break-glass reminder', () => reminderMessage(brokenGlass(), 'break_glass_ack', LATER)],
+  ['approval reminder, oversized', () => reminderMessage(oversized(), 'approval', LATER)],
+  ...failedInProd().events.flatMap((e, i): Array<[string, () => SlackMessage]> => {
+    const reply = decisionReply(failedInProd().hotfix, e);
+    return reply ? [[`reply to ${e.type} #${i}`, () => reply]] : [];
+  }),
+  [
+    'reply to approved, oversized',
+    () =>
+      decisionReply(oversized(), {
+        type: 'approved',
+        at: NOW.toISOString(),
+        by: 'system',
+        planVersion: 1,
+      }) ?? {
+        text: '',
+        blocks: [],
+      },
+  ],
+  [
+    'refusal reply',
+    () => refusalReply(refuse(Reason.WrongState, 'HF-1 is completed.'), hotfixIn('completed')),
+  ],
 ];
+
+const LATER = new Date(NOW.getTime() + 45 * 60_000);
+const NOTICE = { noticeChannel: 'C0CHANGECTL', noticeTs: '1700000100.000200' };
+
+describe('every form', () => {
+  const forms = [
+    ['approve', (h: Hotfix) => approveConfirmModal(h, NOTICE)],
+    ['break-glass', (h: Hotfix) => breakGlassModal(h, NOTICE)],
+    ['reject', (h: Hotfix) => rejectModal(h, NOTICE)],
+    ['revise', (h: Hotfix) => revisePlanModal(h)],
+  ] as const;
+  it.each(forms)('%s stays within Slack limits in every state and when oversized', (_name, build) => {
+    for (const state of STATES)
+      expect({ state, problems: modalViolations(build(hotfixIn(state))) }).toEqual({ state, problems: [] });
+    expect(modalViolations(build(oversized()))).toEqual([]);
+  });
+});
 
 describe('every message', () => {
   it.each(messages)('%s has notification text that reads on its own', (_name, build) => {

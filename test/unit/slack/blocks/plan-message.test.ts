@@ -1,9 +1,19 @@
+import type { Button } from '@slack/types';
+import { STATES } from '../../../../src/domain/hotfix.js';
+import type { Hotfix } from '../../../../src/domain/hotfix.js';
 import { hotfixIn, planned } from '../../domain/builders.js';
+import { ACTION_IDS, readDecisionValue } from '../../../../src/slack/blocks/interaction-ids.js';
 import { planMessage } from '../../../../src/slack/blocks/plan-message.js';
 import { ours } from '../../../../src/slack/blocks/mrkdwn.js';
 import { TRIAGE_ITEMS } from '../../../../src/slack/blocks/triage-checklist.js';
 import { render } from './render.js';
-import { lateWeekInFreeze, rehearsal, sev1Prod, twoServicesProd } from './scenarios.js';
+import { lateWeekInFreeze, rehearsal, revisedProd, sev1Prod, twoServicesProd } from './scenarios.js';
+
+function editButtons(hotfix: Hotfix): Button[] {
+  return planMessage(hotfix)
+    .blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []))
+    .filter((e): e is Button => e.type === 'button' && e.action_id === ACTION_IDS.reviseOpen);
+}
 
 describe('planMessage', () => {
   it('renders a fresh staging plan with an unticked triage checklist', () => {
@@ -84,5 +94,29 @@ describe('planMessage', () => {
     const text = render(planMessage(planned({ reason: 'fix <!channel> now & <@U0BOSS> knows' })));
     expect(text).toContain('fix &lt;!channel&gt; now &amp; <@U0BOSS> knows');
     expect(text).not.toContain('<!channel>');
+  });
+
+  it('offers "Edit plan" only while the plan may still change: planned or approved', () => {
+    for (const state of STATES) {
+      const found = editButtons(hotfixIn(state)).map((b) => b.text.text);
+      const expected = state === 'planned' || state === 'approved' ? ['Edit plan'] : [];
+      expect({ state, found }).toEqual({ state, found: expected });
+    }
+  });
+
+  it('ties "Edit plan" to the hotfix and the plan version shown, in its own action row', () => {
+    const [edit] = editButtons(revisedProd());
+    expect(edit?.action_id).toBe('hotfix_revise_open');
+    expect(readDecisionValue(edit?.value)).toEqual({ ulid: '01JD0000000000000000000001', planVersion: 2 });
+    const row = planMessage(revisedProd()).blocks.find((b) => b.type === 'actions');
+    expect(row?.block_id).toBe('hotfix_plan_actions');
+  });
+
+  it('asks before editing an approved plan, since its approvals will no longer count', () => {
+    const [approved] = editButtons(hotfixIn('approved'));
+    expect(approved?.confirm?.title?.text).toBe('Change an approved plan?');
+    expect(approved?.confirm?.text.text).toContain('the approvals given so far no longer count');
+    const [fresh] = editButtons(planned());
+    expect(fresh?.confirm).toBeUndefined();
   });
 });

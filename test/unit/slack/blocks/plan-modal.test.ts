@@ -1,10 +1,8 @@
-import type { InputBlock, ModalView } from '@slack/types';
 import type { Catalog } from '../../../../src/domain/catalog.js';
 import { parsePlan } from '../../../../src/domain/plan-grammar.js';
 import type { ReasonCode } from '../../../../src/domain/reasons.js';
 import { Reason, refuse } from '../../../../src/domain/reasons.js';
 import {
-  PLAN_MODAL_ACTION_ID,
   PLAN_MODAL_BLOCKS,
   modalErrors,
   planModal,
@@ -13,6 +11,7 @@ import {
   type SubmittedValues,
 } from '../../../../src/slack/blocks/plan-modal.js';
 import { testCatalog } from '../../domain/fixtures.js';
+import { inputs, submitted } from './forms.js';
 import { limitViolations, renderModal } from './render.js';
 
 function contextOf(catalog: Catalog, threadTs?: string) {
@@ -24,27 +23,6 @@ function contextOf(catalog: Catalog, threadTs?: string) {
       Object.entries(catalog.clients).map(([name, c]) => [name, Object.keys(c.envs)]),
     ),
   };
-}
-
-function inputs(view: ModalView): InputBlock[] {
-  return view.blocks.filter((b): b is InputBlock => b.type === 'input');
-}
-
-/** What Slack would submit if the person changed nothing, with `changes` typed or chosen on top. */
-function submitted(view: ModalView, changes: Record<string, string> = {}): SubmittedValues {
-  const values: SubmittedValues = {};
-  for (const block of inputs(view)) {
-    const id = block.block_id ?? '';
-    const e = block.element;
-    const chosen = changes[id];
-    if (e.type === 'static_select') {
-      const value = chosen ?? e.initial_option?.value;
-      values[id] = { [PLAN_MODAL_ACTION_ID]: { selected_option: value === undefined ? null : { value } } };
-    } else if (e.type === 'plain_text_input') {
-      values[id] = { [PLAN_MODAL_ACTION_ID]: { value: chosen ?? e.initial_value ?? null } };
-    }
-  }
-  return values;
 }
 
 describe('planModal', () => {

@@ -29,6 +29,8 @@ function inputLines(block: InputBlock): string[] {
   if ('placeholder' in e && e.placeholder) lines.push(`  placeholder: ${textOf(e.placeholder)}`);
   if (e.type === 'plain_text_input' && e.initial_value !== undefined)
     lines.push(`  initial_value: ${e.initial_value}`);
+  if (e.type === 'plain_text_input' && e.min_length !== undefined)
+    lines.push(`  min_length: ${e.min_length}`);
   if (e.type === 'static_select') {
     lines.push(`  options: ${(e.options ?? []).map((o) => `${o.value}=${textOf(o.text)}`).join(' | ')}`);
     if (e.initial_option) lines.push(`  initial_option: ${e.initial_option.value ?? ''}`);
@@ -110,5 +112,31 @@ export function limitViolations(
       }
     }
   });
+  return problems;
+}
+
+/** Limits Slack enforces on a modal besides its blocks: labels, metadata and input fields. */
+export function modalViolations(view: ModalView): string[] {
+  const problems = limitViolations(view.blocks, SLACK_LIMITS.modalBlocks);
+  for (const [name, t] of [
+    ['title', view.title],
+    ['submit', view.submit],
+    ['close', view.close],
+  ] as const) {
+    if ((t?.text.length ?? 0) > SLACK_LIMITS.modalTitle) problems.push(`${name} longer than 24`);
+  }
+  if ((view.private_metadata ?? '').length > SLACK_LIMITS.privateMetadata) problems.push('private_metadata');
+  for (const block of view.blocks.filter((b): b is InputBlock => b.type === 'input')) {
+    const at = `input ${block.block_id ?? ''}`;
+    const e = block.element;
+    if (block.label.text.length > SLACK_LIMITS.inputLabel) problems.push(`${at}: label`);
+    if ((block.hint?.text.length ?? 0) > SLACK_LIMITS.inputHint) problems.push(`${at}: hint`);
+    if ('placeholder' in e && (e.placeholder?.text.length ?? 0) > SLACK_LIMITS.placeholder)
+      problems.push(`${at}: placeholder`);
+    if (e.type === 'plain_text_input') {
+      const max = e.max_length ?? SLACK_LIMITS.inputText;
+      if ((e.initial_value?.length ?? 0) > max) problems.push(`${at}: initial value longer than ${max}`);
+    }
+  }
   return problems;
 }

@@ -159,3 +159,33 @@ export function failedInProd(): { hotfix: Hotfix; events: HotfixEvent[] } {
     [{ type: 'verify_failed', message: '/v1/health returned 503', condition: 'smoke_test_failed' }, BOT],
   ]);
 }
+
+/** Decides and applies one command, returning the record and the events it produced (for thread replies). */
+export function step(
+  hotfix: Hotfix,
+  command: HotfixCommand,
+  actor: Actor,
+  now: Date = NOW,
+): { hotfix: Hotfix; events: HotfixEvent[] } {
+  const decision = decide(hotfix, command, { now, actor });
+  if (!decision.ok) throw new Error(`${command.type}: ${decision.refusal.message}`);
+  return { hotfix: decision.events.reduce(apply, hotfix), events: decision.events };
+}
+
+/** Thirty minutes after planning, a prod plan approved once is changed to a new tag at Sev 2: plan v2, no approvals. */
+export function revisedProd(): Hotfix {
+  const later = new Date(NOW.getTime() + 30 * 60_000);
+  const services = [
+    {
+      service: 'decanting-service',
+      tag: '24-02-05.619-hotfix.628',
+      method: 'jenkins-multi-deploy' as const,
+    },
+  ];
+  return step(
+    halfApproved(),
+    { type: 'revise', services, severity: 2, reason: 'new build' },
+    REQUESTER,
+    later,
+  ).hotfix;
+}

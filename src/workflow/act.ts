@@ -1,0 +1,72 @@
+import type { PersonCommand } from '../domain/commands.js';
+import { decide } from '../domain/decide.js';
+import type { Refusal } from '../domain/reasons.js';
+import type { StepJob } from '../ports/jobs.js';
+import type { WorkflowDeps } from './deps.js';
+import type { HotfixRef, Outcome } from './transact.js';
+import { loadRef, transact } from './transact.js';
+import { Reason, refuse } from '../domain/reasons.js';
+
+/** A person's command on a hotfix, from Slack. */
+export interface PersonAction {
+  userId: string;
+  ref: HotfixRef;
+  command: PersonCommand;
+}
+
+/**
+ * A person acts on a hotfix: resolve who they are (groups), decide with compare-and-set, then enqueue the redraw of
+ * the hotfix's messages and the thread replies. Only the decision happens here; Slack writes are jobs.
+ */
+export async function act(deps: WorkflowDeps, action: PersonAction): Promise<Outcome> {
+  const actor = await deps.actors.actor(action.userId, deps.catalog.policy);
+  const outcome = await transact(deps, action.ref, action.command, actor);
+  if (outcome.ok && outcome.events.length > 0) {
+    await deps.jobs.enqueue({
+      ulid: outcome.hotfix.ulid,
+      step: 'refresh_messages',
+      attempt: String(outcome.hotfix.seq),
+    });
+    for (const job of followUps(outcome)) await deps.jobs.enqueue(job.job, job.options);
+    deps.log.info(
+      { hotfix: outcome.hotfix.id, by: action.userId, command: action.command.type },
+      'hotfix decision',
+    );
+  }
+  return outcome;
+}
+
+/** Jobs a decision starts besides the redraw: a new expiry for a revised plan, reminders for a break-glass. */
+function followUps(
+  outcome: Extract<Outcome, { ok: true }>,
+): { job: StepJob; options: { delayMs: number } }[] {
+  const h = outcome.hotfix;
+  const jobs: { job: StepJob; options: { delayMs: number } }[] = [];
+  const every = h.snapshot.policy.approvalReminderMinutes * 60_000;
+  if (outcome.events.some((e) => e.type === 'approval_given' && e.approval.breakGlass)) {
+    jobs.push({
+      job: { ulid: h.ulid, step: 'remind', attempt: `break_glass_ack-first` },
+      options: { delayMs: every },
+    });
+  }
+  if (outcome.events.some((e) => e.type === 'plan_revised')) {
+    const untilExpiry = Math.max(0, Date.parse(h.expiresAt) - Date.parse(h.stateSince.at));
+    jobs.push({
+      job: { ulid: h.ulid, step: 'expire', attempt: `v${h.planVersion}-${h.expiresAt}` },
+      options: { delayMs: untilExpiry },
+    });
+  }
+  return jobs;
+}
+
+/**
+ * Whether the person could give this command now, without recording anything: lets a button say "you can't" at
+ * once, instead of opening a form that would be refused on submit.
+ */
+export async function check(deps: WorkflowDeps, action: PersonAction): Promise<Refusal | undefined> {
+  const hotfix = await loadRef(deps, action.ref);
+  if (!hotfix) return refuse(Reason.NotFound, 'That hotfix no longer exists.');
+  const actor = await deps.actors.actor(action.userId, deps.catalog.policy);
+  const decision = decide(hotfix, action.command, { now: deps.clock.now(), actor });
+  return decision.ok ? undefined : decision.refusal;
+}
