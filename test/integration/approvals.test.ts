@@ -2,7 +2,7 @@
  * Approvals through signed Slack interactions on the started bot: four eyes, break-glass, confirmation on
  * production, rejection with a reason, plan versions, expiry, reminders and freeze windows, with an injected clock.
  */
-import type { JsonObject, MessageThread } from '../emulators/slack/index.js';
+import type { JsonObject } from '../emulators/slack/index.js';
 import { clickButton, sendSlashCommand, sendViewSubmission } from '../emulators/slack/index.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import type { TestBot } from '../helpers/test-bot.js';
