@@ -4,7 +4,13 @@
  */
 import { join } from 'node:path';
 import { startBot } from '../src/main.js';
-import { renderTranscript, sendSlashCommand, startSlackEmulator } from '../test/emulators/slack/index.js';
+import {
+  clickButton,
+  renderTranscript,
+  sendSlashCommand,
+  sendViewSubmission,
+  startSlackEmulator,
+} from '../test/emulators/slack/index.js';
 import type { JsonObject, SlackEmulator } from '../test/emulators/slack/index.js';
 import { renderMessage } from '../test/emulators/slack/transcript.js';
 import { demoRedis } from './redis.js';
@@ -62,7 +68,44 @@ async function main(): Promise<void> {
       'C0INC4211',
       'plan decanting-service@24-02-05.619-hotfix.627 acme prod sev=2 incident=INC-4211 reason="orders stuck in decanting since the 24-02-05 release"',
     );
-    await slack.waitFor((s) => s.messages('C0CHANGECTL').length > 0, 10_000);
+    const notice = await slack.waitFor((s) => s.messages('C0CHANGECTL')[0], 10_000);
+    const approve = async (who: string) => {
+      await clickButton(
+        events,
+        SECRET,
+        { user: who, channel: 'C0CHANGECTL', ts: notice.ts, action_id: 'hotfix_approve' },
+        { emulator: slack },
+      );
+      const form = await slack.waitFor((s) => [...s.views].reverse().find((v) => v.user === who), 5000);
+      const view = {
+        id: form.id,
+        callback_id: String(form.view['callback_id']),
+        private_metadata: String(form.view['private_metadata']),
+        state: { values: {} },
+      };
+      await sendViewSubmission(events, SECRET, { user: who, view }, { emulator: slack });
+    };
+    // Priya tries to approve her own hotfix; alice and bob approve, each confirming in a form (prod needs two).
+    await clickButton(
+      events,
+      SECRET,
+      { user: 'U0PRIYA', channel: 'C0CHANGECTL', ts: notice.ts, action_id: 'hotfix_approve' },
+      { emulator: slack },
+    );
+    await slack.waitFor((s) => s.ephemerals('U0PRIYA').length > 0, 5000);
+    await approve('U0CTOALICE');
+    await slack.waitFor((s) => JSON.stringify(s.messages('C0CHANGECTL')[0]?.blocks).includes('1 of 2'), 5000);
+    await approve('U0BOB');
+    await slack.waitFor(
+      (s) => !JSON.stringify(s.messages('C0CHANGECTL')[0]?.blocks).includes('hotfix_approve'),
+      5000,
+    );
+    await slack.waitFor(
+      (s) =>
+        (s.messages('C0INC4211').find((m) => m.ts === notice.ts || m.replies.length > 0)?.replies.length ??
+          0) >= 3,
+      5000,
+    );
     await type('U0PRIYA', 'C0INC4211', 'status HF-1');
     print(slack, redis.describe, typed);
   } finally {
@@ -70,9 +113,9 @@ async function main(): Promise<void> {
     await slack.close();
     await redis.stop();
   }
-  process.stdout.write('\n--- The rest of the lifecycle, as the hotfix core decides it ---\n');
+  process.stdout.write('\n--- The whole lifecycle, as the hotfix core decides it ---\n');
   process.stdout.write(
-    '(approvals, the deploy and verification are being wired to Slack; this is the same core the bot runs)\n\n',
+    '(deploy, verification and the change records are not wired to Slack yet; this is the core the bot runs)\n\n',
   );
   playCoreTimeline();
 }

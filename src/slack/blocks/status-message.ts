@@ -26,7 +26,11 @@ import { bullets, fitLines, inlineCode, mention, slackDate, truncate, typed, utc
 export const RECENT_EVENTS = 5;
 
 // Step bookkeeping and stage ticks would crowd out the decisions people look for; stages are shown on their own.
-const QUIET_EVENTS: ReadonlySet<HotfixEvent['type']> = new Set(['step_intended', 'stages_updated']);
+const QUIET_EVENTS: ReadonlySet<HotfixEvent['type']> = new Set([
+  'step_intended',
+  'step_recorded',
+  'stages_updated',
+]);
 
 const STAGE_EMOJI: Record<Stage['status'], string> = {
   pending: ':white_circle:',
@@ -101,7 +105,8 @@ function progressBlocks(hotfix: Hotfix): KnownBlock[] {
 }
 
 function refsBlocks(hotfix: Hotfix): KnownBlock[] {
-  const refs = Object.entries(hotfix.refs);
+  // The bot's own Slack message references are bookkeeping; people want the outside records (Jira, Jenkins...).
+  const refs = Object.entries(hotfix.refs).filter(([k]) => !/^(plan|notice|status)(Channel|Ts)$/.test(k));
   if (refs.length === 0) return [];
   const lines = refs.map(([k, v]) => `• ${typed(k)}: ${typed(truncate(v, 500))}`);
   return [section(`*References*\n${fitLines(lines, SLACK_LIMITS.sectionText - 20)}`)];
