@@ -49,7 +49,12 @@ export interface Chat {
   /** A plain reply in the hotfix's thread. */
   replyInThread(hotfix: Hotfix, text: string): Promise<MessageRef>;
   /** Tells the incident thread about one event of the audit trail; `key` lets a re-run find this exact reply. */
-  postEventReply(hotfix: Hotfix, event: HotfixEvent, key: string): Promise<MessageRef>;
+  postEventReply(
+    hotfix: Hotfix,
+    event: HotfixEvent,
+    key: string,
+    context?: ReplyContext,
+  ): Promise<MessageRef>;
   /** Reminds change control in the notice's thread: approval still pending, or a break-glass not yet acknowledged. */
   postReminder(hotfix: Hotfix, kind: ReminderKind, key: string): Promise<MessageRef>;
   /** A message only `user` sees, in `channel`. */
@@ -65,6 +70,11 @@ export interface Chat {
 
 /** The kinds of message the bot posts, stored in message metadata to find them again. */
 export type PostedKind = 'plan' | 'notice' | 'status' | 'reply' | 'reminder';
+
+/** What else a reply should say: who holds the environment this hotfix needs, when someone does. */
+export interface ReplyContext {
+  lockHolder?: { id: string; state: string; since: string };
+}
 
 /** The reminders change control gets. */
 export type ReminderKind = 'approval' | 'break_glass_ack';

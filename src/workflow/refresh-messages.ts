@@ -1,5 +1,6 @@
 import type { HotfixEventType } from '../domain/events.js';
 import type { Hotfix } from '../domain/hotfix.js';
+import { holdsLock } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
 import { postOnce } from './post-once.js';
 
@@ -48,7 +49,21 @@ async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
     hotfix = await postOnce(deps, current, {
       step: key,
       find: { channel: current.incident.channel, kind: 'reply', key, ...(threadTs ? { threadTs } : {}) },
-      post: () => deps.chat.postEventReply(current, event, key),
+      post: async () => {
+        // At approval the environment's holder is re-checked and shown: the hotfix will queue behind it.
+        const lockHolder = event.type === 'approved' ? await lockHolderOf(deps, current) : undefined;
+        return deps.chat.postEventReply(current, event, key, lockHolder ? { lockHolder } : {});
+      },
     });
   }
+}
+
+/** The other hotfix holding this one's (client, env) lock, if any. */
+export async function lockHolderOf(
+  deps: Pick<WorkflowDeps, 'store'>,
+  hotfix: Hotfix,
+): Promise<{ id: string; state: string; since: string } | undefined> {
+  const others = await deps.store.listByTarget(hotfix.client, hotfix.env);
+  const holder = others.find((h) => h.ulid !== hotfix.ulid && holdsLock(h.state));
+  return holder ? { id: holder.id, state: holder.state, since: holder.stateSince.at } : undefined;
 }

@@ -4,7 +4,11 @@
  */
 import type { JsonObject } from '../emulators/slack/index.js';
 import { clickButton, sendSlashCommand, sendViewSubmission } from '../emulators/slack/index.js';
+import type { HotfixCommand } from '../../src/domain/commands.js';
+import { decideNew } from '../../src/domain/decide.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
+import { snapshotOf } from '../../src/domain/snapshot.js';
+import { transact } from '../../src/workflow/transact.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
@@ -85,6 +89,49 @@ const lastEphemeral = (user: string) => t.slack.ephemerals(user).at(-1)?.text ??
 const state = async (h: Hotfix) => (await t.bot.deps.store.load(h.ulid))?.state;
 const threadReplies = (h: Hotfix) =>
   t.slack.messages('C0INC4211').find((m) => m.ts === h.refs['planTs'])?.replies ?? [];
+
+/** A hotfix that holds `client`/`env` (deploying), driven through the real store and decisions. */
+async function deployingOn(client: string, env: string): Promise<Hotfix> {
+  const { deps } = t.bot;
+  const now = deps.clock.now();
+  const created = decideNew(
+    {
+      type: 'plan',
+      id: await deps.store.nextId(),
+      ulid: deps.newUlid(now),
+      incident: { channel: 'C0INC4211', startedAt: now.toISOString() },
+      client,
+      env,
+      severity: 3,
+      method: 'jenkins-multi-deploy',
+      services: [
+        { service: 'decanting-service', tag: '24-02-05.619-hotfix.600', method: 'jenkins-multi-deploy' },
+      ],
+      snapshot: snapshotOf(deps.catalog, client, env, ['decanting-service']),
+      triage: {},
+    },
+    { now, actor: { userId: 'U0DAVE', groups: [] } },
+  );
+  if (!created.ok) throw new Error(created.refusal.message);
+  let h = await deps.store.create(created.events);
+  const bot = { userId: 'system', groups: [] };
+  const steps: [HotfixCommand, { userId: string; groups: string[] }][] = [
+    [
+      { type: 'approve', planVersion: 1 },
+      { userId: 'U0CAROL', groups: ['S0APPROVERS'] },
+    ],
+    [{ type: 'queue' }, bot],
+    [{ type: 'acquire_lock', lock: { token: 1 } }, bot],
+    [{ type: 'prepare', versionsBefore: { 'decanting-service': '24-01-20.600' }, deployPlan: [] }, bot],
+    [{ type: 'start_deploy' }, bot],
+  ];
+  for (const [command, actor] of steps) {
+    const outcome = await transact(deps, { ulid: h.ulid }, command, actor);
+    if (!outcome.ok) throw new Error(outcome.refusal.message);
+    h = outcome.hotfix;
+  }
+  return h;
+}
 
 describe('four eyes', () => {
   it('approves a staging plan with one approver click, redraws the notice without buttons and tells the thread', async () => {
@@ -223,6 +270,20 @@ describe('reject', () => {
     });
     await t.slack.waitFor(() => threadReplies(hotfix).find((r) => /reject/i.test(JSON.stringify(r))), 5000);
     expect(blocksOf(notice(noticeTs))).not.toContain('hotfix_approve');
+  });
+});
+
+describe('the environment lock at approval', () => {
+  it('says which hotfix holds the environment when an approval completes', async () => {
+    const holder = await deployingOn('acme', 'staging');
+    const { hotfix, noticeTs } = await plan('decanting-service@24-02-05.619-hotfix.627 acme staging');
+    await click('U0BOB', noticeTs, 'hotfix_approve');
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'approved');
+    const reply = await t.slack.waitFor(
+      () => threadReplies(hotfix).find((r) => JSON.stringify(r).includes(holder.id)),
+      5000,
+    );
+    expect(JSON.stringify(reply)).toMatch(/deploying/);
   });
 });
 

@@ -2,7 +2,14 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Hotfix } from '../../domain/hotfix.js';
 import { threadOf } from '../../domain/hotfix.js';
-import type { Chat, MessageRef, PostedKind, PostedQuery, ReminderKind } from '../../ports/chat.js';
+import type {
+  Chat,
+  MessageRef,
+  PostedKind,
+  PostedQuery,
+  ReminderKind,
+  ReplyContext,
+} from '../../ports/chat.js';
 import type { HotfixEvent } from '../../domain/events.js';
 import { describeEvent } from '../../domain/describe-event.js';
 import {
@@ -81,8 +88,14 @@ export class SlackChat implements Chat {
   }
 
   /** Tells the incident thread about an event; the builders' wording, else the audit sentence. */
-  async postEventReply(hotfix: Hotfix, event: HotfixEvent, key: string): Promise<MessageRef> {
-    const message = decisionReply(hotfix, event) ?? {
+  async postEventReply(
+    hotfix: Hotfix,
+    event: HotfixEvent,
+    key: string,
+    context: ReplyContext = {},
+  ): Promise<MessageRef> {
+    const options = context.lockHolder ? { lockHolder: context.lockHolder } : {};
+    const message = decisionReply(hotfix, event, options) ?? {
       text: `${hotfix.id}: ${describeEvent(event)}`,
       blocks: [],
     };
