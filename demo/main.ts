@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     await type(
       'U0PRIYA',
       'C0INC4211',
-      'plan decanting-service@24-02-05.619-hotfix.627 acme prod sev=2 incident=INC-4211 reason="orders stuck in decanting since the 24-02-05 release"',
+      'plan runbook-drill@24-02-05.619-hotfix.627 acme prod sev=2 incident=INC-4211 reason="orders stuck in decanting since the 24-02-05 release"',
     );
     const notice = await slack.waitFor((s) => s.messages('C0CHANGECTL')[0], 10_000);
     const approve = async (who: string) => {

@@ -25,7 +25,13 @@ import { createSlackApp } from './slack/app.js';
 import { startHealthServer } from './slack/health-server.js';
 import { ActorDirectory } from './workflow/actors.js';
 import { announce } from './workflow/announce.js';
-import type { WorkflowDeps } from './workflow/deps.js';
+import type { WorkflowDeps, WorkflowTiming } from './workflow/deps.js';
+import { advance } from './workflow/advance.js';
+import { renderStatus } from './workflow/render-status.js';
+import { RedisLocks } from './adapters/redis/redis-locks.js';
+import { RedisControls } from './adapters/redis/redis-controls.js';
+import { RedisPacing } from './adapters/redis/redis-pacing.js';
+import { RehearsalMethod } from './adapters/rehearsal/rehearsal-method.js';
 import { reconcile } from './workflow/reconcile.js';
 import { refreshMessages } from './workflow/refresh-messages.js';
 import { expirePlan } from './workflow/expire.js';
@@ -37,6 +43,8 @@ export interface StartOptions {
   newUlid?: (now: Date) => string;
   workerTimings?: WorkerTimings;
   reconcileEveryMs?: number;
+  /** Poll and status-update intervals (tests shorten them). */
+  timing?: Partial<WorkflowTiming>;
   /** Known Slack bot ids skip `auth.test` at start-up. */
   botIds?: { botId: string; botUserId: string };
 }
@@ -74,6 +82,11 @@ export async function startBot(
     actors: new ActorDirectory(chat, clock),
     log: logger,
     newUlid: options.newUlid ?? ((now) => ulid(now.getTime())),
+    locks: new RedisLocks(redis),
+    methods: { rehearsal: new RehearsalMethod(clock) },
+    controls: new RedisControls(redis),
+    pacing: new RedisPacing(redis),
+    timing: { pollMs: 5000, statusEveryMs: 3000, ...options.timing },
   };
 
   const closers: (() => Promise<unknown>)[] = [];
@@ -86,6 +99,8 @@ export async function startBot(
         refresh_messages: (id) => refreshMessages(deps, id),
         expire: (id) => expirePlan(deps, id),
         remind: (id) => remind(deps, id),
+        advance: (id) => advance(deps, id),
+        render_status: (id) => renderStatus(deps, id),
       },
       logger,
       options.workerTimings,

@@ -40,6 +40,13 @@ const healthCheck = z.strictObject({
   versionField: text.exactOptional(),
 });
 
+const rehearsal = z.strictObject({
+  stages: z.array(text).min(1),
+  stageSeconds: z.number().min(0).max(3600),
+  input: z.strictObject({ before: text, message: text }).exactOptional(),
+  failAt: text.exactOptional(),
+});
+
 const service = z
   .strictObject({
     repo: formatted(/^[\w.-]+\/[\w.-]+$/, 'a repository as owner/repo'),
@@ -48,6 +55,7 @@ const service = z
     tagExample: text,
     owners: z.array(userId).min(1),
     healthChecks: z.array(healthCheck).default([]),
+    rehearsal: rehearsal.exactOptional(),
   })
   .superRefine(exampleMatchesPattern, { when: (payload) => isMapping(payload.value) });
 

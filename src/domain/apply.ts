@@ -38,6 +38,7 @@ function created(facts: PlannedFacts, event: HotfixEvent): Hotfix {
     planVersion: 1,
     approvals: [],
     stages: [],
+    answers: {},
     attempts: 0,
     refs: {},
     steps: {},
@@ -101,8 +102,10 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
       return { ...h, stages: e.stages };
     case 'input_requested':
       return { ...moveTo(h, 'awaiting_input'), pendingInput: { id: e.inputId, message: e.message } };
-    case 'input_answered':
-      return withoutInput(moveTo(h, 'deploying'));
+    case 'input_answered': {
+      const answers = { ...h.answers, [e.inputId]: { proceed: e.proceed, by: e.by, at: e.at } };
+      return { ...withoutInput(moveTo(h, 'deploying')), answers };
+    }
     case 'deployed':
       return { ...withoutCancel(moveTo(h, 'verifying')), times: { ...h.times, deployedAt: e.at } };
     case 'verified':
@@ -140,12 +143,9 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
 function deployStarted(h: Hotfix, e: Extract<HotfixEvent, { type: 'deploy_started' }>): Hotfix {
   const { failure: _failure, ...rest } = h;
   const deployStartedAt = h.times.deployStartedAt ?? e.at;
-  return {
-    ...moveTo(rest, 'deploying'),
-    attempts: e.attempt,
-    stages: [],
-    times: { ...h.times, deployStartedAt },
-  };
+  const times = { ...h.times, deployStartedAt, attemptStartedAt: e.at };
+  // A new attempt answers its input steps again.
+  return { ...moveTo(rest, 'deploying'), attempts: e.attempt, stages: [], answers: {}, times };
 }
 
 function stepRecorded(h: Hotfix, e: Extract<HotfixEvent, { type: 'step_recorded' }>): Hotfix {

@@ -46,6 +46,19 @@ export interface ServiceSpec {
   /** Slack user ids of the owning team, named on the plan. */
   owners: string[];
   healthChecks: HealthCheck[];
+  /** How a `rehearsal` deploy of this service plays out; defaults apply when absent. */
+  rehearsal?: RehearsalScript;
+}
+
+/**
+ * A rehearsal walks these stages, each `stageSeconds` long, touching nothing outside: to practise the runbook and
+ * to exercise the bot. `input` pauses before a stage for a person's Proceed; `failAt` makes that stage fail.
+ */
+export interface RehearsalScript {
+  stages: string[];
+  stageSeconds: number;
+  input?: { before: string; message: string };
+  failAt?: string;
 }
 
 /** Jenkins `multi_deploy_pipeline`: the job and the names of its parameters (seed 001). */

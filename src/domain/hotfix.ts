@@ -148,6 +148,8 @@ export interface Hotfix {
   cancelRequest?: { by: string; at: string; reason: string };
   stages: Stage[];
   pendingInput?: { id: string; message: string };
+  /** Answers to input steps, by input id: who answered, how and when (the deploy method passes them on). */
+  answers: Record<string, { proceed: boolean; by: string; at: string }>;
   attempts: number;
   failure?: Failure;
   refs: Record<string, string>;
@@ -158,6 +160,8 @@ export interface Hotfix {
     approvedAt?: string;
     queuedAt?: string;
     deployStartedAt?: string;
+    /** When the current deploy attempt started (a retry starts a new one). */
+    attemptStartedAt?: string;
     deployedAt?: string;
     completedAt?: string;
     endedAt?: string;

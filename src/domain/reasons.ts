@@ -13,6 +13,7 @@ export const Reason = {
   BadSeverity: 'bad_severity',
   BadIncident: 'bad_incident',
   MixedMethods: 'mixed_methods',
+  MethodUnavailable: 'method_unavailable',
   UnclosedQuote: 'unclosed_quote',
   UnknownOption: 'unknown_option',
   UnexpectedWord: 'unexpected_word',

@@ -46,6 +46,10 @@ export interface Chat {
   postNotice(hotfix: Hotfix, planLink: string | undefined): Promise<MessageRef>;
   /** Redraws the notice from the record: buttons go once the plan is decided. */
   updateNotice(hotfix: Hotfix, ref: MessageRef, planLink: string | undefined): Promise<void>;
+  /** Posts the live status message in the hotfix's thread. */
+  postStatus(hotfix: Hotfix, context: StatusContext): Promise<MessageRef>;
+  /** Redraws the live status message. */
+  updateStatus(hotfix: Hotfix, ref: MessageRef, context: StatusContext): Promise<void>;
   /** A plain reply in the hotfix's thread. */
   replyInThread(hotfix: Hotfix, text: string): Promise<MessageRef>;
   /** Tells the incident thread about one event of the audit trail; `key` lets a re-run find this exact reply. */
@@ -74,6 +78,13 @@ export type PostedKind = 'plan' | 'notice' | 'status' | 'reply' | 'reminder';
 /** What else a reply should say: who holds the environment this hotfix needs, when someone does. */
 export interface ReplyContext {
   lockHolder?: { id: string; state: string; since: string };
+}
+
+/** What the status message shows besides the record: the queue and the pause. */
+export interface StatusContext {
+  queuedBehind?: { id: string; state: string; since: string };
+  position?: number;
+  paused?: { by: string; reason: string; at: string };
 }
 
 /** The reminders change control gets. */

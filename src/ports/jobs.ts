@@ -1,5 +1,12 @@
 /** The workflow steps that run as jobs. Each is idempotent by the record (DESIGN.md section 7). */
-export const STEPS = ['announce', 'refresh_messages', 'expire', 'remind'] as const;
+export const STEPS = [
+  'announce',
+  'refresh_messages',
+  'expire',
+  'remind',
+  'advance',
+  'render_status',
+] as const;
 export type StepName = (typeof STEPS)[number];
 
 /** One job: which hotfix, which step, and an attempt key that makes a deliberate re-run a new job. */

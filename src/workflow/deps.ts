@@ -5,6 +5,10 @@ import type { HotfixStore } from '../ports/hotfix-store.js';
 import type { Jobs } from '../ports/jobs.js';
 import type { Log } from '../ports/log.js';
 import type { ActorDirectory } from './actors.js';
+import type { Controls } from '../ports/controls.js';
+import type { DeployMethods } from '../ports/deploy-method.js';
+import type { Locks } from '../ports/locks.js';
+import type { Pacing } from '../ports/pacing.js';
 
 /** What every use case and step may use. Built once in main.ts; tests build it with real adapters and emulators. */
 export interface WorkflowDeps {
@@ -17,4 +21,18 @@ export interface WorkflowDeps {
   log: Log;
   /** Makes the ULID of a new hotfix; injectable so the demo is repeatable. */
   newUlid: (now: Date) => string;
+  locks: Locks;
+  /** The deploy methods this installation can run; plans for others are refused. */
+  methods: DeployMethods;
+  controls: Controls;
+  pacing: Pacing;
+  timing: WorkflowTiming;
+}
+
+/** How often steps look again; tests and the demo shorten these. */
+export interface WorkflowTiming {
+  /** Between two looks at a running deploy. @defaultValue 5000 */
+  pollMs: number;
+  /** At most one status-message update per this many ms, except the final one. @defaultValue 3000 */
+  statusEveryMs: number;
 }

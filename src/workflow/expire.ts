@@ -1,8 +1,6 @@
-import { SYSTEM } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
+import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
-
-const BOT = { userId: SYSTEM, groups: [] };
 
 /**
  * Expires a plan nobody decided on in time. Runs as a job delayed to the expiry (and from the reconciler); a plan

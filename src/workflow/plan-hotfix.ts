@@ -4,6 +4,7 @@ import type { Hotfix } from '../domain/hotfix.js';
 import type { PartialPlan, PlanRequest } from '../domain/plan-grammar.js';
 import { parsePlan } from '../domain/plan-grammar.js';
 import type { Refusal } from '../domain/reasons.js';
+import { Reason, refuse } from '../domain/reasons.js';
 import { snapshotOf } from '../domain/snapshot.js';
 import type { WorkflowDeps } from './deps.js';
 
@@ -38,6 +39,8 @@ export async function planHotfix(deps: WorkflowDeps, input: PlanInput): Promise<
       return { kind: 'needs_form', partial: parsed.partial, problems: parsed.problems };
     return { kind: 'refused', problems: parsed.problems };
   }
+  const unavailable = methodUnavailable(deps, parsed.plan);
+  if (unavailable) return { kind: 'refused', problems: [unavailable] };
   if (!(await deps.chat.isMember(input.channel))) return { kind: 'not_in_channel', channel: input.channel };
   const actor = await deps.actors.actor(input.userId, deps.catalog.policy);
   const now = deps.clock.now();
@@ -101,4 +104,19 @@ function planCommand(
     ),
     triage: {},
   };
+}
+
+/** A plan this installation could approve but never deploy is refused now, not after approval. */
+function methodUnavailable(deps: WorkflowDeps, plan: PlanRequest): Refusal | undefined {
+  if (deps.methods[plan.method]) return undefined;
+  const services = plan.services.map((s) => s.service).join(', ');
+  const drills = Object.values(deps.catalog.services)
+    .filter((s) => deps.methods[s.method])
+    .map((s) => `\`${s.name}\``);
+  const practise =
+    drills.length > 0 ? ` To practise the runbook meanwhile, plan a rehearsal (${drills.join(', ')}).` : '';
+  return refuse(
+    Reason.MethodUnavailable,
+    `${services} deploys with ${plan.method}, which this installation cannot run yet, so nothing was planned.${practise}`,
+  );
 }

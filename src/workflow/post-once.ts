@@ -1,10 +1,8 @@
 import type { Hotfix } from '../domain/hotfix.js';
-import { SYSTEM } from '../domain/hotfix.js';
 import type { MessageRef, PostedQuery } from '../ports/chat.js';
 import type { WorkflowDeps } from './deps.js';
+import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
-
-const BOT = { userId: SYSTEM, groups: [] };
 
 /** One Slack post that must happen exactly once for a hotfix. */
 export interface OncePost {

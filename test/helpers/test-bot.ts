@@ -2,7 +2,10 @@
  * Test helper: the bot started the way main.ts starts it (HTTP on a free port, real Redis, a real worker), against
  * the Slack emulator. Each test file passes its own Redis database number so files never see each other's data.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { Redis } from 'ioredis';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import type { RunningBot, StartOptions } from '../../src/main.js';
@@ -37,11 +40,29 @@ export function testEnv(
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
     REDIS_URL: redisUrl,
-    HOTFIX_CATALOG: join(__dirname, '..', '..', 'manifests', 'catalog.yml'),
+    HOTFIX_CATALOG: fastCatalog(),
     LOG_LEVEL: 'silent',
     ...extra,
   };
 }
+
+/**
+ * The example catalog with quick rehearsals (stages of 0.2 s) and a `failing-drill` service scripted to fail at its
+ * smoke test, written once per test process to a temporary file.
+ */
+export function fastCatalog(): string {
+  if (fastCatalogPath) return fastCatalogPath;
+  const doc = parseDocument(readFileSync(join(__dirname, '..', '..', 'manifests', 'catalog.yml'), 'utf8'));
+  doc.setIn(['services', 'runbook-drill', 'rehearsal', 'stageSeconds'], 0.2);
+  const failing = doc.getIn(['services', 'runbook-drill']) as { clone(): unknown };
+  doc.setIn(['services', 'failing-drill'], failing.clone());
+  doc.setIn(['services', 'failing-drill', 'rehearsal', 'failAt'], 'Smoke test');
+  const dir = mkdtempSync(join(tmpdir(), 'hotfix-catalog-'));
+  fastCatalogPath = join(dir, 'catalog.yml');
+  writeFileSync(fastCatalogPath, doc.toString());
+  return fastCatalogPath;
+}
+let fastCatalogPath: string | undefined;
 
 /** Empties one Redis database (the test's own). */
 export async function flushDatabase(redisUrl: string): Promise<void> {
@@ -63,6 +84,7 @@ export async function startTestBot(
   const { env, slack: _slack, ...start } = options;
   const bot = await startBot(testEnv(slack, redisUrl, env), {
     workerTimings: { lockDuration: 3000, stalledInterval: 3000 },
+    timing: { pollMs: 100, statusEveryMs: 200 },
     reconcileEveryMs: 500,
     botIds: { botId: slack.bot.botId, botUserId: slack.bot.userId },
     ...start,

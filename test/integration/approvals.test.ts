@@ -135,9 +135,9 @@ async function deployingOn(client: string, env: string): Promise<Hotfix> {
 
 describe('four eyes', () => {
   it('approves a staging plan with one approver click, redraws the notice without buttons and tells the thread', async () => {
-    const { hotfix, noticeTs } = await plan('decanting-service@24-02-05.619-hotfix.627 acme staging');
+    const { hotfix, noticeTs } = await plan('runbook-drill@24-02-05.619-hotfix.627 acme staging');
     await click('U0BOB', noticeTs, 'hotfix_approve');
-    const approved = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'approved');
+    const approved = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.approvedAt !== undefined);
     expect(approved.approvals).toMatchObject([{ by: 'U0BOB', planVersion: 1 }]);
     await t.slack.waitFor(() => !blocksOf(notice(noticeTs)).includes('hotfix_approve') || undefined, 5000);
     expect(blocksOf(notice(noticeTs))).toMatch(/[Aa]pproved/);
@@ -145,7 +145,7 @@ describe('four eyes', () => {
   });
 
   it('refuses the requester approving their own plan, and nothing changes', async () => {
-    const { hotfix, noticeTs } = await plan('decanting-service@24-02-05.619-hotfix.627 acme staging');
+    const { hotfix, noticeTs } = await plan('runbook-drill@24-02-05.619-hotfix.627 acme staging');
     await click('U0PRIYA', noticeTs, 'hotfix_approve');
     await t.slack.waitFor(
       () => /someone else must approve/.test(lastEphemeral('U0PRIYA')) || undefined,
@@ -155,14 +155,14 @@ describe('four eyes', () => {
   });
 
   it('refuses someone who is not an approver and names who can', async () => {
-    const { hotfix, noticeTs } = await plan('decanting-service@24-02-05.619-hotfix.627 acme staging');
+    const { hotfix, noticeTs } = await plan('runbook-drill@24-02-05.619-hotfix.627 acme staging');
     await click('U0DAVE', noticeTs, 'hotfix_approve');
     await t.slack.waitFor(() => /Only .*can approve/.test(lastEphemeral('U0DAVE')) || undefined, 5000);
     expect(await state(hotfix)).toBe('planned');
   });
 
   it('asks for confirmation on production and needs two distinct approvers for a Sev 2', async () => {
-    const { hotfix, noticeTs } = await plan('decanting-service@24-02-05.619-hotfix.627 acme prod sev=2');
+    const { hotfix, noticeTs } = await plan('runbook-drill@24-02-05.619-hotfix.627 acme prod sev=2');
     await click('U0BOB', noticeTs, 'hotfix_approve');
     expect((await t.bot.deps.store.load(hotfix.ulid))?.approvals).toHaveLength(0); // nothing until confirmed
     expect((await submit('U0BOB', 'hotfix_approve_confirm', hotfix)).status).toBe(200);
@@ -173,12 +173,12 @@ describe('four eyes', () => {
 
     await click('U0CAROL', noticeTs, 'hotfix_approve');
     await submit('U0CAROL', 'hotfix_approve_confirm', hotfix);
-    const approved = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'approved');
+    const approved = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.approvedAt !== undefined);
     expect(approved.approvals.map((a) => a.by)).toEqual(['U0BOB', 'U0CAROL']);
   });
 
   it('counts an approval only for the plan version the approver saw', async () => {
-    const { hotfix, noticeTs } = await plan('decanting-service@24-02-05.619-hotfix.627 acme prod sev=2');
+    const { hotfix, noticeTs } = await plan('runbook-drill@24-02-05.619-hotfix.627 acme prod sev=2');
     await click('U0BOB', noticeTs, 'hotfix_approve');
     const stale = await openedFor('U0BOB', 'hotfix_approve_confirm', hotfix);
     // The requester edits the plan while the approver's confirmation form is open.
@@ -189,7 +189,7 @@ describe('four eyes', () => {
       opts(),
     );
     await submit('U0PRIYA', 'hotfix_revise', hotfix, {
-      services: { value: { type: 'plain_text_input', value: 'decanting-service@24-02-05.619-hotfix.628' } },
+      services: { value: { type: 'plain_text_input', value: 'runbook-drill@24-02-05.619-hotfix.628' } },
       severity: { value: { type: 'static_select', selected_option: { value: '2' } } },
     });
     await waitForRecord(t.bot, hotfix.ulid, (h) => h.planVersion === 2);
@@ -219,7 +219,7 @@ describe('four eyes', () => {
 
 describe('break-glass', () => {
   it('lets the on-call requester approve a Sev 1 alone with a reason, loudly, and reminds until acknowledged', async () => {
-    const { hotfix, noticeTs } = await plan('decanting-service@24-02-05.619-hotfix.627 acme prod sev=1');
+    const { hotfix, noticeTs } = await plan('runbook-drill@24-02-05.619-hotfix.627 acme prod sev=1');
     await click('U0PRIYA', noticeTs, 'hotfix_approve');
     const tooShort = await submit('U0PRIYA', 'hotfix_break_glass', hotfix, reason('hurry'));
     expect(tooShort.body).toMatchObject({
@@ -232,7 +232,7 @@ describe('break-glass', () => {
       hotfix,
       reason('checkout is down for every store; no approver answers the page'),
     );
-    const approved = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'approved');
+    const approved = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.approvedAt !== undefined);
     expect(approved.breakGlass).toMatchObject({
       by: 'U0PRIYA',
       reason: expect.stringContaining('checkout is down'),
@@ -258,7 +258,7 @@ describe('break-glass', () => {
 
 describe('reject', () => {
   it('asks for a reason, rejects, takes the buttons away and tells the requester in the thread', async () => {
-    const { hotfix, noticeTs } = await plan('decanting-service@24-02-05.619-hotfix.627 acme staging');
+    const { hotfix, noticeTs } = await plan('runbook-drill@24-02-05.619-hotfix.627 acme staging');
     await click('U0BOB', noticeTs, 'hotfix_reject');
     const empty = await submit('U0BOB', 'hotfix_reject_reason', hotfix, reason(''));
     expect(empty.body).toMatchObject({ response_action: 'errors' });
@@ -275,10 +275,10 @@ describe('reject', () => {
 
 describe('the environment lock at approval', () => {
   it('says which hotfix holds the environment when an approval completes', async () => {
-    const holder = await deployingOn('acme', 'staging');
-    const { hotfix, noticeTs } = await plan('decanting-service@24-02-05.619-hotfix.627 acme staging');
+    const holder = await deployingOn('globex', 'staging');
+    const { hotfix, noticeTs } = await plan('runbook-drill@24-02-05.619-hotfix.627 globex staging');
     await click('U0BOB', noticeTs, 'hotfix_approve');
-    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'approved');
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.approvedAt !== undefined);
     const reply = await t.slack.waitFor(
       () => threadReplies(hotfix).find((r) => JSON.stringify(r).includes(holder.id)),
       5000,
@@ -289,11 +289,11 @@ describe('the environment lock at approval', () => {
 
 describe('concurrent clicks', () => {
   it('turns a burst of approvals from two approvers, double clicks included, into one transition', async () => {
-    const { hotfix, noticeTs } = await plan('decanting-service@24-02-05.619-hotfix.627 acme staging');
+    const { hotfix, noticeTs } = await plan('runbook-drill@24-02-05.619-hotfix.627 acme staging');
     await Promise.all(
       ['U0BOB', 'U0CAROL', 'U0BOB', 'U0CAROL', 'U0BOB'].map((u) => click(u, noticeTs, 'hotfix_approve')),
     );
-    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'approved');
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.approvedAt !== undefined);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const events = await t.bot.deps.store.events(hotfix.ulid);
     expect(events.filter((e) => e.type === 'approved')).toHaveLength(1);
@@ -303,7 +303,7 @@ describe('concurrent clicks', () => {
 
 describe('expiry and reminders', () => {
   it('reminds the approver group while a plan waits, then expires it and updates the notice', async () => {
-    const { hotfix, noticeTs } = await plan('decanting-service@24-02-05.619-hotfix.627 acme staging');
+    const { hotfix, noticeTs } = await plan('runbook-drill@24-02-05.619-hotfix.627 acme staging');
     advance(31);
     const reminder = await t.slack.waitFor(
       () => notice(noticeTs)?.replies?.find((r) => payloadOf(r)?.['kind'] === 'reminder'),
@@ -321,7 +321,7 @@ describe('timing guards', () => {
   it('refuses an approval once a freeze window has opened since the plan', async () => {
     setClock('2026-12-24T04:00:00Z'); // 23:00 on 23 December in New York, before the year-end freeze
     const { hotfix, noticeTs } = await plan(
-      'decanting-service@24-02-05.619-hotfix.627 acme prod sev=1',
+      'runbook-drill@24-02-05.619-hotfix.627 acme prod sev=1',
       'U0DAVE',
     );
     setClock('2026-12-24T05:30:00Z'); // 00:30 on 24 December: frozen
@@ -334,10 +334,10 @@ describe('timing guards', () => {
 
   it('refuses a plan inside a freeze window unless an override reason is given, and records it', async () => {
     setClock('2026-12-25T15:00:00Z');
-    const refused = await slash('plan decanting-service@24-02-05.619-hotfix.627 acme prod');
+    const refused = await slash('plan runbook-drill@24-02-05.619-hotfix.627 acme prod');
     expect(JSON.stringify(refused.body)).toMatch(/frozen/);
     const { hotfix } = await plan(
-      'decanting-service@24-02-05.619-hotfix.627 acme prod override="orders lost every hour"',
+      'runbook-drill@24-02-05.619-hotfix.627 acme prod override="orders lost every hour"',
     );
     expect(hotfix.freezeOverride).toMatchObject({
       window: 'year-end freeze',
@@ -348,7 +348,7 @@ describe('timing guards', () => {
 
   it('warns on the plan and the notice late in the work week', async () => {
     setClock('2026-11-20T20:00:00Z'); // Friday 15:00 in New York
-    const { hotfix, noticeTs } = await plan('decanting-service@24-02-05.619-hotfix.627 acme staging');
+    const { hotfix, noticeTs } = await plan('runbook-drill@24-02-05.619-hotfix.627 acme staging');
     expect(hotfix.warnings.join(' ')).toMatch(/late in the work week/);
     const planMessage = t.slack.messages('C0INC4211').find((m) => m.ts === hotfix.refs['planTs']);
     expect(blocksOf(planMessage)).toMatch(/late in the work week/);

@@ -8,7 +8,7 @@ import type { TestBot } from '../helpers/test-bot.js';
 import { SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
 const PLAN =
-  'plan decanting-service@24-02-05.619-hotfix.627 acme prod sev=2 incident=INC-4211 reason="orders stuck in decanting"';
+  'plan runbook-drill@24-02-05.619-hotfix.627 acme prod sev=2 incident=INC-4211 reason="orders stuck in decanting"';
 
 let t: TestBot;
 beforeAll(async () => {
@@ -47,7 +47,7 @@ describe('/hotfix plan, end to end', () => {
     const { id, notice, plan } = await planAndWait();
     expect(plan.thread_ts ?? plan.ts).toBe(plan.ts);
     expect(plan.text).toContain(id);
-    expect(blocksJson(plan)).toContain('decanting-service');
+    expect(blocksJson(plan)).toContain('runbook-drill');
     expect(blocksJson(plan)).toContain('24-02-05.619-hotfix.627');
     expect(blocksJson(notice)).toContain('"action_id":"hotfix_approve"');
     expect(blocksJson(notice)).toContain('"action_id":"hotfix_reject"');
@@ -168,7 +168,7 @@ describe('/hotfix plan, end to end', () => {
           state: {
             values: {
               services: {
-                value: { type: 'plain_text_input', value: 'decanting-service@24-02-05.619-hotfix.628' },
+                value: { type: 'plain_text_input', value: 'runbook-drill@24-02-05.619-hotfix.628' },
               },
               client: { value: { type: 'static_select', selected_option: { value: 'acme' } } },
               env: { value: { type: 'static_select', selected_option: { value: 'staging' } } },

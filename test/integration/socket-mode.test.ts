@@ -10,7 +10,7 @@ import { emulatorWebClient, slackErrorOf, startSlackEmulator } from '../emulator
 import type { TestBot } from '../helpers/test-bot.js';
 import { startTestBot } from '../helpers/test-bot.js';
 
-const PLAN = 'plan decanting-service@24-02-05.619-hotfix.627 acme prod sev=2 reason="socket"';
+const PLAN = 'plan runbook-drill@24-02-05.619-hotfix.627 acme prod sev=2 reason="socket"';
 
 const textOf = (payload: unknown) => String((payload as { text?: unknown } | undefined)?.text ?? '');
 const blocksJson = (m: { blocks?: unknown }) => JSON.stringify(m.blocks ?? []);

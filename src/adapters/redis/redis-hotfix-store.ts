@@ -20,7 +20,7 @@ import type { Redis } from 'ioredis';
 import { apply, replay } from '../../domain/apply.js';
 import type { HotfixEvent } from '../../domain/events.js';
 import type { Hotfix } from '../../domain/hotfix.js';
-import { isTerminal } from '../../domain/hotfix.js';
+import { isTerminal, lockKey } from '../../domain/hotfix.js';
 import { ConcurrentUpdateError, DuplicateHotfixError } from '../../ports/hotfix-store.js';
 import type { HotfixStore } from '../../ports/hotfix-store.js';
 import { parseEvent, parseRecord } from './serialization.js';
@@ -94,8 +94,14 @@ export class RedisHotfixStore implements HotfixStore {
   async append(hotfix: Hotfix, events: readonly HotfixEvent[]): Promise<Hotfix> {
     if (events.length === 0) return hotfix;
     const next = events.reduce(apply, hotfix);
+    const target = lockKey(hotfix);
     const outcome = await this.scripts.append({
-      keys: this.recordKeys(hotfix.ulid),
+      keys: {
+        ...this.recordKeys(hotfix.ulid),
+        lock: this.key(`lock:${target}`),
+        waiters: this.key(`waiters:${target}`),
+      },
+      release: isTerminal(next.state),
       expectedSeq: hotfix.seq,
       ...this.writeArgs(next, events),
     });

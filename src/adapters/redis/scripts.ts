@@ -43,12 +43,14 @@ return {'OK'}
 `;
 
 /**
- * KEYS: record, audit, active. ARGV: expected seq, record JSON, ulid, active flag, planned-at ms, events...
- * Returns {'OK'}, {'MISSING'} or {'CONFLICT', stored seq}.
+ * KEYS: record, audit, active, lock, waiters. ARGV: expected seq, record JSON, ulid, active flag, planned-at ms,
+ * release flag, events... Returns {'OK'}, {'MISSING'} or {'CONFLICT', stored seq}. With the release flag (the
+ * record turned terminal) the (client, env) lock is freed if this hotfix holds it, and it leaves the queue: in the
+ * same atomic write as the terminal event, so a lock is never held by a finished hotfix nor freed by a live one.
  */
 const APPEND = `${WRITE}
-local expected, record, ulid, active, score = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local count = #ARGV - 5
+local expected, record, ulid, active, score, release = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local count = #ARGV - 6
 local current = redis.call('GET', KEYS[1])
 if not current then return {'MISSING'} end
 local stored = cjson.decode(current)['seq']
@@ -61,7 +63,11 @@ local seq = cjson.decode(record)['seq']
 if seq ~= expected + count then
   return redis.error_reply('HOTFIX_BAD_SEQ record ' .. ulid .. ' would go from seq ' .. expected .. ' to ' .. tostring(seq) .. ' with ' .. count .. ' events')
 end
-write(KEYS[1], KEYS[2], KEYS[3], record, ulid, active, score, expected, 6)
+write(KEYS[1], KEYS[2], KEYS[3], record, ulid, active, score, expected, 7)
+if release == '1' then
+  if redis.call('HGET', KEYS[4], 'ulid') == ulid then redis.call('DEL', KEYS[4]) end
+  redis.call('ZREM', KEYS[5], ulid)
+end
 return {'OK'}
 `;
 
@@ -85,7 +91,9 @@ export interface CreateCall {
 
 /** Keys and arguments of the append script. */
 export interface AppendCall {
-  keys: { record: string; audit: string; active: string };
+  keys: { record: string; audit: string; active: string; lock: string; waiters: string };
+  /** True when the new record is terminal: free its lock and queue place in the same write. */
+  release: boolean;
   expectedSeq: number;
   record: string;
   ulid: string;
@@ -108,7 +116,7 @@ export class StoreScripts {
 
   constructor(redis: Redis) {
     redis.defineCommand('hotfixStoreCreate', { numberOfKeys: 5, lua: CREATE });
-    redis.defineCommand('hotfixStoreAppend', { numberOfKeys: 3, lua: APPEND });
+    redis.defineCommand('hotfixStoreAppend', { numberOfKeys: 5, lua: APPEND });
     // defineCommand adds methods ioredis cannot type; this is the one place they are named.
     this.commands = redis as unknown as StoreCommands;
   }
@@ -128,12 +136,12 @@ export class StoreScripts {
 
   /** Runs the append (compare-and-set) script. */
   async append(call: AppendCall): Promise<ScriptOutcome> {
-    const { record, audit, active } = call.keys;
+    const { record, audit, active, lock, waiters } = call.keys;
     const flag = call.active ? '1' : '0';
     return outcome(
       await this.commands.hotfixStoreAppend(
-        ...[record, audit, active],
-        ...[call.expectedSeq, call.record, call.ulid, flag, call.plannedAtMs],
+        ...[record, audit, active, lock, waiters],
+        ...[call.expectedSeq, call.record, call.ulid, flag, call.plannedAtMs, call.release ? '1' : '0'],
         ...call.events,
       ),
     );

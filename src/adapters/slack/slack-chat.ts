@@ -9,12 +9,14 @@ import type {
   PostedQuery,
   ReminderKind,
   ReplyContext,
+  StatusContext,
 } from '../../ports/chat.js';
 import type { HotfixEvent } from '../../domain/events.js';
 import { describeEvent } from '../../domain/describe-event.js';
 import {
   changeControlNotice,
   decisionReply,
+  liveStatusMessage,
   planMessage,
   reminderMessage,
 } from '../../slack/blocks/index.js';
@@ -85,6 +87,22 @@ export class SlackChat implements Chat {
   /** A plain reply in the hotfix's thread. */
   async replyInThread(hotfix: Hotfix, text: string): Promise<MessageRef> {
     return this.post(hotfix, 'reply', hotfix.incident.channel, { text, blocks: [] }, threadOf(hotfix));
+  }
+
+  /** Posts the live status message in the hotfix's thread. */
+  async postStatus(hotfix: Hotfix, context: StatusContext): Promise<MessageRef> {
+    return this.post(
+      hotfix,
+      'status',
+      hotfix.incident.channel,
+      liveStatusMessage(hotfix, context),
+      threadOf(hotfix),
+    );
+  }
+
+  /** Redraws the live status message. */
+  async updateStatus(hotfix: Hotfix, ref: MessageRef, context: StatusContext): Promise<void> {
+    await this.update(ref, liveStatusMessage(hotfix, context));
   }
 
   /** Tells the incident thread about an event; the builders' wording, else the audit sentence. */

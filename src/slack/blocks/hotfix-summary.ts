@@ -1,7 +1,7 @@
 /** How a hotfix's parts read in every message, so the plan, the notice and the status say things the same way. */
 import type { DeployMethod, RecordKind } from '../../domain/catalog.js';
 import { stateLabel } from '../../domain/decide.js';
-import type { Hotfix, HotfixState, Severity } from '../../domain/hotfix.js';
+import type { Hotfix, HotfixState, Severity, Stage } from '../../domain/hotfix.js';
 import { approvalsStillNeeded, countedApprovals } from '../../domain/policy.js';
 import { SLACK_LIMITS } from './block-kit.js';
 import { inlineCode, mention, mentions, truncate, typed } from './mrkdwn.js';
@@ -24,6 +24,16 @@ const STATE_EMOJI: Record<HotfixState, string> = {
   expired: ':hourglass:',
   superseded: ':fast_forward:',
   resolved: ':wrench:',
+};
+
+/** A deploy stage's status as an emoji, the same in the status and the live status. */
+export const STAGE_EMOJI: Readonly<Record<Stage['status'], string>> = {
+  pending: ':white_circle:',
+  running: ':arrows_counterclockwise:',
+  succeeded: ':white_check_mark:',
+  failed: ':x:',
+  skipped: ':fast_forward:',
+  waiting: ':raised_hand:',
 };
 
 const METHOD_LABEL: Record<DeployMethod, string> = {
@@ -49,7 +59,12 @@ export const REASON_MAX = 1000;
 
 /** The state with its emoji, e.g. ":rocket: *deploying*". */
 export function stateBadge(state: HotfixState): string {
-  return `${STATE_EMOJI[state]} *${stateLabel(state)}*`;
+  return `${stateEmoji(state)} *${stateLabel(state)}*`;
+}
+
+/** The state's emoji shortcode alone, e.g. ":rocket:". */
+export function stateEmoji(state: HotfixState): string {
+  return STATE_EMOJI[state];
 }
 
 /** Severity; Sev 1 is loud because it changes who may approve and how fast people must move. */

@@ -8,6 +8,16 @@ export {
 } from './change-control-notice.js';
 export { helpMessage, notInChannelMessage, refusalMessage } from './help-message.js';
 export { listMessage, statusMessage, RECENT_EVENTS } from './status-message.js';
+export { liveStatusMessage, type LiveStatusContext } from './live-status.js';
+export { statusFingerprint } from './status-fingerprint.js';
+export {
+  CANCELLABLE_STATES,
+  FAILURE_ACTIONS,
+  cancelActions,
+  failureActions,
+  inputActions,
+  type FailureAction,
+} from './live-status-actions.js';
 export {
   MODAL_REASON_MAX,
   PLAN_MODAL_ACTION_ID,
@@ -30,10 +40,16 @@ export {
   REASON_BLOCK_ID,
   decisionMetadata,
   decisionValue,
+  hotfixValue,
+  inputValue,
   readDecisionMetadata,
   readDecisionValue,
+  readHotfixValue,
+  readInputValue,
   type DecisionMetadata,
   type DecisionValue,
+  type HotfixValue,
+  type InputValue,
   type NoticeRef,
 } from './interaction-ids.js';
 export { INPUT_ACTION_ID } from './modal-kit.js';

@@ -28,6 +28,16 @@ export const ACTION_IDS = {
   acknowledgeBreakGlass: 'hotfix_ack_break_glass',
   /** "Edit plan" on the plan message: opens the revise form. */
   reviseOpen: 'hotfix_revise_open',
+  /** Answers the deploy's pending question (Jenkins "Proceed") with yes; the value is an InputValue. */
+  inputProceed: 'hotfix_input_proceed',
+  /** Answers the deploy's pending question with no, which cancels the hotfix; the value is an InputValue. */
+  inputAbort: 'hotfix_input_abort',
+  /** Cancel on the live status, while queued, preparing, deploying or awaiting input; the value is a HotfixValue. */
+  cancel: 'hotfix_cancel',
+  /** Retry a failed deploy (live status); the value is a HotfixValue. */
+  retry: 'hotfix_retry',
+  /** "Resolved manually" on a failed hotfix (live status); the value is a HotfixValue. */
+  resolve: 'hotfix_resolve',
 } as const;
 
 /** `block_id`s of action rows, so an update can replace the row it belongs to. */
@@ -36,6 +46,12 @@ export const ACTION_BLOCK_IDS = {
   breakGlass: 'hotfix_break_glass',
   /** The row of buttons on the plan message in the incident thread. */
   plan: 'hotfix_plan_actions',
+  /** Proceed/Abort under the deploy's question on the live status. */
+  input: 'hotfix_input_actions',
+  /** Cancel on the live status. */
+  cancel: 'hotfix_cancel_actions',
+  /** Retry, Resolved manually (and later Rollback, Patch forward) on a failed hotfix's live status. */
+  failure: 'hotfix_failure_actions',
 } as const;
 
 /** `block_id` of the reason input in the break-glass and reject forms (its `action_id` is `value`). */
@@ -57,6 +73,53 @@ export function decisionValue(hotfix: Pick<Hotfix, 'ulid' | 'planVersion'>): str
 export function readDecisionValue(value: string | undefined): DecisionValue | undefined {
   const fields = jsonObject(value);
   return fields ? decisionOf(fields) : undefined;
+}
+
+/** What Cancel, Retry and Resolved manually carry: which hotfix. The domain re-checks the state at the click. */
+export interface HotfixValue {
+  ulid: string;
+}
+
+/** The button value naming a hotfix. */
+export function hotfixValue(hotfix: Pick<Hotfix, 'ulid'>): string {
+  const value: HotfixValue = { ulid: hotfix.ulid };
+  return JSON.stringify(value);
+}
+
+/** Reads a hotfix button's value back; undefined when it is not one this module wrote. */
+export function readHotfixValue(value: string | undefined): HotfixValue | undefined {
+  const ulid = jsonObject(value)?.['ulid'];
+  return isId(ulid) ? { ulid } : undefined;
+}
+
+/**
+ * What Proceed and Abort carry: the hotfix and the question they answer, so a click on a question that was already
+ * answered or replaced is refused instead of answering the next one.
+ */
+export interface InputValue {
+  ulid: string;
+  inputId: string;
+}
+
+// Deploy methods name their questions (a Jenkins input id is free text); anything longer was not written here.
+const MAX_INPUT_ID = 500;
+
+/** The Proceed/Abort value for the question the hotfix is waiting on. */
+export function inputValue(
+  hotfix: Pick<Hotfix, 'ulid'> & { pendingInput: Pick<NonNullable<Hotfix['pendingInput']>, 'id'> },
+): string {
+  const value: InputValue = { ulid: hotfix.ulid, inputId: hotfix.pendingInput.id };
+  return JSON.stringify(value);
+}
+
+/** Reads a Proceed/Abort value back; undefined unless it is exactly what inputValue wrote. */
+export function readInputValue(value: string | undefined): InputValue | undefined {
+  const fields = jsonObject(value);
+  const ulid = fields?.['ulid'];
+  const inputId = fields?.['inputId'];
+  if (!isId(ulid) || typeof inputId !== 'string' || inputId === '' || inputId.length > MAX_INPUT_ID)
+    return undefined;
+  return { ulid, inputId };
 }
 
 /**

@@ -64,6 +64,16 @@ export function slackDate(iso: string): string {
   return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${utcTime(iso)}>`;
 }
 
+/**
+ * A past time with how long ago it was, both drawn by the reader's client ("today 10:00 AM (12 minutes ago)"): the
+ * elapsed part keeps counting without the message being updated, so time passing alone never costs an update.
+ */
+export function slackElapsed(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return typed(iso);
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time} ({ago})|${utcTime(iso)}>`;
+}
+
 /** Cut to `max` characters with an ellipsis, never leaving half a `<...>` token or entity behind. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;

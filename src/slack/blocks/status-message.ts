@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { stateLabel } from '../../domain/decide.js';
 import { describeEvent } from '../../domain/describe-event.js';
 import type { HotfixEvent } from '../../domain/events.js';
-import type { Hotfix, Stage } from '../../domain/hotfix.js';
+import type { Hotfix } from '../../domain/hotfix.js';
 import { holdsLock, isTerminal } from '../../domain/hotfix.js';
 import { rollbackRowFor } from '../../domain/rollback-matrix.js';
 import { context, fields, header, message, section, SLACK_LIMITS, type SlackMessage } from './block-kit.js';
@@ -18,6 +18,7 @@ import {
   rehearsalBanner,
   serviceNames,
   severityLabel,
+  STAGE_EMOJI,
   stateBadge,
 } from './hotfix-summary.js';
 import { bullets, fitLines, inlineCode, mention, slackDate, truncate, typed, utcTime } from './mrkdwn.js';
@@ -31,15 +32,6 @@ const QUIET_EVENTS: ReadonlySet<HotfixEvent['type']> = new Set([
   'step_recorded',
   'stages_updated',
 ]);
-
-const STAGE_EMOJI: Record<Stage['status'], string> = {
-  pending: ':white_circle:',
-  running: ':arrows_counterclockwise:',
-  succeeded: ':white_check_mark:',
-  failed: ':x:',
-  skipped: ':fast_forward:',
-  waiting: ':raised_hand:',
-};
 
 /** One hotfix: where it is and since when, who holds it, approvals, outside references and the latest events. */
 export function statusMessage(hotfix: Hotfix, events: readonly HotfixEvent[] = []): SlackMessage {

@@ -13,8 +13,17 @@ import {
   approveConfirmed,
   breakGlassSubmitted,
   rejectSubmitted,
+  resolveSubmitted,
   reviseSubmitted,
 } from './views/decision-forms.js';
+import {
+  abortButton,
+  cancelButton,
+  proceedButton,
+  resolveButton,
+  retryButton,
+} from './actions/status-buttons.js';
+import { RESOLVE_CALLBACK_ID } from '../blocks/resolve-modal.js';
 
 /** Every listener, registered in one place; the same for HTTP and Socket Mode. */
 export function registerListeners(app: App, ctx: ListenerContext): void {
@@ -29,4 +38,10 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   app.view('hotfix_break_glass', breakGlassSubmitted(ctx));
   app.view('hotfix_reject_reason', rejectSubmitted(ctx));
   app.view('hotfix_revise', reviseSubmitted(ctx));
+  app.action('hotfix_input_proceed', proceedButton(ctx));
+  app.action('hotfix_input_abort', abortButton(ctx));
+  app.action('hotfix_cancel', cancelButton(ctx));
+  app.action('hotfix_retry', retryButton(ctx));
+  app.action('hotfix_resolve', resolveButton(ctx));
+  app.view(RESOLVE_CALLBACK_ID, resolveSubmitted(ctx));
 }

@@ -2,7 +2,7 @@
  * The emulator's HTTP front: routes `POST /api/<method>` and `POST /response/<id>`, applies injected faults, the
  * token check and rate limits in the order Slack does, and records every call.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { chatMethods, type MethodHandler } from './methods-chat.js';
@@ -20,6 +20,85 @@ const METHODS: Record<string, MethodHandler> = { ...chatMethods, ...readMethods,
 export interface DispatchConfig {
   limiter: RateLimiter | undefined;
   latencyMs: number;
+  hooks: CallHooks;
+}
+
+/** A Web API call as an `onCall` predicate sees it (the user-agent header tells which process called). */
+export interface ObservedCall {
+  method: string;
+  /** Arguments with the token removed. */
+  args: JsonObject;
+  headers: IncomingHttpHeaders;
+}
+
+/** When and how often an `onCall` action runs. */
+export interface OnCallOptions {
+  /** Only on the first matching call. @defaultValue true */
+  once?: boolean;
+  /**
+   * 'before': the call is held until the action resolves, and dropped unanswered if its caller hung up meanwhile;
+   * 'after': once the call was answered. @defaultValue 'before'
+   */
+  when?: 'before' | 'after';
+}
+
+interface CallHook {
+  predicate: (call: ObservedCall) => boolean;
+  action: () => void | Promise<void>;
+  once: boolean;
+  when: 'before' | 'after';
+}
+
+/** A held call whose caller hangs up within this long after the action is treated as never received. */
+const HANG_UP_GRACE_MS = 100;
+
+/** The hooks `emulator.onCall` registers, run in registration order. */
+export class CallHooks {
+  private hooks: CallHook[] = [];
+
+  /** Registers a hook; returns its unsubscribe function. */
+  add(predicate: CallHook['predicate'], action: CallHook['action'], options: OnCallOptions = {}): () => void {
+    const hook: CallHook = { predicate, action, once: options.once ?? true, when: options.when ?? 'before' };
+    this.hooks.push(hook);
+    return () => {
+      this.hooks = this.hooks.filter((h) => h !== hook);
+    };
+  }
+
+  /** Runs the actions of the hooks matching `call` at `when`; a once-hook is removed before its action runs. */
+  async run(call: ObservedCall, when: CallHook['when']): Promise<number> {
+    const matched = this.hooks.filter((h) => h.when === when && h.predicate(call));
+    this.hooks = this.hooks.filter((h) => !(h.once && matched.includes(h)));
+    for (const hook of matched) {
+      // The emulator has no one to hand an action's failure to but the test's output.
+      await Promise.resolve()
+        .then(hook.action)
+        .catch((error: unknown) =>
+          console.error(`Slack emulator: onCall action for ${call.method} failed`, error),
+        );
+    }
+    return matched.length;
+  }
+
+  /** Forgets every hook. */
+  clear(): void {
+    this.hooks = [];
+  }
+}
+
+/** True once the caller hangs up before being answered; after a hook, waits `graceMs` for the hang-up to show. */
+function watchHangUp(res: ServerResponse): (graceMs: number) => Promise<boolean> {
+  let hungUp = false;
+  const closed = new Promise<void>((resolve) =>
+    res.once('close', () => {
+      hungUp = !res.writableFinished;
+      resolve();
+    }),
+  );
+  return async (graceMs) => {
+    if (!hungUp) await Promise.race([closed, sleep(graceMs)]);
+    return hungUp;
+  };
 }
 
 interface Answer {
@@ -113,11 +192,22 @@ async function handleApi(
   }
   const token = tokenOf(req, args);
   delete args['token'];
+  const call: ObservedCall = { method, args, headers: req.headers };
+  const hungUp = watchHangUp(res);
+  if ((await config.hooks.run(call, 'before')) > 0) {
+    // A caller killed while Slack held its call: the call is dropped, as if it never reached Slack (status 499).
+    if (await hungUp(HANG_UP_GRACE_MS)) {
+      const result = { ok: false, error: 'client_closed_request' };
+      state.calls.push({ method, args, time: state.now(), status: 499, result });
+      return;
+    }
+  }
   if (config.latencyMs > 0) await sleep(config.latencyMs);
   const fault = await nextFault(state, method);
   answer ??= fault !== undefined ? faultAnswer(fault) : runMethod(state, config, method, args, token);
   state.calls.push({ method, args, time: state.now(), status: answer.status, result: answer.body });
   send(res, answer);
+  await config.hooks.run(call, 'after');
 }
 
 async function handleResponseUrl(

@@ -17,6 +17,7 @@ export { SLACK_RATE_TIERS } from './rate-limits.js';
 export { TRIGGER_LIFETIME_MS } from './methods-views.js';
 export { RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_USES } from './response-urls.js';
 export { describeCalls } from './call-log.js';
+export type { ObservedCall, OnCallOptions } from './dispatch.js';
 export { failureOf, slackErrorOf } from './web-api-errors.js';
 export { emulatorWebClient, silentLogger } from './web-client.js';
 export {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { describeCalls } from './call-log.js';
-import { createRequestListener } from './dispatch.js';
+import { CallHooks, createRequestListener, type ObservedCall, type OnCallOptions } from './dispatch.js';
 import { storeMessage, threadsOf } from './messages.js';
 import { issueTrigger } from './methods-views.js';
 import { RateLimiter, SLACK_RATE_TIERS } from './rate-limits.js';
@@ -115,6 +115,12 @@ export interface SlackEmulator {
   newResponseUrl(origin?: InteractionOrigin): string;
   /** Makes the next `times` calls of `method` (or 'response_url') fail or stall. */
   failNext(method: string, fault: Fault, times?: number): void;
+  /** Runs `action` when a Web API call matches (crash tests kill the caller there); returns the unsubscribe. */
+  onCall(
+    predicate: (call: ObservedCall) => boolean,
+    action: () => void | Promise<void>,
+    options?: OnCallOptions,
+  ): () => void;
   /** Successful chat.postMessage and chat.update calls (ephemerals and response_url posts excluded). */
   writeCount(): number;
   /** Resolves with the predicate's value once it is truthy (polled every 10 ms); rejects showing recent calls. */
@@ -155,7 +161,8 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     latencyMs,
     emulator: () => emulator,
   });
-  const api = createRequestListener(state, { limiter, latencyMs });
+  const hooks = new CallHooks();
+  const api = createRequestListener(state, { limiter, latencyMs, hooks });
   // The dispatcher checks every method against the bot token; apps.connections.open alone takes the app token.
   const server = createServer((req, res) =>
     socketMode.handles(req)
@@ -244,6 +251,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       for (let i = 0; i < times; i += 1) queue.push(fault);
       state.faults.set(method, queue);
     },
+    onCall: (predicate, action, onCallOptions) => hooks.add(predicate, action, onCallOptions),
     writeCount: () => state.writes,
     async waitFor(predicate, timeoutMs = 2000) {
       const deadline = Date.now() + timeoutMs;
@@ -267,6 +275,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     reset() {
       state.reset();
       limiter?.reset();
+      hooks.clear();
     },
     async close() {
       await socketMode.close();

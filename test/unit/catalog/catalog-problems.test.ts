@@ -136,7 +136,7 @@ const structural: Case[] = [
   [
     'a field that resembles nothing known',
     set(['services', 'deployment', 'colour'], 'blue'),
-    'services.deployment: unknown field "colour"; expected one of: repo, method, tagPattern, tagExample, owners, healthChecks',
+    'services.deployment: unknown field "colour"; expected one of: repo, method, tagPattern, tagExample, owners, healthChecks, rehearsal',
   ],
   [
     'a misspelt top-level section',
@@ -159,14 +159,14 @@ describe('a catalog with one broken cross-reference', () => {
     [
       'a health URL for an unknown service',
       rename([...acmeProd, 'healthUrls'], 'external-agent', 'external-agnt'),
-      'clients.acme.envs.prod.healthUrls.external-agnt: found "external-agnt", expected a service named under services: decanting-service, external-agent, deployment. Did you mean `external-agent`?',
+      'clients.acme.envs.prod.healthUrls.external-agnt: found "external-agnt", expected a service named under services: decanting-service, external-agent, deployment, runbook-drill. Did you mean `external-agent`?',
     ],
     [
       'an ECS image target for an unknown service, leaving the real one without',
       rename([...globexProd, 'ecsImage'], 'external-agent', 'externl-agent'),
       [
         'clients.globex.envs.prod.ecsImage.external-agent: missing, expected an ECS image target (cluster, service, container) for service external-agent (method ecs-image)',
-        'clients.globex.envs.prod.ecsImage.externl-agent: found "externl-agent", expected a service named under services: decanting-service, external-agent, deployment. Did you mean `external-agent`?',
+        'clients.globex.envs.prod.ecsImage.externl-agent: found "externl-agent", expected a service named under services: decanting-service, external-agent, deployment, runbook-drill. Did you mean `external-agent`?',
       ],
     ],
     [

@@ -13,6 +13,7 @@ describe('loading the example catalog', () => {
       ['decanting-service', 'jenkins-multi-deploy'],
       ['external-agent', 'ecs-image'],
       ['deployment', 'ecs-run-once'],
+      ['runbook-drill', 'rehearsal'],
     ]);
   });
 

@@ -4,6 +4,10 @@ import type { ValidCommand } from '../../../domain/command-grammar.js';
 import { helpMessage, listMessage, refusalMessage, statusMessage } from '../../blocks/index.js';
 import { activeHotfixes, hotfixStatus } from '../../../workflow/queries.js';
 import { cancelHotfix } from '../../../workflow/cancel-hotfix.js';
+import { act } from '../../../workflow/act.js';
+import type { OverrideResult } from '../../../workflow/overrides.js';
+import { pauseDeploys, resumeDeploys, unlockEnvironment } from '../../../workflow/overrides.js';
+import type { Outcome } from '../../../workflow/transact.js';
 import type { ListenerContext } from '../context.js';
 import { STORE_DOWN_TEXT, failureText } from '../failures.js';
 import { planCommand } from './plan-command.js';
@@ -72,10 +76,61 @@ async function dispatch(
           : `${parsed.id} is cancelled.`,
       };
     }
+    case 'retry':
+      return said(
+        await act(ctx.deps, { userId: who.userId, ref: { id: parsed.id }, command: { type: 'retry' } }),
+        `${parsed.id} is deploying again.`,
+      );
+    case 'resolve':
+      return said(
+        await act(ctx.deps, {
+          userId: who.userId,
+          ref: { id: parsed.id },
+          command: { type: 'resolve', reason: parsed.why },
+        }),
+        `${parsed.id} is marked resolved.`,
+      );
+    case 'handoff':
+      return said(
+        await act(ctx.deps, {
+          userId: who.userId,
+          ref: { id: parsed.id },
+          command: { type: 'handoff', to: parsed.to },
+        }),
+        `${parsed.id} now belongs to <@${parsed.to}>.`,
+      );
+    case 'unlock':
+      return overridden(
+        await unlockEnvironment(ctx.deps, {
+          userId: who.userId,
+          client: parsed.client,
+          env: parsed.env,
+          reason: parsed.why,
+        }),
+      );
+    case 'pause':
+      return overridden(await pauseDeploys(ctx.deps, { userId: who.userId, reason: parsed.why }));
+    case 'resume':
+      return overridden(await resumeDeploys(ctx.deps, { userId: who.userId }));
     default:
       return {
         response_type: 'ephemeral',
         text: `\`/hotfix ${parsed.kind}\` is not available in this version of hotfix-bot yet. \`/hotfix help\` lists what is.`,
       };
   }
+}
+
+function said(outcome: Outcome, done: string): Reply {
+  if (!outcome.ok) return { response_type: 'ephemeral', text: `:no_entry: ${outcome.refusal.message}` };
+  return {
+    response_type: 'ephemeral',
+    text: outcome.events.length > 0 ? `:white_check_mark: ${done}` : 'Nothing to do: that is already so.',
+  };
+}
+
+function overridden(result: OverrideResult): Reply {
+  return {
+    response_type: 'ephemeral',
+    text: result.ok ? `:white_check_mark: ${result.message}` : `:no_entry: ${result.refusal.message}`,
+  };
 }

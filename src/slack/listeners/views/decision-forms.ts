@@ -98,3 +98,16 @@ export const reviseSubmitted = (ctx: ListenerContext) =>
       ...(plan.reason !== undefined ? { reason: plan.reason } : {}),
     };
   });
+
+/** Resolved by hand, with what was done. */
+export const resolveSubmitted = (ctx: ListenerContext) =>
+  decisionForm(ctx, 'reason', ({ view }) => {
+    const reason = readReason(view.state.values);
+    if (reason.length < 10)
+      return {
+        errors: {
+          reason: 'Say what was done and whether the environment is healthy; it goes on the record.',
+        },
+      };
+    return { type: 'resolve', reason };
+  });

@@ -10,6 +10,7 @@ import {
 } from '../../../../src/slack/blocks/help-message.js';
 import { planMessage } from '../../../../src/slack/blocks/plan-message.js';
 import { listMessage, statusMessage } from '../../../../src/slack/blocks/status-message.js';
+import { liveStatusMessage } from '../../../../src/slack/blocks/live-status.js';
 import {
   approveConfirmModal,
   breakGlassModal,
@@ -65,6 +66,11 @@ const messages: Array<[string, () => SlackMessage]> = [
   ['plan, rehearsal', () => planMessage(rehearsal())],
   ['plan, late week in a freeze', () => planMessage(lateWeekInFreeze())],
   ['notice, break-glass', () => changeControlNotice(brokenGlass())],
+  ...STATES.map((s): [string, () => SlackMessage] => [
+    `live status (${s})`,
+    () => liveStatusMessage(hotfixIn(s)),
+  ]),
+  ['live status, oversized', () => liveStatusMessage(oversized())],
   ['status with history', () => statusMessage(failedInProd().hotfix, failedInProd().events)],
   ['plan, oversized', () => planMessage(oversized())],
   ['notice, oversized', () => changeControlNotice(oversized(), { planLink: 'https://example.slack.com/x' })],

@@ -1,4 +1,12 @@
-import { fitLines, mention, ours, slackDate, truncate, typed } from '../../../../src/slack/blocks/mrkdwn.js';
+import {
+  fitLines,
+  mention,
+  ours,
+  slackDate,
+  slackElapsed,
+  truncate,
+  typed,
+} from '../../../../src/slack/blocks/mrkdwn.js';
 import { decisionValue, readDecisionValue } from '../../../../src/slack/blocks/interaction-ids.js';
 
 describe('escaping', () => {
@@ -46,6 +54,13 @@ describe('text helpers', () => {
       '<!date^1794927600^{date_short_pretty} {time}|2026-11-17 15:00 UTC>',
     );
     expect(slackDate('not a date')).toBe('not a date');
+  });
+
+  it('lets the client count elapsed time, so time passing needs no update', () => {
+    expect(slackElapsed('2026-11-17T15:00:00.000Z')).toBe(
+      '<!date^1794927600^{date_short_pretty} {time} ({ago})|2026-11-17 15:00 UTC>',
+    );
+    expect(slackElapsed('<!channel>')).toBe('&lt;!channel&gt;');
   });
 });
 

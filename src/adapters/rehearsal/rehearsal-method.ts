@@ -1,0 +1,104 @@
+import type { RehearsalScript } from '../../domain/catalog.js';
+import type { Hotfix, Stage } from '../../domain/hotfix.js';
+import type { Clock } from '../../ports/clock.js';
+import type { DeployMethod, DeployProgress } from '../../ports/deploy-method.js';
+
+/** The script used when a rehearsal service's catalog entry names none. */
+export const DEFAULT_REHEARSAL: RehearsalScript = {
+  stages: ['Checkout', 'Build', 'Deploy', 'Smoke test'],
+  stageSeconds: 5,
+  input: { before: 'Deploy', message: 'Proceed with the deploy?' },
+};
+
+/** The input step's id, as Jenkins names its "Proceed" inputs. */
+export const REHEARSAL_INPUT_ID = 'Proceed';
+
+/**
+ * The built-in `rehearsal` deploy method: walks the scripted stages and touches nothing outside. Where it is comes
+ * from the record alone (when the attempt started, which inputs were answered when), so a crashed worker loses
+ * nothing and another worker carries on at the same point.
+ */
+export class RehearsalMethod implements DeployMethod {
+  constructor(private readonly clock: Clock) {}
+
+  /** Nothing is read from outside; the rollback source records that. */
+  async currentVersions(hotfix: Hotfix): Promise<Record<string, string>> {
+    return Object.fromEntries(hotfix.services.map((s) => [s.service, 'not read (rehearsal)']));
+  }
+
+  /** What the rehearsal will play. */
+  describe(hotfix: Hotfix): string[] {
+    const script = scriptOf(hotfix);
+    const stages = script.stages.map((s) =>
+      s === script.input?.before ? `[${REHEARSAL_INPUT_ID}?] ${s}` : s,
+    );
+    return [
+      `REHEARSAL of ${hotfix.services.map((s) => `${s.service} ${s.tag}`).join(', ')} on ${hotfix.client} ${hotfix.env}: nothing outside is touched`,
+      `Stages: ${stages.join(' → ')} (${script.stageSeconds} s each)${script.failAt ? `; scripted to fail at ${script.failAt}` : ''}`,
+    ];
+  }
+
+  /** Nothing to start: the attempt's start time in the record is the start. */
+  async start(): Promise<Record<string, string>> {
+    return {};
+  }
+
+  /** Where the script is, from the attempt's start, the stage length and the answers in the record. */
+  async poll(hotfix: Hotfix): Promise<DeployProgress> {
+    return progressOf(hotfix, scriptOf(hotfix), this.clock.now().getTime());
+  }
+
+  /** Answers live in the record; the rehearsal reads them from there. */
+  async answer(): Promise<void> {}
+
+  /** Stops where it is. */
+  async abort(hotfix: Hotfix): Promise<string> {
+    const running = hotfix.stages.find((s) => s.status === 'running' || s.status === 'waiting');
+    const where = running ? ` at ${running.name}` : '';
+    return `Rehearsal stopped${where}; it had changed nothing outside, so nothing needed undoing.`;
+  }
+}
+
+function scriptOf(hotfix: Hotfix): RehearsalScript {
+  const first = hotfix.services[0];
+  return (first && hotfix.snapshot.services[first.service]?.rehearsal) ?? DEFAULT_REHEARSAL;
+}
+
+/** The pure progress function: exported for tests. */
+export function progressOf(hotfix: Hotfix, script: RehearsalScript, now: number): DeployProgress {
+  const length = script.stageSeconds * 1000;
+  let clock = Date.parse(
+    hotfix.times.attemptStartedAt ?? hotfix.times.deployStartedAt ?? new Date(now).toISOString(),
+  );
+  const stages: Stage[] = script.stages.map((name) => ({ name, status: 'pending' }));
+  for (const [i, name] of script.stages.entries()) {
+    const stage = stages[i]!;
+    if (script.input?.before === name) {
+      const answer = hotfix.answers[REHEARSAL_INPUT_ID];
+      if (!answer) {
+        stage.status = 'waiting';
+        return { status: 'input', stages, input: { id: REHEARSAL_INPUT_ID, message: script.input.message } };
+      }
+      if (!answer.proceed) return { status: 'aborted', stages };
+      clock = Math.max(clock, Date.parse(answer.at));
+    }
+    const end = clock + length;
+    if (now < end) {
+      stage.status = 'running';
+      return { status: 'running', stages };
+    }
+    if (script.failAt === name) {
+      stage.status = 'failed';
+      const condition = /smoke|health/i.test(name) ? 'smoke_test_failed' : 'unknown';
+      return {
+        status: 'failed',
+        stages,
+        message: `Rehearsal: stage "${name}" failed, as scripted`,
+        condition,
+      };
+    }
+    stage.status = 'succeeded';
+    clock = end;
+  }
+  return { status: 'succeeded', stages };
+}

@@ -1,0 +1,32 @@
+import type { Hotfix, Stage } from '../domain/hotfix.js';
+
+/** Where a running deploy is, as its method sees it. */
+export type DeployProgress =
+  | { status: 'running'; stages: Stage[] }
+  /** Paused at an input step (Jenkins "Proceed"): a person must answer. */
+  | { status: 'input'; stages: Stage[]; input: { id: string; message: string } }
+  | { status: 'succeeded'; stages: Stage[] }
+  | { status: 'failed'; stages: Stage[]; message: string; condition?: string }
+  | { status: 'aborted'; stages: Stage[] };
+
+/**
+ * One way of deploying (jenkins-multi-deploy, ecs-image, ecs-run-once, rehearsal). Every call is safe to repeat: a
+ * method finds what an earlier attempt started by the hotfix's ULID before starting anything.
+ */
+export interface DeployMethod {
+  /** The versions running now, per service of the plan: the rollback source. */
+  currentVersions(hotfix: Hotfix): Promise<Record<string, string>>;
+  /** What the deploy will do, in words a reviewer checks (job and parameters, images, task definitions). */
+  describe(hotfix: Hotfix): string[];
+  /** Starts the deploy for the hotfix's current attempt, or finds the one an earlier attempt started. */
+  start(hotfix: Hotfix): Promise<Record<string, string>>;
+  /** Where the deploy is now. */
+  poll(hotfix: Hotfix): Promise<DeployProgress>;
+  /** Answers the pending input step. */
+  answer(hotfix: Hotfix, inputId: string, proceed: boolean): Promise<void>;
+  /** Stops the deploy; returns what was and was not undone, for the people in the thread. */
+  abort(hotfix: Hotfix): Promise<string>;
+}
+
+/** The deploy methods this installation can run, by name. A plan for any other method is refused. */
+export type DeployMethods = Partial<Record<Hotfix['method'], DeployMethod>>;

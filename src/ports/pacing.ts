@@ -1,0 +1,13 @@
+/**
+ * How fast the bot may write to Slack, shared by every worker: a 429 pauses all writers for its Retry-After (no job
+ * sleeps; jobs are delayed instead), and each hotfix's status message remembers what it last showed and when.
+ */
+export interface Pacing {
+  /** Milliseconds left of a shared pause after Slack said 429; 0 when writing is allowed. */
+  slackPausedFor(): Promise<number>;
+  /** Pauses every writer for `ms`. */
+  pauseSlack(ms: number): Promise<void>;
+  /** What the status message of a hotfix last showed (a fingerprint) and when (ms). */
+  lastRender(ulid: string): Promise<{ fingerprint: string; at: number } | undefined>;
+  rememberRender(ulid: string, fingerprint: string, at: number): Promise<void>;
+}

@@ -1,0 +1,138 @@
+/**
+ * The buttons of the live status message: Proceed/Abort under the deploy's question, Cancel while the hotfix can still
+ * be stopped, and the failure actions. Which buttons show follows the state table of the domain, so a button is
+ * never offered for a click the domain would refuse for the state alone.
+ */
+import type { ActionsBlock, Button, ConfirmationDialog } from '@slack/types';
+import { ACCEPTED_IN } from '../../domain/decide.js';
+import type { Hotfix, HotfixState } from '../../domain/hotfix.js';
+import { actions, button, plain, SLACK_LIMITS } from './block-kit.js';
+import { targetName } from './hotfix-summary.js';
+import { ACTION_BLOCK_IDS, ACTION_IDS, hotfixValue, inputValue } from './interaction-ids.js';
+
+/** States in which the live status offers Cancel (planned and approved are cancelled from the plan's thread). */
+export const CANCELLABLE_STATES: readonly HotfixState[] = [
+  'queued',
+  'preparing',
+  'deploying',
+  'awaiting_input',
+];
+
+/**
+ * A button offered on a hotfix that went wrong. Rollback and Patch forward join FAILURE_ACTIONS with their
+ * capability; each entry names the states it shows in, which must be states the domain accepts its command in.
+ */
+export interface FailureAction {
+  actionId: string;
+  label: string;
+  shownIn: readonly HotfixState[];
+  style?: Button['style'];
+  /** A dialog Slack shows before sending the click; undefined for none. */
+  confirm?: (hotfix: Hotfix) => ConfirmationDialog | undefined;
+}
+
+/** The failure buttons, in the order they are shown. */
+export const FAILURE_ACTIONS: readonly FailureAction[] = [
+  {
+    actionId: ACTION_IDS.retry,
+    label: 'Retry',
+    shownIn: ACCEPTED_IN.retry,
+    // A retry redeploys: on production it is worth one more look.
+    confirm: (h) =>
+      h.snapshot.env.production
+        ? dialog(
+            `Deploy ${h.id} again?`,
+            `Attempt ${h.attempts + 1} deploys the same tags to ${targetName(h)} again. Make sure the cause of the failure is fixed.`,
+            'Retry',
+            'Not yet',
+          )
+        : undefined,
+  },
+  {
+    actionId: ACTION_IDS.resolve,
+    label: 'Resolved manually',
+    // After a failed rollback, resolving by hand is the only way out (DESIGN.md section 2). No confirm: the click
+    // opens a form that says what resolving does and asks for the reason the domain requires.
+    shownIn: ['failed', 'rollback_failed'],
+  },
+];
+
+/** Proceed and Abort for the question the deploy is waiting on; none once a cancel is under way. */
+export function inputActions(hotfix: Hotfix): ActionsBlock | undefined {
+  const input = hotfix.pendingInput;
+  if (hotfix.state !== 'awaiting_input' || !input || hotfix.cancelRequest) return undefined;
+  const value = inputValue({ ulid: hotfix.ulid, pendingInput: input });
+  const confirm = hotfix.snapshot.env.production
+    ? dialog(
+        'Proceed on production?',
+        // The consequence first: a long question is what gets cut to fit the dialog.
+        `The deploy of ${hotfix.id} goes on to ${targetName(hotfix)}. It asks: "${input.message}"`,
+        'Proceed',
+        'Not yet',
+      )
+    : undefined;
+  return actions(ACTION_BLOCK_IDS.input, [
+    button(ACTION_IDS.inputProceed, 'Proceed', value, 'primary', confirm),
+    button(ACTION_IDS.inputAbort, 'Abort', value, 'danger'),
+  ]);
+}
+
+/** Cancel, while the hotfix can still be stopped and nobody has asked yet. */
+export function cancelActions(hotfix: Hotfix): ActionsBlock | undefined {
+  if (!CANCELLABLE_STATES.includes(hotfix.state) || hotfix.cancelRequest) return undefined;
+  const confirm = dialog(
+    `Cancel ${hotfix.id}?`,
+    cancelEffect(hotfix),
+    'Cancel hotfix',
+    'Keep going',
+    'danger',
+  );
+  return actions(ACTION_BLOCK_IDS.cancel, [
+    button(ACTION_IDS.cancel, 'Cancel', hotfixValue(hotfix), undefined, confirm),
+  ]);
+}
+
+/** The failure buttons for the hotfix's state; undefined when none applies. */
+export function failureActions(
+  hotfix: Hotfix,
+  offered: readonly FailureAction[] = FAILURE_ACTIONS,
+): ActionsBlock | undefined {
+  const shown = offered.filter((a) => a.shownIn.includes(hotfix.state));
+  if (shown.length === 0) return undefined;
+  const value = hotfixValue(hotfix);
+  return actions(
+    ACTION_BLOCK_IDS.failure,
+    shown.map((a) => button(a.actionId, a.label, value, a.style, a.confirm?.(hotfix))),
+  );
+}
+
+/** What Cancel does from here, in the words of the dialog that asks first. */
+function cancelEffect(hotfix: Hotfix): string {
+  const env = `${hotfix.client} ${hotfix.env}`;
+  switch (hotfix.state) {
+    case 'queued':
+      return `${hotfix.id} leaves the queue for ${env}. Nothing has been deployed.`;
+    case 'preparing':
+      return `${hotfix.id} stops before its deploy starts and releases ${env}. Nothing has been deployed.`;
+    case 'awaiting_input':
+      return `The deploy waiting for an answer is aborted instead of going on to ${targetName(hotfix)}; the thread then says what was and was not undone.`;
+    default:
+      return `The running deploy to ${targetName(hotfix)} is aborted; the thread then says what was and was not undone.`;
+  }
+}
+
+function dialog(
+  title: string,
+  text: string,
+  confirm: string,
+  deny: string,
+  style?: ConfirmationDialog['style'],
+): ConfirmationDialog {
+  return {
+    title: plain(title, SLACK_LIMITS.confirmTitle),
+    text: plain(text, SLACK_LIMITS.confirmText),
+    confirm: plain(confirm, SLACK_LIMITS.confirmButton),
+    deny: plain(deny, SLACK_LIMITS.confirmButton),
+    ...(style ? { style } : {}),
+  };
+}

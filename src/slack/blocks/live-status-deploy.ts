@@ -1,0 +1,65 @@
+/** The deploy part of the live status: its stages, where it runs, what it does and what it replaces. */
+import type { KnownBlock } from '@slack/types';
+import type { Hotfix, Stage } from '../../domain/hotfix.js';
+import { fields, SLACK_LIMITS } from './block-kit.js';
+import { STAGE_EMOJI } from './hotfix-summary.js';
+import { fitLines, inlineCode, truncate, typed } from './mrkdwn.js';
+
+// Room in a section or field for lines under a heading.
+const SECTION_BODY = SLACK_LIMITS.sectionText - 200;
+const FIELD_BODY = SLACK_LIMITS.fieldText - 100;
+
+// References the deploy methods record that say where the deploy runs, and how people call them.
+const DEPLOY_REFS: Readonly<Record<string, string>> = {
+  jenkinsQueueItem: 'Jenkins queue item',
+  jenkinsBuild: 'Jenkins build',
+  jenkinsBuildUrl: 'Jenkins build',
+  ecsTaskDefinition: 'ECS task definition',
+  ecsTask: 'ECS task',
+  ecsService: 'ECS service',
+};
+
+/** The stages one per line, the one running marked, and where the deploy runs when a method said so. */
+export function stagesText(hotfix: Hotfix): string {
+  const stages = hotfix.stages;
+  const active = stages.findIndex((s) => s.status === 'running' || s.status === 'waiting');
+  const current = active >= 0 ? active : stages.findIndex((s) => s.status === 'failed');
+  const at = current >= 0 ? ` · at ${current + 1} of ${stages.length}` : '';
+  const lines = stages.map((s, i) => stageLine(s, i === current));
+  const where = deployRefs(hotfix);
+  return `*Stages*${at}\n${fitLines(lines, SECTION_BODY - 500)}${where ? `\n:round_pushpin: ${where}` : ''}`;
+}
+
+function stageLine(stage: Stage, current: boolean): string {
+  const name = typed(truncate(stage.name, 200));
+  return `${STAGE_EMOJI[stage.status]} ${current ? `*${name}*` : name} — ${stage.status}`;
+}
+
+function deployRefs(hotfix: Hotfix): string {
+  const shown = Object.entries(DEPLOY_REFS).flatMap(([key, label]) => {
+    const value = hotfix.refs[key];
+    if (value === undefined) return [];
+    // A URL becomes a link; anything else is shown as code, so it can neither link nor ping.
+    if (/^https?:\/\/[^\s<>|]+$/.test(value) && value.length <= 500) return [`<${value}|${label}>`];
+    return [`${label} ${inlineCode(typed(truncate(value, 200)))}`];
+  });
+  return shown.join(' · ');
+}
+
+/** What the deploy does and what ran before it (the rollback target), once preparing has recorded them. */
+export function deployFields(hotfix: Hotfix): KnownBlock[] {
+  const plan = hotfix.deployPlan ?? [];
+  const before = Object.entries(hotfix.versionsBefore ?? {}).map(([service, version]) => {
+    const target = hotfix.services.find((s) => s.service === service)?.tag;
+    const to = target === undefined ? '' : ` → ${inlineCode(target)}`;
+    return `• ${typed(service)} ${inlineCode(version)}${to}`;
+  });
+  if (plan.length === 0 && before.length === 0) return [];
+  const does = plan.map((line) => `• ${typed(truncate(line, 500))}`);
+  return [
+    fields([
+      ['What the deploy does', does.length > 0 ? fitLines(does, FIELD_BODY) : undefined],
+      ['Running before (rollback target)', before.length > 0 ? fitLines(before, FIELD_BODY) : undefined],
+    ]),
+  ];
+}

@@ -1,0 +1,69 @@
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { PersonCommand } from '../../../domain/commands.js';
+import type { Hotfix } from '../../../domain/hotfix.js';
+import { act } from '../../../workflow/act.js';
+import { readHotfixValue, readInputValue, refusalReply } from '../../blocks/index.js';
+import { resolveModal } from '../../blocks/resolve-modal.js';
+import type { ListenerContext } from '../context.js';
+import { STORE_DOWN_TEXT, failureText } from '../failures.js';
+
+type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+/** A button on the live status message: ack at once, decide, tell the clicker only when something was refused. */
+function statusButton(
+  ctx: ListenerContext,
+  toCommand: (args: Args, hotfix: Hotfix) => PersonCommand | 'form' | undefined,
+  read: (value: string | undefined) => { ulid: string } | undefined = readHotfixValue,
+) {
+  return async (args: Args): Promise<void> => {
+    const { ack, body, action, client, logger } = args;
+    await ack();
+    const channel = body.channel?.id ?? body.container.channel_id ?? '';
+    const tell = (text: string) => ctx.deps.chat.tellUser(channel, body.user.id, text).catch(() => undefined);
+    if (!ctx.storeReady()) return void (await tell(STORE_DOWN_TEXT));
+    try {
+      const value = read(action.value);
+      const hotfix = value ? await ctx.deps.store.load(value.ulid) : undefined;
+      if (!value || !hotfix)
+        return void (await tell(
+          'That button no longer points at a hotfix. `/hotfix list` shows the active ones.',
+        ));
+      const command = toCommand(args, hotfix);
+      if (command === 'form') {
+        const view = resolveModal(hotfix, { noticeChannel: channel, noticeTs: body.message?.ts ?? '' });
+        return void (await client.views.open({ trigger_id: body.trigger_id, view }));
+      }
+      if (!command) return;
+      const outcome = await act(ctx.deps, { userId: body.user.id, ref: { ulid: hotfix.ulid }, command });
+      if (!outcome.ok) await tell(refusalReply(outcome.refusal, outcome.hotfix).text);
+    } catch (error) {
+      logger.error({ err: error, action: action.action_id }, 'status button failed');
+      await tell(failureText(error));
+    }
+  };
+}
+
+const answer = (proceed: boolean) => (ctx: ListenerContext) =>
+  statusButton(
+    ctx,
+    ({ action }) => {
+      const input = readInputValue(action.value);
+      return input ? { type: 'answer_input', inputId: input.inputId, proceed } : undefined;
+    },
+    readInputValue,
+  );
+
+/** Proceed at the deploy's input step. */
+export const proceedButton = answer(true);
+/** Abort at the deploy's input step: the deploy is aborted and the hotfix cancelled. */
+export const abortButton = answer(false);
+/** Cancel from the status message (Slack's confirm dialog has already asked). */
+export const cancelButton = (ctx: ListenerContext) =>
+  statusButton(ctx, ({ body }) => ({
+    type: 'cancel',
+    reason: `cancelled by <@${body.user.id}> from the status message`,
+  }));
+/** Retry a failed deploy. */
+export const retryButton = (ctx: ListenerContext) => statusButton(ctx, () => ({ type: 'retry' }));
+/** Resolved manually: asks what was done first. */
+export const resolveButton = (ctx: ListenerContext) => statusButton(ctx, () => 'form');

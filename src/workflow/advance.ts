@@ -1,0 +1,32 @@
+import { isTerminal } from '../domain/hotfix.js';
+import type { WorkflowDeps } from './deps.js';
+import { acquireLock, queueForLock } from './lock-queue.js';
+import { driveDeploy } from './drive-deploy.js';
+import { finalize } from './finalize.js';
+import { prepare } from './prepare.js';
+import { verify } from './verify.js';
+
+/**
+ * The one step that moves an approved hotfix along: it reads the record and does what its state calls for. Run it
+ * any number of times: each part is idempotent by the record, and the reconciler runs it for any hotfix that has
+ * no job, so a crash anywhere only delays the next part.
+ */
+export async function advance(deps: WorkflowDeps, ulid: string): Promise<void> {
+  const hotfix = await deps.store.load(ulid);
+  if (!hotfix) return;
+  switch (hotfix.state) {
+    case 'approved':
+      return queueForLock(deps, hotfix);
+    case 'queued':
+      return acquireLock(deps, hotfix);
+    case 'preparing':
+      return prepare(deps, hotfix);
+    case 'deploying':
+    case 'awaiting_input':
+      return driveDeploy(deps, hotfix);
+    case 'verifying':
+      return verify(deps, hotfix);
+    default:
+      if (isTerminal(hotfix.state)) return finalize(deps, hotfix);
+  }
+}

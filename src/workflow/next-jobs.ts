@@ -1,0 +1,21 @@
+import type { Hotfix } from '../domain/hotfix.js';
+import type { WorkflowDeps } from './deps.js';
+
+/** After a transition: look at the hotfix again (the next step) and redraw its status message. */
+export async function afterTransition(deps: Pick<WorkflowDeps, 'jobs'>, hotfix: Hotfix): Promise<void> {
+  await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'advance', attempt: String(hotfix.seq) });
+  await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'render_status', attempt: String(hotfix.seq) });
+}
+
+/**
+ * Looks at a running deploy again after `delayMs`. Named by time slot, so the job never shares an id with the one
+ * running now, and two runners scheduling the same look merge into one job instead of two polling loops.
+ */
+export async function lookAgain(
+  deps: Pick<WorkflowDeps, 'jobs' | 'clock'>,
+  hotfix: Hotfix,
+  delayMs: number,
+): Promise<void> {
+  const slot = Math.ceil((deps.clock.now().getTime() + delayMs) / Math.max(1, delayMs));
+  await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'advance', attempt: `look-${slot}` }, { delayMs });
+}

@@ -1,0 +1,39 @@
+import type { Hotfix } from '../domain/hotfix.js';
+import { lockKey } from '../domain/hotfix.js';
+import type { WorkflowDeps } from './deps.js';
+import { afterTransition } from './next-jobs.js';
+import { BOT } from './system-actor.js';
+import { transact } from './transact.js';
+
+/**
+ * Preparing: records the versions running now (the rollback source) and what the deploy will do, then starts the
+ * deploy. The fence is checked first: a hotfix whose lock was taken away (an audited unlock) touches nothing.
+ */
+export async function prepare(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
+  const method = deps.methods[hotfix.method];
+  if (!method) throw new Error(`${hotfix.id}: deploy method ${hotfix.method} is not available`);
+  if (!(await holdsFence(deps, hotfix))) return;
+  let current = hotfix;
+  if (!current.versionsBefore) {
+    const versionsBefore = await method.currentVersions(current);
+    const prepared = await transact(
+      deps,
+      { ulid: current.ulid },
+      { type: 'prepare', versionsBefore, deployPlan: method.describe(current) },
+      BOT,
+    );
+    if (!prepared.ok) return;
+    current = prepared.hotfix;
+  }
+  const started = await transact(deps, { ulid: current.ulid }, { type: 'start_deploy' }, BOT);
+  if (started.ok && started.events.length > 0) await afterTransition(deps, started.hotfix);
+}
+
+/** Whether the hotfix's fencing token is still the live one for its environment. */
+export async function holdsFence(deps: WorkflowDeps, hotfix: Hotfix): Promise<boolean> {
+  if (!hotfix.lock) return false;
+  const current = await deps.locks.isCurrent(lockKey(hotfix), hotfix.ulid, hotfix.lock.token);
+  if (!current)
+    deps.log.warn({ hotfix: hotfix.id, token: hotfix.lock.token }, 'fencing token is stale; not acting');
+  return current;
+}

@@ -1,0 +1,77 @@
+import type { Hotfix } from '../domain/hotfix.js';
+import { isTerminal, lockKey } from '../domain/hotfix.js';
+import { ChatError } from '../ports/chat.js';
+import type { StatusContext } from '../ports/chat.js';
+import type { WorkflowDeps } from './deps.js';
+import { postOnce } from './post-once.js';
+
+/**
+ * Draws the one live status message of a hotfix from its record (DESIGN.md section 7): skipped when nothing visible
+ * changed, at most one update every `statusEveryMs` (the final one at once), and never while Slack has asked every
+ * writer to wait. Waiting is a delayed job, never a sleep. The message is created once, even across crashes.
+ */
+export async function renderStatus(deps: WorkflowDeps, ulid: string): Promise<void> {
+  const hotfix = await deps.store.load(ulid);
+  // The status message starts when the hotfix queues for its environment; a plan decided before that has none.
+  if (!hotfix || !hotfix.times.queuedAt) return;
+  const pausedFor = await deps.pacing.slackPausedFor();
+  if (pausedFor > 0) return later(deps, hotfix, pausedFor);
+  const context = await contextOf(deps, hotfix);
+  const fingerprint = fingerprintOf(hotfix, context);
+  const last = await deps.pacing.lastRender(ulid);
+  if (last?.fingerprint === fingerprint && hotfix.refs['statusTs']) return;
+  const now = deps.clock.now().getTime();
+  const wait = last ? last.at + deps.timing.statusEveryMs - now : 0;
+  if (wait > 0 && !isTerminal(hotfix.state)) return later(deps, hotfix, wait);
+  try {
+    await draw(deps, hotfix, context);
+    await deps.pacing.rememberRender(ulid, fingerprint, now);
+  } catch (error) {
+    if (!(error instanceof ChatError) || error.failure !== 'rate_limited') throw error;
+    const ms = (error.retryAfterSeconds ?? 1) * 1000;
+    await deps.pacing.pauseSlack(ms);
+    await later(deps, hotfix, ms);
+  }
+}
+
+async function draw(deps: WorkflowDeps, hotfix: Hotfix, context: StatusContext): Promise<void> {
+  const ts = hotfix.refs['statusTs'];
+  const channel = hotfix.refs['statusChannel'];
+  if (ts && channel) return deps.chat.updateStatus(hotfix, { channel, ts }, context);
+  const threadTs = hotfix.incident.threadTs ?? hotfix.refs['planTs'];
+  await postOnce(deps, hotfix, {
+    step: 'post_status',
+    find: { channel: hotfix.incident.channel, kind: 'status', ...(threadTs ? { threadTs } : {}) },
+    post: () => deps.chat.postStatus(hotfix, context),
+    refs: (ref) => ({ statusChannel: ref.channel, statusTs: ref.ts }),
+  });
+}
+
+/** One delayed render per time slot: a burst of changes becomes one update. */
+async function later(deps: WorkflowDeps, hotfix: Hotfix, delayMs: number): Promise<void> {
+  const slot = Math.ceil((deps.clock.now().getTime() + delayMs) / Math.max(1, deps.timing.statusEveryMs));
+  await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'render_status', attempt: `slot-${slot}` }, { delayMs });
+}
+
+async function contextOf(deps: WorkflowDeps, hotfix: Hotfix): Promise<StatusContext> {
+  const paused = await deps.controls.paused();
+  const context: StatusContext = paused ? { paused } : {};
+  if (hotfix.state !== 'queued') return context;
+  const key = lockKey(hotfix);
+  const [holder, waiting] = await Promise.all([deps.locks.holder(key), deps.locks.waiting(key)]);
+  const position = waiting.indexOf(hotfix.ulid);
+  if (position >= 0) context.position = position + 1;
+  const ahead = holder ? await deps.store.load(holder.ulid) : undefined;
+  if (ahead) context.queuedBehind = { id: ahead.id, state: ahead.state, since: ahead.stateSince.at };
+  return context;
+}
+
+/** What the message can show, reduced to a string: equal fingerprints draw equal messages. */
+export function fingerprintOf(hotfix: Hotfix, context: StatusContext): string {
+  // Everything but the bot's own bookkeeping (steps, its Slack message references) can appear in the message.
+  const { steps: _steps, seq: _seq, refs, ...shown } = hotfix;
+  const outside = Object.fromEntries(
+    Object.entries(refs).filter(([k]) => !/^(plan|notice|status)(Channel|Ts)$/.test(k)),
+  );
+  return JSON.stringify({ ...shown, refs: outside, context });
+}
