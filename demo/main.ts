@@ -1,9 +1,15 @@
 /**
- * `npm run demo`: the bot (web and worker roles), the Slack emulator and Redis, running a scripted hotfix through
- * real signed Slack requests, then the Slack transcript as the people in it would read it.
+ * `npm run demo`: the bot (web and worker roles), the Slack emulator and Redis, playing a scripted incident through
+ * real signed Slack requests, then printing the Slack transcript as the people in it would read it.
+ *
+ * The scene: a plan with typos is refused with every problem named; the corrected plan goes to change control; the
+ * requester's own approval is refused; two approvers confirm; a second hotfix for the same environment queues
+ * behind the first; the first (a rehearsal: nothing outside is touched) walks its stages, asks to proceed, completes
+ * and frees the environment, and the second starts by itself.
  */
 import { join } from 'node:path';
 import { startBot } from '../src/main.js';
+import type { Hotfix } from '../src/domain/hotfix.js';
 import {
   clickButton,
   renderTranscript,
@@ -14,7 +20,6 @@ import {
 import type { JsonObject, SlackEmulator } from '../test/emulators/slack/index.js';
 import { renderMessage } from '../test/emulators/slack/transcript.js';
 import { demoRedis } from './redis.js';
-import { playCoreTimeline } from './core-timeline.js';
 
 const SECRET = 'demo-signing-secret-0d6b1f';
 // Tuesday 17 November 2026, 10:05 in New York: the scene is set on a working morning, whatever day the demo runs.
@@ -45,79 +50,96 @@ async function main(): Promise<void> {
     {
       clock: { now: () => new Date(sceneNow()) },
       botIds: { botId: slack.bot.botId, botUserId: slack.bot.userId },
+      timing: { pollMs: 500, statusEveryMs: 1000 },
     },
   );
-  const typed: Typed[] = [];
-  const events = `http://127.0.0.1:${bot.port}/slack/events`;
-  const type = async (who: string, channel: string, text: string) => {
-    const response = await sendSlashCommand(
-      events,
-      SECRET,
-      { text, user_id: who, channel_id: channel },
-      { emulator: slack },
-    );
-    const body = response.body as { text?: string; blocks?: JsonObject[] };
-    const answer = response.status === 200 ? renderMessage(slack, body) : [`(HTTP ${response.status})`];
-    typed.push({ at: sceneNow(), who: slack.user(who)?.name ?? who, typed: `/hotfix ${text}`, answer });
-  };
-
+  const scene = new Scene(slack, `http://127.0.0.1:${bot.port}/slack/events`);
   try {
-    await type('U0PRIYA', 'C0INC4211', 'plan decantng-service@24-02-05.619 acme prdo');
-    await type(
-      'U0PRIYA',
-      'C0INC4211',
-      'plan runbook-drill@24-02-05.619-hotfix.627 acme prod sev=2 incident=INC-4211 reason="orders stuck in decanting since the 24-02-05 release"',
-    );
-    const notice = await slack.waitFor((s) => s.messages('C0CHANGECTL')[0], 10_000);
-    const approve = async (who: string) => {
-      await clickButton(
-        events,
-        SECRET,
-        { user: who, channel: 'C0CHANGECTL', ts: notice.ts, action_id: 'hotfix_approve' },
-        { emulator: slack },
-      );
-      const form = await slack.waitFor((s) => [...s.views].reverse().find((v) => v.user === who), 5000);
-      const view = {
-        id: form.id,
-        callback_id: String(form.view['callback_id']),
-        private_metadata: String(form.view['private_metadata']),
-        state: { values: {} },
-      };
-      await sendViewSubmission(events, SECRET, { user: who, view }, { emulator: slack });
-    };
-    // Priya tries to approve her own hotfix; alice and bob approve, each confirming in a form (prod needs two).
-    await clickButton(
-      events,
-      SECRET,
-      { user: 'U0PRIYA', channel: 'C0CHANGECTL', ts: notice.ts, action_id: 'hotfix_approve' },
-      { emulator: slack },
-    );
-    await slack.waitFor((s) => s.ephemerals('U0PRIYA').length > 0, 5000);
-    await approve('U0CTOALICE');
-    await slack.waitFor((s) => JSON.stringify(s.messages('C0CHANGECTL')[0]?.blocks).includes('1 of 2'), 5000);
-    await approve('U0BOB');
-    await slack.waitFor(
-      (s) => !JSON.stringify(s.messages('C0CHANGECTL')[0]?.blocks).includes('hotfix_approve'),
-      5000,
-    );
-    await slack.waitFor(
-      (s) =>
-        (s.messages('C0INC4211').find((m) => m.ts === notice.ts || m.replies.length > 0)?.replies.length ??
-          0) >= 3,
-      5000,
-    );
-    await type('U0PRIYA', 'C0INC4211', 'status HF-1');
-    print(slack, redis.describe, typed);
+    await play(scene, bot.deps.store);
+    print(slack, redis.describe, scene.typed);
   } finally {
     await bot.stop();
     await slack.close();
     await redis.stop();
   }
-  process.stdout.write('\n--- The whole lifecycle, as the hotfix core decides it ---\n');
-  process.stdout.write(
-    '(deploy, verification and the change records are not wired to Slack yet; this is the core the bot runs)\n\n',
+}
+
+/** What people do, through signed Slack requests. */
+class Scene {
+  readonly typed: Typed[] = [];
+  constructor(
+    readonly slack: SlackEmulator,
+    private readonly events: string,
+  ) {}
+
+  /** Someone types `/hotfix <text>` in the incident channel. */
+  async type(who: string, text: string): Promise<void> {
+    const input = { text, user_id: who, channel_id: 'C0INC4211' };
+    const response = await sendSlashCommand(this.events, SECRET, input, { emulator: this.slack });
+    const body = response.body as { text?: string; blocks?: JsonObject[] };
+    const answer = response.status === 200 ? renderMessage(this.slack, body) : [`(HTTP ${response.status})`];
+    this.typed.push({ at: sceneNow(), who: this.slack.user(who)?.name ?? who, typed: `/hotfix ${text}`, answer });
+  }
+
+  /** Someone clicks a button on a message. */
+  async click(who: string, channel: string, ts: string, action_id: string): Promise<void> {
+    await clickButton(this.events, SECRET, { user: who, channel, ts, action_id }, { emulator: this.slack });
+  }
+
+  /** Someone clicks Approve on a notice and confirms in the form production asks for. */
+  async approve(who: string, hotfix: Hotfix): Promise<void> {
+    await this.click(who, 'C0CHANGECTL', hotfix.refs['noticeTs'] ?? '', 'hotfix_approve');
+    const form = await this.slack.waitFor(
+      (s) => [...s.views].reverse().find((v) => v.user === who && String(v.view['private_metadata']).includes(hotfix.ulid)),
+      5000,
+    );
+    const view = { id: form.id, callback_id: 'hotfix_approve_confirm', private_metadata: String(form.view['private_metadata']), state: { values: {} } };
+    await sendViewSubmission(this.events, SECRET, { user: who, view }, { emulator: this.slack });
+  }
+}
+
+type Store = { findById(id: string): Promise<Hotfix | undefined>; load(ulid: string): Promise<Hotfix | undefined> };
+
+async function until(store: Store, id: string, ready: (h: Hotfix) => boolean): Promise<Hotfix> {
+  for (let i = 0; i < 600; i++) {
+    const hotfix = await store.findById(id);
+    if (hotfix && ready(hotfix)) return hotfix;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${id} did not get there in time`);
+}
+
+async function play(scene: Scene, store: Store): Promise<void> {
+  await scene.type('U0PRIYA', 'plan decantng-service@24-02-05.619 acme prdo');
+  await scene.type(
+    'U0PRIYA',
+    'plan runbook-drill@24-02-05.619-hotfix.627 acme prod sev=2 incident=INC-4211 reason="orders stuck in decanting since the 24-02-05 release"',
   );
-  playCoreTimeline();
+  const first = await until(store, 'HF-1', (h) => h.refs['noticeTs'] !== undefined);
+  await scene.click('U0PRIYA', 'C0CHANGECTL', first.refs['noticeTs'] ?? '', 'hotfix_approve'); // four eyes: refused
+  await scene.approve('U0CTOALICE', first);
+  await until(store, 'HF-1', (h) => h.approvals.length === 1);
+  await scene.approve('U0BOB', first);
+  await until(store, 'HF-1', (h) => h.state === 'awaiting_input');
+
+  // Meanwhile carol plans a second fix for the same environment: it queues behind HF-1.
+  await scene.type('U0CAROL', 'plan runbook-drill@24-02-05.619-hotfix.628 acme prod sev=1 reason="follow-up: label printer timeout"');
+  const second = await until(store, 'HF-2', (h) => h.refs['noticeTs'] !== undefined);
+  await scene.approve('U0BOB', second);
+  await until(store, 'HF-2', (h) => h.state === 'queued');
+  await new Promise((resolve) => setTimeout(resolve, 1200)); // the status messages catch up
+
+  const running = await until(store, 'HF-1', (h) => h.refs['statusTs'] !== undefined);
+  await scene.slack.waitFor((s) => s.messages('C0INC4211').flatMap((m) => m.replies).find((r) => r.ts === running.refs['statusTs'] && JSON.stringify(r.blocks).includes('hotfix_input_proceed')), 5000);
+  await scene.click('U0PRIYA', 'C0INC4211', running.refs['statusTs'] ?? '', 'hotfix_input_proceed');
+  await until(store, 'HF-1', (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
+
+  const next = await until(store, 'HF-2', (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined);
+  await scene.slack.waitFor((s) => s.messages('C0INC4211').flatMap((m) => m.replies).find((r) => r.ts === next.refs['statusTs'] && JSON.stringify(r.blocks).includes('hotfix_input_proceed')), 5000);
+  await scene.click('U0CAROL', 'C0INC4211', next.refs['statusTs'] ?? '', 'hotfix_input_proceed');
+  await until(store, 'HF-2', (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
+  await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
+  await scene.type('U0PRIYA', 'list');
 }
 
 function print(slack: SlackEmulator, redis: string, typed: Typed[]): void {
@@ -132,11 +154,10 @@ function print(slack: SlackEmulator, redis: string, typed: Typed[]): void {
   out();
   out('--- Slack, as the channels read ---');
   out(renderTranscript(slack, { channels: ['C0INC4211', 'C0CHANGECTL'] }));
+  out(`(${slack.writeCount()} Slack messages posted or updated in all)`);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -153,7 +153,7 @@ function riskText(hotfix: Hotfix): string {
   const kinds = recordNames(hotfix);
   const records =
     kinds.length > 0
-      ? `Change records once approved: ${kinds.join(', ')}.`
+      ? `Change records this change needs: ${kinds.join(', ')} (this version of the bot does not open them; open them by hand as the runbook says).`
       : 'No change records are required for this env.';
   const services = hotfix.services.length > 1 ? ' The services deploy and roll back together.' : '';
   return `${target} ${auto}${services}\n${records}`;

@@ -138,7 +138,8 @@ function approved(hotfix: Hotfix, event: EventOf<'approved'>, holder: LockHolder
     : `by ${mentions([...new Set(given.map((a) => a.by))])}`;
   const target = `${hotfix.client} ${hotfix.env}`;
   const records = recordNames(hotfix);
-  const first = records.length > 0 ? `the bot opens the ${listed(records)}, then ` : '';
+  // Change records are not opened by the bot yet; saying so keeps people from waiting for them.
+  const first = records.length > 0 ? `open the ${listed(records)} by hand (the bot does not yet); ` : '';
   const dry = isRehearsal(hotfix) ? ' (a rehearsal: nothing is deployed)' : '';
   return (when) => {
     const lock = approvalContextLine(hotfix, holder, when);

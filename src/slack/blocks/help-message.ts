@@ -8,7 +8,7 @@ import { bullets, channelLink, ours } from './mrkdwn.js';
 const FLOW = [
   '1. *Plan* in the incident channel with `/hotfix plan`, or use the *Plan a hotfix here* message shortcut on the incident thread. Leave parts out and a form opens with what you gave.',
   '2. *Approve*: the plan goes to the incident thread and a notice to change control. Someone other than you approves it (a Sev 1 break-glass approval is allowed and audited); an approval counts only for the plan version it saw.',
-  '3. *Deploy*: the bot opens the change records, waits its turn for the client/env lock, records the running versions for rollback, deploys and checks health, with live status in the thread.',
+  '3. *Deploy*: the bot waits its turn for the client/env lock, records the running versions for rollback, deploys and checks health, with live status in the thread.',
   '4. *Finish*: on success it tells prod support and reminds you to bring the fix back to the main line; on failure you choose rollback, retry, patch forward or resolved by hand.',
 ];
 
