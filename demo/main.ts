@@ -78,7 +78,12 @@ class Scene {
     const response = await sendSlashCommand(this.events, SECRET, input, { emulator: this.slack });
     const body = response.body as { text?: string; blocks?: JsonObject[] };
     const answer = response.status === 200 ? renderMessage(this.slack, body) : [`(HTTP ${response.status})`];
-    this.typed.push({ at: sceneNow(), who: this.slack.user(who)?.name ?? who, typed: `/hotfix ${text}`, answer });
+    this.typed.push({
+      at: sceneNow(),
+      who: this.slack.user(who)?.name ?? who,
+      typed: `/hotfix ${text}`,
+      answer,
+    });
   }
 
   /** Someone clicks a button on a message. */
@@ -90,15 +95,26 @@ class Scene {
   async approve(who: string, hotfix: Hotfix): Promise<void> {
     await this.click(who, 'C0CHANGECTL', hotfix.refs['noticeTs'] ?? '', 'hotfix_approve');
     const form = await this.slack.waitFor(
-      (s) => [...s.views].reverse().find((v) => v.user === who && String(v.view['private_metadata']).includes(hotfix.ulid)),
+      (s) =>
+        [...s.views]
+          .reverse()
+          .find((v) => v.user === who && String(v.view['private_metadata']).includes(hotfix.ulid)),
       5000,
     );
-    const view = { id: form.id, callback_id: 'hotfix_approve_confirm', private_metadata: String(form.view['private_metadata']), state: { values: {} } };
+    const view = {
+      id: form.id,
+      callback_id: 'hotfix_approve_confirm',
+      private_metadata: String(form.view['private_metadata']),
+      state: { values: {} },
+    };
     await sendViewSubmission(this.events, SECRET, { user: who, view }, { emulator: this.slack });
   }
 }
 
-type Store = { findById(id: string): Promise<Hotfix | undefined>; load(ulid: string): Promise<Hotfix | undefined> };
+type Store = {
+  findById(id: string): Promise<Hotfix | undefined>;
+  load(ulid: string): Promise<Hotfix | undefined>;
+};
 
 async function until(store: Store, id: string, ready: (h: Hotfix) => boolean): Promise<Hotfix> {
   for (let i = 0; i < 600; i++) {
@@ -123,19 +139,45 @@ async function play(scene: Scene, store: Store): Promise<void> {
   await until(store, 'HF-1', (h) => h.state === 'awaiting_input');
 
   // Meanwhile carol plans a second fix for the same environment: it queues behind HF-1.
-  await scene.type('U0CAROL', 'plan runbook-drill@24-02-05.619-hotfix.628 acme prod sev=1 reason="follow-up: label printer timeout"');
+  await scene.type(
+    'U0CAROL',
+    'plan runbook-drill@24-02-05.619-hotfix.628 acme prod sev=1 reason="follow-up: label printer timeout"',
+  );
   const second = await until(store, 'HF-2', (h) => h.refs['noticeTs'] !== undefined);
   await scene.approve('U0BOB', second);
   await until(store, 'HF-2', (h) => h.state === 'queued');
   await new Promise((resolve) => setTimeout(resolve, 1200)); // the status messages catch up
 
   const running = await until(store, 'HF-1', (h) => h.refs['statusTs'] !== undefined);
-  await scene.slack.waitFor((s) => s.messages('C0INC4211').flatMap((m) => m.replies).find((r) => r.ts === running.refs['statusTs'] && JSON.stringify(r.blocks).includes('hotfix_input_proceed')), 5000);
+  await scene.slack.waitFor(
+    (s) =>
+      s
+        .messages('C0INC4211')
+        .flatMap((m) => m.replies)
+        .find(
+          (r) =>
+            r.ts === running.refs['statusTs'] && JSON.stringify(r.blocks).includes('hotfix_input_proceed'),
+        ),
+    5000,
+  );
   await scene.click('U0PRIYA', 'C0INC4211', running.refs['statusTs'] ?? '', 'hotfix_input_proceed');
   await until(store, 'HF-1', (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
 
-  const next = await until(store, 'HF-2', (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined);
-  await scene.slack.waitFor((s) => s.messages('C0INC4211').flatMap((m) => m.replies).find((r) => r.ts === next.refs['statusTs'] && JSON.stringify(r.blocks).includes('hotfix_input_proceed')), 5000);
+  const next = await until(
+    store,
+    'HF-2',
+    (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined,
+  );
+  await scene.slack.waitFor(
+    (s) =>
+      s
+        .messages('C0INC4211')
+        .flatMap((m) => m.replies)
+        .find(
+          (r) => r.ts === next.refs['statusTs'] && JSON.stringify(r.blocks).includes('hotfix_input_proceed'),
+        ),
+    5000,
+  );
   await scene.click('U0CAROL', 'C0INC4211', next.refs['statusTs'] ?? '', 'hotfix_input_proceed');
   await until(store, 'HF-2', (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
   await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
@@ -158,6 +200,8 @@ function print(slack: SlackEmulator, redis: string, typed: Typed[]): void {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

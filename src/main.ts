@@ -86,7 +86,12 @@ export async function startBot(
     methods: { rehearsal: new RehearsalMethod(clock) },
     controls: new RedisControls(redis),
     pacing: new RedisPacing(redis),
-    timing: { pollMs: 5000, statusEveryMs: 3000, ...options.timing },
+    timing: {
+      pollMs: 5000,
+      statusEveryMs: 3000,
+      claimMs: options.workerTimings?.lockDuration ?? 30_000,
+      ...options.timing,
+    },
   };
 
   const closers: (() => Promise<unknown>)[] = [];

@@ -35,4 +35,9 @@ export interface WorkflowTiming {
   pollMs: number;
   /** At most one status-message update per this many ms, except the final one. @defaultValue 3000 */
   statusEveryMs: number;
+  /**
+   * How long a step's claim (its intent) protects it from a second runner: at least a job's lock duration, after
+   * which BullMQ would have given the job to another worker anyway. @defaultValue 30000
+   */
+  claimMs: number;
 }

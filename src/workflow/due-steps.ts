@@ -10,12 +10,15 @@ import { lastNudge, reminderDue } from './remind.js';
  */
 export function dueSteps(hotfix: Hotfix, now: Date, staleMs = 15_000): StepJob[] {
   const due: StepJob[] = [];
+  // Named by time slot: a job BullMQ gave up on keeps its id for days, and re-adding that id would do nothing.
+  const slot = Math.floor(now.getTime() / staleMs);
   const announced = hotfix.steps['post_plan']?.result && hotfix.steps['post_notice']?.result;
-  if (!announced && !(isTerminal(hotfix.state) && !hotfix.refs['planTs'])) {
-    due.push({ ulid: hotfix.ulid, step: 'announce', attempt: '1' });
+  const settled = now.getTime() - Date.parse(hotfix.times.plannedAt) >= staleMs;
+  if (!announced && settled && !(isTerminal(hotfix.state) && !hotfix.refs['planTs'])) {
+    due.push({ ulid: hotfix.ulid, step: 'announce', attempt: `due-${slot}` });
   }
   if (hotfix.state === 'planned' && now.getTime() >= Date.parse(hotfix.expiresAt)) {
-    due.push({ ulid: hotfix.ulid, step: 'expire', attempt: `due-${hotfix.expiresAt}` });
+    due.push({ ulid: hotfix.ulid, step: 'expire', attempt: `due-${slot}` });
   }
   const reminder = reminderDue(hotfix);
   const every = hotfix.snapshot.policy.approvalReminderMinutes * 60_000;
@@ -23,13 +26,12 @@ export function dueSteps(hotfix: Hotfix, now: Date, staleMs = 15_000): StepJob[]
     due.push({
       ulid: hotfix.ulid,
       step: 'remind',
-      attempt: `due-${reminder}-${lastNudge(hotfix, reminder)}`,
+      attempt: `due-${reminder}-${slot}`,
     });
   }
   if (AUTOMATED.has(hotfix.state)) {
     // A quiet hotfix the machine should be moving is looked at again; an extra look is harmless (idempotent).
     const quietFor = now.getTime() - Date.parse(hotfix.stateSince.at);
-    const slot = Math.floor(now.getTime() / staleMs);
     if (quietFor >= staleMs)
       due.push({ ulid: hotfix.ulid, step: 'advance', attempt: `reconcile-${hotfix.seq}-${slot}` });
   }

@@ -38,6 +38,6 @@ export async function acquireLock(deps: WorkflowDeps, hotfix: Hotfix): Promise<v
     );
     return;
   }
-  deps.log.info({ hotfix: hotfix.id, token: attempt.token }, 'lock acquired');
+  deps.log.info({ hotfix: hotfix.id, fence: attempt.token }, 'lock acquired');
   await afterTransition(deps, outcome.hotfix);
 }

@@ -33,6 +33,16 @@ export async function postOnce(deps: WorkflowDeps, hotfix: Hotfix, once: OncePos
   const found = earlierAttempt
     ? await deps.chat.findPosted({ ...once.find, ulid: current.ulid, since })
     : undefined;
+  if (earlierAttempt && !found) {
+    // Not posted yet, or being posted right now by a runner that is still alive: only once that runner would have
+    // been declared dead (its claim is older than a job lock) is it safe to post here.
+    const claimedFor = deps.clock.now().getTime() - Date.parse(current.steps[once.step]?.intent?.at ?? '');
+    if (claimedFor < deps.timing.claimMs) {
+      throw new Error(
+        `${current.id}: ${once.step} was claimed ${claimedFor} ms ago by another attempt; looking again later`,
+      );
+    }
+  }
   const ref = found ?? (await once.post());
   const result = {
     type: 'record_result' as const,

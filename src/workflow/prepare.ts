@@ -34,6 +34,6 @@ export async function holdsFence(deps: WorkflowDeps, hotfix: Hotfix): Promise<bo
   if (!hotfix.lock) return false;
   const current = await deps.locks.isCurrent(lockKey(hotfix), hotfix.ulid, hotfix.lock.token);
   if (!current)
-    deps.log.warn({ hotfix: hotfix.id, token: hotfix.lock.token }, 'fencing token is stale; not acting');
+    deps.log.warn({ hotfix: hotfix.id, fence: hotfix.lock.token }, 'fencing token is stale; not acting');
   return current;
 }

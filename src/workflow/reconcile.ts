@@ -1,13 +1,19 @@
+import type { Hotfix } from '../domain/hotfix.js';
+import type { StepJob } from '../ports/jobs.js';
 import type { WorkflowDeps } from './deps.js';
 import { dueSteps } from './due-steps.js';
+import { TOLD_IN_THREAD } from './refresh-messages.js';
+
+type ReconcileDeps = Pick<WorkflowDeps, 'store' | 'jobs' | 'log' | 'clock' | 'timing'>;
 
 /** Enqueues every due step that has no job; returns how many it enqueued. Safe to run from any number of workers. */
-export async function reconcile(
-  deps: Pick<WorkflowDeps, 'store' | 'jobs' | 'log' | 'clock' | 'timing'>,
-): Promise<number> {
+export async function reconcile(deps: ReconcileDeps): Promise<number> {
   let enqueued = 0;
+  const staleMs = Math.max(1000, 3 * deps.timing.pollMs);
   for (const hotfix of await deps.store.listActive()) {
-    for (const job of dueSteps(hotfix, deps.clock.now(), Math.max(1000, 3 * deps.timing.pollMs))) {
+    const due = dueSteps(hotfix, deps.clock.now(), staleMs);
+    const untold = await untoldReply(deps, hotfix, staleMs);
+    for (const job of untold ? [...due, untold] : due) {
       if (await deps.jobs.isPending(job)) continue;
       await deps.jobs.enqueue(job);
       enqueued++;
@@ -15,4 +21,27 @@ export async function reconcile(
     }
   }
   return enqueued;
+}
+
+/**
+ * A thread reply the hotfix still owes (its job was lost, say to repeated crashes), once the event is older than
+ * `staleMs` so the normal job has had its chance.
+ */
+async function untoldReply(
+  deps: ReconcileDeps,
+  hotfix: Hotfix,
+  staleMs: number,
+): Promise<StepJob | undefined> {
+  if (!hotfix.refs['planTs']) return undefined;
+  const now = deps.clock.now().getTime();
+  const events = await deps.store.events(hotfix.ulid);
+  const owed = events.some(
+    (e, i) =>
+      TOLD_IN_THREAD.has(e.type) &&
+      !hotfix.steps[`tell_${i + 1}`]?.result &&
+      now - Date.parse(e.at) >= staleMs,
+  );
+  return owed
+    ? { ulid: hotfix.ulid, step: 'refresh_messages', attempt: `reconcile-${Math.floor(now / staleMs)}` }
+    : undefined;
 }

@@ -39,12 +39,24 @@ async function draw(deps: WorkflowDeps, hotfix: Hotfix, context: StatusContext):
   const channel = hotfix.refs['statusChannel'];
   if (ts && channel) return deps.chat.updateStatus(hotfix, { channel, ts }, context);
   const threadTs = hotfix.incident.threadTs ?? hotfix.refs['planTs'];
-  await postOnce(deps, hotfix, {
+  let postedNow = false;
+  const saved = await postOnce(deps, hotfix, {
     step: 'post_status',
     find: { channel: hotfix.incident.channel, kind: 'status', ...(threadTs ? { threadTs } : {}) },
-    post: () => deps.chat.postStatus(hotfix, context),
+    post: async () => {
+      postedNow = true;
+      return deps.chat.postStatus(hotfix, context);
+    },
     refs: (ref) => ({ statusChannel: ref.channel, statusTs: ref.ts }),
   });
+  // A message an earlier (crashed) attempt posted shows what was true then: bring it up to date.
+  const found = saved.refs['statusTs'];
+  if (!postedNow && found)
+    await deps.chat.updateStatus(
+      hotfix,
+      { channel: saved.refs['statusChannel'] ?? hotfix.incident.channel, ts: found },
+      context,
+    );
 }
 
 /** One delayed render per time slot: a burst of changes becomes one update. */

@@ -79,7 +79,8 @@ export interface Cluster {
   killWorker(handle: ChildHandle, signal?: NodeJS.Signals): Promise<ChildExit>;
   /**
    * Kills a worker when Slack sees a matching call from it: `worker` a given one, or 'caller' whichever made the call.
-   * 'before': while the call is held (it never lands); 'after': once Slack answered it (it landed, unrecorded).
+   * 'before': while Slack holds the call (it never lands); 'after': once Slack carried it out, before the worker
+   * hears back (it landed, and the worker cannot have recorded it).
    */
   killOnCall(
     predicate: (call: ObservedCall) => boolean,

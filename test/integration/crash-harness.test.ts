@@ -20,7 +20,7 @@ const CHANGE_CONTROL = 'C0CHANGECTL';
 const LOCK_MS = 3000;
 const STALLED_MS = 3000;
 
-// Each case: ~2 s to start the processes, ~1.5 s for a new worker, up to ~6 s for BullMQ to release the dead lock.
+// Each case: ~2 s to start the processes, ~1.5 s for a new worker, up to ~9 s for BullMQ to release the dead lock.
 jest.setTimeout(30_000);
 
 let slack: SlackEmulator;
@@ -31,8 +31,8 @@ afterAll(() => slack.close());
 beforeEach(() => slack.reset());
 
 /**
- * The brief's `decanting-service@...` plan is refused while this installation has no Jenkins deploy method; the
- * rehearsal service runs the same announce step.
+ * A rehearsal: `decanting-service` deploys with jenkins-multi-deploy, which main.ts does not wire yet, so its plan is
+ * refused; the announce step is the same for every method.
  */
 const PLAN = 'plan runbook-drill@24-02-05.619-hotfix.627 acme staging';
 

@@ -36,8 +36,9 @@ export interface OnCallOptions {
   /** Only on the first matching call. @defaultValue true */
   once?: boolean;
   /**
-   * 'before': the call is held until the action resolves, and dropped unanswered if its caller hung up meanwhile;
-   * 'after': once the call was answered. @defaultValue 'before'
+   * The answer is held until the action resolves. 'before': the call is not carried out yet, and is dropped if its
+   * caller hung up meanwhile; 'after': the call was carried out (a post landed) but the caller has not heard back,
+   * so a caller killed there can never have recorded the result. @defaultValue 'before'
    */
   when?: 'before' | 'after';
 }
@@ -206,8 +207,9 @@ async function handleApi(
   const fault = await nextFault(state, method);
   answer ??= fault !== undefined ? faultAnswer(fault) : runMethod(state, config, method, args, token);
   state.calls.push({ method, args, time: state.now(), status: answer.status, result: answer.body });
-  send(res, answer);
+  // Run before answering: a caller killed just after sending the answer could still act on it on a busy machine.
   await config.hooks.run(call, 'after');
+  if (!res.destroyed) send(res, answer);
 }
 
 async function handleResponseUrl(

@@ -352,7 +352,10 @@ describe('parsePlan: what was understood, for prefilling the form', () => {
 
 describe('freeze override', () => {
   it('carries override="..." through to the plan for overridable freeze windows', () => {
-    const parsed = parsePlan('decanting-service@24-02-05.619 acme prod override="orders lost every hour"', testCatalog());
+    const parsed = parsePlan(
+      'decanting-service@24-02-05.619 acme prod override="orders lost every hour"',
+      testCatalog(),
+    );
     expect(parsed).toMatchObject({ ok: true, plan: { override: 'orders lost every hour' } });
   });
 
