@@ -109,6 +109,8 @@ export async function startBot(
       },
       logger,
       options.workerTimings,
+      undefined,
+      (ms) => deps.pacing.pauseSlack(ms),
     );
     const reconciler = await startReconciler(workerRedis, () => reconcile(deps), logger, {
       ...(options.reconcileEveryMs !== undefined ? { everyMs: options.reconcileEveryMs } : {}),

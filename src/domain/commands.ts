@@ -71,7 +71,12 @@ export type SystemCommand =
   | { type: 'verify_failed'; message: string; condition?: string }
   | { type: 'rollback_succeeded' }
   | { type: 'rollback_failed'; message: string }
-  | { type: 'record_intent'; step: string; key: string }
+  /**
+   * Claims a step before its outside effect. The first claim stands; `replaces` takes over a claim whose runner is
+   * presumed dead (or which was released), and only if that claim is still the one named, so two runners taking
+   * over the same stale claim cannot both win.
+   */
+  | { type: 'record_intent'; step: string; key: string; replaces?: string }
   | { type: 'record_result'; step: string; detail?: string; refs?: Record<string, string> }
   | { type: 'finalize' };
 

@@ -132,9 +132,13 @@ function decideOverride(h: Hotfix, cmd: Override, ctx: DecisionContext, emit: Em
             requireReason(cmd.reason, 'unlock'),
         ) ?? emit({ type: 'unlocked', reason: cmd.reason })
       );
-    case 'record_intent':
-      // The first intent stands: a second runner must look for the first one's effect, not claim the step again.
-      return h.steps[cmd.step] ? emit() : emit({ type: 'step_intended', step: cmd.step, key: cmd.key });
+    case 'record_intent': {
+      // The first intent stands: a second runner must look for the first one's effect, not claim the step again,
+      // unless it takes over exactly the claim it found (see the command's TSDoc).
+      const step = h.steps[cmd.step];
+      const takesOver = step?.intent !== undefined && !step.result && cmd.replaces === step.intent.key;
+      return step && !takesOver ? emit() : emit({ type: 'step_intended', step: cmd.step, key: cmd.key });
+    }
     case 'record_result':
       return h.steps[cmd.step]?.result ? emit() : emit(stepRecorded(cmd));
     case 'finalize':

@@ -24,3 +24,17 @@ export interface Jobs {
   /** Whether a job for (ulid, step, attempt) is waiting, delayed or running. */
   isPending(job: StepJob): Promise<boolean>;
 }
+
+/**
+ * Thrown by a step that must wait before it can go on (Slack asked every writer to pause): the worker delays the
+ * job by `delayMs` instead of failing it or sleeping, and the delay does not count as a failed attempt.
+ */
+export class RetryLater extends Error {
+  constructor(
+    readonly delayMs: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RetryLater';
+  }
+}

@@ -1,5 +1,7 @@
 import type { ConnectionOptions } from 'bullmq';
-import { Worker } from 'bullmq';
+import { DelayedError, Worker } from 'bullmq';
+import { ChatError } from '../ports/chat.js';
+import { RetryLater } from '../ports/jobs.js';
 import type { Log } from '../ports/log.js';
 import type { StepName } from '../ports/jobs.js';
 import { STEP_QUEUE, parseStepJob } from './step-queue.js';
@@ -21,12 +23,21 @@ export function createStepWorker(
   log: Log,
   timings: WorkerTimings = {},
   prefix?: string,
+  onRateLimited: (ms: number) => Promise<void> = async () => undefined,
 ): Worker {
   const worker = new Worker(
     STEP_QUEUE,
-    async (job) => {
+    async (job, token) => {
       const step = parseStepJob(job.data);
-      await handlers[step.step](step.ulid);
+      try {
+        await handlers[step.step](step.ulid);
+      } catch (error) {
+        const delayMs = await waitFor(error, onRateLimited);
+        if (delayMs === undefined) throw error;
+        // Waiting is a delayed job, never a sleep: the worker is free for other hotfixes meanwhile.
+        await job.moveToDelayed(Date.now() + delayMs, token);
+        throw new DelayedError();
+      }
     },
     {
       connection,
@@ -41,4 +52,19 @@ export function createStepWorker(
   });
   worker.on('error', (error) => log.error({ err: error }, 'worker error'));
   return worker;
+}
+
+/** How long a step that failed this way should wait, or undefined for a real failure (retried with backoff). */
+async function waitFor(
+  error: unknown,
+  onRateLimited: (ms: number) => Promise<void>,
+): Promise<number | undefined> {
+  if (error instanceof RetryLater) return error.delayMs;
+  if (error instanceof ChatError && error.failure === 'rate_limited') {
+    const ms = (error.retryAfterSeconds ?? 1) * 1000;
+    // Every writer waits, not only this job: Slack's limit is per app, and the next write would be refused too.
+    await onRateLimited(ms);
+    return ms;
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import { isTerminal } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
+import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
 
 /**
@@ -10,6 +11,7 @@ export async function announce(deps: WorkflowDeps, ulid: string): Promise<void> 
   const first = await deps.store.load(ulid);
   // A plan cancelled before it was ever shown needs no announcement.
   if (!first || (isTerminal(first.state) && !first.refs['planTs'])) return;
+  await waitForSlack(deps);
   const threadTs = first.incident.threadTs;
   const withPlan = await postOnce(deps, first, {
     step: 'post_plan',

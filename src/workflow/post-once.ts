@@ -1,4 +1,5 @@
 import type { Hotfix } from '../domain/hotfix.js';
+import { ChatError } from '../ports/chat.js';
 import type { MessageRef, PostedQuery } from '../ports/chat.js';
 import type { WorkflowDeps } from './deps.js';
 import { BOT } from './system-actor.js';
@@ -15,42 +16,78 @@ export interface OncePost {
   refs?: (ref: MessageRef) => Record<string, string>;
 }
 
+/** A claim whose post Slack refused: nothing was posted, so the next runner may take over at once. */
+const RELEASED = 'released:';
+
 /**
- * Posts once however often it runs (DESIGN.md section 7): the record says whether the post happened; the intent
- * is written before posting; a runner that finds an earlier runner's intent without a result looks in Slack (by the
- * metadata every post carries) before posting again.
+ * Posts once however often it runs (DESIGN.md section 7). The record says whether the post happened; a claim (the
+ * intent) is written before posting. A runner that finds someone else's claim without a result looks in Slack (by
+ * the metadata every post carries); if the post is not there it waits until the claim is stale (older than a job
+ * lock, so its runner is dead) or released, then takes the claim over by compare-and-set, so one runner posts.
  */
 export async function postOnce(deps: WorkflowDeps, hotfix: Hotfix, once: OncePost): Promise<Hotfix> {
   if (hotfix.steps[once.step]?.result) return hotfix;
-  const intent = { type: 'record_intent' as const, step: once.step, key: `${hotfix.ulid}.${once.step}` };
-  const claim = await transact(deps, { ulid: hotfix.ulid }, intent, BOT);
+  const mine = `${hotfix.ulid}.${once.step}.${deps.clock.now().getTime()}`;
+  const claim = await transact(
+    deps,
+    { ulid: hotfix.ulid },
+    { type: 'record_intent', step: once.step, key: mine },
+    BOT,
+  );
   if (!claim.ok) throw new Error(claim.refusal.message);
-  const current = claim.hotfix;
+  let current = claim.hotfix;
   if (current.steps[once.step]?.result) return current;
-  // No new event: an earlier attempt wrote the intent and may have posted before it died, so look first.
-  const earlierAttempt = claim.events.length === 0;
-  const since = new Date(Date.parse(current.times.plannedAt) - 60_000);
-  const found = earlierAttempt
-    ? await deps.chat.findPosted({ ...once.find, ulid: current.ulid, since })
-    : undefined;
-  if (earlierAttempt && !found) {
-    // Not posted yet, or being posted right now by a runner that is still alive: only once that runner would have
-    // been declared dead (its claim is older than a job lock) is it safe to post here.
-    const claimedFor = deps.clock.now().getTime() - Date.parse(current.steps[once.step]?.intent?.at ?? '');
-    if (claimedFor < deps.timing.claimMs) {
-      throw new Error(
-        `${current.id}: ${once.step} was claimed ${claimedFor} ms ago by another attempt; looking again later`,
-      );
-    }
+  if (claim.events.length === 0) {
+    const since = new Date(Date.parse(current.times.plannedAt) - 60_000);
+    const found = await deps.chat.findPosted({ ...once.find, ulid: current.ulid, since });
+    if (found) return record(deps, current, once, found);
+    current = await takeOver(deps, current, once.step, mine);
   }
-  const ref = found ?? (await once.post());
+  let ref: MessageRef;
+  try {
+    ref = await once.post();
+  } catch (error) {
+    // Slack answered with a refusal, so nothing was posted: release the claim for the next runner.
+    if (error instanceof ChatError) await release(deps, current, once.step, mine);
+    throw error;
+  }
+  return record(deps, current, once, ref);
+}
+
+async function takeOver(deps: WorkflowDeps, hotfix: Hotfix, step: string, mine: string): Promise<Hotfix> {
+  const intent = hotfix.steps[step]?.intent;
+  const age = deps.clock.now().getTime() - Date.parse(intent?.at ?? '');
+  if (intent && !intent.key.startsWith(RELEASED) && age < deps.timing.claimMs) {
+    // Not posted yet, or being posted right now by a runner that is alive: look again later.
+    throw new Error(
+      `${hotfix.id}: ${step} was claimed ${age} ms ago by another attempt; looking again later`,
+    );
+  }
+  const command = {
+    type: 'record_intent' as const,
+    step,
+    key: mine,
+    ...(intent ? { replaces: intent.key } : {}),
+  };
+  const taken = await transact(deps, { ulid: hotfix.ulid }, command, BOT);
+  if (!taken.ok || taken.events.length === 0)
+    throw new Error(`${hotfix.id}: another attempt took over ${step} first`);
+  return taken.hotfix;
+}
+
+async function release(deps: WorkflowDeps, hotfix: Hotfix, step: string, mine: string): Promise<void> {
+  const command = { type: 'record_intent' as const, step, key: `${RELEASED}${mine}`, replaces: mine };
+  await transact(deps, { ulid: hotfix.ulid }, command, BOT).catch(() => undefined);
+}
+
+async function record(deps: WorkflowDeps, hotfix: Hotfix, once: OncePost, ref: MessageRef): Promise<Hotfix> {
   const result = {
     type: 'record_result' as const,
     step: once.step,
     detail: `${ref.channel}/${ref.ts}`,
     ...(once.refs ? { refs: once.refs(ref) } : {}),
   };
-  const saved = await transact(deps, { ulid: current.ulid }, result, BOT);
+  const saved = await transact(deps, { ulid: hotfix.ulid }, result, BOT);
   if (!saved.ok) throw new Error(saved.refusal.message);
   return saved.hotfix;
 }

@@ -2,6 +2,7 @@ import type { HotfixEventType } from '../domain/events.js';
 import type { Hotfix } from '../domain/hotfix.js';
 import { holdsLock } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
+import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
 
 /** Events the incident thread is told about, each in one reply: decisions people wait for. */
@@ -23,6 +24,7 @@ export const TOLD_IN_THREAD: ReadonlySet<HotfixEventType> = new Set<HotfixEventT
 export async function refreshMessages(deps: WorkflowDeps, ulid: string): Promise<void> {
   const hotfix = await deps.store.load(ulid);
   if (!hotfix) return;
+  await waitForSlack(deps);
   await redraw(deps, hotfix);
   await tellThread(deps, hotfix);
 }

@@ -1,6 +1,7 @@
 import type { Hotfix } from '../domain/hotfix.js';
 import type { ReminderKind } from '../ports/chat.js';
 import type { WorkflowDeps } from './deps.js';
+import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
 
 /** What change control should be reminded of now, if anything. */
@@ -37,6 +38,7 @@ export async function remind(deps: WorkflowDeps, ulid: string): Promise<void> {
   const noticeTs = hotfix.refs['noticeTs'];
   const noticeChannel = hotfix.refs['noticeChannel'];
   if (!kind || !noticeTs || !noticeChannel) return;
+  await waitForSlack(deps);
   const every = hotfix.snapshot.policy.approvalReminderMinutes * 60_000;
   const wait = lastNudge(hotfix, kind) + every - deps.clock.now().getTime();
   const n = remindersSent(hotfix, kind) + 1;

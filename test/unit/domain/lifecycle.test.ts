@@ -182,6 +182,25 @@ describe('workflow bookkeeping', () => {
     });
   });
 
+  it('lets a runner take over a claim only by naming the claim it found, so two takers cannot both win', () => {
+    const claimed = run(hotfixIn('deploying'), { type: 'record_intent', step: 'post_status', key: 'first' });
+    expect(attempt(claimed, { type: 'record_intent', step: 'post_status', key: 'second' })).toMatchObject({
+      ok: true,
+      events: [],
+    });
+    const taken = run(claimed, {
+      type: 'record_intent',
+      step: 'post_status',
+      key: 'second',
+      replaces: 'first',
+    });
+    expect(taken.steps['post_status']?.intent?.key).toBe('second');
+    // A second taker still naming the old claim loses.
+    expect(
+      attempt(taken, { type: 'record_intent', step: 'post_status', key: 'third', replaces: 'first' }),
+    ).toMatchObject({ ok: true, events: [] });
+  });
+
   it('finalizes each terminal entry exactly once, again after a completed hotfix is rolled back', () => {
     let h = hotfixIn('completed');
     h = run(h, { type: 'finalize' });
