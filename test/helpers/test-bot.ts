@@ -77,6 +77,8 @@ export async function startTestBot(
   db: number,
   options: StartOptions & { env?: Record<string, string>; slack?: SlackEmulator } = {},
 ): Promise<TestBot> {
+  // Redis has databases 0-15 by default; a larger number would silently fall back to database 0.
+  if (!Number.isInteger(db) || db < 1 || db > 15) throw new Error(`test Redis database ${db} is not in 1-15`);
   const base = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redisUrl = `${base.replace(/\/\d*$/, '')}/${db}`;
   await flushDatabase(redisUrl);

@@ -24,7 +24,7 @@ const advance = (minutes: number) => {
 
 let t: TestBot;
 beforeAll(async () => {
-  t = await startTestBot(15, { clock: { now: () => new Date(Date.now() + offset) } });
+  t = await startTestBot(6, { clock: { now: () => new Date(Date.now() + offset) } });
 });
 afterAll(async () => t.stop());
 beforeEach(() => setClock(TUESDAY_MORNING));

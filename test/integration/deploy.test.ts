@@ -12,7 +12,7 @@ import { SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot
 
 let t: TestBot;
 beforeAll(async () => {
-  t = await startTestBot(16, {
+  t = await startTestBot(7, {
     clock: { now: () => new Date(Date.parse('2026-11-17T15:05:00Z') + (Date.now() - started)) },
   });
 });

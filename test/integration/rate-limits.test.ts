@@ -8,7 +8,7 @@ import { SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot
 
 let t: TestBot;
 beforeAll(async () => {
-  t = await startTestBot(17);
+  t = await startTestBot(8);
 });
 afterAll(async () => t.stop());
 
