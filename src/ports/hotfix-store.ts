@@ -39,6 +39,8 @@ export interface HotfixStore {
   events(ulid: string): Promise<HotfixEvent[]>;
   /** Records not in a terminal state, oldest first (the reconciler's and `/hotfix list`'s view). */
   listActive(): Promise<Hotfix[]>;
+  /** Records that ended (terminal) but whose finalize step has not run: the reconciler finishes them. */
+  listUnfinalized(): Promise<Hotfix[]>;
   /** Every record for a client and env, newest first, at most `limit`. */
   listByTarget(client: string, env: string, limit?: number): Promise<Hotfix[]>;
 }

@@ -29,7 +29,8 @@ export function dueSteps(hotfix: Hotfix, now: Date, staleMs = 15_000): StepJob[]
       attempt: `due-${reminder}-${slot}`,
     });
   }
-  if (AUTOMATED.has(hotfix.state)) {
+  const unfinalized = isTerminal(hotfix.state) && (hotfix.finalizedSeq ?? 0) < hotfix.stateSince.seq;
+  if (AUTOMATED.has(hotfix.state) || unfinalized) {
     // A quiet hotfix the machine should be moving is looked at again; an extra look is harmless (idempotent).
     const quietFor = now.getTime() - Date.parse(hotfix.stateSince.at);
     if (quietFor >= staleMs)

@@ -1,6 +1,7 @@
 import type { WorkflowDeps } from './deps.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
+import { afterTransition } from './next-jobs.js';
 
 /**
  * Expires a plan nobody decided on in time. Runs as a job delayed to the expiry (and from the reconciler); a plan
@@ -20,6 +21,7 @@ export async function expirePlan(deps: WorkflowDeps, ulid: string): Promise<void
   const outcome = await transact(deps, { ulid }, { type: 'expire' }, BOT);
   if (outcome.ok && outcome.events.length > 0) {
     await deps.jobs.enqueue({ ulid, step: 'refresh_messages', attempt: String(outcome.hotfix.seq) });
+    await afterTransition(deps, outcome.hotfix);
     deps.log.info({ hotfix: hotfix.id }, 'plan expired with no decision');
   }
 }

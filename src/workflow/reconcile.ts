@@ -10,7 +10,8 @@ type ReconcileDeps = Pick<WorkflowDeps, 'store' | 'jobs' | 'log' | 'clock' | 'ti
 export async function reconcile(deps: ReconcileDeps): Promise<number> {
   let enqueued = 0;
   const staleMs = Math.max(1000, 3 * deps.timing.pollMs);
-  for (const hotfix of await deps.store.listActive()) {
+  const [active, unfinalized] = await Promise.all([deps.store.listActive(), deps.store.listUnfinalized()]);
+  for (const hotfix of [...active, ...unfinalized]) {
     const due = dueSteps(hotfix, deps.clock.now(), staleMs);
     const untold = await untoldReply(deps, hotfix, staleMs);
     for (const job of untold ? [...due, untold] : due) {

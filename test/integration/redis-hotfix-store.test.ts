@@ -259,9 +259,15 @@ describe('RedisHotfixStore', () => {
     if (!one || !two || !three) throw new Error('not created');
     expect((await store.listActive()).map((h) => h.id)).toEqual(['HF-1', 'HF-2', 'HF-3']);
 
-    await step(two, { type: 'cancel', reason: 'not needed' }, REQUESTER, minutes(5));
-    const completed = await complete(three, minutes(6));
+    const cancelled = await step(two, { type: 'cancel', reason: 'not needed' }, REQUESTER, minutes(5));
+    const ended = await complete(three, minutes(6));
     expect((await store.listActive()).map((h) => h.id)).toEqual(['HF-1']);
+    // Ended but not finalized: still indexed, so a finalize lost to a crash is found again.
+    expect((await store.listUnfinalized()).map((h) => h.id)).toEqual(['HF-2', 'HF-3']);
+    const system = { userId: 'system', groups: [] };
+    await step(cancelled, { type: 'finalize' }, system, minutes(7));
+    const completed = await step(ended, { type: 'finalize' }, system, minutes(7));
+    expect(await store.listUnfinalized()).toEqual([]);
     // The index itself shrinks, not just the listing: the reconciler's scan stays as small as the work.
     expect(await redis.zrange(`${prefix}:active`, 0, -1)).toEqual([one.ulid]);
 

@@ -111,4 +111,22 @@ describe('the reconciler (worker role)', () => {
     );
     expect(after.refs).toMatchObject({ noticeTs: notice.ts, noticeChannel: 'C0CHANGECTL' });
   });
+
+  it('finalizes a hotfix whose finalize step was lost (it ended with no job following it)', async () => {
+    const hotfix = await savedWithoutJob(905);
+    const requester = { userId: 'U0PRIYA', groups: [] };
+    // Cancelled straight through the store: nothing enqueued the finalize step.
+    const outcome = await transact(
+      t.bot.deps,
+      { ulid: hotfix.ulid },
+      { type: 'cancel', reason: 'gone' },
+      requester,
+    );
+    expect(outcome).toMatchObject({ ok: true, hotfix: { state: 'cancelled' } });
+    expect(outcome.ok && outcome.hotfix.finalizedSeq).toBeFalsy();
+    expect((await t.bot.deps.store.listUnfinalized()).map((h) => h.ulid)).toContain(hotfix.ulid);
+    const done = await waitForRecord(t.bot, hotfix.ulid, (h) => h.finalizedSeq === h.stateSince.seq);
+    expect(done.state).toBe('cancelled');
+    expect((await t.bot.deps.store.listUnfinalized()).map((h) => h.ulid)).not.toContain(hotfix.ulid);
+  });
 });

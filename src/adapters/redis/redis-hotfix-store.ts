@@ -126,6 +126,14 @@ export class RedisHotfixStore implements HotfixStore {
     return (await this.loadMany(ulids)).filter((h) => !isTerminal(h.state));
   }
 
+  /** Records in a terminal state whose finalize step has not run yet. */
+  async listUnfinalized(): Promise<Hotfix[]> {
+    const ulids = await this.redis.zrange(this.key('active'), 0, -1);
+    return (await this.loadMany(ulids)).filter(
+      (h) => isTerminal(h.state) && (h.finalizedSeq ?? 0) < h.stateSince.seq,
+    );
+  }
+
   /** Every record for a client and env, newest planned first, at most `limit`. */
   async listByTarget(client: string, env: string, limit = DEFAULT_TARGET_LIMIT): Promise<Hotfix[]> {
     if (limit <= 0) return [];
@@ -145,7 +153,9 @@ export class RedisHotfixStore implements HotfixStore {
     return {
       record: JSON.stringify(hotfix),
       ulid: hotfix.ulid,
-      active: !isTerminal(hotfix.state),
+      // A record stays in the active index until its terminal state has been finalized, so a finalize lost to a
+      // crash is found again by the reconciler (listUnfinalized).
+      active: !isTerminal(hotfix.state) || (hotfix.finalizedSeq ?? 0) < hotfix.stateSince.seq,
       plannedAtMs: plannedAtMs(hotfix),
       events: events.map((event) => JSON.stringify(event)),
     };
