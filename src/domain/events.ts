@@ -1,13 +1,5 @@
-import type {
-  Approval,
-  CatalogSnapshot,
-  Failure,
-  IncidentRef,
-  PlannedService,
-  Severity,
-  Stage,
-} from './hotfix.js';
-import type { DeployMethod } from './catalog.js';
+import type { PlanCommand } from './commands.js';
+import type { Approval, Failure, PlannedService, Severity, Stage } from './hotfix.js';
 
 /** What every event carries for the audit trail: when, who (Slack user id or `system`), and the plan version. */
 export interface Envelope {
@@ -16,20 +8,9 @@ export interface Envelope {
   planVersion: number;
 }
 
-/** Everything a new hotfix record starts with. */
-export interface PlannedFacts {
-  id: string;
-  ulid: string;
+/** Everything a new hotfix record starts with: the plan as asked for, and what deciding it worked out. */
+export interface PlannedFacts extends Omit<PlanCommand, 'type' | 'freezeOverrideReason'> {
   requester: string;
-  incident: IncidentRef;
-  client: string;
-  env: string;
-  severity: Severity;
-  method: DeployMethod;
-  services: PlannedService[];
-  reason?: string;
-  snapshot: CatalogSnapshot;
-  triage: Record<string, string>;
   approvalsRequired: number;
   expiresAt: string;
   warnings: string[];
