@@ -76,3 +76,20 @@ export async function check(deps: WorkflowDeps, action: PersonAction): Promise<R
   const decision = decide(hotfix, action.command, { now: deps.clock.now(), actor });
   return decision.ok ? undefined : decision.refusal;
 }
+
+/**
+ * Whether the requester who may not approve normally could approve alone by break-glass right now (severity, who
+ * they are, the plan version, expiry and freeze windows), so the button can offer the break-glass form instead of a
+ * refusal. The reason itself is asked for in that form; any non-blank one passes the domain's check.
+ */
+export async function breakGlassOffered(
+  deps: WorkflowDeps,
+  input: { userId: string; ref: HotfixRef; planVersion: number },
+): Promise<boolean> {
+  const command = {
+    type: 'approve' as const,
+    planVersion: input.planVersion,
+    breakGlassReason: 'reason asked in the form',
+  };
+  return (await check(deps, { userId: input.userId, ref: input.ref, command })) === undefined;
+}

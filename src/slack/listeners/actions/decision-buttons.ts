@@ -3,7 +3,7 @@ import type { PersonCommand } from '../../../domain/commands.js';
 import type { Hotfix } from '../../../domain/hotfix.js';
 import { Reason } from '../../../domain/reasons.js';
 import type { Refusal } from '../../../domain/reasons.js';
-import { act, check } from '../../../workflow/act.js';
+import { act, breakGlassOffered, check } from '../../../workflow/act.js';
 import {
   approveConfirmModal,
   breakGlassModal,
@@ -80,17 +80,12 @@ const where = (click: Click) => ({ noticeChannel: click.channel, noticeTs: click
 export const approveButton = (ctx: ListenerContext) =>
   decisionButton(ctx, async (c, hotfix, planVersion, click) => {
     const refusal = await precheck(c, hotfix, click, { type: 'approve', planVersion });
-    if (refusal?.code === Reason.SelfApproval) {
-      const glass = await precheck(c, hotfix, click, {
-        type: 'approve',
-        planVersion,
-        breakGlassReason: 'check',
-      });
-      if (!glass)
-        return void (await click.client.views.open({
-          trigger_id: click.triggerId,
-          view: breakGlassModal(hotfix, where(click)),
-        }));
+    const glass = { userId: click.user, ref: { ulid: hotfix.ulid }, planVersion };
+    if (refusal?.code === Reason.SelfApproval && (await breakGlassOffered(c.deps, glass))) {
+      return void (await click.client.views.open({
+        trigger_id: click.triggerId,
+        view: breakGlassModal(hotfix, where(click)),
+      }));
     }
     if (refusal) return refuseTo(c, click, refusal, hotfix);
     if (hotfix.snapshot.env.production) {
