@@ -10,7 +10,8 @@ import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { ObservedCall, SlackEmulator } from '../emulators/slack/index.js';
 import { CALLER_PRODUCT } from './bot-process.js';
-import { flushDatabase, testEnv } from './test-bot.js';
+import { testEnv } from './test-bot.js';
+import { freshDatabase } from './redis.js';
 
 const ROOT = join(__dirname, '..', '..');
 const ENTRY = join(__dirname, 'bot-process.ts');
@@ -214,8 +215,7 @@ function callerPid(call: ObservedCall): number | undefined {
 /** Empties Redis database `db`, starts the web process and the workers, and resolves once all are ready. */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const { slack } = options;
-  const redisUrl = `${(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/${options.db}`;
-  await flushDatabase(redisUrl);
+  const redisUrl = await freshDatabase(options.db);
   // Only what node and tsx need from this process: the bot sees a test environment, as in startTestBot.
   const inherited = ['PATH', 'HOME', 'TMPDIR'].filter((name) => process.env[name] !== undefined);
   const env: NodeJS.ProcessEnv = {

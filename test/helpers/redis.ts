@@ -1,19 +1,48 @@
 /**
- * Test helper: connections to the real Redis of the integration tests (REDIS_URL, default 127.0.0.1:6379), a key
- * prefix no other test run uses, and the cleanup that deletes that prefix's keys.
+ * Test helper: the Redis of the integration tests and the connections to it. By default that is the private
+ * redis-server test/setup/global-setup.ts started for this jest worker; `HOTFIX_TEST_REDIS_URL` names a shared one
+ * instead, whose databases are emptied only when they hold nothing or only what the suite wrote.
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
+import { claimSharedDatabase } from '../../dev/private-redis.js';
 import type { RedisRole } from '../../src/adapters/redis/connection.js';
 import { createRedis } from '../../src/adapters/redis/connection.js';
 
-/** The Redis the integration tests use. */
-export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The base URL (no database) of this jest worker's Redis. */
+export function testRedisBase(): string {
+  const shared = process.env.HOTFIX_TEST_REDIS_URL;
+  if (shared) return shared.replace(/\/\d*$/, '');
+  const urls = (process.env.HOTFIX_PRIVATE_REDIS_URLS ?? '').split(',').filter(Boolean);
+  if (urls.length === 0)
+    throw new Error(
+      'No test Redis: run the tests through jest (its global setup starts a private redis-server), or set HOTFIX_TEST_REDIS_URL.',
+    );
+  const worker = Number(process.env.JEST_WORKER_ID ?? '1');
+  return urls[(worker - 1) % urls.length] as string;
+}
+
+/** The URL of database `db` (0-15) of this worker's test Redis. */
+export function testRedisUrl(db = 0): string {
+  // Redis has databases 0-15 by default; a larger number would silently fall back to database 0.
+  if (!Number.isInteger(db) || db < 0 || db > 15) throw new Error(`test Redis database ${db} is not in 0-15`);
+  return `${testRedisBase()}/${db}`;
+}
+
+/**
+ * Empties database `db` for a test: always on the private server; on a shared Redis only when the database is empty
+ * or holds what the suite wrote before (it refuses otherwise, naming the database).
+ */
+export async function freshDatabase(db: number): Promise<string> {
+  const url = testRedisUrl(db);
+  await claimSharedDatabase(url);
+  return url;
+}
 
 /** A connection built by the real createRedis, resolved once it is ready (the web role sends nothing before). */
 export async function connectTestRedis(role: RedisRole = 'web'): Promise<Redis> {
-  const redis = createRedis(TEST_REDIS_URL, role);
+  const redis = createRedis(testRedisUrl(0), role);
   if (redis.status !== 'ready') {
     await new Promise<void>((resolve, reject) => {
       redis.once('ready', resolve);

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { Redis } from 'ioredis';
+import { freshDatabase } from './redis.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import type { RunningBot, StartOptions } from '../../src/main.js';
 import { startBot } from '../../src/main.js';
@@ -64,24 +64,12 @@ export function fastCatalog(): string {
 }
 let fastCatalogPath: string | undefined;
 
-/** Empties one Redis database (the test's own). */
-export async function flushDatabase(redisUrl: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true });
-  await redis.connect();
-  await redis.flushdb();
-  redis.disconnect();
-}
-
 /** Starts the emulator and the bot on Redis database `db`, emptied first. */
 export async function startTestBot(
   db: number,
   options: StartOptions & { env?: Record<string, string>; slack?: SlackEmulator } = {},
 ): Promise<TestBot> {
-  // Redis has databases 0-15 by default; a larger number would silently fall back to database 0.
-  if (!Number.isInteger(db) || db < 1 || db > 15) throw new Error(`test Redis database ${db} is not in 1-15`);
-  const base = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const redisUrl = `${base.replace(/\/\d*$/, '')}/${db}`;
-  await flushDatabase(redisUrl);
+  const redisUrl = await freshDatabase(db);
   const slack = options.slack ?? (await startSlackEmulator());
   const { env, slack: _slack, ...start } = options;
   const bot = await startBot(testEnv(slack, redisUrl, env), {

@@ -1,5 +1,5 @@
 /**
- * RedisHotfixStore against the real Redis (REDIS_URL, default 127.0.0.1:6379). Each test gets its own key prefix;
+ * RedisHotfixStore against the real Redis (this jest worker's private redis-server, test/helpers/redis.ts). Each test gets its own key prefix;
  * the run's keys are deleted afterwards.
  */
 import type { Redis } from 'ioredis';
@@ -13,7 +13,7 @@ import type { HotfixEvent } from '../../src/domain/events.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { STATES } from '../../src/domain/hotfix.js';
 import { ConcurrentUpdateError, DuplicateHotfixError } from '../../src/ports/hotfix-store.js';
-import { connectTestRedis, deleteKeysWithPrefix, uniquePrefix } from '../helpers/redis.js';
+import { connectTestRedis, deleteKeysWithPrefix, testRedisUrl, uniquePrefix } from '../helpers/redis.js';
 import {
   APPROVER_A,
   BOT,
@@ -342,7 +342,7 @@ describe('createRedis', () => {
   });
 
   it('gives workers unlimited retries per request, as BullMQ requires', () => {
-    const worker = createRedis('redis://127.0.0.1:6379', 'worker', { lazyConnect: true });
+    const worker = createRedis(testRedisUrl(0), 'worker', { lazyConnect: true });
     expect(worker.options.maxRetriesPerRequest).toBeNull();
     expect(isRedisReady(worker)).toBe(false);
     worker.disconnect();
