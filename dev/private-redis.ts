@@ -69,7 +69,10 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
-    const failed = await Promise.race([spawnError, new Promise<undefined>((r) => setTimeout(() => r(undefined), 50))]);
+    const failed = await Promise.race([
+      spawnError,
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 50)),
+    ]);
     if (failed) throw new Error(`Could not start redis-server (${failed.message}): ${REDIS_INSTALL_HINT}.`);
     if (await redisAnswers(url)) break;
   }

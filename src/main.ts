@@ -3,6 +3,7 @@
  * `HOTFIX_ROLE=web` serves Slack, `worker` runs the steps and the reconciler, `all` (default) does both.
  */
 import type { Server } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { WebClient } from '@slack/web-api';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -11,6 +12,10 @@ import { ulid } from 'ulid';
 import { createRedis, isRedisReady } from './adapters/redis/connection.js';
 import { RedisHotfixStore } from './adapters/redis/redis-hotfix-store.js';
 import { SlackChat } from './adapters/slack/slack-chat.js';
+import { SlackDirectorySource } from './adapters/slack/slack-directory-source.js';
+import { RedisDirectory } from './adapters/redis/redis-directory.js';
+import { BullDirectoryRequests, startDirectoryRefresher } from './queue/directory-refresher.js';
+import { refreshDirectory, refreshOneChannel } from './workflow/refresh-directory.js';
 import { CatalogError, loadCatalog } from './catalog/index.js';
 import type { Config } from './config.js';
 import { ConfigError, describeConfig, loadConfig, secretsOf } from './config.js';
@@ -47,6 +52,8 @@ export interface StartOptions {
   timing?: Partial<WorkflowTiming>;
   /** Known Slack bot ids skip `auth.test` at start-up. */
   botIds?: { botId: string; botUserId: string };
+  /** Where log lines go instead of stdout (tests read them). */
+  logDestination?: DestinationStream;
 }
 
 /** A started bot: its HTTP port and how to stop it. */
@@ -62,7 +69,11 @@ export async function startBot(
   options: StartOptions = {},
 ): Promise<RunningBot> {
   const config = loadConfig(env);
-  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: secretsOf(config),
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
   const catalog = loadCatalog(config.catalog.path);
   for (const line of describeConfig(config)) logger.info(line);
 
@@ -71,15 +82,21 @@ export async function startBot(
   const redis = watched(createRedis(config.redis.url, serves ? 'web' : 'worker'), logger);
   await waitForRedis(redis, logger);
   const clock = options.clock ?? systemClock;
-  const chat = new SlackChat(slackClient(config, runs), () => clock.now());
+  const client = slackClient(config, runs);
+  const chat = new SlackChat(client, () => clock.now());
   const jobs = new BullJobs(redis);
+  const directory = new RedisDirectory(redis);
+  const directoryRequests = new BullDirectoryRequests(redis);
   const deps: WorkflowDeps = {
     catalog,
     store: new RedisHotfixStore(redis),
     chat,
     jobs,
     clock,
-    actors: new ActorDirectory(chat, clock),
+    actors: new ActorDirectory(directory),
+    directory,
+    directorySource: new SlackDirectorySource(client),
+    directoryRequests,
     log: logger,
     newUlid: options.newUlid ?? ((now) => ulid(now.getTime())),
     locks: new RedisLocks(redis),
@@ -115,14 +132,34 @@ export async function startBot(
     const reconciler = await startReconciler(workerRedis, () => reconcile(deps), logger, {
       ...(options.reconcileEveryMs !== undefined ? { everyMs: options.reconcileEveryMs } : {}),
     });
+    // Read groups and channels once before serving (bounded), so the first request finds them; then on schedule.
+    await firstDirectoryRefresh(deps, logger);
+    const refresher = await startDirectoryRefresher(
+      workerRedis,
+      {
+        // A scheduled read right after another (start-up, other workers) is skipped; a retry after a 429 is not.
+        refresh: (scheduled) =>
+          refreshDirectory(deps, scheduled ? { unlessWithinMs: FIRST_REFRESH_MS * 3 } : {}),
+        channel: (id) => refreshOneChannel(deps, id),
+      },
+      logger,
+      { everyMs: catalog.policy.directoryRefreshMinutes * 60_000 },
+    );
     closers.push(
+      () => refresher.close(),
       () => reconciler.close(),
       () => worker.close(),
     );
   }
 
   const metrics = metricsOf();
-  const readiness = () => isRedisReady(redis);
+  const redisReady = () => isRedisReady(redis);
+  // Ready means Redis answers; catalog references Slack does not honour are listed as degraded, never as down.
+  const readiness = async () => {
+    if (!redisReady()) return false;
+    const problems = await directory.problems().catch(() => []);
+    return { ready: true, degraded: problems.map((p) => `${p.kind} ${p.id} (${p.usedBy}): ${p.problem}`) };
+  };
   let server: Server | undefined;
   if (serves) {
     const front = createSlackApp(
@@ -136,7 +173,7 @@ export async function startBot(
         readiness,
         metrics,
       },
-      { deps, storeReady: readiness },
+      { deps, storeReady: redisReady },
     );
     closers.unshift(() => front.stop());
     try {
@@ -163,10 +200,28 @@ export async function startBot(
     for (const close of closers)
       await close().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
     await jobs.close();
+    await directoryRequests.close();
     redis.disconnect();
     workerRedis?.disconnect();
   }
 }
+
+/** The first directory read, at most `FIRST_REFRESH_MS`: a slow Slack delays the start, a dead one does not stop it. */
+async function firstDirectoryRefresh(deps: WorkflowDeps, logger: { warn(obj: object, msg?: string): void }) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), FIRST_REFRESH_MS);
+  });
+  const outcome = await Promise.race([
+    refreshDirectory(deps, { unlessWithinMs: FIRST_REFRESH_MS }).catch(() => 'failed' as const),
+    timeout,
+  ]);
+  clearTimeout(timer);
+  if (outcome === 'timeout' || outcome === 'failed')
+    logger.warn({}, 'Slack groups and channels are not read yet; the scheduled refresh will read them');
+}
+
+const FIRST_REFRESH_MS = 10_000;
 
 /** The bot could not start for a reason outside its configuration (Slack refused the app token, say). */
 export class StartError extends Error {

@@ -97,6 +97,7 @@ export const policySchema = z.strictObject({
   admins: audience,
   planExpiryMinutes: minutes,
   approvalReminderMinutes: minutes,
+  directoryRefreshMinutes: minutes.default(10),
   freezeWindows: z.array(z.discriminatedUnion('kind', [datedWindow, weeklyWindow])).default([]),
   lateWeek: z.strictObject({ days: z.array(weekday).min(1), after: clockTime, endOfDay: clockTime }),
   records: z.record(z.string(), z.array(z.enum(RECORD_KINDS))),

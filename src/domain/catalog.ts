@@ -186,6 +186,11 @@ export interface Policy {
   admins: Audience;
   planExpiryMinutes: number;
   approvalReminderMinutes: number;
+  /**
+   * Slack user groups and channels are re-read this often (events keep them fresher between reads): the longest a
+   * membership change can go unnoticed when Slack's events are lost.
+   */
+  directoryRefreshMinutes: number;
   freezeWindows: FreezeWindow[];
   lateWeek: LateWeekPolicy;
   /** Change-control records required per env name; envs not listed require none. */

@@ -9,7 +9,7 @@ export interface MessageRef {
 
 /** Why a Slack call failed, in terms the workflow can act on. */
 export type ChatFailure =
-  'not_in_channel' | 'channel_not_found' | 'rate_limited' | 'message_not_found' | 'other';
+  'not_in_channel' | 'channel_not_found' | 'group_not_found' | 'rate_limited' | 'message_not_found' | 'other';
 
 /** A Slack call that failed; `failure` says what the person or the workflow should do about it. */
 export class ChatError extends Error {
@@ -29,12 +29,6 @@ export class ChatError extends Error {
  * find a message an earlier attempt posted but did not record.
  */
 export interface Chat {
-  /** Whether the bot is a member of the channel (it cannot post where it is not). */
-  isMember(channel: string): Promise<boolean>;
-  /** When the channel was created: the incident start for MTTR when the plan names no incident. */
-  channelCreatedAt(channel: string): Promise<Date | undefined>;
-  /** Members of a Slack user group. */
-  groupMembers(groupId: string): Promise<string[]>;
   /**
    * Posts the plan in the incident channel: a reply in `hotfix.incident.threadTs` when the plan was made from a
    * thread, else a new thread root.

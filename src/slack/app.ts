@@ -6,6 +6,7 @@ import type { MetricsPayload, ReceiverLogger } from './receiver.js';
 import { SignedHttpReceiver } from './receiver.js';
 import { toBoltLogger } from './receiver-logger.js';
 import { startHealthServer } from './health-server.js';
+import type { Readiness } from './readiness.js';
 
 /** How to reach Slack and how to serve it. */
 export interface SlackAppOptions {
@@ -19,7 +20,7 @@ export interface SlackAppOptions {
   botId?: string;
   botUserId?: string;
   logger: ReceiverLogger;
-  readiness: () => boolean | Promise<boolean>;
+  readiness: () => Readiness | Promise<Readiness>;
   metrics: () => Promise<MetricsPayload>;
 }
 

@@ -1,11 +1,13 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { MetricsPayload } from './receiver.js';
+import type { Readiness } from './readiness.js';
+import { readinessOf, readinessResponse } from './readiness.js';
 
 /** `/healthz`, `/readyz` and `/metrics` alone, for Socket Mode (where Slack needs no HTTP endpoint) and workers. */
 export async function startHealthServer(
   port: number,
-  readiness: () => boolean | Promise<boolean>,
+  readiness: () => Readiness | Promise<Readiness>,
   metrics: () => Promise<MetricsPayload>,
 ): Promise<Server> {
   const server = createServer((req, res) => {
@@ -13,8 +15,8 @@ export async function startHealthServer(
       const path = (req.url ?? '/').split('?')[0];
       if (req.method === 'GET' && path === '/healthz') return void res.writeHead(200).end('ok');
       if (req.method === 'GET' && path === '/readyz') {
-        const ready = await Promise.resolve(readiness()).catch(() => false);
-        return void res.writeHead(ready ? 200 : 503).end(ready ? 'ready' : 'not ready');
+        const answer = readinessResponse(await readinessOf(readiness));
+        return void res.writeHead(answer.status).end(answer.body);
       }
       if (req.method === 'GET' && path === '/metrics') {
         const payload = await metrics();

@@ -3,6 +3,8 @@
  * HTTPResponseAck, Bolt's default error handlers) behind a stricter signature check that also refuses future
  * timestamps, and serves /healthz, /readyz and /metrics from the same server so the web role needs one port.
  */
+import type { Readiness } from './readiness.js';
+import { readinessOf, readinessResponse } from './readiness.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
@@ -38,7 +40,7 @@ export interface SignedHttpReceiverOptions {
   /** Defaults to warnings and errors on the console. */
   readonly logger?: ReceiverLogger;
   /** Whether this process can serve traffic now (e.g. Redis reachable); always ready when absent. */
-  readonly readiness?: () => boolean | Promise<boolean>;
+  readonly readiness?: () => Readiness | Promise<Readiness>;
   /** The metrics exposition; `/metrics` answers 404 when absent. */
   readonly metrics?: () => Promise<MetricsPayload>;
   /** Clock in milliseconds, injectable for tests. */
@@ -66,7 +68,7 @@ export class SignedHttpReceiver implements Receiver {
   private readonly endpoint: string;
   private readonly log: ReceiverLogger;
   private readonly boltLogger: BoltLogger;
-  private readonly readiness: () => boolean | Promise<boolean>;
+  private readonly readiness: () => Readiness | Promise<Readiness>;
   private readonly metrics: (() => Promise<MetricsPayload>) | undefined;
   private readonly now: () => number;
   private readonly maxSkewSeconds: number;
@@ -154,21 +156,18 @@ export class SignedHttpReceiver implements Receiver {
     if (method === 'GET' || method === 'HEAD') {
       if (path === '/healthz') return sendText(res, 200, 'ok');
       if (path === '/readyz') {
-        const ready = await this.isReady();
-        return sendText(res, ready ? 200 : 503, ready ? 'ready' : 'not ready');
+        const answer = readinessResponse(await this.isReady());
+        return sendText(res, answer.status, answer.body);
       }
       if (path === '/metrics' && this.metrics !== undefined) return this.serveMetrics(this.metrics, res);
     }
     sendText(res, 404, 'not found');
   }
 
-  private async isReady(): Promise<boolean> {
-    try {
-      return (await this.readiness()) === true;
-    } catch (error) {
-      this.log.warn({ err: toError(error) }, 'the readiness check failed');
-      return false;
-    }
+  private async isReady(): Promise<{ ready: boolean; degraded: string[] }> {
+    return readinessOf(this.readiness, (error) =>
+      this.log.warn({ err: toError(error) }, 'the readiness check failed'),
+    );
   }
 
   private async serveMetrics(metrics: () => Promise<MetricsPayload>, res: ServerResponse): Promise<void> {

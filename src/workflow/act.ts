@@ -3,6 +3,7 @@ import { decide } from '../domain/decide.js';
 import type { Refusal } from '../domain/reasons.js';
 import type { StepJob } from '../ports/jobs.js';
 import type { WorkflowDeps } from './deps.js';
+import { explainRefusal } from './actors.js';
 import { afterTransition } from './next-jobs.js';
 import { TOLD_IN_THREAD } from './refresh-messages.js';
 import type { HotfixRef, Outcome } from './transact.js';
@@ -21,9 +22,10 @@ export interface PersonAction {
  * the hotfix's messages and the thread replies. Only the decision happens here; Slack writes are jobs.
  */
 export async function act(deps: WorkflowDeps, action: PersonAction): Promise<Outcome> {
-  const actor = await deps.actors.actor(action.userId, deps.catalog.policy);
+  const { actor, gaps } = await deps.actors.resolve(action.userId, deps.catalog.policy);
   const outcome = await transact(deps, action.ref, action.command, actor);
-  if (outcome.ok && outcome.events.length > 0) {
+  if (!outcome.ok) return { ...outcome, refusal: explainRefusal(outcome.refusal, gaps, deps.catalog.policy) };
+  if (outcome.events.length > 0) {
     // The plan and the notice change with decisions about the plan; deploy-time actions show in the status message.
     if (outcome.events.some((e) => TOLD_IN_THREAD.has(e.type)) || outcome.hotfix.state === 'planned') {
       await deps.jobs.enqueue({
@@ -72,9 +74,9 @@ function followUps(
 export async function check(deps: WorkflowDeps, action: PersonAction): Promise<Refusal | undefined> {
   const hotfix = await loadRef(deps, action.ref);
   if (!hotfix) return refuse(Reason.NotFound, 'That hotfix no longer exists.');
-  const actor = await deps.actors.actor(action.userId, deps.catalog.policy);
+  const { actor, gaps } = await deps.actors.resolve(action.userId, deps.catalog.policy);
   const decision = decide(hotfix, action.command, { now: deps.clock.now(), actor });
-  return decision.ok ? undefined : decision.refusal;
+  return decision.ok ? undefined : explainRefusal(decision.refusal, gaps, deps.catalog.policy);
 }
 
 /**

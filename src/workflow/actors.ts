@@ -1,48 +1,70 @@
-import type { Audience, Policy } from '../domain/catalog.js';
+import { audienceOfRefusal, audiencesOf } from '../domain/catalog-references.js';
+import type { Policy } from '../domain/catalog.js';
 import type { Actor } from '../domain/commands.js';
-import type { Chat } from '../ports/chat.js';
-import type { Clock } from '../ports/clock.js';
+import type { Refusal } from '../domain/reasons.js';
+import type { Directory, GroupFacts } from '../ports/directory.js';
 
 /** Every user group the policy mentions: the only groups whose membership matters. */
 export function groupsOf(policy: Policy): string[] {
-  const audiences: Audience[] = [
-    policy.planners,
-    policy.approvers,
-    policy.operators,
-    policy.admins,
-    policy.breakGlass.who,
-  ];
-  return [...new Set(audiences.flatMap((a) => a.groups))];
+  return [...new Set(Object.values(audiencesOf(policy)).flatMap((a) => a.groups))];
+}
+
+/** An actor, and the policy groups whose membership could not be known (Slack does not know them, or never said). */
+export interface ResolvedActor {
+  actor: Actor;
+  gaps: GroupFacts[];
 }
 
 /**
- * Turns a Slack user id into an Actor with the policy groups they belong to. Group members are cached briefly
- * (`usergroups.users.list` is rate limited); the cache is only a speed-up, so several web processes may each keep one.
+ * Turns a Slack user id into an Actor with the policy groups they belong to, from the directory in the store: a
+ * lookup costs one Redis round trip and never a Slack call, so it is safe before an ack.
  */
 export class ActorDirectory {
-  private readonly cache = new Map<string, { members: string[]; until: number }>();
-
-  constructor(
-    private readonly chat: Chat,
-    private readonly clock: Clock,
-    private readonly ttlMs = 60_000,
-  ) {}
+  constructor(private readonly directory: Directory) {}
 
   /** The actor for `userId`, with membership of the groups `policy` names. */
   async actor(userId: string, policy: Policy): Promise<Actor> {
-    const groups = groupsOf(policy);
-    const memberships = await Promise.all(
-      groups.map(async (g) => ((await this.members(g)).includes(userId) ? g : undefined)),
-    );
-    return { userId, groups: memberships.filter((g): g is string => g !== undefined) };
+    return (await this.resolve(userId, policy)).actor;
   }
 
-  private async members(group: string): Promise<string[]> {
-    const now = this.clock.now().getTime();
-    const cached = this.cache.get(group);
-    if (cached && cached.until > now) return cached.members;
-    const members = await this.chat.groupMembers(group);
-    this.cache.set(group, { members, until: now + this.ttlMs });
-    return members;
+  /** The actor, and which of the policy's groups count as empty because their members are not known. */
+  async resolve(userId: string, policy: Policy): Promise<ResolvedActor> {
+    const facts = await this.directory.groups(groupsOf(policy));
+    const groups = [...facts.values()].filter((g) => g.members.includes(userId)).map((g) => g.id);
+    const gaps = [...facts.values()].filter((g) => g.state !== 'known');
+    return { actor: { userId, groups }, gaps };
   }
+}
+
+/**
+ * A "you may not" refusal, told also when the audience it is about names a group whose members are not known: the
+ * person learns which group, why, and who can fix it, instead of a bare "you are not an approver".
+ */
+export function explainRefusal(refusal: Refusal, gaps: readonly GroupFacts[], policy: Policy): Refusal {
+  const field = audienceOfRefusal(refusal.code);
+  if (!field || gaps.length === 0) return refusal;
+  const audience = audiencesOf(policy)[field];
+  const unread = gaps.filter((g) => audience?.groups.includes(g.id));
+  if (unread.length === 0) return refusal;
+  const why = unread
+    .map((g) =>
+      g.state === 'missing'
+        ? `<!subteam^${g.id}> (\`${g.id}\`) is not a user group Slack knows (renamed or deleted?)`
+        : `Slack has not yet told me who is in <!subteam^${g.id}> (\`${g.id}\`); try again in a few minutes`,
+    )
+    .join('; ');
+  return {
+    ...refusal,
+    message: `${refusal.message} Note: ${why}, so it counts as empty for \`${field}\`. ${whoCanFix(policy)}`,
+  };
+}
+
+/** Who can correct the catalog, as a sentence. */
+export function whoCanFix(policy: Policy): string {
+  const admins = [
+    ...policy.admins.users.map((u) => `<@${u}>`),
+    ...policy.admins.groups.map((g) => `<!subteam^${g}>`),
+  ];
+  const names = admins.length > 0 ? admins.join(', ') : 'the hotfix-bot owners';
+  return `The catalog's admins (${names}) can fix it in the catalog.`;
 }

@@ -6,6 +6,7 @@ import type { Jobs } from '../ports/jobs.js';
 import type { Log } from '../ports/log.js';
 import type { ActorDirectory } from './actors.js';
 import type { Controls } from '../ports/controls.js';
+import type { Directory, DirectoryRequests, DirectorySource } from '../ports/directory.js';
 import type { DeployMethods } from '../ports/deploy-method.js';
 import type { Locks } from '../ports/locks.js';
 import type { Pacing } from '../ports/pacing.js';
@@ -18,6 +19,12 @@ export interface WorkflowDeps {
   jobs: Jobs;
   clock: Clock;
   actors: ActorDirectory;
+  /** Slack groups and channels as last seen, read before acks instead of calling Slack. */
+  directory: Directory;
+  /** Where the directory's facts come from; called only from jobs. */
+  directorySource: DirectorySource;
+  /** Asks the workers to read a channel into the directory. */
+  directoryRequests: DirectoryRequests;
   log: Log;
   /** Makes the ULID of a new hotfix; injectable so the demo is repeatable. */
   newUlid: (now: Date) => string;

@@ -7,6 +7,7 @@ import type { Refusal } from '../domain/reasons.js';
 import { Reason, refuse } from '../domain/reasons.js';
 import { snapshotOf } from '../domain/snapshot.js';
 import type { WorkflowDeps } from './deps.js';
+import { explainRefusal } from './actors.js';
 
 /** A plan as it arrives from Slack: the words after `/hotfix plan` (or the modal's fields as the same text). */
 export interface PlanInput {
@@ -41,14 +42,21 @@ export async function planHotfix(deps: WorkflowDeps, input: PlanInput): Promise<
   }
   const unavailable = methodUnavailable(deps, parsed.plan);
   if (unavailable) return { kind: 'refused', problems: [unavailable] };
-  if (!(await deps.chat.isMember(input.channel))) return { kind: 'not_in_channel', channel: input.channel };
-  const actor = await deps.actors.actor(input.userId, deps.catalog.policy);
+  // The directory, not Slack: nothing on the way to the ack may wait on a Slack call (DESIGN.md section 1).
+  const channel = await deps.directory.channel(input.channel);
+  if (channel?.state !== 'member') {
+    // A channel never seen may be one the bot was invited to a moment ago: have a worker look, so a retry finds it.
+    if (!channel) await deps.directoryRequests.checkChannel(input.channel);
+    return { kind: 'not_in_channel', channel: input.channel };
+  }
+  const { actor, gaps } = await deps.actors.resolve(input.userId, deps.catalog.policy);
   const now = deps.clock.now();
-  const incidentStart = (await deps.chat.channelCreatedAt(input.channel)) ?? now;
+  const incidentStart = channel.createdAt ? new Date(channel.createdAt) : now;
   const draft = planCommand(deps, parsed.plan, input, { id: 'HF-0', ulid: deps.newUlid(now), incidentStart });
   // Decide before taking an id, so a refused plan does not burn an HF number.
   const trial = decideNew(draft, { now, actor });
-  if (!trial.ok) return { kind: 'refused', problems: [trial.refusal] };
+  if (!trial.ok)
+    return { kind: 'refused', problems: [explainRefusal(trial.refusal, gaps, deps.catalog.policy)] };
   return record(deps, { ...draft, id: await deps.store.nextId() }, actor, now);
 }
 

@@ -99,10 +99,11 @@ describe('/hotfix plan, end to end', () => {
   });
 
   it('opens the plan form prefilled when parts are missing, and returns form errors in the ack', async () => {
+    const viewsBefore = t.slack.views.length;
     const response = await slash('plan decanting-service@24-02-05.619-hotfix.627');
     expect(response.status).toBe(200);
-    const opened = t.slack.views.at(-1);
-    expect(opened).toBeDefined();
+    // The form opens just after the ack, so the ack never waits on Slack.
+    const opened = await t.slack.waitFor((s) => s.views.length > viewsBefore && s.views.at(-1));
     const view = JSON.stringify(opened);
     expect(view).toContain('hotfix_plan');
     expect(view).toContain('decanting-service@24-02-05.619-hotfix.627');

@@ -37,31 +37,6 @@ export class SlackChat implements Chat {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Whether the bot is a member of `channel`; an unknown channel counts as not. */
-  async isMember(channel: string): Promise<boolean> {
-    try {
-      const info = await this.client.conversations.info({ channel });
-      return info.channel?.is_member === true;
-    } catch (error) {
-      const failure = asChatError(error);
-      if (failure.failure === 'channel_not_found') return false;
-      throw failure;
-    }
-  }
-
-  /** The channel's creation time. */
-  async channelCreatedAt(channel: string): Promise<Date | undefined> {
-    const info = await this.call(() => this.client.conversations.info({ channel }));
-    const created = info.channel?.created;
-    return typeof created === 'number' ? new Date(created * 1000) : undefined;
-  }
-
-  /** The user ids in a user group. */
-  async groupMembers(groupId: string): Promise<string[]> {
-    const result = await this.call(() => this.client.usergroups.users.list({ usergroup: groupId }));
-    return result.users ?? [];
-  }
-
   /** Posts the plan in the incident channel or thread. */
   async postPlan(hotfix: Hotfix): Promise<MessageRef> {
     const thread = hotfix.incident.threadTs;

@@ -8,6 +8,7 @@ const KNOWN: Record<string, ChatFailure> = {
   is_archived: 'channel_not_found',
   message_not_found: 'message_not_found',
   ratelimited: 'rate_limited',
+  no_such_subteam: 'group_not_found',
 };
 
 /** Maps a Web API client error to the ChatError the workflow understands. */

@@ -45,6 +45,6 @@ export function refusalMessage(problems: readonly Refusal[], usage: string = USA
 /** The bot is not a member of the channel: say how to invite it, then to try again. */
 export function notInChannelMessage(channelId: string): SlackMessage {
   const where = channelLink(channelId);
-  const text = `I'm not in ${where}, so I can't post or follow the hotfix there. Invite me with \`/invite @hotfix-bot\` in ${where}, then run the command again.`;
+  const text = `I'm not in ${where}, so I can't post or follow the hotfix there. Invite me with \`/invite @hotfix-bot\` in ${where}, then run the command again (if you have just invited me, give me a few seconds).`;
   return message(text, [section(`:wave: ${text}`)]);
 }

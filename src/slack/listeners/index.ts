@@ -24,6 +24,7 @@ import {
   retryButton,
 } from './actions/status-buttons.js';
 import { RESOLVE_CALLBACK_ID } from '../blocks/resolve-modal.js';
+import { registerDirectoryEvents } from './events/directory-events.js';
 
 /** Every listener, registered in one place; the same for HTTP and Socket Mode. */
 export function registerListeners(app: App, ctx: ListenerContext): void {
@@ -44,4 +45,5 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   app.action('hotfix_retry', retryButton(ctx));
   app.action('hotfix_resolve', resolveButton(ctx));
   app.view(RESOLVE_CALLBACK_ID, resolveSubmitted(ctx));
+  registerDirectoryEvents(app, ctx);
 }

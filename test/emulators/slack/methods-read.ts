@@ -99,6 +99,32 @@ const join: MethodHandler = (state, args) => {
   return { channel: channelToWire(channel) };
 };
 
+const CONVERSATION_TYPES = ['public_channel', 'private_channel', 'mpim', 'im'];
+
+/**
+ * users.conversations: the channels the calling bot is a member of, `types` defaulting to public_channel only (as
+ * Slack's does), paged by an opaque cursor, `limit` at most 999.
+ */
+const usersConversations: MethodHandler = (state, args) => {
+  const types = (optionalString(args, 'types') ?? 'public_channel').split(',').map((t) => t.trim());
+  if (types.some((t) => !CONVERSATION_TYPES.includes(t))) throw new SlackFailure('invalid_types');
+  const limit = Math.min(Math.max(integer(args, 'limit', 100), 1), 999);
+  const cursor = optionalString(args, 'cursor');
+  const offset = cursor ? Number(/^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString())?.[1]) : 0;
+  if (!Number.isInteger(offset)) throw new SlackFailure('invalid_cursor');
+  const mine = [...state.channels.values()].filter(
+    (c) => c.is_member && types.includes(c.is_private ? 'private_channel' : 'public_channel'),
+  );
+  const items = mine.slice(offset, offset + limit);
+  const next = offset + items.length < mine.length ? offset + items.length : undefined;
+  return {
+    channels: items.map(channelToWire),
+    response_metadata: {
+      next_cursor: next === undefined ? '' : Buffer.from(`offset:${next}`).toString('base64'),
+    },
+  };
+};
+
 const usersInfo: MethodHandler = (state, args) => {
   const user = state.user(requiredString(args, 'user', 'user_not_found'));
   return {
@@ -153,6 +179,7 @@ export const readMethods: Record<string, MethodHandler> = {
   'conversations.replies': replies,
   'conversations.join': join,
   'users.info': usersInfo,
+  'users.conversations': usersConversations,
   'usergroups.users.list': groupUsers,
   'usergroups.list': groupList,
 };

@@ -23,6 +23,7 @@ export const SLACK_RATE_TIERS: Readonly<Record<string, RateBudget>> = {
   'conversations.replies': tier(50),
   'conversations.join': tier(50),
   'users.info': tier(100),
+  'users.conversations': tier(50),
   'usergroups.users.list': tier(20),
   'usergroups.list': tier(20),
   'views.open': tier(100),

@@ -120,6 +120,7 @@ export function testCatalog(): Catalog {
       admins: { users: ['U0ADMIN'], groups: [] },
       planExpiryMinutes: 240,
       approvalReminderMinutes: 30,
+      directoryRefreshMinutes: 10,
       freezeWindows: [],
       lateWeek: { days: ['thu', 'fri'], after: '14:00', endOfDay: '16:00' },
       records: { prod: ['jira', 'calendar', 'statuspage'], staging: ['jira'] },

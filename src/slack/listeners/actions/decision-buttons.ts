@@ -34,7 +34,7 @@ function decisionButton(
   ctx: ListenerContext,
   handle: (ctx: ListenerContext, h: Hotfix, planVersion: number, click: Click) => Promise<void>,
 ) {
-  return async ({ ack, body, action, client, logger }: Args): Promise<void> => {
+  return async ({ ack, body, action, client }: Args): Promise<void> => {
     await ack();
     const channel = body.channel?.id ?? body.container.channel_id ?? '';
     const click: Click = {
@@ -55,7 +55,10 @@ function decisionButton(
         ));
       await handle(ctx, hotfix, value.planVersion, click);
     } catch (error) {
-      logger.error({ err: error, action: action.action_id }, 'decision button failed');
+      ctx.deps.log.error(
+        { err: error, action: action.action_id, user: body.user.id },
+        'decision button failed',
+      );
       await tell(failureText(error));
     }
   };

@@ -16,7 +16,7 @@ function statusButton(
   read: (value: string | undefined) => { ulid: string } | undefined = readHotfixValue,
 ) {
   return async (args: Args): Promise<void> => {
-    const { ack, body, action, client, logger } = args;
+    const { ack, body, action, client } = args;
     await ack();
     const channel = body.channel?.id ?? body.container.channel_id ?? '';
     const tell = (text: string) => ctx.deps.chat.tellUser(channel, body.user.id, text).catch(() => undefined);
@@ -37,7 +37,10 @@ function statusButton(
       const outcome = await act(ctx.deps, { userId: body.user.id, ref: { ulid: hotfix.ulid }, command });
       if (!outcome.ok) await tell(refusalReply(outcome.refusal, outcome.hotfix).text);
     } catch (error) {
-      logger.error({ err: error, action: action.action_id }, 'status button failed');
+      ctx.deps.log.error(
+        { err: error, action: action.action_id, user: body.user.id },
+        'status button failed',
+      );
       await tell(failureText(error));
     }
   };

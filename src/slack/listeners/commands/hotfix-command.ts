@@ -10,8 +10,9 @@ import { pauseDeploys, resumeDeploys, unlockEnvironment } from '../../../workflo
 import type { Outcome } from '../../../workflow/transact.js';
 import type { ListenerContext } from '../context.js';
 import { STORE_DOWN_TEXT, failureText } from '../failures.js';
+import { ackOnce } from '../ack-once.js';
 import { planCommand } from './plan-command.js';
-import type { Invocation, Reply } from './reply.js';
+import type { Invocation, Reply, ReplyThen } from './reply.js';
 import { ephemeral } from './reply.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -21,21 +22,30 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
  * 3 seconds. Every failure ends as a message to the person, never as silence.
  */
 export function hotfixCommand(ctx: ListenerContext) {
-  return async ({ command, ack, client, logger }: Args): Promise<void> => {
+  return async ({ command, ack: slackAck, client, respond }: Args): Promise<void> => {
+    const ack = ackOnce(slackAck);
     const parsed = parseHotfixCommand(command.text);
     if (parsed.kind === 'invalid') return ack(ephemeral(refusalMessage(parsed.problems, parsed.usage)));
     if (parsed.kind === 'help') return ack(ephemeral(helpMessage()));
     if (!ctx.storeReady()) return ack({ response_type: 'ephemeral', text: STORE_DOWN_TEXT });
     try {
-      const reply = await dispatch(ctx, parsed, {
+      const answer = await dispatch(ctx, parsed, {
         userId: command.user_id,
         channel: command.channel_id,
         triggerId: command.trigger_id,
         client,
       });
-      await ack(reply);
+      if (!('afterAck' in answer)) return await ack(answer);
+      await ack(answer.reply);
+      await answer.afterAck().catch(async (error: unknown) => {
+        ctx.deps.log.error({ err: error, subcommand: parsed.kind }, 'follow-up after the ack failed');
+        await respond({ response_type: 'ephemeral', text: answer.ifThenFails });
+      });
     } catch (error) {
-      logger.error({ err: error, subcommand: parsed.kind }, 'slash command failed');
+      ctx.deps.log.error(
+        { err: error, subcommand: parsed.kind, user: command.user_id, channel: command.channel_id },
+        'slash command failed',
+      );
       await ack({ response_type: 'ephemeral', text: failureText(error) });
     }
   };
@@ -45,7 +55,7 @@ async function dispatch(
   ctx: ListenerContext,
   parsed: Exclude<ValidCommand, { kind: 'help' }>,
   who: Invocation,
-): Promise<Reply> {
+): Promise<Reply | ReplyThen> {
   switch (parsed.kind) {
     case 'plan':
       return planCommand(ctx, parsed.args, who);

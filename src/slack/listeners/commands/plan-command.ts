@@ -2,13 +2,17 @@ import { notInChannelMessage, planModal, refusalMessage } from '../../blocks/ind
 import { usageOf } from '../../../domain/command-grammar.js';
 import { planHotfix } from '../../../workflow/plan-hotfix.js';
 import type { ListenerContext } from '../context.js';
-import type { Invocation, Reply } from './reply.js';
+import type { Invocation, Reply, ReplyThen } from './reply.js';
 import { ephemeral } from './reply.js';
 import { modalContext } from '../views/modal-context.js';
 import { plannedText } from './planned-text.js';
 
 /** `/hotfix plan ...`: a complete plan is recorded; a plan with parts missing opens the form prefilled. */
-export async function planCommand(ctx: ListenerContext, args: string, who: Invocation): Promise<Reply> {
+export async function planCommand(
+  ctx: ListenerContext,
+  args: string,
+  who: Invocation,
+): Promise<Reply | ReplyThen> {
   const result = await planHotfix(ctx.deps, { userId: who.userId, channel: who.channel, text: args });
   switch (result.kind) {
     case 'planned':
@@ -18,8 +22,12 @@ export async function planCommand(ctx: ListenerContext, args: string, who: Invoc
         { ...result.partial, problems: result.problems },
         modalContext(ctx.deps.catalog, who.channel),
       );
-      await who.client.views.open({ trigger_id: who.triggerId, view });
-      return { response_type: 'ephemeral', text: 'Opening the plan form: fill in what is missing.' };
+      // Opened after the ack: the trigger id lives 3 s from Slack's click, and the ack must not wait on Slack.
+      return {
+        reply: { response_type: 'ephemeral', text: 'Opening the plan form: fill in what is missing.' },
+        afterAck: async () => void (await who.client.views.open({ trigger_id: who.triggerId, view })),
+        ifThenFails: `I could not open the plan form, so nothing was planned. Type the whole plan instead: ${usageOf('plan')}`,
+      };
     }
     case 'refused':
       return ephemeral(refusalMessage(result.problems, usageOf('plan')));

@@ -8,6 +8,14 @@ export interface Reply {
   blocks?: KnownBlock[];
 }
 
+/** An answer, and a Slack call to make once Slack has it (opening a form: the ack never waits on Slack). */
+export interface ReplyThen {
+  reply: Reply;
+  afterAck: () => Promise<void>;
+  /** What the person is told (through the command's response_url) when `afterAck` fails. */
+  ifThenFails: string;
+}
+
 /** A message only the person who typed the command sees. */
 export function ephemeral(message: { text: string; blocks: KnownBlock[] }): Reply {
   return { response_type: 'ephemeral', text: message.text, blocks: message.blocks };

@@ -7,7 +7,7 @@ type Args = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
 
 /** "Plan a hotfix here" on a message: the plan form, attached to that message's thread (the incident thread). */
 export function planHere(ctx: ListenerContext) {
-  return async ({ shortcut, ack, client, logger }: Args): Promise<void> => {
+  return async ({ shortcut, ack, client }: Args): Promise<void> => {
     await ack();
     const threadTs = shortcut.message.thread_ts ?? shortcut.message.ts;
     const context = modalContext(ctx.deps.catalog, shortcut.channel.id, threadTs);
@@ -17,7 +17,7 @@ export function planHere(ctx: ListenerContext) {
         view: planModal({ missing: ['services', 'client', 'env'] }, context),
       });
     } catch (error) {
-      logger.error({ err: error }, 'could not open the plan form');
+      ctx.deps.log.error({ err: error, user: shortcut.user.id }, 'could not open the plan form');
       await ctx.deps.chat
         .tellUser(
           shortcut.channel.id,

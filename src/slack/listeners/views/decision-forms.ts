@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { AckFn, AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewResponseAction } from '@slack/bolt';
 import type { PersonCommand } from '../../../domain/commands.js';
 import { parsePlan } from '../../../domain/plan-grammar.js';
 import { act } from '../../../workflow/act.js';
@@ -11,6 +11,7 @@ import {
 } from '../../blocks/index.js';
 import type { ListenerContext } from '../context.js';
 import { STORE_DOWN_TEXT, failureText } from '../failures.js';
+import { ackOnce } from '../ack-once.js';
 
 type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 type Metadata = NonNullable<ReturnType<typeof readDecisionMetadata>>;
@@ -27,7 +28,8 @@ function decisionForm(
   toCommand: (args: Args, meta: Metadata) => FormResult | Promise<FormResult>,
 ) {
   return async (args: Args): Promise<void> => {
-    const { ack, view, body, logger } = args;
+    const { view, body } = args;
+    const ack = ackOnce(args.ack as AckFn<ViewResponseAction>);
     const meta = readDecisionMetadata(view.private_metadata);
     // A form without inputs cannot show errors: close it and say why where the button was.
     const fail = async (text: string) => {
@@ -51,7 +53,7 @@ function decisionForm(
           refusalReply(outcome.refusal, outcome.hotfix).text,
         );
     } catch (error) {
-      logger.error({ err: error, form: view.callback_id }, 'decision form failed');
+      ctx.deps.log.error({ err: error, form: view.callback_id, user: body.user.id }, 'decision form failed');
       await fail(failureText(error));
     }
   };

@@ -1,8 +1,9 @@
-import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { AckFn, AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewResponseAction } from '@slack/bolt';
 import { modalErrors, readPlanModal } from '../../blocks/index.js';
 import { planHotfix } from '../../../workflow/plan-hotfix.js';
 import type { ListenerContext } from '../context.js';
 import { STORE_DOWN_TEXT, failureText } from '../failures.js';
+import { ackOnce } from '../ack-once.js';
 import { plannedText } from '../commands/planned-text.js';
 
 type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
@@ -30,7 +31,8 @@ function originOf(metadata: string): FormOrigin | undefined {
  * (`response_action: errors`) so nothing typed is lost.
  */
 export function planSubmission(ctx: ListenerContext) {
-  return async ({ ack, view, body, logger }: Args): Promise<void> => {
+  return async ({ ack: slackAck, view, body }: Args): Promise<void> => {
+    const ack = ackOnce(slackAck as AckFn<ViewResponseAction>);
     const origin = originOf(view.private_metadata);
     if (!origin)
       return ack({
@@ -60,7 +62,7 @@ export function planSubmission(ctx: ListenerContext) {
       }
       return ack({ response_action: 'errors', errors: modalErrors(result.problems) });
     } catch (error) {
-      logger.error({ err: error }, 'plan form failed');
+      ctx.deps.log.error({ err: error, user: body.user.id }, 'plan form failed');
       await ack({ response_action: 'errors', errors: { services: failureText(error) } });
     }
   };

@@ -52,7 +52,7 @@ describe('notInChannelMessage', () => {
   it('says how to invite the bot and to run the command again', () => {
     const message = notInChannelMessage('C0INCIDENT');
     expect(message.text).toBe(
-      "I'm not in <#C0INCIDENT>, so I can't post or follow the hotfix there. Invite me with `/invite @hotfix-bot` in <#C0INCIDENT>, then run the command again.",
+      "I'm not in <#C0INCIDENT>, so I can't post or follow the hotfix there. Invite me with `/invite @hotfix-bot` in <#C0INCIDENT>, then run the command again (if you have just invited me, give me a few seconds).",
     );
     expect(render(message)).toMatchSnapshot();
   });

@@ -1,0 +1,68 @@
+import type { App } from '@slack/bolt';
+import type { ListenerContext } from '../context.js';
+
+/** A field of an untrusted event payload, as a string, or undefined. */
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+
+/**
+ * Slack events that keep the directory fresh between scheduled reads: group membership, the bot joining or leaving a
+ * channel, renames and archives. Slack acknowledges events before these run and retries up to three times, so each
+ * handler is idempotent (it sets facts; it never counts).
+ */
+export function registerDirectoryEvents(app: App, ctx: ListenerContext): void {
+  const { directory, clock, log } = ctx.deps;
+  const at = () => clock.now().toISOString();
+  const handle = (name: string, run: (event: Record<string, unknown>, botUserId?: string) => Promise<void>) =>
+    app.event(name, async ({ event, context }) => {
+      try {
+        await run(event as unknown as Record<string, unknown>, context.botUserId);
+      } catch (error) {
+        log.error({ err: error, event: name }, 'directory event failed; the scheduled refresh will catch up');
+      }
+    });
+
+  handle('subteam_members_changed', async (e) => {
+    const group = str(e.subteam_id);
+    if (group) await directory.changeMembers(group, strings(e.added_users), strings(e.removed_users));
+  });
+  const subteam = async (e: Record<string, unknown>) => {
+    const team = (e.subteam ?? {}) as Record<string, unknown>;
+    const id = str(team.id);
+    if (!id) return;
+    if (typeof team.date_delete === 'number' && team.date_delete > 0)
+      return directory.putGroup({ id, state: 'missing', members: [], checkedAt: at() });
+    if (Array.isArray(team.users))
+      await directory.putGroup({ id, state: 'known', members: strings(team.users), checkedAt: at() });
+  };
+  handle('subteam_updated', subteam);
+  handle('subteam_created', subteam);
+
+  const membership = (state: 'member' | 'not_member') => async (e: Record<string, unknown>, bot?: string) => {
+    const channel = str(e.channel);
+    if (!channel || bot === undefined || str(e.user) !== bot) return;
+    await directory.putChannel({ id: channel, state, checkedAt: at() });
+    // The event names no creation time (the incident start): a worker reads the channel's facts.
+    if (state === 'member') await ctx.deps.directoryRequests.checkChannel(channel);
+  };
+  handle('member_joined_channel', membership('member'));
+  handle('member_left_channel', membership('not_member'));
+
+  const renamed = async (e: Record<string, unknown>) => {
+    const channel = (e.channel ?? {}) as Record<string, unknown>;
+    const id = str(channel.id);
+    const name = str(channel.name);
+    if (id && name && (await directory.channel(id))) await directory.putChannel({ id, name });
+  };
+  handle('channel_rename', renamed);
+  handle('group_rename', renamed);
+  const archived = (value: boolean) => async (e: Record<string, unknown>) => {
+    const id = str(e.channel);
+    if (id && (await directory.channel(id))) await directory.putChannel({ id, archived: value });
+  };
+  handle('channel_archive', archived(true));
+  handle('group_archive', archived(true));
+  handle('channel_unarchive', archived(false));
+  handle('group_unarchive', archived(false));
+}
