@@ -41,6 +41,8 @@ export const Reason = {
   NotLockHolder: 'not_lock_holder',
   Paused: 'paused',
   NothingToRollBack: 'nothing_to_roll_back',
+  // Slack
+  ChannelUnavailable: 'channel_unavailable',
 } as const;
 
 export type ReasonCode = (typeof Reason)[keyof typeof Reason];

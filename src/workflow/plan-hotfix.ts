@@ -7,7 +7,7 @@ import type { Refusal } from '../domain/reasons.js';
 import { Reason, refuse } from '../domain/reasons.js';
 import { snapshotOf } from '../domain/snapshot.js';
 import type { WorkflowDeps } from './deps.js';
-import { explainRefusal } from './actors.js';
+import { explainRefusal, whoCanFix } from './actors.js';
 
 /** A plan as it arrives from Slack: the words after `/hotfix plan` (or the modal's fields as the same text). */
 export interface PlanInput {
@@ -49,6 +49,8 @@ export async function planHotfix(deps: WorkflowDeps, input: PlanInput): Promise<
     if (!channel) await deps.directoryRequests.checkChannel(input.channel);
     return { kind: 'not_in_channel', channel: input.channel };
   }
+  const noticeBlocked = await changeControlUnusable(deps);
+  if (noticeBlocked) return { kind: 'refused', problems: [noticeBlocked] };
   const { actor, gaps } = await deps.actors.resolve(input.userId, deps.catalog.policy);
   const now = deps.clock.now();
   const incidentStart = channel.createdAt ? new Date(channel.createdAt) : now;
@@ -112,6 +114,31 @@ function planCommand(
     ),
     triage: {},
   };
+}
+
+/**
+ * A plan whose approval notice could not be posted is refused now: the directory knows the bot is not in change
+ * control (or the channel is gone or archived). A channel never read yet is not held against the plan.
+ */
+async function changeControlUnusable(deps: WorkflowDeps): Promise<Refusal | undefined> {
+  const { id, name } = deps.catalog.channels.changeControl;
+  const facts = await deps.directory.channel(id);
+  if (!facts || (facts.state === 'member' && facts.archived !== true)) return undefined;
+  const fix = whoCanFix(deps.catalog.policy);
+  if (facts.state === 'missing')
+    return refuse(
+      Reason.ChannelUnavailable,
+      `Slack does not know the change-control channel \`${id}\` (#${name}) the catalog names, so nobody could approve the plan; nothing was planned. ${fix}`,
+    );
+  if (facts.archived === true)
+    return refuse(
+      Reason.ChannelUnavailable,
+      `The change-control channel <#${id}> is archived, so nobody could approve the plan; nothing was planned. ${fix}`,
+    );
+  return refuse(
+    Reason.ChannelUnavailable,
+    `I am not in the change-control channel <#${id}>, so nobody could approve the plan; nothing was planned. Anyone there can type \`/invite @hotfix-bot\`, then plan again.`,
+  );
 }
 
 /** A plan this installation could approve but never deploy is refused now, not after approval. */

@@ -187,6 +187,33 @@ describe("Slack's events keep the directory fresh without a lookup", () => {
   });
 });
 
+describe('a plan that needs a channel the bot cannot use', () => {
+  it('is refused, naming the change-control channel, while the bot is out of it; and works once it is back', async () => {
+    const left = { type: 'member_left_channel', user: t.slack.bot.userId, channel: 'C0CHANGECTL' };
+    await event({ ...left, channel_type: 'C', team: t.slack.team.id, event_ts: '3' });
+    await eventually(async () =>
+      (await t.bot.deps.directory.channel('C0CHANGECTL'))?.state === 'not_member' ? true : undefined,
+    );
+    const before = (await t.bot.deps.store.listActive()).length;
+    const refused = textOf((await slash(`plan runbook-drill@${TAG} acme staging`)).body);
+    expect(refused).toContain('I am not in the change-control channel <#C0CHANGECTL>');
+    expect(refused).toContain('nothing was planned');
+    expect((await t.bot.deps.store.listActive()).length).toBe(before);
+
+    await event({
+      ...left,
+      type: 'member_joined_channel',
+      channel_type: 'C',
+      team: t.slack.team.id,
+      event_ts: '4',
+    });
+    await eventually(async () =>
+      (await t.bot.deps.directory.channel('C0CHANGECTL'))?.state === 'member' ? true : undefined,
+    );
+    expect(textOf((await slash(`plan runbook-drill@${TAG} acme staging`)).body)).toMatch(/HF-\d+ is planned/);
+  });
+});
+
 describe('listener failures', () => {
   it('logs a thrown handler error with its message, stack and fields, and tells the person', async () => {
     const redis = new Redis(t.redisUrl);

@@ -1,6 +1,21 @@
 import type { App } from '@slack/bolt';
 import type { ListenerContext } from '../context.js';
 
+/** The Slack events this file handles; slack-app.yml must subscribe to each. */
+export const DIRECTORY_EVENTS = [
+  'subteam_members_changed',
+  'subteam_updated',
+  'subteam_created',
+  'member_joined_channel',
+  'member_left_channel',
+  'channel_rename',
+  'group_rename',
+  'channel_archive',
+  'group_archive',
+  'channel_unarchive',
+  'group_unarchive',
+] as const;
+
 /** A field of an untrusted event payload, as a string, or undefined. */
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const strings = (value: unknown): string[] =>
@@ -14,7 +29,10 @@ const strings = (value: unknown): string[] =>
 export function registerDirectoryEvents(app: App, ctx: ListenerContext): void {
   const { directory, clock, log } = ctx.deps;
   const at = () => clock.now().toISOString();
-  const handle = (name: string, run: (event: Record<string, unknown>, botUserId?: string) => Promise<void>) =>
+  const handle = (
+    name: (typeof DIRECTORY_EVENTS)[number],
+    run: (event: Record<string, unknown>, botUserId?: string) => Promise<void>,
+  ) =>
     app.event(name, async ({ event, context }) => {
       try {
         await run(event as unknown as Record<string, unknown>, context.botUserId);

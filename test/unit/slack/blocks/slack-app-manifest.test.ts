@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CALLBACK_IDS } from '../../../../src/slack/blocks/interaction-ids.js';
+import { DIRECTORY_EVENTS } from '../../../../src/slack/listeners/events/directory-events.js';
 
 interface Manifest {
   _metadata: { major_version: number; minor_version: number };
@@ -77,12 +78,18 @@ describe('slack-app.yml', () => {
       is_enabled: true,
       request_url: 'https://hotfix-bot.example.com/slack/events',
     });
-    expect(settings.event_subscriptions).toEqual({
-      request_url: 'https://hotfix-bot.example.com/slack/events',
-      bot_events: ['app_home_opened'],
-    });
+    expect(settings.event_subscriptions.request_url).toBe('https://hotfix-bot.example.com/slack/events');
     expect(settings.socket_mode_enabled).toBe(false);
     expect(settings.org_deploy_enabled).toBe(false);
     expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true });
+  });
+
+  it('subscribes to every event that keeps the directory fresh, with the scopes they need', () => {
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+      expect.arrayContaining([...DIRECTORY_EVENTS]),
+    );
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining(['usergroups:read', 'channels:read', 'groups:read']),
+    );
   });
 });
