@@ -1,8 +1,10 @@
 /**
  * An open-loop load generator: request `i` is sent at `i / rate` seconds whatever the earlier ones are doing, so a slow
- * answer cannot hide the queue behind it (no coordinated omission). Each request is built and signed by the caller.
+ * answer cannot hide the queue behind it (no coordinated omission). Requests are raw bytes prepared beforehand.
  */
+import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { RawRequest } from './capture.js';
 
 /** What one run measured. */
 export interface RunFigures {
@@ -14,27 +16,43 @@ export interface RunFigures {
   non200: number;
 }
 
-/** Sends `rate` requests per second for `seconds`, and reports latency percentiles in milliseconds. */
-export async function runOpenLoop(
-  rate: number,
-  seconds: number,
-  send: (i: number) => Promise<{ status: number }>,
-): Promise<RunFigures> {
-  const total = Math.round(rate * seconds);
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function send(url: string, raw: RawRequest): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { ...raw.headers, 'content-length': Buffer.byteLength(raw.body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(raw.body);
+  });
+}
+
+/** Sends `requests` to `url` at `rate` per second, and reports latency percentiles in milliseconds. */
+export async function runOpenLoop(url: string, rate: number, requests: RawRequest[]): Promise<RunFigures> {
   const latencies: number[] = [];
   let non200 = 0;
   const start = performance.now();
   const inflight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
+  for (const [i, raw] of requests.entries()) {
+    const wait = start + (i * 1000) / rate - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const sentAt = performance.now();
     inflight.push(
-      send(i).then(
-        (response) => {
+      send(url, raw).then(
+        (status) => {
           latencies.push(performance.now() - sentAt);
-          if (response.status !== 200) non200++;
+          if (status !== 200) non200++;
         },
         () => {
           latencies.push(performance.now() - sentAt);
@@ -46,5 +64,5 @@ export async function runOpenLoop(
   await Promise.all(inflight);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { sent: total, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0, non200 };
+  return { sent: requests.length, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0, non200 };
 }

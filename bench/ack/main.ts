@@ -11,10 +11,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, startPrivateRedis } from '../../dev/private-redis.js';
-import type { SlackEmulator } from '../../test/emulators/slack/index.js';
-import { clickButton, sendSlashCommand, startSlackEmulator } from '../../test/emulators/slack/index.js';
+import { WebClient } from '@slack/web-api';
+import { sendBlockAction, sendSlashCommand } from '../../test/emulators/slack/index.js';
 import type { RunFigures } from './load.js';
 import { runOpenLoop } from './load.js';
+import { startCapture } from './capture.js';
 
 const SECRET = 'bench-signing-secret-7c1d';
 const RATES = [50, 200];
@@ -22,6 +23,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROOT = join(__dirname, '..', '..');
 const KINDS = ['help', 'status', 'plan', 'approve'] as const;
 type Kind = (typeof KINDS)[number];
+let planned = 0;
 
 interface Target {
   name: 'bot' | 'bare';
@@ -35,13 +37,16 @@ async function child(
   env: NodeJS.ProcessEnv,
   ready: (out: string) => boolean,
 ) {
+  // Its own process group, so stopping it also stops what it started (npx -> tsx -> node).
   const proc = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'ignore'],
+    detached: true,
   });
   let out = '';
   await new Promise<void>((resolve, reject) => {
+    if (ready('')) return resolve();
     proc.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (ready(out)) resolve();
@@ -63,7 +68,13 @@ async function waitReady(port: number): Promise<void> {
   throw new Error(`nothing ready on port ${port}`);
 }
 
-async function startBotProcesses(slack: SlackEmulator, redisUrl: string) {
+/** Where the Slack emulator answers, and its bot token. */
+interface Slack {
+  apiUrl: string;
+  token: string;
+}
+
+async function startBotProcesses(slack: Slack, redisUrl: string) {
   const env = (role: string, port: number) => ({
     HOTFIX_ROLE: role,
     SLACK_BOT_TOKEN: slack.token,
@@ -82,27 +93,32 @@ async function startBotProcesses(slack: SlackEmulator, redisUrl: string) {
   return { url: `http://127.0.0.1:${webPort}/slack/events`, procs: [web.proc, worker.proc] };
 }
 
-/** The request of `kind` number `i`, signed as Slack signs it. */
-function requestOf(kind: Kind, target: Target, slack: SlackEmulator, notices: string[]) {
+/** The request of `kind` number `i`, signed as Slack signs it, sent to `url` (the capture server). */
+function requestOf(kind: Kind, url: string, target: Target['name'], notices: Notice[]) {
   return (i: number) => {
-    const opts = { emulator: slack };
+    const opts = {};
     const command = (text: string) =>
-      sendSlashCommand(target.url, SECRET, { text, user_id: 'U0PRIYA', channel_id: 'C0INC4211' }, opts);
+      sendSlashCommand(url, SECRET, { text, user_id: 'U0PRIYA', channel_id: 'C0INC4211' }, opts);
     switch (kind) {
       case 'help':
         return command('help');
       case 'status':
         return command('status');
       case 'plan':
+        // A tag no earlier plan used, so every plan is new work for the bot.
+        planned += 1;
         return command(
-          `plan runbook-drill@24-02-05.${target.name === 'bot' ? 1 : 2}${i}-hotfix.${i} acme staging`,
+          `plan runbook-drill@24-02-05.${planned}-hotfix.${target === 'bot' ? 1 : 2} acme staging`,
         );
       case 'approve': {
-        const ts = notices[i % notices.length] ?? '';
-        return clickButton(
-          target.url,
+        // The button as it was first posted: a click on an already-approved hotfix is answered (refused) too.
+        const notice = notices[i % notices.length];
+        if (!notice) throw new Error('no notices to approve');
+        const action = { action_id: 'hotfix_approve', value: notice.value };
+        return sendBlockAction(
+          url,
           SECRET,
-          { user: 'U0BOB', channel: 'C0CHANGECTL', ts, action_id: 'hotfix_approve' },
+          { user: 'U0BOB', channel: 'C0CHANGECTL', message: { ts: notice.ts }, actions: [action] },
           opts,
         );
       }
@@ -112,9 +128,13 @@ function requestOf(kind: Kind, target: Target, slack: SlackEmulator, notices: st
 
 async function main(): Promise<void> {
   const redis = await startPrivateRedis();
-  const slack = await startSlackEmulator();
   const procs: ChildProcess[] = [];
+  const capture = await startCapture();
   try {
+    const emulator = await child('npx', ['tsx', 'bench/ack/slack.ts'], {}, (o) => /READY \S+ \S+/.test(o));
+    procs.push(emulator.proc);
+    const [, apiUrl = '', token = ''] = /READY (\S+) (\S+)/.exec(emulator.out()) ?? [];
+    const slack: Slack = { apiUrl, token };
     const bot = await startBotProcesses(slack, redis.url);
     procs.push(...bot.procs);
     const bare = await child(
@@ -130,41 +150,97 @@ async function main(): Promise<void> {
       { name: 'bot', url: bot.url },
     ];
     const results: Record<string, Record<string, RunFigures>> = {};
-    let notices: string[] = [];
+    let notices: Notice[] = [];
     for (const kind of KINDS) {
       if (kind === 'approve') notices = await noticesToApprove(slack);
       for (const rate of RATES) {
         for (const target of targets) {
-          // A short warm-up at the same rate, not measured.
-          await runOpenLoop(rate, 1, requestOf(kind, { ...target, name: target.name }, slack, notices));
-          const figures = await runOpenLoop(rate, SECONDS, requestOf(kind, target, slack, notices));
+          // Built and signed beforehand; a one-second warm-up at the same rate is not measured.
+          const make = requestOf(kind, capture.url, target.name, notices);
+          for (let i = 0; i < rate * (SECONDS + 1); i++) await make(i);
+          const requests = capture.take();
+          await runOpenLoop(target.url, rate, requests.slice(0, rate));
+          const figures = await runOpenLoop(target.url, rate, requests.slice(rate));
           (results[`${kind}@${rate}`] ??= {})[target.name] = figures;
         }
       }
     }
     report(results);
   } finally {
-    for (const proc of procs) proc.kill('SIGTERM');
-    await slack.close();
+    await Promise.all(procs.map(stop));
+    await capture.close();
     await redis.stop();
   }
 }
 
-/** The notices of hotfixes the plan runs created, waiting for approval: one distinct notice per click. */
-async function noticesToApprove(slack: SlackEmulator): Promise<string[]> {
-  const deadline = Date.now() + 120_000;
-  let last = -1;
-  for (;;) {
-    const count = slack.messages('C0CHANGECTL').length;
-    // The worker announces every plan; wait until it has stopped posting.
-    if (count === last || Date.now() > deadline) break;
-    last = count;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+/** A change-control notice and its Approve button's value. */
+interface Notice {
+  ts: string;
+  value: string;
+}
+
+/** Stops a child's whole process group: SIGTERM, then SIGKILL after 3 s. */
+async function stop(proc: ChildProcess): Promise<void> {
+  if (proc.pid === undefined || proc.exitCode !== null) return;
+  const group = -proc.pid;
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  process.kill(group, 'SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+  try {
+    process.kill(group, 'SIGKILL');
+  } catch {
+    // Already gone.
   }
-  return slack
-    .messages('C0CHANGECTL')
-    .filter((m) => JSON.stringify(m.blocks ?? []).includes('hotfix_approve'))
-    .map((m) => m.ts);
+}
+
+/** The notices of hotfixes the plan runs created, waiting for approval: one distinct notice per click. */
+async function noticesToApprove(slack: Slack): Promise<Notice[]> {
+  const client = new WebClient(slack.token, { slackApiUrl: slack.apiUrl });
+  const read = async () => {
+    const found: Notice[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.conversations.history({
+        channel: 'C0CHANGECTL',
+        limit: 999,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const m of page.messages ?? []) {
+        const value = approveValue(m.blocks);
+        if (value && m.ts) found.push({ ts: m.ts, value });
+      }
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return found;
+  };
+  // The worker announces every plan; wait until it has stopped posting.
+  const deadline = Date.now() + 120_000;
+  let notices = await read();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const again = await read();
+    if (again.length === notices.length || Date.now() > deadline) return again;
+    notices = again;
+  }
+}
+
+/** The value of the Approve button somewhere in a message's blocks. */
+function approveValue(node: unknown): string | undefined {
+  if (Array.isArray(node)) {
+    for (const child of node) {
+      const found = approveValue(child);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof node !== 'object' || node === null) return undefined;
+  const record = node as Record<string, unknown>;
+  if (record.action_id === 'hotfix_approve' && typeof record.value === 'string') return record.value;
+  for (const child of Object.values(record)) {
+    const found = approveValue(child);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function report(results: Record<string, Record<string, RunFigures>>): void {
