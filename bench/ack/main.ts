@@ -18,11 +18,15 @@ import { runOpenLoop } from './load.js';
 import { startCapture } from './capture.js';
 
 const SECRET = 'bench-signing-secret-7c1d';
-const RATES = [50, 200];
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROOT = join(__dirname, '..', '..');
-const KINDS = ['help', 'status', 'plan', 'approve'] as const;
-type Kind = (typeof KINDS)[number];
+const ALL_KINDS = ['help', 'status', 'plan', 'approve'] as const;
+type Kind = (typeof ALL_KINDS)[number];
+/** `BENCH_KINDS=plan,approve` measures only those (approve needs plan before it). */
+const KINDS = ALL_KINDS.filter((k) =>
+  (process.env.BENCH_KINDS ?? ALL_KINDS.join(',')).split(',').includes(k),
+);
+const RATES = (process.env.BENCH_RATES ?? '50,200').split(',').map(Number);
 let planned = 0;
 
 interface Target {
@@ -88,7 +92,9 @@ async function startBotProcesses(slack: Slack, redisUrl: string) {
   const workerPort = await freePort();
   const worker = await child('node', ['dist/main.js'], env('worker', workerPort), () => true);
   await waitReady(workerPort);
-  const web = await child('node', ['dist/main.js'], env('web', webPort), () => true);
+  // BENCH_WEB_NODE_OPTIONS=--cpu-prof profiles the web process (the profile lands in the working directory).
+  const webFlags = (process.env.BENCH_WEB_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const web = await child('node', [...webFlags, 'dist/main.js'], env('web', webPort), () => true);
   await waitReady(webPort);
   return { url: `http://127.0.0.1:${webPort}/slack/events`, procs: [web.proc, worker.proc] };
 }

@@ -28,8 +28,10 @@ export function localTime(now: Date, timezone: string): LocalTime {
     });
     formatters.set(timezone, format);
   }
+  // One formatting per call: formatToParts is the costly part, and each field is read from the same result.
+  const parts = format.formatToParts(now);
   const part = (type: Intl.DateTimeFormatPartTypes): string =>
-    format.formatToParts(now).find((p) => p.type === type)?.value ?? '';
+    parts.find((p) => p.type === type)?.value ?? '';
   const weekday = part('weekday').toLowerCase().slice(0, 3) as Weekday;
   return {
     weekday,

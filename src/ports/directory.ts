@@ -24,6 +24,12 @@ export interface ChannelFacts {
   checkedAt?: string;
 }
 
+/** What one `read` returns. */
+export interface DirectoryFacts {
+  groups: Map<string, GroupFacts>;
+  channels: Map<string, ChannelFacts>;
+}
+
 /** A catalog reference Slack does not honour, for the start-up log and `/readyz`. */
 export interface DirectoryProblem {
   kind: 'group' | 'channel';
@@ -35,6 +41,8 @@ export interface DirectoryProblem {
 
 /** The directory in the store. Reads are local and fast; writes come from the refresh job and Slack events. */
 export interface Directory {
+  /** Groups and channels in one round trip (a channel never heard of is absent from `channels`). */
+  read(query: { groups: readonly string[]; channels: readonly string[] }): Promise<DirectoryFacts>;
   /** The facts of each group asked for (`unknown` for a group never read). */
   groups(ids: readonly string[]): Promise<Map<string, GroupFacts>>;
   /** Records a group read from Slack, or that Slack does not know it. */

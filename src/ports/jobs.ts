@@ -21,6 +21,8 @@ export interface StepJob {
 export interface Jobs {
   /** Enqueues a step; a job with the same (ulid, step, attempt) already waiting is not added twice. */
   enqueue(job: StepJob, options?: { delayMs?: number }): Promise<void>;
+  /** Enqueues several steps in one round trip, each as `enqueue` would. */
+  enqueueAll(jobs: readonly { job: StepJob; delayMs?: number }[]): Promise<void>;
   /** Whether a job for (ulid, step, attempt) is waiting, delayed or running. */
   isPending(job: StepJob): Promise<boolean>;
 }

@@ -53,6 +53,17 @@ export class BullJobs implements Jobs {
     });
   }
 
+  /** Adds several jobs in one round trip; each keeps the once-per-id rule. */
+  async enqueueAll(jobs: readonly { job: StepJob; delayMs?: number }[]): Promise<void> {
+    await this.queue.addBulk(
+      jobs.map(({ job, delayMs }) => ({
+        name: job.step,
+        data: job,
+        opts: { jobId: jobIdOf(job), ...(delayMs ? { delay: delayMs } : {}) },
+      })),
+    );
+  }
+
   /** True while the job waits, is delayed, or runs. */
   async isPending(job: StepJob): Promise<boolean> {
     const state = await this.queue.getJobState(jobIdOf(job));

@@ -29,11 +29,15 @@ export class ActorDirectory {
 
   /** The actor, and which of the policy's groups count as empty because their members are not known. */
   async resolve(userId: string, policy: Policy): Promise<ResolvedActor> {
-    const facts = await this.directory.groups(groupsOf(policy));
-    const groups = [...facts.values()].filter((g) => g.members.includes(userId)).map((g) => g.id);
-    const gaps = [...facts.values()].filter((g) => g.state !== 'known');
-    return { actor: { userId, groups }, gaps };
+    return actorFrom(userId, await this.directory.groups(groupsOf(policy)));
   }
+}
+
+/** The actor among groups already read (the plan path reads groups and channels in one round trip). */
+export function actorFrom(userId: string, facts: Map<string, GroupFacts>): ResolvedActor {
+  const groups = [...facts.values()].filter((g) => g.members.includes(userId)).map((g) => g.id);
+  const gaps = [...facts.values()].filter((g) => g.state !== 'known');
+  return { actor: { userId, groups }, gaps };
 }
 
 /**

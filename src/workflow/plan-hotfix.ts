@@ -7,7 +7,8 @@ import type { Refusal } from '../domain/reasons.js';
 import { Reason, refuse } from '../domain/reasons.js';
 import { snapshotOf } from '../domain/snapshot.js';
 import type { WorkflowDeps } from './deps.js';
-import { explainRefusal, whoCanFix } from './actors.js';
+import { actorFrom, explainRefusal, groupsOf, whoCanFix } from './actors.js';
+import type { ChannelFacts } from '../ports/directory.js';
 
 /** A plan as it arrives from Slack: the words after `/hotfix plan` (or the modal's fields as the same text). */
 export interface PlanInput {
@@ -43,15 +44,20 @@ export async function planHotfix(deps: WorkflowDeps, input: PlanInput): Promise<
   const unavailable = methodUnavailable(deps, parsed.plan);
   if (unavailable) return { kind: 'refused', problems: [unavailable] };
   // The directory, not Slack: nothing on the way to the ack may wait on a Slack call (DESIGN.md section 1).
-  const channel = await deps.directory.channel(input.channel);
+  const changeControl = deps.catalog.channels.changeControl.id;
+  const facts = await deps.directory.read({
+    groups: groupsOf(deps.catalog.policy),
+    channels: [input.channel, changeControl],
+  });
+  const channel = facts.channels.get(input.channel);
   if (channel?.state !== 'member') {
     // A channel never seen may be one the bot was invited to a moment ago: have a worker look, so a retry finds it.
     if (!channel) await deps.directoryRequests.checkChannel(input.channel);
     return { kind: 'not_in_channel', channel: input.channel };
   }
-  const noticeBlocked = await changeControlUnusable(deps);
+  const noticeBlocked = changeControlUnusable(deps, facts.channels.get(changeControl));
   if (noticeBlocked) return { kind: 'refused', problems: [noticeBlocked] };
-  const { actor, gaps } = await deps.actors.resolve(input.userId, deps.catalog.policy);
+  const { actor, gaps } = actorFrom(input.userId, facts.groups);
   const now = deps.clock.now();
   const incidentStart = channel.createdAt ? new Date(channel.createdAt) : now;
   const draft = planCommand(deps, parsed.plan, input, { id: 'HF-0', ulid: deps.newUlid(now), incidentStart });
@@ -71,14 +77,13 @@ async function record(
   const decision = decideNew(command, { now, actor });
   if (!decision.ok) return { kind: 'refused', problems: [decision.refusal] };
   const hotfix = await deps.store.create(decision.events);
-  await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'announce', attempt: '1' });
   const untilExpiry = Date.parse(hotfix.expiresAt) - now.getTime();
-  await deps.jobs.enqueue(
-    { ulid: hotfix.ulid, step: 'expire', attempt: `v1-${hotfix.expiresAt}` },
-    { delayMs: untilExpiry },
-  );
   const every = hotfix.snapshot.policy.approvalReminderMinutes * 60_000;
-  await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'remind', attempt: 'approval-1' }, { delayMs: every });
+  await deps.jobs.enqueueAll([
+    { job: { ulid: hotfix.ulid, step: 'announce', attempt: '1' } },
+    { job: { ulid: hotfix.ulid, step: 'expire', attempt: `v1-${hotfix.expiresAt}` }, delayMs: untilExpiry },
+    { job: { ulid: hotfix.ulid, step: 'remind', attempt: 'approval-1' }, delayMs: every },
+  ]);
   deps.log.info({ hotfix: hotfix.id, ulid: hotfix.ulid, by: actor.userId }, 'hotfix planned');
   return { kind: 'planned', hotfix, warnings: decision.warnings };
 }
@@ -120,9 +125,8 @@ function planCommand(
  * A plan whose approval notice could not be posted is refused now: the directory knows the bot is not in change
  * control (or the channel is gone or archived). A channel never read yet is not held against the plan.
  */
-async function changeControlUnusable(deps: WorkflowDeps): Promise<Refusal | undefined> {
+function changeControlUnusable(deps: WorkflowDeps, facts: ChannelFacts | undefined): Refusal | undefined {
   const { id, name } = deps.catalog.channels.changeControl;
-  const facts = await deps.directory.channel(id);
   if (!facts || (facts.state === 'member' && facts.archived !== true)) return undefined;
   const fix = whoCanFix(deps.catalog.policy);
   if (facts.state === 'missing')

@@ -1,5 +1,11 @@
 import type { Redis } from 'ioredis';
-import type { ChannelFacts, Directory, DirectoryProblem, GroupFacts } from '../../ports/directory.js';
+import type {
+  ChannelFacts,
+  Directory,
+  DirectoryFacts,
+  DirectoryProblem,
+  GroupFacts,
+} from '../../ports/directory.js';
 
 /** Adds and removes members only while the group is `known`: an event for a group never read waits for the refresh. */
 const CHANGE_MEMBERS = `
@@ -31,28 +37,40 @@ export class RedisDirectory implements Directory {
     return `${this.prefix}:dir:channel:${id}`;
   }
 
-  /** Each group's facts, read in one round trip. */
-  async groups(ids: readonly string[]): Promise<Map<string, GroupFacts>> {
-    const result = new Map<string, GroupFacts>();
-    if (ids.length === 0) return result;
+  /** Groups and channels in one pipeline. */
+  async read(query: { groups: readonly string[]; channels: readonly string[] }): Promise<DirectoryFacts> {
+    const facts: DirectoryFacts = { groups: new Map(), channels: new Map() };
+    if (query.groups.length + query.channels.length === 0) return facts;
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(this.groupKey(id)).smembers(`${this.groupKey(id)}:members`);
+    for (const id of query.groups)
+      pipeline.hgetall(this.groupKey(id)).smembers(`${this.groupKey(id)}:members`);
+    for (const id of query.channels) pipeline.hgetall(this.channelKey(id));
     const replies = (await pipeline.exec()) ?? [];
-    ids.forEach((id, i) => {
-      const [metaError, meta] = replies[i * 2] ?? [];
-      const [membersError, members] = replies[i * 2 + 1] ?? [];
-      if (metaError) throw metaError;
-      if (membersError) throw membersError;
-      const fields = (meta ?? {}) as Record<string, string>;
+    const reply = (i: number): unknown => {
+      const [error, value] = replies[i] ?? [];
+      if (error) throw error;
+      return value;
+    };
+    query.groups.forEach((id, i) => {
+      const fields = (reply(i * 2) ?? {}) as Record<string, string>;
       const state = fields.state === 'known' || fields.state === 'missing' ? fields.state : 'unknown';
-      result.set(id, {
+      facts.groups.set(id, {
         id,
         state,
-        members: state === 'known' ? ((members as string[] | undefined) ?? []) : [],
+        members: state === 'known' ? ((reply(i * 2 + 1) as string[] | undefined) ?? []) : [],
         ...(fields.checkedAt ? { checkedAt: fields.checkedAt } : {}),
       });
     });
-    return result;
+    query.channels.forEach((id, i) => {
+      const fields = (reply(query.groups.length * 2 + i) ?? {}) as Record<string, string>;
+      if (fields.state) facts.channels.set(id, channelFrom(id, fields));
+    });
+    return facts;
+  }
+
+  /** Each group's facts, read in one round trip. */
+  async groups(ids: readonly string[]): Promise<Map<string, GroupFacts>> {
+    return (await this.read({ groups: ids, channels: [] })).groups;
   }
 
   /** Replaces a group's facts in one transaction. */
