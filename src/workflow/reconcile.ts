@@ -3,14 +3,22 @@ import type { StepJob } from '../ports/jobs.js';
 import type { WorkflowDeps } from './deps.js';
 import { dueSteps } from './due-steps.js';
 import { TOLD_IN_THREAD } from './refresh-messages.js';
+import { wakeFirstWaiters } from './wake-waiters.js';
 
-type ReconcileDeps = Pick<WorkflowDeps, 'store' | 'jobs' | 'log' | 'clock' | 'timing'>;
+type ReconcileDeps = Pick<WorkflowDeps, 'store' | 'jobs' | 'log' | 'clock' | 'timing' | 'locks' | 'controls'>;
 
 /** Enqueues every due step that has no job; returns how many it enqueued. Safe to run from any number of workers. */
 export async function reconcile(deps: ReconcileDeps): Promise<number> {
   let enqueued = 0;
   const staleMs = Math.max(1000, 3 * deps.timing.pollMs);
   const [active, unfinalized] = await Promise.all([deps.store.listActive(), deps.store.listUnfinalized()]);
+  // By the second, not the stale slot: a free lock with waiters is a transient state and must not wait 15 s.
+  const second = Math.floor(deps.clock.now().getTime() / 1000);
+  for (const job of await wakeFirstWaiters(deps, active, second)) {
+    if (await deps.jobs.isPending(job)) continue;
+    await deps.jobs.enqueue(job);
+    enqueued++;
+  }
   for (const hotfix of [...active, ...unfinalized]) {
     const due = dueSteps(hotfix, deps.clock.now(), staleMs);
     const untold = await untoldReply(deps, hotfix, staleMs);
