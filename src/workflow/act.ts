@@ -21,7 +21,7 @@ export interface PersonAction {
  * the hotfix's messages and the thread replies. Only the decision happens here; Slack writes are jobs.
  */
 export async function act(deps: WorkflowDeps, action: PersonAction): Promise<Outcome> {
-  const actor = await deps.actors.actor(action.userId, deps.catalog.policy);
+  const actor = await actorFor(deps, action);
   const outcome = await transact(deps, action.ref, action.command, actor);
   if (outcome.ok && outcome.events.length > 0) {
     // The plan and the notice change with decisions about the plan; deploy-time actions show in the status message.
@@ -72,7 +72,7 @@ function followUps(
 export async function check(deps: WorkflowDeps, action: PersonAction): Promise<Refusal | undefined> {
   const hotfix = await loadRef(deps, action.ref);
   if (!hotfix) return refuse(Reason.NotFound, 'That hotfix no longer exists.');
-  const actor = await deps.actors.actor(action.userId, deps.catalog.policy);
+  const actor = await deps.actors.actor(action.userId, hotfix.snapshot.policy);
   const decision = decide(hotfix, action.command, { now: deps.clock.now(), actor });
   return decision.ok ? undefined : decision.refusal;
 }
@@ -92,4 +92,13 @@ export async function breakGlassOffered(
     breakGlassReason: 'reason asked in the form',
   };
   return (await check(deps, { userId: input.userId, ref: input.ref, command })) === undefined;
+}
+
+/**
+ * Who the person is, in the groups the hotfix's own policy snapshot names: the checks decide with that snapshot, so
+ * membership must be read for the same groups, not the live catalog's (a catalog change never alters a hotfix).
+ */
+async function actorFor(deps: WorkflowDeps, action: PersonAction) {
+  const hotfix = await loadRef(deps, action.ref);
+  return deps.actors.actor(action.userId, hotfix?.snapshot.policy ?? deps.catalog.policy);
 }
