@@ -28,6 +28,7 @@ import { announce } from './workflow/announce.js';
 import type { WorkflowDeps, WorkflowTiming } from './workflow/deps.js';
 import { advance } from './workflow/advance.js';
 import { renderStatus } from './workflow/render-status.js';
+import { RedisLeases } from './adapters/redis/redis-leases.js';
 import { RedisLocks } from './adapters/redis/redis-locks.js';
 import { RedisControls } from './adapters/redis/redis-controls.js';
 import { RedisPacing } from './adapters/redis/redis-pacing.js';
@@ -83,6 +84,7 @@ export async function startBot(
     log: logger,
     newUlid: options.newUlid ?? ((now) => ulid(now.getTime())),
     locks: new RedisLocks(redis),
+    leases: new RedisLeases(redis),
     methods: { rehearsal: new RehearsalMethod(clock) },
     controls: new RedisControls(redis),
     pacing: new RedisPacing(redis),
@@ -173,12 +175,19 @@ export class StartError extends Error {
   override readonly name = 'StartError';
 }
 
-/** Workers retry through BullMQ (no job sleeps on a 429); the web role answers people and retries briefly. */
+/** How long one Slack call may take before it counts as unanswered; bounds how long a step's claim stays alive. */
+const SLACK_TIMEOUT_MS = 10_000;
+
+/**
+ * Workers retry through BullMQ (no job sleeps on a 429), never inside a call: a retried post whose first try landed
+ * unseen would post twice, while a step's retry looks for the message first. The web role retries briefly.
+ */
 function slackClient(config: Config, worker: boolean): WebClient {
   return new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     rejectRateLimitedCalls: worker,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+    timeout: SLACK_TIMEOUT_MS,
+    retryConfig: worker ? { retries: 0 } : { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
   });
 }
 

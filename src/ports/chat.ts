@@ -7,9 +7,12 @@ export interface MessageRef {
   ts: string;
 }
 
-/** Why a Slack call failed, in terms the workflow can act on. */
+/**
+ * Why a Slack call failed, in terms the workflow can act on. `unknown_outcome`: no answer came (a timeout, a lost
+ * connection, a 5xx), so the call may have been carried out; every other failure is Slack's answer that it was not.
+ */
 export type ChatFailure =
-  'not_in_channel' | 'channel_not_found' | 'rate_limited' | 'message_not_found' | 'other';
+  'not_in_channel' | 'channel_not_found' | 'rate_limited' | 'message_not_found' | 'unknown_outcome' | 'other';
 
 /** A Slack call that failed; `failure` says what the person or the workflow should do about it. */
 export class ChatError extends Error {

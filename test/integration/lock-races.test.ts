@@ -49,7 +49,8 @@ describe('no zombie waiters', () => {
     const { deps } = t.bot;
     const b = await approvedDrill(deps, 4);
     // The first half of queueForLock: b joined the line while approved, and is revised before it is queued.
-    expect(await deps.locks.enqueue(KEY, b.ulid, deps.clock.now())).toBe(true);
+    await deps.locks.enqueue(KEY, b.ulid, deps.clock.now());
+    expect(await deps.locks.waiting(KEY)).toEqual([b.ulid]);
     const revised = await act(deps, {
       userId: REQUESTER,
       ref: { ulid: b.ulid },
