@@ -4,6 +4,7 @@ import type { Refusal } from '../domain/reasons.js';
 import type { StepJob } from '../ports/jobs.js';
 import type { WorkflowDeps } from './deps.js';
 import { afterTransition } from './next-jobs.js';
+import { afterCommit } from './recorded.js';
 import { TOLD_IN_THREAD } from './refresh-messages.js';
 import type { HotfixRef, Outcome } from './transact.js';
 import { loadRef, transact } from './transact.js';
@@ -24,20 +25,23 @@ export async function act(deps: WorkflowDeps, action: PersonAction): Promise<Out
   const actor = await actorFor(deps, action);
   const outcome = await transact(deps, action.ref, action.command, actor);
   if (outcome.ok && outcome.events.length > 0) {
-    // The plan and the notice change with decisions about the plan; deploy-time actions show in the status message.
-    if (outcome.events.some((e) => TOLD_IN_THREAD.has(e.type)) || outcome.hotfix.state === 'planned') {
-      await deps.jobs.enqueue({
-        ulid: outcome.hotfix.ulid,
-        step: 'refresh_messages',
-        attempt: String(outcome.hotfix.seq),
-      });
-    }
-    await afterTransition(deps, outcome.hotfix);
-    for (const job of followUps(outcome)) await deps.jobs.enqueue(job.job, job.options);
-    deps.log.info(
-      { hotfix: outcome.hotfix.id, by: action.userId, command: action.command.type },
-      'hotfix decision',
+    const { hotfix } = outcome;
+    await afterCommit(
+      `${hotfix.id}: your ${action.command.type.replace(/_/g, ' ')} was recorded`,
+      async () => {
+        // The plan and the notice change with decisions about the plan; deploy-time actions show in the status message.
+        if (outcome.events.some((e) => TOLD_IN_THREAD.has(e.type)) || hotfix.state === 'planned') {
+          await deps.jobs.enqueue({
+            ulid: hotfix.ulid,
+            step: 'refresh_messages',
+            attempt: String(hotfix.seq),
+          });
+        }
+        await afterTransition(deps, hotfix);
+        for (const job of followUps(outcome)) await deps.jobs.enqueue(job.job, job.options);
+      },
     );
+    deps.log.info({ hotfix: hotfix.id, by: action.userId, command: action.command.type }, 'hotfix decision');
   }
   return outcome;
 }
