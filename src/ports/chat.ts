@@ -53,8 +53,8 @@ export interface Chat {
   postStatus(hotfix: Hotfix, context: StatusContext): Promise<MessageRef>;
   /** Redraws the live status message. */
   updateStatus(hotfix: Hotfix, ref: MessageRef, context: StatusContext): Promise<void>;
-  /** A plain reply in the hotfix's thread. */
-  replyInThread(hotfix: Hotfix, text: string): Promise<MessageRef>;
+  /** A plain reply in the hotfix's thread; `key` lets a re-run find this exact reply. */
+  replyInThread(hotfix: Hotfix, text: string, key?: string): Promise<MessageRef>;
   /** Tells the incident thread about one event of the audit trail; `key` lets a re-run find this exact reply. */
   postEventReply(
     hotfix: Hotfix,

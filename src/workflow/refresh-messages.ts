@@ -4,6 +4,7 @@ import { holdsLock } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
 import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
+import { drawTracked, messagesFingerprint } from './drawn-messages.js';
 
 /** Events the incident thread is told about, each in one reply: decisions people wait for. */
 export const TOLD_IN_THREAD: ReadonlySet<HotfixEventType> = new Set<HotfixEventType>([
@@ -25,7 +26,7 @@ export async function refreshMessages(deps: WorkflowDeps, ulid: string): Promise
   const hotfix = await deps.store.load(ulid);
   if (!hotfix) return;
   await waitForSlack(deps);
-  await redraw(deps, hotfix);
+  await drawTracked(deps, hotfix, 'messages', messagesFingerprint(hotfix), () => redraw(deps, hotfix));
   await tellThread(deps, hotfix);
 }
 

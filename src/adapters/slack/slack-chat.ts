@@ -85,8 +85,8 @@ export class SlackChat implements Chat {
   }
 
   /** A plain reply in the hotfix's thread. */
-  async replyInThread(hotfix: Hotfix, text: string): Promise<MessageRef> {
-    return this.post(hotfix, 'reply', hotfix.incident.channel, { text, blocks: [] }, threadOf(hotfix));
+  async replyInThread(hotfix: Hotfix, text: string, key?: string): Promise<MessageRef> {
+    return this.post(hotfix, 'reply', hotfix.incident.channel, { text, blocks: [] }, threadOf(hotfix), key);
   }
 
   /** Posts the live status message in the hotfix's thread. */
