@@ -49,8 +49,8 @@ export async function reload(deps: WorkflowDeps, hotfix: Hotfix): Promise<Hotfix
 }
 
 /** A planned drill approved by an approver. */
-export async function approvedDrill(deps: WorkflowDeps, n: number): Promise<Hotfix> {
-  const planned = await plannedDrill(deps, n);
+export async function approvedDrill(deps: WorkflowDeps, n: number, service?: string): Promise<Hotfix> {
+  const planned = await plannedDrill(deps, n, service);
   const outcome = await act(deps, {
     userId: APPROVER,
     ref: { ulid: planned.ulid },
@@ -62,8 +62,8 @@ export async function approvedDrill(deps: WorkflowDeps, n: number): Promise<Hotf
 }
 
 /** An approved drill queued for acme staging by the real queueing step. */
-export async function queuedDrill(deps: WorkflowDeps, n: number): Promise<Hotfix> {
-  const approved = await approvedDrill(deps, n);
+export async function queuedDrill(deps: WorkflowDeps, n: number, service?: string): Promise<Hotfix> {
+  const approved = await approvedDrill(deps, n, service);
   await queueForLock(deps, approved);
   const queued = await reload(deps, approved);
   if (queued.state !== 'queued') throw new Error(`${queued.id} is ${queued.state}, not queued`);
@@ -71,8 +71,8 @@ export async function queuedDrill(deps: WorkflowDeps, n: number): Promise<Hotfix
 }
 
 /** A queued drill given the lock by the real lock-taking step (the environment must be free). */
-export async function holdingDrill(deps: WorkflowDeps, n: number): Promise<Hotfix> {
-  const queued = await queuedDrill(deps, n);
+export async function holdingDrill(deps: WorkflowDeps, n: number, service?: string): Promise<Hotfix> {
+  const queued = await queuedDrill(deps, n, service);
   await acquireLock(deps, queued);
   const holding = await reload(deps, queued);
   if (holding.state !== 'preparing') throw new Error(`${holding.id} is ${holding.state}, not preparing`);
