@@ -22,7 +22,7 @@ import { startTestBot } from '../helpers/test-bot.js';
 let t: TestBot;
 beforeEach(async () => {
   // Web role: only the runs the test makes; claims live 3 s past their runner (the test bot's job lock).
-  t = await startTestBot(10, { env: { HOTFIX_ROLE: 'web' } });
+  t = await startTestBot(2, { env: { HOTFIX_ROLE: 'web' } });
 });
 afterEach(async () => t.stop());
 

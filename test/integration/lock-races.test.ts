@@ -18,7 +18,7 @@ import { ADMIN, REQUESTER, approvedDrill, holdingDrill, queuedDrill, reload } fr
 let t: TestBot;
 // Web role: no worker and no reconciler, so only the runs the test makes happen.
 beforeEach(async () => {
-  t = await startTestBot(9, { env: { HOTFIX_ROLE: 'web' } });
+  t = await startTestBot(1, { env: { HOTFIX_ROLE: 'web' } });
 });
 afterEach(async () => t.stop());
 

@@ -16,7 +16,7 @@ import { startTestBot } from '../helpers/test-bot.js';
 
 let t: TestBot;
 beforeEach(async () => {
-  t = await startTestBot(11, { env: { HOTFIX_ROLE: 'web' } });
+  t = await startTestBot(3, { env: { HOTFIX_ROLE: 'web' } });
 });
 afterEach(async () => t.stop());
 
