@@ -16,6 +16,12 @@ export interface OncePost {
   post: () => Promise<MessageRef>;
   /** References to keep on the record once posted. */
   refs?: (ref: MessageRef) => Record<string, string>;
+  /**
+   * What to do when another live runner is posting it: look again later as a job ('retry'), or go on without it
+   * ('skip'), for a post nothing else in the step waits for, since that runner records it (and if it dies, the
+   * reconciler enqueues the step again). @defaultValue 'retry'
+   */
+  whenBusy?: 'retry' | 'skip';
 }
 
 /**
@@ -29,6 +35,7 @@ export async function postOnce(deps: WorkflowDeps, hotfix: Hotfix, once: OncePos
   const claim = await claimStep(deps, hotfix, once.step);
   if (claim.kind === 'done') return claim.hotfix;
   if (claim.kind === 'busy') {
+    if (once.whenBusy === 'skip') return claim.hotfix;
     throw new RetryLater(
       Math.max(100, Math.floor(deps.timing.claimMs / 3)),
       `${hotfix.id}: ${once.step} is being posted by a runner that is still at it; looking again later`,

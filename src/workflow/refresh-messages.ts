@@ -52,6 +52,7 @@ async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
     hotfix = await postOnce(deps, current, {
       step: key,
       find: { channel: current.incident.channel, kind: 'reply', key, ...(threadTs ? { threadTs } : {}) },
+      whenBusy: 'skip',
       post: async () => {
         // At approval the environment's holder is re-checked and shown: the hotfix will queue behind it.
         const lockHolder = event.type === 'approved' ? await lockHolderOf(deps, current) : undefined;
