@@ -1,6 +1,7 @@
 import { mayAdminister, requireReason } from '../domain/policy.js';
 import { Reason, refuse } from '../domain/reasons.js';
 import type { WorkflowDeps } from './deps.js';
+import { afterCommit } from './recorded.js';
 import type { OverrideResult } from './unlock-environment.js';
 
 export type { OverrideResult } from './unlock-environment.js';
@@ -18,8 +19,10 @@ export async function pauseDeploys(
   if (denied) return { ok: false, refusal: denied };
   const at = deps.clock.now().toISOString();
   await deps.controls.pause({ by: input.userId, reason: input.reason, at });
-  await deps.controls.audit({ type: 'pause', by: input.userId, at, reason: input.reason });
-  await redrawQueued(deps);
+  await afterCommit('Deploys are paused', async () => {
+    await deps.controls.audit({ type: 'pause', by: input.userId, at, reason: input.reason });
+    await redrawQueued(deps);
+  });
   deps.log.info({ by: input.userId }, 'deploys paused');
   return {
     ok: true,
@@ -34,19 +37,23 @@ export async function resumeDeploys(deps: WorkflowDeps, input: { userId: string 
   if (denied) return { ok: false, refusal: denied };
   const lifted = await deps.controls.resume();
   if (!lifted) return { ok: false, refusal: refuse(Reason.WrongState, 'Deploys are not paused.') };
-  await deps.controls.audit({
-    type: 'resume',
-    by: input.userId,
-    at: deps.clock.now().toISOString(),
-    reason: `lifts: ${lifted.reason}`,
-  });
-  const queued = await redrawQueued(deps);
-  for (const h of queued)
-    await deps.jobs.enqueue({
-      ulid: h.ulid,
-      step: 'advance',
-      attempt: `resumed-${deps.clock.now().getTime()}`,
+  let queued: Awaited<ReturnType<typeof redrawQueued>> = [];
+  // Resumed from here on: a failure after this point must not say nothing was done (the reconciler wakes waiters).
+  await afterCommit('Deploys are resumed', async () => {
+    await deps.controls.audit({
+      type: 'resume',
+      by: input.userId,
+      at: deps.clock.now().toISOString(),
+      reason: `lifts: ${lifted.reason}`,
     });
+    queued = await redrawQueued(deps);
+    for (const h of queued)
+      await deps.jobs.enqueue({
+        ulid: h.ulid,
+        step: 'advance',
+        attempt: `resumed-${deps.clock.now().getTime()}`,
+      });
+  });
   return {
     ok: true,
     message: `Deploys resumed (paused by <@${lifted.by}>: ${lifted.reason}). ${queued.length} waiting hotfix(es) may start.`,

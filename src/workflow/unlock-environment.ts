@@ -6,6 +6,7 @@ import { Reason, refuse } from '../domain/reasons.js';
 import type { Refusal } from '../domain/reasons.js';
 import type { WorkflowDeps } from './deps.js';
 import { act } from './act.js';
+import { afterCommit } from './recorded.js';
 
 /** What an override did, in a sentence for the person who asked. */
 export type OverrideResult = { ok: true; message: string } | { ok: false; refusal: Refusal };
@@ -40,16 +41,18 @@ export async function unlockEnvironment(
       : []),
   ];
   const at = deps.clock.now().toISOString();
-  await deps.controls.audit({
-    type: 'unlock',
-    by: input.userId,
-    at,
-    reason: input.reason,
-    target: key,
-    detail: done.join(' '),
+  await afterCommit(`${client} ${env}: ${done.join(' ')}`, async () => {
+    await deps.controls.audit({
+      type: 'unlock',
+      by: input.userId,
+      at,
+      reason: input.reason,
+      target: key,
+      detail: done.join(' '),
+    });
+    const next = (await deps.locks.waiting(key))[0];
+    if (next) await deps.jobs.enqueue({ ulid: next, step: 'advance', attempt: `unlocked-${at}` });
   });
-  const next = (await deps.locks.waiting(key))[0];
-  if (next) await deps.jobs.enqueue({ ulid: next, step: 'advance', attempt: `unlocked-${at}` });
   const still = freed.ok ? '' : ` ${freed.refusal.message}`;
   return { ok: true, message: `${client} ${env}: ${done.join(' ')}${still}` };
 }

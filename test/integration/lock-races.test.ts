@@ -113,6 +113,21 @@ describe('a lock is released only with its holder', () => {
     expect((await reload(deps, h)).state).toBe('deploying');
   });
 
+  it('leaves one holder with a live fence when two lock-taking runs of one hotfix race, time after time', async () => {
+    const { deps } = t.bot;
+    for (let n = 20; n < 26; n++) {
+      const h = await queuedDrill(deps, n);
+      // Truly concurrent: finalize's wake-up and the reconciler's advance, both from the queued record.
+      await Promise.all([acquireLock(deps, h), acquireLock(deps, h), advance(deps, h.ulid)]);
+      const holding = await reload(deps, h);
+      expect(holding.state).toBe('preparing');
+      expect(await deps.locks.holder(KEY)).toEqual({ ulid: h.ulid, token: holding.lock?.token });
+      expect(await holdsFence(deps, holding)).toBe(true);
+      expect((await cancel(h.ulid)).ok).toBe(true);
+      expect(await deps.locks.holder(KEY)).toBeUndefined();
+    }
+  });
+
   it('refuses an unlock that would free a grant not yet recorded, and writes no audit entry for it', async () => {
     const { deps } = t.bot;
     const h = await queuedDrill(deps, 9);
