@@ -46,6 +46,8 @@ export interface StartOptions {
   reconcileEveryMs?: number;
   /** Poll and status-update intervals (tests shorten them). */
   timing?: Partial<WorkflowTiming>;
+  /** How long one Slack Web API call may take before it counts as unanswered (tests shorten it). @defaultValue 10000 */
+  slackTimeoutMs?: number;
   /** Known Slack bot ids skip `auth.test` at start-up. */
   botIds?: { botId: string; botUserId: string };
 }
@@ -72,7 +74,7 @@ export async function startBot(
   const redis = watched(createRedis(config.redis.url, serves ? 'web' : 'worker'), logger);
   await waitForRedis(redis, logger);
   const clock = options.clock ?? systemClock;
-  const chat = new SlackChat(slackClient(config, runs), () => clock.now());
+  const chat = new SlackChat(slackClient(config, runs, options.slackTimeoutMs), () => clock.now());
   const jobs = new BullJobs(redis);
   const deps: WorkflowDeps = {
     catalog,
@@ -182,11 +184,11 @@ const SLACK_TIMEOUT_MS = 10_000;
  * Workers retry through BullMQ (no job sleeps on a 429), never inside a call: a retried post whose first try landed
  * unseen would post twice, while a step's retry looks for the message first. The web role retries briefly.
  */
-function slackClient(config: Config, worker: boolean): WebClient {
+function slackClient(config: Config, worker: boolean, timeoutMs = SLACK_TIMEOUT_MS): WebClient {
   return new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     rejectRateLimitedCalls: worker,
-    timeout: SLACK_TIMEOUT_MS,
+    timeout: timeoutMs,
     retryConfig: worker ? { retries: 0 } : { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
   });
 }

@@ -17,7 +17,7 @@ import { transact } from '../../src/workflow/transact.js';
 import { CountingMethod } from '../helpers/counting-method.js';
 import { REQUESTER, holdingDrill, plannedDrill, reload } from '../helpers/hotfixes.js';
 import type { TestBot } from '../helpers/test-bot.js';
-import { startTestBot } from '../helpers/test-bot.js';
+import { startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
 let t: TestBot;
 beforeEach(async () => {
@@ -118,4 +118,32 @@ describe('Slack posts under concurrent runs', () => {
     expect(postsAbout(h, 'C0INC4211', 'plan')).toHaveLength(1);
     expect((await reload(deps, h)).refs['planTs']).toBe(posted.ts);
   });
+});
+
+describe('a Slack call that never answers', () => {
+  let slow: TestBot;
+  afterEach(async () => slow.stop());
+
+  it('gives up on an unanswered post in time, and the next run finds the post instead of posting again', async () => {
+    // A worker (`all` role: no retries inside a call) whose Slack calls time out after 500 ms.
+    slow = await startTestBot(2, { slackTimeoutMs: 500 });
+    const { deps } = slow.bot;
+    // The plan post lands in Slack, but its answer never comes back in time.
+    const release = new Promise<void>((resolve) => setTimeout(resolve, 12_000));
+    slow.slack.onCall(
+      (call) => call.method === 'chat.postMessage' && call.args['channel'] === 'C0INC4211',
+      () => release,
+      { when: 'after' },
+    );
+    const h = await plannedDrill(deps, 4);
+    // The reconciler announces it; the first run times out, a later one takes the claim over once its lease ran out.
+    const announced = await waitForRecord(slow.bot, h.ulid, (x) => x.refs['planTs'] !== undefined, 9000);
+    const plans = slow.slack.messages('C0INC4211').filter((m) => {
+      const payload = (m.metadata as { event_payload?: { ulid?: string; kind?: string } } | undefined)
+        ?.event_payload;
+      return payload?.ulid === h.ulid && payload.kind === 'plan';
+    });
+    expect(plans).toHaveLength(1);
+    expect(announced.refs['planTs']).toBe(plans[0]?.ts);
+  }, 30_000);
 });
