@@ -8,6 +8,7 @@ import { RehearsalMethod } from '../../src/adapters/rehearsal/rehearsal-method.j
 import { SYSTEM } from '../../src/domain/hotfix.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { RetryLater } from '../../src/ports/jobs.js';
+import type { BullJobs } from '../../src/queue/step-queue.js';
 import { act } from '../../src/workflow/act.js';
 import { advance } from '../../src/workflow/advance.js';
 import { announce } from '../../src/workflow/announce.js';
@@ -128,11 +129,15 @@ describe('a Slack call that never answers', () => {
     // A worker (`all` role: no retries inside a call) whose Slack calls time out after 500 ms.
     slow = await startTestBot(2, { slackTimeoutMs: 500 });
     const { deps } = slow.bot;
-    // The plan post lands in Slack, but its answer never comes back in time.
+    // The plan post lands in Slack, but its answer does not come back for 12 s.
+    let landedAt = 0;
     const release = new Promise<void>((resolve) => setTimeout(resolve, 12_000));
     slow.slack.onCall(
       (call) => call.method === 'chat.postMessage' && call.args['channel'] === 'C0INC4211',
-      () => release,
+      () => {
+        landedAt = Date.now();
+        return release;
+      },
       { when: 'after' },
     );
     const h = await plannedDrill(deps, 4);
@@ -145,5 +150,9 @@ describe('a Slack call that never answers', () => {
     });
     expect(plans).toHaveLength(1);
     expect(announced.refs['planTs']).toBe(plans[0]?.ts);
+    // And no runner is left hanging on the unanswered call: the worker's jobs all finish long before Slack answers.
+    const { queue } = deps.jobs as BullJobs;
+    while ((await queue.getActiveCount()) > 0 && Date.now() - landedAt < 8000) await sleep(50);
+    expect(await queue.getActiveCount()).toBe(0);
   }, 30_000);
 });
