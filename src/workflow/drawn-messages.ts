@@ -1,8 +1,8 @@
 import type { Hotfix } from '../domain/hotfix.js';
 import { isTerminal } from '../domain/hotfix.js';
-import { ChatError } from '../ports/chat.js';
+import type { ChatError } from '../ports/chat.js';
 import type { WorkflowDeps } from './deps.js';
-import { postOnce } from './post-once.js';
+import { isUndeliverable, postOnce } from './post-once.js';
 
 /** The messages the record is drawn into: the live status message, and the plan message with the notice. */
 export type DrawnMessage = 'status' | 'messages';
@@ -74,14 +74,6 @@ export async function drawTracked(
   }
 }
 
-/** A Slack refusal no retry can fix: only a person (inviting the bot back, unarchiving) can. */
-export function isUndeliverable(error: unknown): error is ChatError {
-  return (
-    error instanceof ChatError &&
-    (error.failure === 'not_in_channel' || error.failure === 'channel_not_found')
-  );
-}
-
 async function tellUndeliverable(
   deps: WorkflowDeps,
   hotfix: Hotfix,
@@ -106,6 +98,7 @@ async function tellUndeliverable(
       step,
       find: { channel: hotfix.incident.channel, kind: 'reply', key: step, ...(threadTs ? { threadTs } : {}) },
       post: () => deps.chat.replyInThread(hotfix, text, step),
+      whenUndeliverable: 'record',
     });
   } catch (failure) {
     // The incident channel refuses too: there is nowhere left to say it in Slack; the logs have it.

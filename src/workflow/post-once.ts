@@ -22,6 +22,21 @@ export interface OncePost {
    * reconciler enqueues the step again). @defaultValue 'retry'
    */
   whenBusy?: 'retry' | 'skip';
+  /**
+   * What to do when Slack refuses the post for good (see isUndeliverable): fail the step ('throw'), or record the
+   * post as given up ('record') so no runner retries it forever. @defaultValue 'throw'
+   */
+  whenUndeliverable?: 'throw' | 'record';
+}
+
+/** A Slack refusal no retry can fix (the bot left the channel, it was archived, the message was deleted). */
+export function isUndeliverable(error: unknown): error is ChatError {
+  return (
+    error instanceof ChatError &&
+    (error.failure === 'not_in_channel' ||
+      error.failure === 'channel_not_found' ||
+      error.failure === 'message_not_found')
+  );
 }
 
 /**
@@ -53,6 +68,14 @@ export async function postOnce(deps: WorkflowDeps, hotfix: Hotfix, once: OncePos
     // Slack answered with a refusal: this runner posted nothing, so the next may post at once, unless a dead runner
     // before it may have posted (then the next runner must still look). Otherwise (a timeout) this post may have
     // landed: the lease runs out and the next runner looks for it first.
+    if (once.whenUndeliverable === 'record' && isUndeliverable(error)) {
+      deps.log.error({ hotfix: hotfix.id, step: once.step, err: error }, 'Slack refuses this post for good');
+      try {
+        return await giveUp(deps, claim.hotfix, once.step, error);
+      } finally {
+        await claim.done();
+      }
+    }
     if (refused && !claim.orphaned) await claim.releaseUnused();
     else if (refused) await claim.done();
     else claim.abandon();
@@ -72,6 +95,13 @@ async function record(deps: WorkflowDeps, hotfix: Hotfix, once: OncePost, ref: M
     detail: `${ref.channel}/${ref.ts}`,
     ...(once.refs ? { refs: once.refs(ref) } : {}),
   };
+  const saved = await transact(deps, { ulid: hotfix.ulid }, result, BOT);
+  if (!saved.ok) throw new Error(saved.refusal.message);
+  return saved.hotfix;
+}
+
+async function giveUp(deps: WorkflowDeps, hotfix: Hotfix, step: string, error: ChatError): Promise<Hotfix> {
+  const result = { type: 'record_result' as const, step, detail: `undeliverable: ${error.failure}` };
   const saved = await transact(deps, { ulid: hotfix.ulid }, result, BOT);
   if (!saved.ok) throw new Error(saved.refusal.message);
   return saved.hotfix;

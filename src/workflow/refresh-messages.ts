@@ -53,6 +53,7 @@ async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
       step: key,
       find: { channel: current.incident.channel, kind: 'reply', key, ...(threadTs ? { threadTs } : {}) },
       whenBusy: 'skip',
+      whenUndeliverable: 'record',
       post: async () => {
         // At approval the environment's holder is re-checked and shown: the hotfix will queue behind it.
         const lockHolder = event.type === 'approved' ? await lockHolderOf(deps, current) : undefined;

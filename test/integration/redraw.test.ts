@@ -120,3 +120,26 @@ it('turns a channel that refuses the bot for good into one message to the owner 
   const done = await reload(deps, h);
   expect(done.finalizedSeq).toBe(done.stateSince.seq);
 });
+
+it('gives up a thread reply the incident channel refuses for good instead of retrying it forever', async () => {
+  const { deps } = t.bot;
+  const h = await plannedDrill(deps, 4);
+  await announce(deps, h.ulid);
+  // The bot was removed from the incident channel, a private one.
+  t.slack.addChannel({ id: 'C0INC4211', name: 'inc-4211-decanting', is_private: true, is_member: false });
+  await cancel(h);
+  const died: string[] = [];
+  died.push(...(await drainJobs(deps)).died);
+  for (let round = 0; round < 3; round++) {
+    await sleep(QUIET_MS);
+    await reconcile(deps);
+    died.push(...(await drainJobs(deps)).died);
+  }
+  expect(died).toEqual([]);
+  const done = await reload(deps, h);
+  const told = Object.values(done.steps).filter(
+    (s) => s.result?.detail === 'undeliverable: channel_not_found',
+  );
+  expect(told.length).toBeGreaterThan(0);
+  expect(done.finalizedSeq).toBe(done.stateSince.seq);
+});
