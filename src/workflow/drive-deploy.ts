@@ -120,8 +120,16 @@ async function report(deps: WorkflowDeps, hotfix: Hotfix, progress: DeployProgre
   return changed;
 }
 
+/** Aborts the deploy once however many runs see the cancel request, then records the cancel with what was undone. */
 async function abort(deps: WorkflowDeps, hotfix: Hotfix, method: DeployMethod): Promise<void> {
-  const undone = await method.abort(hotfix);
+  const step = `abort_${hotfix.attempts}`;
+  const claim = await claimStep(deps, hotfix, step);
+  if (claim.kind === 'busy') return lookAgain(deps, hotfix, deps.timing.pollMs);
+  let undone = claim.hotfix.steps[step]?.result?.detail ?? '';
+  if (claim.kind === 'mine') {
+    undone = await effect(claim, () => method.abort(claim.hotfix));
+    await result(deps, claim, { type: 'record_result', step, detail: undone });
+  }
   const outcome = await transact(deps, { ulid: hotfix.ulid }, { type: 'deploy_aborted', undone }, BOT);
   if (outcome.ok && outcome.events.length > 0) await afterTransition(deps, outcome.hotfix);
 }

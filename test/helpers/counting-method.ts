@@ -5,7 +5,7 @@
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import type { DeployMethod, DeployProgress } from '../../src/ports/deploy-method.js';
 
-type Effect = 'start' | 'answer';
+type Effect = 'start' | 'answer' | 'abort';
 
 /** A held call: `entered` resolves once the call is inside the effect; `release` lets it finish. */
 export interface Gate {
@@ -13,9 +13,9 @@ export interface Gate {
   release(): void;
 }
 
-/** Counts `start` and `answer` calls of `inner`; `holdNext` holds the next call of one open. */
+/** Counts `start`, `answer` and `abort` calls of `inner`; `holdNext` holds the next call of one open. */
 export class CountingMethod implements DeployMethod {
-  readonly calls: Record<Effect, number> = { start: 0, answer: 0 };
+  readonly calls: Record<Effect, number> = { start: 0, answer: 0, abort: 0 };
   private held: Partial<Record<Effect, { enter: () => void; wait: Promise<void> }>> = {};
 
   constructor(private readonly inner: DeployMethod) {}
@@ -55,6 +55,8 @@ export class CountingMethod implements DeployMethod {
   }
 
   async abort(hotfix: Hotfix): Promise<string> {
+    this.calls.abort++;
+    await this.pass('abort');
     return this.inner.abort(hotfix);
   }
 

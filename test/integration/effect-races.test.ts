@@ -77,7 +77,28 @@ describe('deploy effects under concurrent runs of the deploy step', () => {
     answer.release();
     await firstAnswer;
     await driveUntil(deps, h, (x) => x.state === 'verifying' || x.state === 'completed');
-    expect(method.calls).toEqual({ start: 1, answer: 1 });
+    expect(method.calls).toEqual({ start: 1, answer: 1, abort: 0 });
+  });
+  it('aborts a cancelled deploy once while two runs of the deploy step overlap inside the abort', async () => {
+    const method = new CountingMethod(new RehearsalMethod(t.bot.deps.clock));
+    const deps: WorkflowDeps = { ...t.bot.deps, methods: { rehearsal: method } };
+    const h = await holdingDrill(deps, 5);
+    await advance(deps, h.ulid);
+    await driveDeploy(deps, await reload(deps, h));
+    const cancelled = await act(deps, {
+      userId: REQUESTER,
+      ref: { ulid: h.ulid },
+      command: { type: 'cancel', reason: 'wrong tag' },
+    });
+    expect(cancelled).toMatchObject({ ok: true, hotfix: { cancelRequest: { reason: 'wrong tag' } } });
+    const abort = method.holdNext('abort');
+    const first = driveDeploy(deps, await reload(deps, h));
+    await abort.entered;
+    await driveDeploy(deps, await reload(deps, h));
+    abort.release();
+    await first;
+    expect((await reload(deps, h)).state).toBe('cancelled');
+    expect(method.calls.abort).toBe(1);
   });
 });
 
