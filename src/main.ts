@@ -33,6 +33,7 @@ import { announce } from './workflow/announce.js';
 import type { WorkflowDeps, WorkflowTiming } from './workflow/deps.js';
 import { advance } from './workflow/advance.js';
 import { renderStatus } from './workflow/render-status.js';
+import { RedisLeases } from './adapters/redis/redis-leases.js';
 import { RedisLocks } from './adapters/redis/redis-locks.js';
 import { RedisControls } from './adapters/redis/redis-controls.js';
 import { RedisPacing } from './adapters/redis/redis-pacing.js';
@@ -50,6 +51,8 @@ export interface StartOptions {
   reconcileEveryMs?: number;
   /** Poll and status-update intervals (tests shorten them). */
   timing?: Partial<WorkflowTiming>;
+  /** How long one Slack Web API call may take before it counts as unanswered (tests shorten it). @defaultValue 10000 */
+  slackTimeoutMs?: number;
   /** Known Slack bot ids skip `auth.test` at start-up. */
   botIds?: { botId: string; botUserId: string };
   /** Where log lines go instead of stdout (tests read them). */
@@ -82,7 +85,7 @@ export async function startBot(
   const redis = watched(createRedis(config.redis.url, serves ? 'web' : 'worker'), logger);
   await waitForRedis(redis, logger);
   const clock = options.clock ?? systemClock;
-  const client = slackClient(config, runs);
+  const client = slackClient(config, runs, options.slackTimeoutMs);
   const chat = new SlackChat(client, () => clock.now());
   const jobs = new BullJobs(redis);
   const directory = new RedisDirectory(redis);
@@ -100,6 +103,7 @@ export async function startBot(
     log: logger,
     newUlid: options.newUlid ?? ((now) => ulid(now.getTime())),
     locks: new RedisLocks(redis),
+    leases: new RedisLeases(redis),
     methods: { rehearsal: new RehearsalMethod(clock) },
     controls: new RedisControls(redis),
     pacing: new RedisPacing(redis),
@@ -228,12 +232,19 @@ export class StartError extends Error {
   override readonly name = 'StartError';
 }
 
-/** Workers retry through BullMQ (no job sleeps on a 429); the web role answers people and retries briefly. */
-function slackClient(config: Config, worker: boolean): WebClient {
+/** How long one Slack call may take before it counts as unanswered; bounds how long a step's claim stays alive. */
+const SLACK_TIMEOUT_MS = 10_000;
+
+/**
+ * Workers retry through BullMQ (no job sleeps on a 429), never inside a call: a retried post whose first try landed
+ * unseen would post twice, while a step's retry looks for the message first. The web role retries briefly.
+ */
+function slackClient(config: Config, worker: boolean, timeoutMs = SLACK_TIMEOUT_MS): WebClient {
   return new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     rejectRateLimitedCalls: worker,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+    timeout: timeoutMs,
+    retryConfig: worker ? { retries: 0 } : { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
   });
 }
 

@@ -42,9 +42,10 @@ export interface PlanCommand {
 
 /** Commands people give (through Slack). */
 export type PersonCommand =
-  | { type: 'revise'; services: PlannedService[]; severity: Severity; reason?: string }
+  /** `planVersion`: the version the person was shown; a newer plan refuses it (as approvals are). */
+  | { type: 'revise'; services: PlannedService[]; severity: Severity; reason?: string; planVersion?: number }
   | { type: 'approve'; planVersion: number; breakGlassReason?: string }
-  | { type: 'reject'; reason: string }
+  | { type: 'reject'; reason: string; planVersion?: number }
   | { type: 'acknowledge_break_glass' }
   | { type: 'cancel'; reason: string }
   | { type: 'answer_input'; inputId: string; proceed: boolean }

@@ -86,6 +86,8 @@ export function decide(hotfix: Hotfix, command: HotfixCommand, ctx: DecisionCont
   const accepted = ACCEPTED_IN[command.type];
   if (!accepted.includes(hotfix.state)) return refused(wrongState(hotfix, command.type, accepted));
   const emit = emitter(ctx, hotfix.planVersion);
+  const stale = stalePlan(hotfix, command);
+  if (stale) return refused(stale);
   switch (command.type) {
     case 'approve':
       return decideApproval(hotfix, command, ctx, emit);
@@ -100,6 +102,16 @@ export function decide(hotfix: Hotfix, command: HotfixCommand, ctx: DecisionCont
 export function decideNew(command: PlanCommand, ctx: DecisionContext, existing?: Hotfix): Decision {
   if (existing) return refused(refuse(Reason.AlreadyExists, `${existing.id} already exists.`));
   return decidePlan(command, ctx);
+}
+
+/** A reject or revise of a plan version other than the current one: the person decided on what they were shown. */
+function stalePlan(hotfix: Hotfix, command: HotfixCommand): Refusal | undefined {
+  if (command.type !== 'reject' && command.type !== 'revise') return undefined;
+  if (command.planVersion === undefined || command.planVersion === hotfix.planVersion) return undefined;
+  return refuse(
+    Reason.StalePlan,
+    `The plan of ${hotfix.id} changed after you saw it (you saw version ${command.planVersion}; it is now version ${hotfix.planVersion}). Review the updated plan first; nothing was done.`,
+  );
 }
 
 function wrongState(hotfix: Hotfix, type: HotfixCommandType, acceptedIn: readonly HotfixState[]): Refusal {

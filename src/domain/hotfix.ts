@@ -50,6 +50,12 @@ export const LOCK_STATES: ReadonlySet<HotfixState> = new Set<HotfixState>([
   'rollback_failed',
 ]);
 
+/**
+ * States in which a hotfix may wait in its environment's queue. Any other state leaves the queue in the same write
+ * that enters it, and the queue refuses a late join: a finished or revised plan never blocks the line.
+ */
+export const WAITING_STATES: ReadonlySet<HotfixState> = new Set<HotfixState>(['approved', 'queued']);
+
 /** Sev 1 is the worst; 3 is the default when a plan names none. */
 export type Severity = 1 | 2 | 3 | 4;
 export const DEFAULT_SEVERITY: Severity = 3;

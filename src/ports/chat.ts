@@ -7,9 +7,18 @@ export interface MessageRef {
   ts: string;
 }
 
-/** Why a Slack call failed, in terms the workflow can act on. */
+/**
+ * Why a Slack call failed, in terms the workflow can act on. `unknown_outcome`: no answer came (a timeout, a lost
+ * connection, a 5xx), so the call may have been carried out; every other failure is Slack's answer that it was not.
+ */
 export type ChatFailure =
-  'not_in_channel' | 'channel_not_found' | 'group_not_found' | 'rate_limited' | 'message_not_found' | 'other';
+  | 'not_in_channel'
+  | 'channel_not_found'
+  | 'group_not_found'
+  | 'rate_limited'
+  | 'message_not_found'
+  | 'unknown_outcome'
+  | 'other';
 
 /** A Slack call that failed; `failure` says what the person or the workflow should do about it. */
 export class ChatError extends Error {
@@ -44,8 +53,8 @@ export interface Chat {
   postStatus(hotfix: Hotfix, context: StatusContext): Promise<MessageRef>;
   /** Redraws the live status message. */
   updateStatus(hotfix: Hotfix, ref: MessageRef, context: StatusContext): Promise<void>;
-  /** A plain reply in the hotfix's thread. */
-  replyInThread(hotfix: Hotfix, text: string): Promise<MessageRef>;
+  /** A plain reply in the hotfix's thread; `key` lets a re-run find this exact reply. */
+  replyInThread(hotfix: Hotfix, text: string, key?: string): Promise<MessageRef>;
   /** Tells the incident thread about one event of the audit trail; `key` lets a re-run find this exact reply. */
   postEventReply(
     hotfix: Hotfix,

@@ -12,6 +12,8 @@ export interface ControlAudit {
   at: string;
   reason: string;
   target?: string;
+  /** What was done, when more than the type says (which holder was resolved, which waiters were removed). */
+  detail?: string;
 }
 
 /** Installation-wide switches, shared by every process through the store. */

@@ -5,6 +5,7 @@ import type { StepJob } from '../ports/jobs.js';
 import type { WorkflowDeps } from './deps.js';
 import { explainRefusal } from './actors.js';
 import { afterTransition } from './next-jobs.js';
+import { afterCommit } from './recorded.js';
 import { TOLD_IN_THREAD } from './refresh-messages.js';
 import type { HotfixRef, Outcome } from './transact.js';
 import { loadRef, transact } from './transact.js';
@@ -22,24 +23,27 @@ export interface PersonAction {
  * the hotfix's messages and the thread replies. Only the decision happens here; Slack writes are jobs.
  */
 export async function act(deps: WorkflowDeps, action: PersonAction): Promise<Outcome> {
-  const { actor, gaps } = await deps.actors.resolve(action.userId, deps.catalog.policy);
+  const { actor, gaps, policy } = await actorFor(deps, action);
   const outcome = await transact(deps, action.ref, action.command, actor);
-  if (!outcome.ok) return { ...outcome, refusal: explainRefusal(outcome.refusal, gaps, deps.catalog.policy) };
+  if (!outcome.ok) return { ...outcome, refusal: explainRefusal(outcome.refusal, gaps, policy) };
   if (outcome.events.length > 0) {
-    // The plan and the notice change with decisions about the plan; deploy-time actions show in the status message.
-    if (outcome.events.some((e) => TOLD_IN_THREAD.has(e.type)) || outcome.hotfix.state === 'planned') {
-      await deps.jobs.enqueue({
-        ulid: outcome.hotfix.ulid,
-        step: 'refresh_messages',
-        attempt: String(outcome.hotfix.seq),
-      });
-    }
-    await afterTransition(deps, outcome.hotfix);
-    for (const job of followUps(outcome)) await deps.jobs.enqueue(job.job, job.options);
-    deps.log.info(
-      { hotfix: outcome.hotfix.id, by: action.userId, command: action.command.type },
-      'hotfix decision',
+    const { hotfix } = outcome;
+    await afterCommit(
+      `${hotfix.id}: your ${action.command.type.replace(/_/g, ' ')} was recorded`,
+      async () => {
+        // The plan and the notice change with decisions about the plan; deploy-time actions show in the status message.
+        if (outcome.events.some((e) => TOLD_IN_THREAD.has(e.type)) || hotfix.state === 'planned') {
+          await deps.jobs.enqueue({
+            ulid: hotfix.ulid,
+            step: 'refresh_messages',
+            attempt: String(hotfix.seq),
+          });
+        }
+        await afterTransition(deps, hotfix);
+        for (const job of followUps(outcome)) await deps.jobs.enqueue(job.job, job.options);
+      },
     );
+    deps.log.info({ hotfix: hotfix.id, by: action.userId, command: action.command.type }, 'hotfix decision');
   }
   return outcome;
 }
@@ -74,9 +78,9 @@ function followUps(
 export async function check(deps: WorkflowDeps, action: PersonAction): Promise<Refusal | undefined> {
   const hotfix = await loadRef(deps, action.ref);
   if (!hotfix) return refuse(Reason.NotFound, 'That hotfix no longer exists.');
-  const { actor, gaps } = await deps.actors.resolve(action.userId, deps.catalog.policy);
+  const { actor, gaps } = await deps.actors.resolve(action.userId, hotfix.snapshot.policy);
   const decision = decide(hotfix, action.command, { now: deps.clock.now(), actor });
-  return decision.ok ? undefined : explainRefusal(decision.refusal, gaps, deps.catalog.policy);
+  return decision.ok ? undefined : explainRefusal(decision.refusal, gaps, hotfix.snapshot.policy);
 }
 
 /**
@@ -94,4 +98,14 @@ export async function breakGlassOffered(
     breakGlassReason: 'reason asked in the form',
   };
   return (await check(deps, { userId: input.userId, ref: input.ref, command })) === undefined;
+}
+
+/**
+ * Who the person is, in the groups the hotfix's own policy snapshot names: the checks decide with that snapshot, so
+ * membership must be read for the same groups, not the live catalog's (a catalog change never alters a hotfix).
+ */
+async function actorFor(deps: WorkflowDeps, action: PersonAction) {
+  const hotfix = await loadRef(deps, action.ref);
+  const policy = hotfix?.snapshot.policy ?? deps.catalog.policy;
+  return { ...(await deps.actors.resolve(action.userId, policy)), policy };
 }

@@ -2,6 +2,7 @@ import { isTerminal } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
 import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
+import { drawnKey, messagesFingerprint } from './drawn-messages.js';
 
 /**
  * Posts the plan in the incident channel (or the thread it was planned from) and the change-control notice, each
@@ -13,10 +14,14 @@ export async function announce(deps: WorkflowDeps, ulid: string): Promise<void> 
   if (!first || (isTerminal(first.state) && !first.refs['planTs'])) return;
   await waitForSlack(deps);
   const threadTs = first.incident.threadTs;
+  let posted = 0;
   const withPlan = await postOnce(deps, first, {
     step: 'post_plan',
     find: { channel: first.incident.channel, kind: 'plan', ...(threadTs ? { threadTs } : {}) },
-    post: () => deps.chat.postPlan(first),
+    post: () => {
+      posted++;
+      return deps.chat.postPlan(first);
+    },
     refs: (ref) => ({ planChannel: ref.channel, planTs: ref.ts }),
   });
   const planTs = withPlan.refs['planTs'];
@@ -26,7 +31,15 @@ export async function announce(deps: WorkflowDeps, ulid: string): Promise<void> 
   await postOnce(deps, withPlan, {
     step: 'post_notice',
     find: { channel: withPlan.snapshot.changeControl.id, kind: 'notice' },
-    post: () => deps.chat.postNotice(withPlan, planLink),
+    post: () => {
+      posted++;
+      return deps.chat.postNotice(withPlan, planLink);
+    },
     refs: (ref) => ({ noticeChannel: ref.channel, noticeTs: ref.ts }),
   });
+  // Both drawn now from the same plan: the reconciler need not redraw them. A message an earlier attempt posted may
+  // show an older plan, so it is left for the reconciler to bring up to date.
+  const fingerprint = messagesFingerprint(first);
+  if (posted === 2 && fingerprint === messagesFingerprint(withPlan))
+    await deps.pacing.rememberRender(drawnKey(ulid, 'messages'), fingerprint, deps.clock.now().getTime());
 }

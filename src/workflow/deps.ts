@@ -8,6 +8,7 @@ import type { ActorDirectory } from './actors.js';
 import type { Controls } from '../ports/controls.js';
 import type { Directory, DirectoryRequests, DirectorySource } from '../ports/directory.js';
 import type { DeployMethods } from '../ports/deploy-method.js';
+import type { Leases } from '../ports/leases.js';
 import type { Locks } from '../ports/locks.js';
 import type { Pacing } from '../ports/pacing.js';
 
@@ -29,6 +30,8 @@ export interface WorkflowDeps {
   /** Makes the ULID of a new hotfix; injectable so the demo is repeatable. */
   newUlid: (now: Date) => string;
   locks: Locks;
+  /** Claims a live runner renews while it causes a step's outside effect. */
+  leases: Leases;
   /** The deploy methods this installation can run; plans for others are refused. */
   methods: DeployMethods;
   controls: Controls;
@@ -43,8 +46,8 @@ export interface WorkflowTiming {
   /** At most one status-message update per this many ms, except the final one. @defaultValue 3000 */
   statusEveryMs: number;
   /**
-   * How long a step's claim (its intent) protects it from a second runner: at least a job's lock duration, after
-   * which BullMQ would have given the job to another worker anyway. @defaultValue 30000
+   * How long a step's claim outlives its runner: the runner renews it while it works, so a second runner takes the
+   * step over only this long after the first stopped renewing (died). @defaultValue 30000
    */
   claimMs: number;
 }

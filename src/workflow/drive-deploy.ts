@@ -3,20 +3,26 @@ import type { DeployMethod, DeployProgress } from '../ports/deploy-method.js';
 import type { WorkflowDeps } from './deps.js';
 import { afterTransition, lookAgain } from './next-jobs.js';
 import { holdsFence } from './prepare.js';
+import type { HeldClaim } from './claim-step.js';
+import { claimStep } from './claim-step.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
 
 /**
  * A running deploy: abort it when a cancel was asked for, start it once, pass on input answers once, and report its
  * progress into the record (stages, an input question, the outcome). Looks again after `pollMs` while it runs.
+ * Concurrent runs (the reconciler's look beside the poll and a click's) start and answer at most once: each effect
+ * is claimed first (see claim-step.ts).
  */
 export async function driveDeploy(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
   const method = deps.methods[hotfix.method];
   if (!method) throw new Error(`${hotfix.id}: deploy method ${hotfix.method} is not available`);
   if (!(await holdsFence(deps, hotfix))) return;
   if (hotfix.cancelRequest) return abort(deps, hotfix, method);
-  const current = await startOnce(deps, hotfix, method);
-  await passOnAnswers(deps, current, method);
+  const started = await startOnce(deps, hotfix, method);
+  // Another run is starting the deploy or passing an answer on right now: it looks again after it; so do we.
+  const current = started && (await passOnAnswers(deps, started, method));
+  if (!current) return lookAgain(deps, hotfix, deps.timing.pollMs);
   const progress = await method.poll(current);
   const changed = await report(deps, current, progress);
   if (!changed && (progress.status === 'running' || progress.status === 'input')) {
@@ -24,40 +30,63 @@ export async function driveDeploy(deps: WorkflowDeps, hotfix: Hotfix): Promise<v
   }
 }
 
-async function startOnce(deps: WorkflowDeps, hotfix: Hotfix, method: DeployMethod): Promise<Hotfix> {
+/** Starts the attempt's deploy once: undefined while another live run is starting it. */
+async function startOnce(
+  deps: WorkflowDeps,
+  hotfix: Hotfix,
+  method: DeployMethod,
+): Promise<Hotfix | undefined> {
   const step = `start_${hotfix.attempts}`;
-  if (hotfix.steps[step]?.result) return hotfix;
-  const intent = await transact(
-    deps,
-    { ulid: hotfix.ulid },
-    { type: 'record_intent', step, key: `${hotfix.ulid}.${step}` },
-    BOT,
-  );
-  if (!intent.ok) throw new Error(intent.refusal.message);
-  // `start` finds a deploy an earlier attempt started (by the ULID) before starting one.
-  const refs = await method.start(intent.hotfix);
-  const recorded = await transact(deps, { ulid: hotfix.ulid }, { type: 'record_result', step, refs }, BOT);
-  if (!recorded.ok) throw new Error(recorded.refusal.message);
-  return recorded.hotfix;
+  const claim = await claimStep(deps, hotfix, step);
+  if (claim.kind !== 'mine') return claim.kind === 'done' ? claim.hotfix : undefined;
+  // Even a claim taken over from a dead run calls `start`: the method finds what that run started by the ULID.
+  const refs = await effect(claim, () => method.start(claim.hotfix));
+  return result(deps, claim, { type: 'record_result', step, refs });
 }
 
-async function passOnAnswers(deps: WorkflowDeps, hotfix: Hotfix, method: DeployMethod): Promise<void> {
+/** Passes each recorded answer on once: undefined while another live run is passing one on. */
+async function passOnAnswers(
+  deps: WorkflowDeps,
+  hotfix: Hotfix,
+  method: DeployMethod,
+): Promise<Hotfix | undefined> {
+  let current = hotfix;
   for (const [inputId, answer] of Object.entries(hotfix.answers)) {
     const step = `answer_${hotfix.attempts}_${inputId}`;
-    if (hotfix.steps[step]?.result) continue;
-    await transact(
-      deps,
-      { ulid: hotfix.ulid },
-      { type: 'record_intent', step, key: `${hotfix.ulid}.${step}` },
-      BOT,
-    );
-    await method.answer(hotfix, inputId, answer.proceed);
-    await transact(
-      deps,
-      { ulid: hotfix.ulid },
-      { type: 'record_result', step, detail: answer.proceed ? 'proceed' : 'abort' },
-      BOT,
-    );
+    const claim = await claimStep(deps, current, step);
+    if (claim.kind === 'busy') return undefined;
+    if (claim.kind === 'done') {
+      current = claim.hotfix;
+      continue;
+    }
+    await effect(claim, () => method.answer(claim.hotfix, inputId, answer.proceed));
+    const detail = answer.proceed ? 'proceed' : 'abort';
+    current = await result(deps, claim, { type: 'record_result', step, detail });
+  }
+  return current;
+}
+
+/** Causes a claimed effect; on failure the claim's lease runs out, so the next run looks for it (by the ULID). */
+async function effect<T>(claim: HeldClaim, cause: () => Promise<T>): Promise<T> {
+  try {
+    return await cause();
+  } catch (error) {
+    claim.abandon();
+    throw error;
+  }
+}
+
+async function result(
+  deps: WorkflowDeps,
+  claim: HeldClaim,
+  command: Extract<Parameters<typeof transact>[2], { type: 'record_result' }>,
+): Promise<Hotfix> {
+  try {
+    const recorded = await transact(deps, { ulid: claim.hotfix.ulid }, command, BOT);
+    if (!recorded.ok) throw new Error(recorded.refusal.message);
+    return recorded.hotfix;
+  } finally {
+    await claim.done();
   }
 }
 
@@ -91,8 +120,16 @@ async function report(deps: WorkflowDeps, hotfix: Hotfix, progress: DeployProgre
   return changed;
 }
 
+/** Aborts the deploy once however many runs see the cancel request, then records the cancel with what was undone. */
 async function abort(deps: WorkflowDeps, hotfix: Hotfix, method: DeployMethod): Promise<void> {
-  const undone = await method.abort(hotfix);
+  const step = `abort_${hotfix.attempts}`;
+  const claim = await claimStep(deps, hotfix, step);
+  if (claim.kind === 'busy') return lookAgain(deps, hotfix, deps.timing.pollMs);
+  let undone = claim.hotfix.steps[step]?.result?.detail ?? '';
+  if (claim.kind === 'mine') {
+    undone = await effect(claim, () => method.abort(claim.hotfix));
+    await result(deps, claim, { type: 'record_result', step, detail: undone });
+  }
   const outcome = await transact(deps, { ulid: hotfix.ulid }, { type: 'deploy_aborted', undone }, BOT);
   if (outcome.ok && outcome.events.length > 0) await afterTransition(deps, outcome.hotfix);
 }

@@ -1,13 +1,15 @@
 import type { Hotfix } from '../domain/hotfix.js';
 import { lockKey } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
+import { allDrawn } from './redraws-due.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
 
 /**
  * Entering any terminal state: the lock was already freed in the same write as the terminal event (the store does
  * that); here the final status is drawn at once, the plan and notice are redrawn, and the next hotfix waiting for
- * the environment is woken. Idempotent: each part is safe to repeat and the `finalized` event marks the end.
+ * the environment is woken. Idempotent: each part is safe to repeat and the `finalized` event, written once every
+ * message shows the final state, marks the end.
  */
 export async function finalize(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
   if ((hotfix.finalizedSeq ?? 0) >= hotfix.stateSince.seq) return;
@@ -28,6 +30,10 @@ export async function finalize(deps: WorkflowDeps, hotfix: Hotfix): Promise<void
       step: 'advance',
       attempt: `woken-by-${hotfix.ulid}-${hotfix.stateSince.seq}`,
     });
+  // The hotfix stays unfinalized (so the reconciler keeps redrawing) until its final messages are drawn: a final
+  // status still offering Cancel, or a notice still offering Approve, would be left for good otherwise. Each draw
+  // step asks for this step again once it has drawn.
+  if (!(await allDrawn(deps, hotfix))) return;
   await transact(deps, { ulid: hotfix.ulid }, { type: 'finalize' }, BOT);
   deps.log.info({ hotfix: hotfix.id, state: hotfix.state, woke: next }, 'hotfix finalized');
 }

@@ -18,7 +18,8 @@ export async function queueForLock(deps: WorkflowDeps, hotfix: Hotfix): Promise<
  */
 export async function acquireLock(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
   const key = lockKey(hotfix);
-  // A queued hotfix that somehow lost its place gets it back: joining is idempotent.
+  // A queued hotfix that somehow lost its place gets it back: joining is idempotent, and refused once the record
+  // has moved on (the queue reads the record's state in the same step), so this stale copy cannot re-add a finished one.
   await deps.locks.enqueue(key, hotfix.ulid, new Date(hotfix.times.queuedAt ?? hotfix.stateSince.at));
   if (await deps.controls.paused()) return;
   const attempt = await deps.locks.tryAcquire(key, hotfix.ulid);
@@ -30,12 +31,10 @@ export async function acquireLock(deps: WorkflowDeps, hotfix: Hotfix): Promise<v
     BOT,
   );
   if (!outcome.ok) {
-    // Cancelled or resolved while waiting: the lock must not stay with a hotfix that will never use it.
-    await deps.locks.forceRelease(key, hotfix.ulid);
-    deps.log.warn(
-      { hotfix: hotfix.id, reason: outcome.refusal.code },
-      'lock granted to a hotfix that could not take it',
-    );
+    // Nothing to release, and releasing would be wrong: either another run of this step recorded the same grant
+    // first (the record now holds this very lock), or the hotfix ended since the grant and its terminal write freed
+    // the lock it held. The grant itself only goes to a queued record, checked in the same atomic step.
+    deps.log.info({ hotfix: hotfix.id, reason: outcome.refusal.code }, 'lock grant already recorded or moot');
     return;
   }
   deps.log.info({ hotfix: hotfix.id, fence: attempt.token }, 'lock acquired');

@@ -9,6 +9,7 @@ import { snapshotOf } from '../domain/snapshot.js';
 import type { WorkflowDeps } from './deps.js';
 import { actorFrom, explainRefusal, groupsOf, whoCanFix } from './actors.js';
 import type { ChannelFacts } from '../ports/directory.js';
+import { afterCommit } from './recorded.js';
 
 /** A plan as it arrives from Slack: the words after `/hotfix plan` (or the modal's fields as the same text). */
 export interface PlanInput {
@@ -77,13 +78,16 @@ async function record(
   const decision = decideNew(command, { now, actor });
   if (!decision.ok) return { kind: 'refused', problems: [decision.refusal] };
   const hotfix = await deps.store.create(decision.events);
-  const untilExpiry = Date.parse(hotfix.expiresAt) - now.getTime();
-  const every = hotfix.snapshot.policy.approvalReminderMinutes * 60_000;
-  await deps.jobs.enqueueAll([
-    { job: { ulid: hotfix.ulid, step: 'announce', attempt: '1' } },
-    { job: { ulid: hotfix.ulid, step: 'expire', attempt: `v1-${hotfix.expiresAt}` }, delayMs: untilExpiry },
-    { job: { ulid: hotfix.ulid, step: 'remind', attempt: 'approval-1' }, delayMs: every },
-  ]);
+  // Saved: from here a failure must not tell the person "nothing was done" (the reconciler enqueues what is due).
+  await afterCommit(`${hotfix.id} was planned`, async () => {
+    const untilExpiry = Date.parse(hotfix.expiresAt) - now.getTime();
+    const every = hotfix.snapshot.policy.approvalReminderMinutes * 60_000;
+    await deps.jobs.enqueueAll([
+      { job: { ulid: hotfix.ulid, step: 'announce', attempt: '1' } },
+      { job: { ulid: hotfix.ulid, step: 'expire', attempt: `v1-${hotfix.expiresAt}` }, delayMs: untilExpiry },
+      { job: { ulid: hotfix.ulid, step: 'remind', attempt: 'approval-1' }, delayMs: every },
+    ]);
+  });
   deps.log.info({ hotfix: hotfix.id, ulid: hotfix.ulid, by: actor.userId }, 'hotfix planned');
   return { kind: 'planned', hotfix, warnings: decision.warnings };
 }

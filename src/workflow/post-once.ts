@@ -1,7 +1,9 @@
 import type { Hotfix } from '../domain/hotfix.js';
 import { ChatError } from '../ports/chat.js';
 import type { MessageRef, PostedQuery } from '../ports/chat.js';
+import { RetryLater } from '../ports/jobs.js';
 import type { WorkflowDeps } from './deps.js';
+import { claimStep } from './claim-step.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
 
@@ -14,70 +16,76 @@ export interface OncePost {
   post: () => Promise<MessageRef>;
   /** References to keep on the record once posted. */
   refs?: (ref: MessageRef) => Record<string, string>;
+  /**
+   * What to do when another live runner is posting it: look again later as a job ('retry'), or go on without it
+   * ('skip'), for a post nothing else in the step waits for, since that runner records it (and if it dies, the
+   * reconciler enqueues the step again). @defaultValue 'retry'
+   */
+  whenBusy?: 'retry' | 'skip';
+  /**
+   * What to do when Slack refuses the post for good (see isUndeliverable): fail the step ('throw'), or record the
+   * post as given up ('record') so no runner retries it forever. @defaultValue 'throw'
+   */
+  whenUndeliverable?: 'throw' | 'record';
 }
 
-/** A claim whose post Slack refused: nothing was posted, so the next runner may take over at once. */
-const RELEASED = 'released:';
+/** A Slack refusal no retry can fix (the bot left the channel, it was archived, the message was deleted). */
+export function isUndeliverable(error: unknown): error is ChatError {
+  return (
+    error instanceof ChatError &&
+    (error.failure === 'not_in_channel' ||
+      error.failure === 'channel_not_found' ||
+      error.failure === 'message_not_found')
+  );
+}
 
 /**
- * Posts once however often it runs (DESIGN.md section 7). The record says whether the post happened; a claim (the
- * intent) is written before posting. A runner that finds someone else's claim without a result looks in Slack (by
- * the metadata every post carries); if the post is not there it waits until the claim is stale (older than a job
- * lock, so its runner is dead) or released, then takes the claim over by compare-and-set, so one runner posts.
+ * Posts once however often and however concurrently it runs (DESIGN.md section 7). The record says whether the post
+ * happened; a claim (the intent, plus a lease this runner renews while it posts) is taken before posting. A runner
+ * that finds a live claim backs off and looks again later, however slow the post is; one that takes over a dead
+ * runner's claim first looks in Slack (by the metadata every post carries) for the message that runner may have
+ * posted.
  */
 export async function postOnce(deps: WorkflowDeps, hotfix: Hotfix, once: OncePost): Promise<Hotfix> {
-  if (hotfix.steps[once.step]?.result) return hotfix;
-  const mine = `${hotfix.ulid}.${once.step}.${deps.clock.now().getTime()}`;
-  const claim = await transact(
-    deps,
-    { ulid: hotfix.ulid },
-    { type: 'record_intent', step: once.step, key: mine },
-    BOT,
-  );
-  if (!claim.ok) throw new Error(claim.refusal.message);
-  let current = claim.hotfix;
-  if (current.steps[once.step]?.result) return current;
-  if (claim.events.length === 0) {
-    const since = new Date(Date.parse(current.times.plannedAt) - 60_000);
-    const found = await deps.chat.findPosted({ ...once.find, ulid: current.ulid, since });
-    if (found) return record(deps, current, once, found);
-    current = await takeOver(deps, current, once.step, mine);
+  const claim = await claimStep(deps, hotfix, once.step);
+  if (claim.kind === 'done') return claim.hotfix;
+  if (claim.kind === 'busy') {
+    if (once.whenBusy === 'skip') return claim.hotfix;
+    throw new RetryLater(
+      Math.max(100, Math.floor(deps.timing.claimMs / 3)),
+      `${hotfix.id}: ${once.step} is being posted by a runner that is still at it; looking again later`,
+    );
   }
   let ref: MessageRef;
   try {
-    ref = await once.post();
+    const since = new Date(Date.parse(claim.hotfix.times.plannedAt) - 60_000);
+    const found = claim.orphaned
+      ? await deps.chat.findPosted({ ...once.find, ulid: claim.hotfix.ulid, since })
+      : undefined;
+    ref = found ?? (await once.post());
   } catch (error) {
-    // Slack answered with a refusal, so nothing was posted: release the claim for the next runner.
-    if (error instanceof ChatError) await release(deps, current, once.step, mine);
+    const refused = error instanceof ChatError && error.failure !== 'unknown_outcome';
+    // Slack answered with a refusal: this runner posted nothing, so the next may post at once, unless a dead runner
+    // before it may have posted (then the next runner must still look). Otherwise (a timeout) this post may have
+    // landed: the lease runs out and the next runner looks for it first.
+    if (once.whenUndeliverable === 'record' && isUndeliverable(error)) {
+      deps.log.error({ hotfix: hotfix.id, step: once.step, err: error }, 'Slack refuses this post for good');
+      try {
+        return await giveUp(deps, claim.hotfix, once.step, error);
+      } finally {
+        await claim.done();
+      }
+    }
+    if (refused && !claim.orphaned) await claim.releaseUnused();
+    else if (refused) await claim.done();
+    else claim.abandon();
     throw error;
   }
-  return record(deps, current, once, ref);
-}
-
-async function takeOver(deps: WorkflowDeps, hotfix: Hotfix, step: string, mine: string): Promise<Hotfix> {
-  const intent = hotfix.steps[step]?.intent;
-  const age = deps.clock.now().getTime() - Date.parse(intent?.at ?? '');
-  if (intent && !intent.key.startsWith(RELEASED) && age < deps.timing.claimMs) {
-    // Not posted yet, or being posted right now by a runner that is alive: look again later.
-    throw new Error(
-      `${hotfix.id}: ${step} was claimed ${age} ms ago by another attempt; looking again later`,
-    );
+  try {
+    return await record(deps, claim.hotfix, once, ref);
+  } finally {
+    await claim.done();
   }
-  const command = {
-    type: 'record_intent' as const,
-    step,
-    key: mine,
-    ...(intent ? { replaces: intent.key } : {}),
-  };
-  const taken = await transact(deps, { ulid: hotfix.ulid }, command, BOT);
-  if (!taken.ok || taken.events.length === 0)
-    throw new Error(`${hotfix.id}: another attempt took over ${step} first`);
-  return taken.hotfix;
-}
-
-async function release(deps: WorkflowDeps, hotfix: Hotfix, step: string, mine: string): Promise<void> {
-  const command = { type: 'record_intent' as const, step, key: `${RELEASED}${mine}`, replaces: mine };
-  await transact(deps, { ulid: hotfix.ulid }, command, BOT).catch(() => undefined);
 }
 
 async function record(deps: WorkflowDeps, hotfix: Hotfix, once: OncePost, ref: MessageRef): Promise<Hotfix> {
@@ -87,6 +95,13 @@ async function record(deps: WorkflowDeps, hotfix: Hotfix, once: OncePost, ref: M
     detail: `${ref.channel}/${ref.ts}`,
     ...(once.refs ? { refs: once.refs(ref) } : {}),
   };
+  const saved = await transact(deps, { ulid: hotfix.ulid }, result, BOT);
+  if (!saved.ok) throw new Error(saved.refusal.message);
+  return saved.hotfix;
+}
+
+async function giveUp(deps: WorkflowDeps, hotfix: Hotfix, step: string, error: ChatError): Promise<Hotfix> {
+  const result = { type: 'record_result' as const, step, detail: `undeliverable: ${error.failure}` };
   const saved = await transact(deps, { ulid: hotfix.ulid }, result, BOT);
   if (!saved.ok) throw new Error(saved.refusal.message);
   return saved.hotfix;

@@ -4,6 +4,7 @@ import { holdsLock } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
 import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
+import { drawTracked, messagesFingerprint } from './drawn-messages.js';
 
 /** Events the incident thread is told about, each in one reply: decisions people wait for. */
 export const TOLD_IN_THREAD: ReadonlySet<HotfixEventType> = new Set<HotfixEventType>([
@@ -25,7 +26,7 @@ export async function refreshMessages(deps: WorkflowDeps, ulid: string): Promise
   const hotfix = await deps.store.load(ulid);
   if (!hotfix) return;
   await waitForSlack(deps);
-  await redraw(deps, hotfix);
+  await drawTracked(deps, hotfix, 'messages', messagesFingerprint(hotfix), () => redraw(deps, hotfix));
   await tellThread(deps, hotfix);
 }
 
@@ -41,22 +42,31 @@ async function redraw(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
 
 async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
   if (!first.refs['planTs']) return; // nothing to reply to until the plan is posted
-  const events = await deps.store.events(first.ulid);
   let hotfix = first;
-  for (const [index, event] of events.entries()) {
-    if (!TOLD_IN_THREAD.has(event.type)) continue;
-    const key = `tell_${index + 1}`;
-    const threadTs = hotfix.incident.threadTs ?? hotfix.refs['planTs'];
-    const current = hotfix;
-    hotfix = await postOnce(deps, current, {
-      step: key,
-      find: { channel: current.incident.channel, kind: 'reply', key, ...(threadTs ? { threadTs } : {}) },
-      post: async () => {
-        // At approval the environment's holder is re-checked and shown: the hotfix will queue behind it.
-        const lockHolder = event.type === 'approved' ? await lockHolderOf(deps, current) : undefined;
-        return deps.chat.postEventReply(current, event, key, lockHolder ? { lockHolder } : {});
-      },
-    });
+  // Replies go out in event order: a reply another live runner is posting is left to it, with the ones after it.
+  // That runner reads the events again once it is through, so an event added meanwhile is still told.
+  for (let seen = 0; ;) {
+    const events = await deps.store.events(first.ulid);
+    if (events.length === seen) return;
+    for (const [index, event] of events.entries()) {
+      if (index < seen || !TOLD_IN_THREAD.has(event.type)) continue;
+      const key = `tell_${index + 1}`;
+      const threadTs = hotfix.incident.threadTs ?? hotfix.refs['planTs'];
+      const current = hotfix;
+      hotfix = await postOnce(deps, current, {
+        step: key,
+        find: { channel: current.incident.channel, kind: 'reply', key, ...(threadTs ? { threadTs } : {}) },
+        whenBusy: 'skip',
+        whenUndeliverable: 'record',
+        post: async () => {
+          // At approval the environment's holder is re-checked and shown: the hotfix will queue behind it.
+          const lockHolder = event.type === 'approved' ? await lockHolderOf(deps, current) : undefined;
+          return deps.chat.postEventReply(current, event, key, lockHolder ? { lockHolder } : {});
+        },
+      });
+      if (!hotfix.steps[key]?.result) return;
+    }
+    seen = events.length;
   }
 }
 

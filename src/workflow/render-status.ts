@@ -3,6 +3,7 @@ import { isTerminal, lockKey } from '../domain/hotfix.js';
 import { ChatError } from '../ports/chat.js';
 import type { StatusContext } from '../ports/chat.js';
 import type { WorkflowDeps } from './deps.js';
+import { drawTracked } from './drawn-messages.js';
 import { postOnce } from './post-once.js';
 
 /**
@@ -24,8 +25,7 @@ export async function renderStatus(deps: WorkflowDeps, ulid: string): Promise<vo
   const wait = last ? last.at + deps.timing.statusEveryMs - now : 0;
   if (wait > 0 && !isTerminal(hotfix.state)) return later(deps, hotfix, wait);
   try {
-    await draw(deps, hotfix, context);
-    await deps.pacing.rememberRender(ulid, fingerprint, now);
+    await drawTracked(deps, hotfix, 'status', fingerprint, () => draw(deps, hotfix, context));
   } catch (error) {
     if (!(error instanceof ChatError) || error.failure !== 'rate_limited') throw error;
     const ms = (error.retryAfterSeconds ?? 1) * 1000;
@@ -76,6 +76,11 @@ async function contextOf(deps: WorkflowDeps, hotfix: Hotfix): Promise<StatusCont
   const ahead = holder ? await deps.store.load(holder.ulid) : undefined;
   if (ahead) context.queuedBehind = { id: ahead.id, state: ahead.state, since: ahead.stateSince.at };
   return context;
+}
+
+/** What the status message of `hotfix` would show now, as a fingerprint (the reconciler compares it to the drawn one). */
+export async function statusFingerprint(deps: WorkflowDeps, hotfix: Hotfix): Promise<string> {
+  return fingerprintOf(hotfix, await contextOf(deps, hotfix));
 }
 
 /** What the message can show, reduced to a string: equal fingerprints draw equal messages. */

@@ -273,6 +273,32 @@ describe('reject', () => {
   });
 });
 
+describe('reject of an older plan version', () => {
+  it('refuses a reject whose form showed version 1 once the plan is at version 2, and the plan stays planned', async () => {
+    const { hotfix, noticeTs } = await plan('runbook-drill@24-02-05.619-hotfix.627 acme staging');
+    await click('U0BOB', noticeTs, 'hotfix_reject');
+    await openedFor('U0BOB', 'hotfix_reject_reason', hotfix);
+    // The requester edits the plan while the approver's reject form is open.
+    await clickButton(
+      t.eventsUrl,
+      SIGNING_SECRET,
+      { user: 'U0PRIYA', channel: 'C0INC4211', ts: hotfix.refs['planTs']!, action_id: 'hotfix_revise_open' },
+      opts(),
+    );
+    await submit('U0PRIYA', 'hotfix_revise', hotfix, {
+      services: { value: { type: 'plain_text_input', value: 'runbook-drill@24-02-05.619-hotfix.628' } },
+      severity: { value: { type: 'static_select', selected_option: { value: '3' } } },
+    });
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.planVersion === 2);
+    await submit('U0BOB', 'hotfix_reject_reason', hotfix, reason('wrong tag'));
+    await t.slack.waitFor(
+      () => /version 1; it is now version 2/.test(lastEphemeral('U0BOB')) || undefined,
+      5000,
+    );
+    expect(await t.bot.deps.store.load(hotfix.ulid)).toMatchObject({ state: 'planned', planVersion: 2 });
+  });
+});
+
 describe('the environment lock at approval', () => {
   it('says which hotfix holds the environment when an approval completes', async () => {
     const holder = await deployingOn('globex', 'staging');

@@ -20,7 +20,7 @@ import type { Redis } from 'ioredis';
 import { apply, replay } from '../../domain/apply.js';
 import type { HotfixEvent } from '../../domain/events.js';
 import type { Hotfix } from '../../domain/hotfix.js';
-import { isTerminal, lockKey } from '../../domain/hotfix.js';
+import { WAITING_STATES, isTerminal, lockKey } from '../../domain/hotfix.js';
 import { ConcurrentUpdateError, DuplicateHotfixError } from '../../ports/hotfix-store.js';
 import type { HotfixStore } from '../../ports/hotfix-store.js';
 import { parseEvent, parseRecord } from './serialization.js';
@@ -102,6 +102,7 @@ export class RedisHotfixStore implements HotfixStore {
         waiters: this.key(`waiters:${target}`),
       },
       release: isTerminal(next.state),
+      leaveQueue: !WAITING_STATES.has(next.state),
       expectedSeq: hotfix.seq,
       ...this.writeArgs(next, events),
     });

@@ -44,9 +44,10 @@ return {'OK'}
 
 /**
  * KEYS: record, audit, active, lock, waiters. ARGV: expected seq, record JSON, ulid, active flag, planned-at ms,
- * release flag, events... Returns {'OK'}, {'MISSING'} or {'CONFLICT', stored seq}. With the release flag (the
- * record turned terminal) the (client, env) lock is freed if this hotfix holds it, and it leaves the queue: in the
- * same atomic write as the terminal event, so a lock is never held by a finished hotfix nor freed by a live one.
+ * release flag, events... Returns {'OK'}, {'MISSING'} or {'CONFLICT', stored seq}. Release flag '2' (the record
+ * turned terminal): the (client, env) lock is freed if this hotfix holds it, and it leaves the queue, in the same
+ * atomic write as the terminal event, so a lock is never held by a finished hotfix nor freed by a live one. Flag
+ * '1' (a state that may not wait, such as a plan revised back to planned): it only leaves the queue.
  */
 const APPEND = `${WRITE}
 local expected, record, ulid, active, score, release = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -64,10 +65,8 @@ if seq ~= expected + count then
   return redis.error_reply('HOTFIX_BAD_SEQ record ' .. ulid .. ' would go from seq ' .. expected .. ' to ' .. tostring(seq) .. ' with ' .. count .. ' events')
 end
 write(KEYS[1], KEYS[2], KEYS[3], record, ulid, active, score, expected, 7)
-if release == '1' then
-  if redis.call('HGET', KEYS[4], 'ulid') == ulid then redis.call('DEL', KEYS[4]) end
-  redis.call('ZREM', KEYS[5], ulid)
-end
+if release == '2' and redis.call('HGET', KEYS[4], 'ulid') == ulid then redis.call('DEL', KEYS[4]) end
+if release ~= '0' then redis.call('ZREM', KEYS[5], ulid) end
 return {'OK'}
 `;
 
@@ -94,6 +93,8 @@ export interface AppendCall {
   keys: { record: string; audit: string; active: string; lock: string; waiters: string };
   /** True when the new record is terminal: free its lock and queue place in the same write. */
   release: boolean;
+  /** True when the new record may not wait for the lock: leave the queue in the same write. */
+  leaveQueue: boolean;
   expectedSeq: number;
   record: string;
   ulid: string;
@@ -141,7 +142,14 @@ export class StoreScripts {
     return outcome(
       await this.commands.hotfixStoreAppend(
         ...[record, audit, active, lock, waiters],
-        ...[call.expectedSeq, call.record, call.ulid, flag, call.plannedAtMs, call.release ? '1' : '0'],
+        ...[
+          call.expectedSeq,
+          call.record,
+          call.ulid,
+          flag,
+          call.plannedAtMs,
+          call.release ? '2' : call.leaveQueue ? '1' : '0',
+        ],
         ...call.events,
       ),
     );

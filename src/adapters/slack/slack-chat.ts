@@ -60,8 +60,8 @@ export class SlackChat implements Chat {
   }
 
   /** A plain reply in the hotfix's thread. */
-  async replyInThread(hotfix: Hotfix, text: string): Promise<MessageRef> {
-    return this.post(hotfix, 'reply', hotfix.incident.channel, { text, blocks: [] }, threadOf(hotfix));
+  async replyInThread(hotfix: Hotfix, text: string, key?: string): Promise<MessageRef> {
+    return this.post(hotfix, 'reply', hotfix.incident.channel, { text, blocks: [] }, threadOf(hotfix), key);
   }
 
   /** Posts the live status message in the hotfix's thread. */
@@ -118,39 +118,24 @@ export class SlackChat implements Chat {
     }
   }
 
-  /** Finds a message an earlier attempt posted, by the ULID, kind and key in its metadata. */
+  /** Finds a message an earlier attempt posted, by the ULID, kind and key in its metadata, through every page. */
   async findPosted(query: PostedQuery): Promise<MessageRef | undefined> {
     const oldest = (query.since.getTime() / 1000).toFixed(6);
-    const threadTs = query.threadTs;
-    const page = threadTs
-      ? await this.call(() =>
-          this.client.conversations.replies({
-            channel: query.channel,
-            ts: threadTs,
-            oldest,
-            include_all_metadata: true,
-            limit: 200,
-          }),
-        )
-      : await this.call(() =>
-          this.client.conversations.history({
-            channel: query.channel,
-            oldest,
-            include_all_metadata: true,
-            limit: 200,
-          }),
-        );
-    const match = (page.messages ?? []).find((m) => {
-      const payload = m.metadata?.event_payload as
-        { ulid?: unknown; kind?: unknown; key?: unknown } | undefined;
-      return (
-        m.metadata?.event_type === METADATA_EVENT &&
-        payload?.ulid === query.ulid &&
-        payload.kind === query.kind &&
-        (query.key === undefined || payload.key === query.key)
-      );
-    });
-    return match?.ts ? { channel: query.channel, ts: match.ts } : undefined;
+    let cursor: string | undefined;
+    // Bounded, so a runaway cursor cannot hold a step forever; 50 pages of 200 is far more than any thread holds.
+    for (let page = 0; page < 50; page++) {
+      const more = cursor ? { cursor } : {};
+      const base = { channel: query.channel, oldest, include_all_metadata: true, limit: 200, ...more };
+      const threadTs = query.threadTs;
+      const result = threadTs
+        ? await this.call(() => this.client.conversations.replies({ ...base, ts: threadTs }))
+        : await this.call(() => this.client.conversations.history(base));
+      const match = (result.messages ?? []).find((m) => isPosted(m.metadata, query));
+      if (match?.ts) return { channel: query.channel, ts: match.ts };
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
   }
 
   private async post(
@@ -196,4 +181,17 @@ export class SlackChat implements Chat {
       throw asChatError(error);
     }
   }
+}
+
+function isPosted(
+  metadata: { event_type?: string; event_payload?: unknown } | undefined,
+  query: PostedQuery,
+) {
+  const payload = metadata?.event_payload as { ulid?: unknown; kind?: unknown; key?: unknown } | undefined;
+  return (
+    metadata?.event_type === METADATA_EVENT &&
+    payload?.ulid === query.ulid &&
+    payload.kind === query.kind &&
+    (query.key === undefined || payload.key === query.key)
+  );
 }

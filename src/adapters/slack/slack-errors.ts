@@ -18,6 +18,10 @@ export function asChatError(error: unknown): ChatError {
   if (e.code === ErrorCode.RateLimitedError) {
     return new ChatError('rate_limited', 'Slack rate limit reached', e.retryAfter);
   }
+  if (e.code === ErrorCode.RequestError || e.code === ErrorCode.HTTPError) {
+    // No answer from Slack (timeout, connection lost) or a server error: the call may have been carried out.
+    return new ChatError('unknown_outcome', `Slack did not answer: ${e.message ?? String(error)}`);
+  }
   const slackError = e.data?.error;
   const failure = (slackError && KNOWN[slackError]) || 'other';
   return new ChatError(

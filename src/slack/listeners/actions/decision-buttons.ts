@@ -108,8 +108,8 @@ export const approveButton = (ctx: ListenerContext) =>
 
 /** Reject: asks for the reason first. */
 export const rejectButton = (ctx: ListenerContext) =>
-  decisionButton(ctx, async (c, hotfix, _planVersion, click) => {
-    const refusal = await precheck(c, hotfix, click, { type: 'reject', reason: 'check' });
+  decisionButton(ctx, async (c, hotfix, planVersion, click) => {
+    const refusal = await precheck(c, hotfix, click, { type: 'reject', reason: 'check', planVersion });
     if (refusal) return refuseTo(c, click, refusal, hotfix);
     await click.client.views.open({ trigger_id: click.triggerId, view: rejectModal(hotfix, where(click)) });
   });
@@ -127,11 +127,12 @@ export const acknowledgeBreakGlassButton = (ctx: ListenerContext) =>
 
 /** Edit plan: the requester (or an operator) changes services, tags, severity or reason; approvals start over. */
 export const reviseButton = (ctx: ListenerContext) =>
-  decisionButton(ctx, async (c, hotfix, _planVersion, click) => {
+  decisionButton(ctx, async (c, hotfix, planVersion, click) => {
     const refusal = await precheck(c, hotfix, click, {
       type: 'revise',
       services: hotfix.services,
       severity: hotfix.severity,
+      planVersion,
     });
     if (refusal) return refuseTo(c, click, refusal, hotfix);
     await click.client.views.open({

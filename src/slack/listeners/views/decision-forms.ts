@@ -78,10 +78,10 @@ export const breakGlassSubmitted = (ctx: ListenerContext) =>
 
 /** Reject, with its reason. */
 export const rejectSubmitted = (ctx: ListenerContext) =>
-  decisionForm(ctx, 'reason', ({ view }) => {
+  decisionForm(ctx, 'reason', ({ view }, meta) => {
     const reason = readReason(view.state.values);
     if (reason === '') return { errors: { reason: 'Say why, so the requester knows what to change.' } };
-    return { type: 'reject', reason };
+    return { type: 'reject', reason, planVersion: meta.planVersion };
   });
 
 /** A changed plan: parsed like any plan, for the same client and env (a new target is a new plan). */
@@ -98,6 +98,7 @@ export const reviseSubmitted = (ctx: ListenerContext) =>
       services: plan.services.map((s) => ({ ...s, method: plan.method })),
       severity: plan.severity,
       ...(plan.reason !== undefined ? { reason: plan.reason } : {}),
+      planVersion: meta.planVersion,
     };
   });
 
