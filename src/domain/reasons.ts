@@ -14,6 +14,7 @@ export const Reason = {
   BadIncident: 'bad_incident',
   MixedMethods: 'mixed_methods',
   MethodUnavailable: 'method_unavailable',
+  NotAvailable: 'not_available',
   UnclosedQuote: 'unclosed_quote',
   UnknownOption: 'unknown_option',
   UnexpectedWord: 'unexpected_word',

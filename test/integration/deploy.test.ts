@@ -131,7 +131,7 @@ describe('cancel at every stage', () => {
     await waitForRecord(t.bot, holder.ulid, (h) => h.state === 'awaiting_input');
     const queued = await approvedHotfix('runbook-drill', 'acme prod sev=1');
     await waitForRecord(t.bot, queued.ulid, (h) => h.state === 'queued');
-    expect(textOf((await slash(`cancel ${queued.id}`)).body)).toContain('is cancelled');
+    expect(textOf((await slash(`cancel ${queued.id} "not needed any more"`)).body)).toContain('is cancelled');
     await waitForRecord(t.bot, queued.ulid, (h) => h.state === 'cancelled');
     expect(await t.bot.deps.locks.waiting(lockKey(queued))).not.toContain(queued.ulid);
 
