@@ -85,8 +85,11 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
       return moveTo(h, 'expired');
     case 'cancel_requested':
       return { ...h, cancelRequest: { by: e.by, at: e.at, reason: e.reason } };
-    case 'cancelled':
-      return { ...withoutInput(moveTo(h, 'cancelled')), decision: { by: e.by, at: e.at, reason: e.reason } };
+    case 'cancelled': {
+      // A deploy is cancelled by the bot once its abort is done; the person who asked is who cancelled it.
+      const by = h.cancelRequest?.by ?? e.by;
+      return { ...withoutInput(moveTo(h, 'cancelled')), decision: { by, at: e.at, reason: e.reason } };
+    }
     case 'queued':
       return { ...moveTo(h, 'queued'), times: { ...h.times, queuedAt: e.at } };
     case 'lock_acquired':

@@ -4,7 +4,6 @@ import type { Refusal } from '../domain/reasons.js';
 import type { StepJob } from '../ports/jobs.js';
 import type { WorkflowDeps } from './deps.js';
 import { afterTransition } from './next-jobs.js';
-import { TOLD_IN_THREAD } from './refresh-messages.js';
 import type { HotfixRef, Outcome } from './transact.js';
 import { loadRef, transact } from './transact.js';
 import { Reason, refuse } from '../domain/reasons.js';
@@ -24,14 +23,7 @@ export async function act(deps: WorkflowDeps, action: PersonAction): Promise<Out
   const actor = await deps.actors.actor(action.userId, deps.catalog.policy);
   const outcome = await transact(deps, action.ref, action.command, actor);
   if (outcome.ok && outcome.events.length > 0) {
-    // The plan and the notice change with decisions about the plan; deploy-time actions show in the status message.
-    if (outcome.events.some((e) => TOLD_IN_THREAD.has(e.type)) || outcome.hotfix.state === 'planned') {
-      await deps.jobs.enqueue({
-        ulid: outcome.hotfix.ulid,
-        step: 'refresh_messages',
-        attempt: String(outcome.hotfix.seq),
-      });
-    }
+    // Redraws the plan, the notice and the status, and tells the thread (next-jobs.ts).
     await afterTransition(deps, outcome.hotfix);
     for (const job of followUps(outcome)) await deps.jobs.enqueue(job.job, job.options);
     deps.log.info(

@@ -1,6 +1,6 @@
 import type { HotfixEventType } from '../domain/events.js';
 import type { Hotfix } from '../domain/hotfix.js';
-import { holdsLock } from '../domain/hotfix.js';
+import { holdsLock, isTerminal } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
 import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
@@ -18,15 +18,47 @@ export const TOLD_IN_THREAD: ReadonlySet<HotfixEventType> = new Set<HotfixEventT
 ]);
 
 /**
- * Redraws the plan message and the change-control notice from the record, then tells the incident thread about
- * each decision it has not been told yet (one reply per event, found again by its key if a run is repeated).
+ * Runs after every state change (and every decision): redraws the plan message and the change-control notice from
+ * the record, de-duplicated and paced like the live status (final states at once), then tells the incident thread
+ * about each decision it has not been told yet and each moment that needs a person (one reply per event, found
+ * again by its key if a run is repeated).
  */
 export async function refreshMessages(deps: WorkflowDeps, ulid: string): Promise<void> {
   const hotfix = await deps.store.load(ulid);
   if (!hotfix) return;
   await waitForSlack(deps);
-  await redraw(deps, hotfix);
+  await redrawPaced(deps, hotfix);
   await tellThread(deps, hotfix);
+}
+
+/** The pacing key of the plan and notice of a hotfix, beside its status message's. */
+export function messagesKey(ulid: string): string {
+  return `${ulid}.messages`;
+}
+
+/**
+ * Skips a redraw that would show nothing new, and draws at most once every `statusEveryMs` (a burst of state changes
+ * becomes one delayed redraw); an ended hotfix is drawn at once.
+ */
+async function redrawPaced(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
+  const { planTs, noticeTs } = hotfix.refs;
+  if (!planTs && !noticeTs) return; // not announced yet: announce draws the current record
+  const key = messagesKey(hotfix.ulid);
+  const fingerprint = messagesFingerprint(hotfix);
+  const last = await deps.pacing.lastRender(key);
+  if (last?.fingerprint === fingerprint) return;
+  const now = deps.clock.now().getTime();
+  const wait = last ? last.at + deps.timing.statusEveryMs - now : 0;
+  if (wait > 0 && !isTerminal(hotfix.state)) {
+    const slot = Math.ceil((now + wait) / Math.max(1, deps.timing.statusEveryMs));
+    await deps.jobs.enqueue(
+      { ulid: hotfix.ulid, step: 'refresh_messages', attempt: `paced-${slot}` },
+      { delayMs: wait },
+    );
+    return;
+  }
+  await redraw(deps, hotfix);
+  await deps.pacing.rememberRender(key, fingerprint, now);
 }
 
 async function redraw(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
@@ -37,6 +69,18 @@ async function redraw(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
     const planLink = plan ? await deps.chat.permalink(plan) : undefined;
     await deps.chat.updateNotice(hotfix, { channel: noticeChannel, ts: noticeTs }, planLink);
   }
+}
+
+/**
+ * What the plan and the notice can show, as a string: equal fingerprints draw equal messages. Deploy stages, the
+ * lock and the bot's bookkeeping show only in the live status, so they do not cause a redraw here.
+ */
+export function messagesFingerprint(hotfix: Hotfix): string {
+  const { steps: _steps, seq: _seq, stages: _stages, lock: _lock, refs, ...shown } = hotfix;
+  const outside = Object.fromEntries(
+    Object.entries(refs).filter(([k]) => !/^(plan|notice|status)(Channel|Ts)$/.test(k)),
+  );
+  return JSON.stringify({ ...shown, refs: outside, announced: [refs['planTs'], refs['noticeTs']] });
 }
 
 async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {

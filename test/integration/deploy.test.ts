@@ -83,7 +83,8 @@ describe('a rehearsal hotfix from approval to completion', () => {
     const hotfix = await approvedHotfix('runbook-drill', 'acme staging');
     const waiting = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'awaiting_input');
     expect(waiting.lock?.token).toBeGreaterThan(0);
-    expect(waiting.versionsBefore).toEqual({ 'runbook-drill': 'not read (rehearsal)' });
+    // A rehearsal reads nothing outside, so it records no running version rather than a made-up one.
+    expect(waiting.versionsBefore).toEqual({});
     expect(waiting.deployPlan?.join(' ')).toMatch(/REHEARSAL/);
     expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toMatchObject({
       ulid: hotfix.ulid,

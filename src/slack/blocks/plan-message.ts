@@ -27,12 +27,12 @@ import {
   rehearsalBanner,
   servicesAndTags,
   severityLabel,
-  stateBadge,
+  stateEmoji,
   warningLines,
 } from './hotfix-summary.js';
 import { ACTION_BLOCK_IDS, ACTION_IDS, decisionValue } from './interaction-ids.js';
 import { channelLink, fitLines, inlineCode, mention, mentions, slackDate, typed } from './mrkdwn.js';
-import { triageLines, triageUnanswered } from './triage-checklist.js';
+import { triageLines } from './triage-checklist.js';
 
 // Room left in a section for its lines after a heading and a hint.
 const SECTION_BODY = SLACK_LIMITS.sectionText - 200;
@@ -50,9 +50,10 @@ export function planMessage(hotfix: Hotfix, options: PlanMessageOptions = {}): S
   const glass = breakGlassLine(hotfix);
   const reason = reasonQuote(hotfix.reason);
   const blocks: KnownBlock[] = [
-    header(hotfixTitle(hotfix)),
+    // The state leads: the plan is redrawn at every state change, and its first line must say where the hotfix is.
+    header(`${stateEmoji(hotfix.state)} ${stateLabel(hotfix.state).toUpperCase()} · ${hotfixTitle(hotfix)}`),
     ...(isRehearsal(hotfix) ? [section(rehearsalBanner(hotfix))] : []),
-    section(`${stateBadge(hotfix.state)}   ${severityLabel(hotfix.severity)}   plan v${hotfix.planVersion}`),
+    section(`${severityLabel(hotfix.severity)}   plan v${hotfix.planVersion}`),
     ...(warnings.length > 0 ? [section(`*Before you go ahead*\n${fitLines(warnings, SECTION_BODY)}`)] : []),
     ...(glass ? [section(glass)] : []),
     planFields(hotfix),
@@ -62,7 +63,9 @@ export function planMessage(hotfix: Hotfix, options: PlanMessageOptions = {}): S
     ...editBlocks(hotfix),
     section(triageSection(hotfix, versions)),
     context(
-      `Plan v${hotfix.planVersion} · expires ${slackDate(hotfix.expiresAt)} if nobody decides`,
+      hotfix.state === 'planned'
+        ? `Plan v${hotfix.planVersion} · expires ${slackDate(hotfix.expiresAt)} if nobody decides`
+        : `Plan v${hotfix.planVersion} · ${stateLabel(hotfix.state)} since ${slackDate(hotfix.stateSince.at)}`,
       `${hotfix.id} · ${inlineCode(hotfix.ulid)}`,
     ),
   ];
@@ -86,11 +89,19 @@ function serviceLines(hotfix: Hotfix, versions: Record<string, string>): string[
     const current = versions[service];
     const change =
       current === undefined
-        ? `→ ${inlineCode(tag)} _(running version not recorded yet)_`
+        ? `→ ${inlineCode(tag)} ${runningNote(hotfix)}`
         : `${inlineCode(current)} → ${inlineCode(tag)}`;
     const owners = hotfix.snapshot.services[service]?.owners ?? [];
     return `• *${typed(service)}* ${change} · owners ${mentions(owners, 'none listed')}`;
   });
+}
+
+/** Why no running version shows: not read yet, or never read (a rehearsal reads nothing outside). */
+function runningNote(hotfix: Hotfix): string {
+  if (isRehearsal(hotfix)) return '_(rehearsal: the running version is not read)_';
+  return hotfix.versionsBefore
+    ? '_(running version not read)_'
+    : '_(running version is read before the deploy)_';
 }
 
 function approvalLine(hotfix: Hotfix): string {
@@ -121,10 +132,7 @@ function editBlocks(hotfix: Hotfix): KnownBlock[] {
 }
 
 function triageSection(hotfix: Hotfix, versions: Record<string, string>): string {
-  const hint = triageUnanswered(hotfix)
-    ? '\n_Nothing answered yet: confirm each item in this thread before approving._'
-    : '';
-  return `*Triage checklist*\n${fitLines(triageLines(hotfix, versions), SECTION_BODY)}${hint}`;
+  return `*Triage checklist* (seed 003)\n${fitLines(triageLines(hotfix, versions), SECTION_BODY)}`;
 }
 
 function fallback(hotfix: Hotfix): string {

@@ -37,10 +37,14 @@ describe('planMessage', () => {
     const [first] = planMessage(planned({ env: 'prod' })).blocks;
     expect(first).toEqual({
       type: 'header',
-      text: { type: 'plain_text', text: 'HF-1 · decanting-service → acme prod', emoji: true },
+      text: {
+        type: 'plain_text',
+        text: ':memo: PLANNED · HF-1 · decanting-service → acme prod',
+        emoji: true,
+      },
     });
     expect(render(planMessage(twoServicesProd()))).toContain(
-      '[header] HF-1 · decanting-service, picking-service → acme prod',
+      '[header] :memo: PLANNED · HF-1 · decanting-service, picking-service → acme prod',
     );
   });
 
@@ -62,7 +66,7 @@ describe('planMessage', () => {
     const deploying = render(planMessage(hotfixIn('deploying', { env: 'prod', severity: 1 })));
     expect(deploying).toContain(':red_circle: *PRODUCTION*');
     expect(deploying).toContain('`24-01-20.600` → `24-02-05.619-hotfix.627`');
-    expect(render(planMessage(planned()))).toContain('(running version not recorded yet)');
+    expect(render(planMessage(planned()))).toContain('(running version is read before the deploy)');
   });
 
   it('counts approvals for the current plan version and names who gave them', () => {
