@@ -1,6 +1,8 @@
-import type { HotfixEventType } from '../domain/events.js';
+import type { HotfixEvent, HotfixEventType } from '../domain/events.js';
 import type { Hotfix } from '../domain/hotfix.js';
-import { holdsLock, isTerminal } from '../domain/hotfix.js';
+import { holdsLock, isTerminal, threadOf } from '../domain/hotfix.js';
+import type { Moment } from '../domain/moments.js';
+import { momentsOf } from '../domain/moments.js';
 import type { WorkflowDeps } from './deps.js';
 import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
@@ -88,20 +90,39 @@ async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
   const events = await deps.store.events(first.ulid);
   let hotfix = first;
   for (const [index, event] of events.entries()) {
-    if (!TOLD_IN_THREAD.has(event.type)) continue;
-    const key = `tell_${index + 1}`;
-    const threadTs = hotfix.incident.threadTs ?? hotfix.refs['planTs'];
-    const current = hotfix;
-    hotfix = await postOnce(deps, current, {
-      step: key,
-      find: { channel: current.incident.channel, kind: 'reply', key, ...(threadTs ? { threadTs } : {}) },
-      post: async () => {
-        // At approval the environment's holder is re-checked and shown: the hotfix will queue behind it.
-        const lockHolder = event.type === 'approved' ? await lockHolderOf(deps, current) : undefined;
-        return deps.chat.postEventReply(current, event, key, lockHolder ? { lockHolder } : {});
-      },
-    });
+    if (TOLD_IN_THREAD.has(event.type)) hotfix = await tellDecision(deps, hotfix, event, `tell_${index + 1}`);
+    // Judged on the record as it is now: a question already answered is not asked again.
+    for (const moment of momentsOf(hotfix, event)) {
+      const key = `${moment.place === 'thread' ? 'moment' : 'cc_moment'}_${index + 1}`;
+      hotfix = await tellMoment(deps, hotfix, moment, key);
+    }
   }
+}
+
+async function tellDecision(deps: WorkflowDeps, current: Hotfix, event: HotfixEvent, key: string) {
+  const threadTs = threadOf(current);
+  return postOnce(deps, current, {
+    step: key,
+    find: { channel: current.incident.channel, kind: 'reply', key, ...(threadTs ? { threadTs } : {}) },
+    post: async () => {
+      // At approval the environment's holder is re-checked and shown: the hotfix will queue behind it.
+      const lockHolder = event.type === 'approved' ? await lockHolderOf(deps, current) : undefined;
+      return deps.chat.postEventReply(current, event, key, lockHolder ? { lockHolder } : {});
+    },
+  });
+}
+
+/** A moment that needs people: a new reply that mentions them, once however often this step runs. */
+async function tellMoment(deps: WorkflowDeps, current: Hotfix, moment: Moment, key: string) {
+  const inThread = moment.place === 'thread';
+  const channel = inThread ? current.incident.channel : current.refs['noticeChannel'];
+  const threadTs = inThread ? threadOf(current) : current.refs['noticeTs'];
+  if (!channel || !threadTs) return current; // change control has no notice to reply under yet
+  return postOnce(deps, current, {
+    step: key,
+    find: { channel, kind: 'reply', key, threadTs },
+    post: () => deps.chat.postMoment(current, moment, key),
+  });
 }
 
 /** The other hotfix holding this one's (client, env) lock, if any. */

@@ -77,3 +77,4 @@ export {
 export { reminderMessage, type ReminderKind } from './reminders.js';
 export { refusalReply } from './refusal-reply.js';
 export { TRIAGE_ITEMS, type TriageItem } from './triage-checklist.js';
+export { momentMessage } from './moment-replies.js';

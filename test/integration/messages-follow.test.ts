@@ -1,0 +1,163 @@
+/**
+ * The messages people act on, on the started bot: the plan and the change-control notice follow every state change,
+ * the moments that need a person are new replies mentioning who must act (in the incident thread, and in change
+ * control for failures and completions), and an abort at a Proceed question is credited to whoever clicked.
+ */
+import type { JsonObject } from '../emulators/slack/index.js';
+import { clickButton, sendSlashCommand } from '../emulators/slack/index.js';
+import type { Hotfix } from '../../src/domain/hotfix.js';
+import type { TestBot } from '../helpers/test-bot.js';
+import { SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
+
+let t: TestBot;
+const started = Date.now();
+beforeAll(async () => {
+  t = await startTestBot(15, {
+    clock: { now: () => new Date(Date.parse('2026-11-17T15:05:00Z') + (Date.now() - started)) },
+  });
+});
+afterAll(async () => t.stop());
+
+const opts = () => ({ emulator: t.slack });
+const INCIDENT = 'C0INC4211';
+const CHANGE_CONTROL = 'C0CHANGECTL';
+const slash = (text: string, user = 'U0PRIYA') =>
+  sendSlashCommand(t.eventsUrl, SIGNING_SECRET, { text, user_id: user, channel_id: INCIDENT }, opts());
+const textOf = (body: unknown) => String((body as { text?: unknown }).text ?? JSON.stringify(body));
+const payloadOf = (m: { metadata?: unknown }) =>
+  (m.metadata as { event_payload?: JsonObject } | undefined)?.event_payload ?? {};
+
+interface Seen {
+  ts: string;
+  text: string;
+  blocks?: unknown;
+  metadata?: unknown;
+  reply_broadcast?: boolean;
+}
+
+const rootOf = (channel: string, ts: string | undefined) =>
+  t.slack.messages(channel).find((m) => m.ts === ts) as (Seen & { replies?: Seen[] }) | undefined;
+const firstBlockText = (m: Seen | undefined) => {
+  const first = (m?.blocks as { text?: { text?: string } }[] | undefined)?.[0];
+  return first?.text?.text ?? '';
+};
+/** Replies of a kind the bot posted for moments (keys `moment_n` in the thread, `cc_moment_n` in change control). */
+const momentReplies = (channel: string, rootTs: string | undefined, prefix: string) =>
+  (rootOf(channel, rootTs)?.replies ?? []).filter((r) =>
+    String(payloadOf(r)['key'] ?? '').startsWith(prefix),
+  );
+
+async function approved(service: string, target: string): Promise<Hotfix> {
+  const planned = await slash(`plan ${service}@24-02-05.619-hotfix.627 ${target}`);
+  const id = /HF-\d+/.exec(textOf(planned.body))?.[0];
+  if (!id) throw new Error(`not planned: ${textOf(planned.body)}`);
+  const found = await t.bot.deps.store.findById(id);
+  const withNotice = await waitForRecord(t.bot, found!.ulid, (h) => h.refs['noticeTs'] !== undefined);
+  await clickButton(
+    t.eventsUrl,
+    SIGNING_SECRET,
+    { user: 'U0BOB', channel: CHANGE_CONTROL, ts: withNotice.refs['noticeTs']!, action_id: 'hotfix_approve' },
+    opts(),
+  );
+  return waitForRecord(t.bot, withNotice.ulid, (h) => h.times.approvedAt !== undefined);
+}
+
+async function clickOnStatus(h: Hotfix, user: string, action_id: string) {
+  const status = await t.slack.waitFor(() =>
+    (rootOf(INCIDENT, h.refs['planTs'])?.replies ?? []).find(
+      (r) => payloadOf(r)['kind'] === 'status' && JSON.stringify(r.blocks).includes(action_id),
+    ),
+  );
+  await clickButton(
+    t.eventsUrl,
+    SIGNING_SECRET,
+    { user, channel: INCIDENT, ts: status.ts, action_id },
+    opts(),
+  );
+}
+
+const waitForText = (get: () => string, pattern: RegExp) =>
+  t.slack.waitFor(() => (pattern.test(get()) ? get() : undefined), 8000);
+
+describe('a failing rehearsal', () => {
+  it('asks for Proceed with a mention, then announces the failure in the thread and in change control, the notice current at every step', async () => {
+    const hotfix = await approved('failing-drill', 'acme staging');
+    const notice = () => firstBlockText(rootOf(CHANGE_CONTROL, hotfix.refs['noticeTs']));
+    const plan = () => firstBlockText(rootOf(INCIDENT, hotfix.refs['planTs']));
+
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'awaiting_input');
+    const ask = await t.slack.waitFor(() => momentReplies(INCIDENT, hotfix.refs['planTs'], 'moment_')[0]);
+    // A new message, not an edit, naming the owner who must answer.
+    expect(ask.text).toContain('<@U0PRIYA>');
+    expect(ask.text).toMatch(/waits for your answer/);
+    await waitForText(notice, /waits for a Proceed/);
+    await waitForText(plan, /AWAITING INPUT/);
+
+    await clickOnStatus(hotfix, 'U0PRIYA', 'hotfix_input_proceed');
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'failed');
+    expect(await waitForText(notice, /FAILED on Acme Corp staging/)).toContain('Smoke test');
+    await waitForText(plan, /FAILED/);
+
+    const failed = await t.slack.waitFor(() => momentReplies(INCIDENT, hotfix.refs['planTs'], 'moment_')[1]);
+    // The owner, the service's owner and the client's TAM (seed 001: reach out to the TAM at once).
+    for (const who of ['<@U0PRIYA>', '<@U0DECANT1>', '<@U0TAMACME>']) expect(failed.text).toContain(who);
+    expect(failed.text).toContain('FAILED');
+    const announced = await t.slack.waitFor(
+      () => momentReplies(CHANGE_CONTROL, hotfix.refs['noticeTs'], 'cc_moment_')[0],
+    );
+    expect(announced.reply_broadcast).toBe(true);
+    expect(announced.text).toContain('<@U0BOB>');
+    // Nobody is mentioned twice for one moment.
+    const mentioned = [...`${failed.text} ${announced.text}`.matchAll(/<@(U[A-Z0-9]+)>/g)].map((m) => m[1]);
+    expect(new Set(mentioned).size).toBe(mentioned.length);
+
+    // A rerun of the redraw posts nothing twice.
+    await t.bot.deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'refresh_messages', attempt: 'again' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(momentReplies(INCIDENT, hotfix.refs['planTs'], 'moment_')).toHaveLength(2);
+    expect(momentReplies(CHANGE_CONTROL, hotfix.refs['noticeTs'], 'cc_moment_')).toHaveLength(1);
+
+    expect(textOf((await slash(`resolve ${hotfix.id} "fixed the smoke test by hand"`)).body)).toContain(
+      'resolved',
+    );
+    await waitForText(notice, /Resolved by hand/);
+  });
+});
+
+describe('a rehearsal that completes', () => {
+  it('tells the thread and change control, and the plan no longer says it expires', async () => {
+    const hotfix = await approved('runbook-drill', 'globex staging');
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'awaiting_input');
+    await clickOnStatus(hotfix, 'U0PRIYA', 'hotfix_input_proceed');
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
+    const done = await t.slack.waitFor(() =>
+      momentReplies(INCIDENT, hotfix.refs['planTs'], 'moment_').find((r) => /completed/.test(r.text)),
+    );
+    expect(done.text).toContain('<@U0TAMGLOBEX>');
+    await t.slack.waitFor(() =>
+      momentReplies(CHANGE_CONTROL, hotfix.refs['noticeTs'], 'cc_moment_').find((r) =>
+        /completed/.test(r.text),
+      ),
+    );
+    const plan = await waitForText(
+      () => JSON.stringify(rootOf(INCIDENT, hotfix.refs['planTs'])?.blocks ?? ''),
+      /COMPLETED/,
+    );
+    expect(plan).not.toContain('if nobody decides');
+    expect(firstBlockText(rootOf(CHANGE_CONTROL, hotfix.refs['noticeTs']))).toMatch(/Completed on Globex/);
+  });
+});
+
+describe('stopping at a Proceed question', () => {
+  it('credits the abort to the person who clicked, not to the bot', async () => {
+    const hotfix = await approved('runbook-drill', 'acme staging');
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'awaiting_input');
+    await clickOnStatus(hotfix, 'U0PRIYA', 'hotfix_input_abort');
+    const cancelled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
+    expect(cancelled.decision?.by).toBe('U0PRIYA');
+    await waitForText(
+      () => firstBlockText(rootOf(CHANGE_CONTROL, hotfix.refs['noticeTs'])),
+      /Cancelled.* by <@U0PRIYA>/,
+    );
+  });
+});
