@@ -5,6 +5,8 @@
  */
 import type { JsonObject } from '../emulators/slack/index.js';
 import { clickButton, sendSlashCommand } from '../emulators/slack/index.js';
+import type { Subcommand } from '../../src/domain/command-usage.js';
+import { OFFERED_SUBCOMMANDS, SUBCOMMANDS } from '../../src/domain/command-usage.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
@@ -159,5 +161,36 @@ describe('stopping at a Proceed question', () => {
       () => firstBlockText(rootOf(CHANGE_CONTROL, hotfix.refs['noticeTs'])),
       /Cancelled.* by <@U0PRIYA>/,
     );
+  });
+});
+
+describe('/hotfix help offers only what answers', () => {
+  // One sample per subcommand: a new subcommand must add one here, so help can never list a dead command.
+  const SAMPLES: Record<Subcommand, string> = {
+    help: 'help',
+    plan: 'plan runbook-drill@24-02-05.619-hotfix.627 globex staging reason="help check"',
+    status: 'status',
+    list: 'list',
+    cancel: 'cancel HF-999 "checking the grammar"',
+    rollback: 'rollback HF-999',
+    retry: 'retry HF-999',
+    resolve: 'resolve HF-999 "checking the grammar"',
+    handoff: 'handoff HF-999 <@U0BOB>',
+    unlock: 'unlock acme staging "checking the grammar"',
+    pause: 'pause "checking the grammar"',
+    resume: 'resume',
+    branch: 'branch decanting-service HOCS-1234',
+    stats: 'stats acme 30',
+  };
+
+  it.each(SUBCOMMANDS)('%s: listed in help exactly when it does not answer "not available"', async (sub) => {
+    const help = textOf((await slash('help')).body) + JSON.stringify((await slash('help')).body);
+    const answer = JSON.stringify((await slash(SAMPLES[sub], 'U0DAVE')).body);
+    const listed = help.includes(`/hotfix ${sub}`);
+    expect({ sub, listed, unavailable: /not available/.test(answer) }).toEqual({
+      sub,
+      listed: OFFERED_SUBCOMMANDS.includes(sub),
+      unavailable: !OFFERED_SUBCOMMANDS.includes(sub),
+    });
   });
 });
