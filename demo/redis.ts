@@ -3,11 +3,7 @@
  * did not write. `HOTFIX_DEMO_REDIS_URL` names a shared Redis database to use instead (for a machine without
  * redis-server); it is emptied only when it holds nothing or what an earlier demo wrote.
  */
-import {
-  claimSharedDatabase,
-  redisAnswers,
-  startPrivateRedis,
-} from '../dev/private-redis.js';
+import { claimSharedDatabase, redisAnswers, startPrivateRedis } from '../dev/private-redis.js';
 
 /** A Redis the demo may use, and how to let it go. */
 export interface DemoRedis {

@@ -119,6 +119,8 @@ export function windowLine(hotfix: Hotfix): string {
 
 /** The rollback target and how a rollback happens in this version: never a promise of a button that is not there. */
 export function rollbackLine(hotfix: Hotfix): string {
+  if (isRehearsal(hotfix))
+    return ':leftwards_arrow_with_hook: Nothing to roll back: a rehearsal changes nothing';
   const before = hotfix.versionsBefore ?? {};
   const known = Object.entries(before);
   const target =
