@@ -75,6 +75,11 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
     }
     case 'approved':
       return { ...moveTo(h, 'approved'), times: { ...h.times, approvedAt: e.at } };
+    case 'triage_ticked': {
+      // An untick removes the answer: the item reads as not answered, as before anyone ticked it.
+      const { [e.item]: _old, ...rest } = h.triage;
+      return { ...h, triage: e.ticked ? { ...rest, [e.item]: 'yes' } : rest };
+    }
     case 'break_glass_acknowledged':
       return h.breakGlass
         ? { ...h, breakGlass: { ...h.breakGlass, acknowledgedBy: e.by, acknowledgedAt: e.at } }

@@ -33,6 +33,7 @@ export const Reason = {
   ReasonRequired: 'reason_required',
   // Plan versions and timing
   StalePlan: 'stale_plan',
+  TriageIncomplete: 'triage_incomplete',
   PlanExpired: 'plan_expired',
   NotYetExpired: 'not_yet_expired',
   Frozen: 'frozen',

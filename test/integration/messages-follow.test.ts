@@ -4,7 +4,7 @@
  * control for failures and completions), and an abort at a Proceed question is credited to whoever clicked.
  */
 import type { JsonObject } from '../emulators/slack/index.js';
-import { clickButton, sendSlashCommand } from '../emulators/slack/index.js';
+import { clickButton, sendBlockAction, sendSlashCommand } from '../emulators/slack/index.js';
 import type { Subcommand } from '../../src/domain/command-usage.js';
 import { OFFERED_SUBCOMMANDS, SUBCOMMANDS } from '../../src/domain/command-usage.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
@@ -192,5 +192,63 @@ describe('/hotfix help offers only what answers', () => {
       listed: OFFERED_SUBCOMMANDS.includes(sub),
       unavailable: !OFFERED_SUBCOMMANDS.includes(sub),
     });
+  });
+});
+
+describe('the triage checklist on the plan', () => {
+  const tick = (h: Hotfix, user: string, items: string[]) =>
+    sendBlockAction(
+      t.eventsUrl,
+      SIGNING_SECRET,
+      {
+        user,
+        channel: INCIDENT,
+        message: { ts: h.refs['planTs']! },
+        actions: [
+          {
+            action_id: 'hotfix_triage',
+            type: 'checkboxes',
+            selected_options: items.map((item) => ({
+              text: { type: 'mrkdwn', text: item },
+              value: `${h.ulid}.${item}`,
+            })),
+          },
+        ],
+      },
+      opts(),
+    );
+
+  it('is ticked in place by the requester, each tick audited, and the notice counts the ticks', async () => {
+    const planned = await slash(
+      'plan runbook-drill@24-02-05.619-hotfix.627 acme staging reason="triage check"',
+    );
+    const id = /HF-\d+/.exec(textOf(planned.body))?.[0];
+    const found = await t.bot.deps.store.findById(id ?? '');
+    const h = await waitForRecord(t.bot, found!.ulid, (r) => r.refs['noticeTs'] !== undefined);
+    const plan = rootOf(INCIDENT, h.refs['planTs']);
+    expect(JSON.stringify(plan?.blocks)).toContain('"type":"checkboxes"');
+
+    await tick(h, 'U0PRIYA', ['real_hotfix', 'rollback_plan']);
+    await waitForRecord(t.bot, h.ulid, (r) => Object.keys(r.triage).length === 2);
+    const events = await t.bot.deps.store.events(h.ulid);
+    expect(
+      events.filter((e) => e.type === 'triage_ticked').map((e) => [e.by, 'item' in e && e.item]),
+    ).toEqual([
+      ['U0PRIYA', 'real_hotfix'],
+      ['U0PRIYA', 'rollback_plan'],
+    ]);
+    await waitForText(
+      () => JSON.stringify(rootOf(CHANGE_CONTROL, h.refs['noticeTs'])?.blocks ?? ''),
+      /Triage: 2 of 6 ticked/,
+    );
+    await waitForText(
+      () => JSON.stringify(rootOf(INCIDENT, h.refs['planTs'])?.blocks ?? ''),
+      /initial_options/,
+    );
+
+    // Someone who may not tick is told so, and nothing changes.
+    await tick(h, 'U0DAVE', []);
+    await t.slack.waitFor(() => t.slack.ephemerals('U0DAVE').find((e) => /tick the triage/.test(e.text)));
+    expect(Object.keys((await t.bot.deps.store.load(h.ulid))!.triage)).toHaveLength(2);
   });
 });

@@ -38,6 +38,7 @@ import {
   reasonLines,
   rollbackLine,
   targetLine,
+  triageLine,
   windowLine,
 } from './notice-lines.js';
 
@@ -64,7 +65,7 @@ export function changeControlNotice(hotfix: Hotfix, options: ChangeControlNotice
     windowLine(hotfix),
     rollbackLine(hotfix),
     ...(warnings.length > 0 ? [fitLines(warnings, BODY_MAX)] : []),
-    ...(hotfix.state === 'planned' ? [approvalsLine(hotfix)] : []),
+    ...(hotfix.state === 'planned' ? [triageLine(hotfix), approvalsLine(hotfix)] : []),
   ];
   const blocks: KnownBlock[] = [
     section(noticeHeadline(hotfix)),

@@ -8,6 +8,7 @@ import type { Hotfix } from '../../domain/hotfix.js';
 import { describeAudience } from '../../domain/policy.js';
 import { approvalsSummary, isRehearsal, reasonQuote, severityLabel, stateEmoji } from './hotfix-summary.js';
 import { inlineCode, mention, slackDate, truncate, typed } from './mrkdwn.js';
+import { triageCount } from './triage-checklist.js';
 
 /** `Acme Corp PRODUCTION` or `Acme Corp staging`: the target in a headline. */
 function where(hotfix: Hotfix): string {
@@ -135,6 +136,11 @@ export function rollbackLine(hotfix: Hotfix): string {
     ? `${auto ? 'rolls back by itself if verification fails, or ' : ''}${inlineCode(`/hotfix rollback ${hotfix.id}`)}`
     : 'a rollback is done by hand, following the runbook';
   return `:leftwards_arrow_with_hook: ${target}${together}; ${how}`;
+}
+
+/** How much of the triage checklist is ticked on the plan. */
+export function triageLine(hotfix: Hotfix): string {
+  return `:ballot_box_with_check: Triage: ${triageCount(hotfix)} on the plan`;
 }
 
 /** The approvals line while planned: how many, who, and that the requester cannot be one of them. */

@@ -32,7 +32,7 @@ import {
 } from './hotfix-summary.js';
 import { ACTION_BLOCK_IDS, ACTION_IDS, decisionValue } from './interaction-ids.js';
 import { channelLink, fitLines, inlineCode, mention, mentions, slackDate, typed } from './mrkdwn.js';
-import { triageLines } from './triage-checklist.js';
+import { triageCheckboxes, triageCount, triageLines, triageNotes } from './triage-checklist.js';
 
 // Room left in a section for its lines after a heading and a hint.
 const SECTION_BODY = SLACK_LIMITS.sectionText - 200;
@@ -61,7 +61,7 @@ export function planMessage(hotfix: Hotfix, options: PlanMessageOptions = {}): S
     ...(reason ? [section(`*Reason*\n${reason}`)] : []),
     section(approvalLine(hotfix)),
     ...editBlocks(hotfix),
-    section(triageSection(hotfix, versions)),
+    ...triageBlocks(hotfix, versions),
     context(
       hotfix.state === 'planned'
         ? `Plan v${hotfix.planVersion} · expires ${slackDate(hotfix.expiresAt)} if nobody decides`
@@ -131,8 +131,18 @@ function editBlocks(hotfix: Hotfix): KnownBlock[] {
   return [actions(ACTION_BLOCK_IDS.plan, [edit])];
 }
 
-function triageSection(hotfix: Hotfix, versions: Record<string, string>): string {
-  return `*Triage checklist* (seed 003)\n${fitLines(triageLines(hotfix, versions), SECTION_BODY)}`;
+/** Checkboxes while the plan may still change (ticks are audited), lines once it is decided. */
+function triageBlocks(hotfix: Hotfix, versions: Record<string, string>): KnownBlock[] {
+  const heading = `*Triage checklist* (seed 003) · ${triageCount(hotfix)}`;
+  if (!ACCEPTED_IN.tick_triage.includes(hotfix.state))
+    return [section(`${heading}\n${fitLines(triageLines(hotfix, versions), SECTION_BODY)}`)];
+  const who = `${mention(hotfix.requester)}${hotfix.owner !== hotfix.requester ? ` or ${mention(hotfix.owner)}` : ''}`;
+  const notes = triageNotes(hotfix);
+  return [
+    section(`${heading}\n_${who} (or an operator) ticks what is true; each tick is recorded._`),
+    triageCheckboxes(hotfix),
+    ...(notes.length > 0 ? [section(fitLines(notes, SECTION_BODY))] : []),
+  ];
 }
 
 function fallback(hotfix: Hotfix): string {
