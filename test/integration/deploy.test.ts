@@ -136,13 +136,16 @@ describe('cancel at every stage', () => {
     await waitForRecord(t.bot, queued.ulid, (h) => h.state === 'cancelled');
     expect(await t.bot.deps.locks.waiting(lockKey(queued))).not.toContain(queued.ulid);
 
-    // Cancelling the deploying one asks the method to abort and says what was undone.
-    await clickStatus(holder, 'U0PRIYA', 'hotfix_cancel');
+    // Cancelling the deploying one (at its Proceed question, where Abort is the button) asks the method to abort and
+    // says what was undone.
+    expect(textOf((await slash(`cancel ${holder.id} "wrong tag"`)).body)).toContain('being aborted');
     const cancelled = await waitForRecord(t.bot, holder.ulid, (h) => h.state === 'cancelled');
     const events = await t.bot.deps.store.events(holder.ulid);
     expect(events.find((e) => e.type === 'cancelled')).toMatchObject({
+      reason: 'wrong tag',
       undone: expect.stringContaining('Rehearsal stopped'),
     });
+    expect(cancelled.decision?.by).toBe('U0PRIYA');
     expect(cancelled.lock).toBeUndefined();
     expect(await t.bot.deps.locks.holder(lockKey(holder))).toBeUndefined();
   });
