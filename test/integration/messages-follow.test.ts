@@ -157,6 +157,11 @@ describe('stopping at a Proceed question', () => {
     await clickOnStatus(hotfix, 'U0PRIYA', 'hotfix_input_abort');
     const cancelled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
     expect(cancelled.decision?.by).toBe('U0PRIYA');
+    await t.slack.waitFor(() =>
+      (rootOf(INCIDENT, hotfix.refs['planTs'])?.replies ?? []).find((r) =>
+        /was cancelled\* by <@U0PRIYA>/.test(JSON.stringify(r.blocks ?? r.text)),
+      ),
+    );
     await waitForText(
       () => firstBlockText(rootOf(CHANGE_CONTROL, hotfix.refs['noticeTs'])),
       /Cancelled.* by <@U0PRIYA>/,

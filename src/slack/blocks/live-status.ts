@@ -115,7 +115,12 @@ function nowLines(hotfix: Hotfix, ctx: LiveStatusContext): string[] {
       );
       break;
     case 'verifying':
-      lines.push(`${since}${attempt}: health checks, versions and the soak window.`);
+      // A rehearsal has nothing to check; saying "health checks" there would claim checks that never run.
+      lines.push(
+        isRehearsal(hotfix)
+          ? `${since}${attempt}: a rehearsal has nothing to check; it completes next.`
+          : `${since}${attempt}: health checks, versions and the soak window.`,
+      );
       break;
     case 'rolling_back':
       lines.push(`${since}: putting back the rollback target below. Asked${decidedBy(hotfix)}.`);
