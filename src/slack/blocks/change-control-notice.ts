@@ -169,7 +169,8 @@ function fallback(hotfix: Hotfix): string {
   const glass = hotfix.breakGlass ? ` BREAK-GLASS approval by ${mention(hotfix.breakGlass.by)}.` : '';
   if (hotfix.state === 'planned') {
     const changed = hotfix.planVersion > 1 ? ` Plan changed to v${hotfix.planVersion}: review again.` : '';
-    return `${what} needs approval from ${describeAudience(hotfix.snapshot.policy.approvers)}; requested by ${mention(hotfix.requester)}.${changed}`;
+    // The ask first: a notification shows only the start of this line.
+    return `Approve ${what}? It needs approval from ${describeAudience(hotfix.snapshot.policy.approvers)}; requested by ${mention(hotfix.requester)}.${changed}`;
   }
   const failed =
     hotfix.failure && (hotfix.state === 'failed' || hotfix.state === 'rollback_failed')

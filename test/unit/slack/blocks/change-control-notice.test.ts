@@ -156,7 +156,7 @@ describe('changeControlNotice', () => {
 
   it('says REHEARSAL loudly', () => {
     const notice = changeControlNotice(rehearsal());
-    expect(notice.text).toMatch(/^REHEARSAL /);
+    expect(notice.text).toMatch(/^Approve REHEARSAL HF-1 hotfix/);
     expect(render(notice)).toContain(':performing_arts: *REHEARSAL*');
   });
 
