@@ -75,10 +75,21 @@ async function redraw(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
 
 /**
  * What the plan and the notice can show, as a string: equal fingerprints draw equal messages. Deploy stages, the
- * lock and the bot's bookkeeping show only in the live status, so they do not cause a redraw here.
+ * lock, the deploy's plan, input answers and the bot's bookkeeping (steps, finalize) show only in the live status or
+ * nowhere, so they do not cause a redraw here.
  */
 export function messagesFingerprint(hotfix: Hotfix): string {
-  const { steps: _steps, seq: _seq, stages: _stages, lock: _lock, refs, ...shown } = hotfix;
+  const {
+    steps: _steps,
+    seq: _seq,
+    stages: _stages,
+    lock: _lock,
+    deployPlan: _deployPlan,
+    answers: _answers,
+    finalizedSeq: _finalized,
+    refs,
+    ...shown
+  } = hotfix;
   const outside = Object.fromEntries(
     Object.entries(refs).filter(([k]) => !/^(plan|notice|status)(Channel|Ts)$/.test(k)),
   );

@@ -24,5 +24,9 @@ describe('messagesFingerprint (what decides whether the plan and the notice are 
       BOT,
     );
     expect(messagesFingerprint(recorded)).toBe(messagesFingerprint(deploying));
+    const completed = hotfixIn('completed');
+    expect(messagesFingerprint(run(completed, { type: 'finalize' }, BOT))).toBe(
+      messagesFingerprint(completed),
+    );
   });
 });
