@@ -61,7 +61,8 @@ export const abortButton = answer(false);
 export const cancelButton = (ctx: ListenerContext) =>
   statusButton(ctx, ({ body }) => ({
     type: 'cancel',
-    reason: `cancelled by <@${body.user.id}> from the status message`,
+    // Who clicked is on the event; the reason says where, without naming them twice.
+    reason: 'Cancel clicked on the live status message',
   }));
 /** Retry a failed deploy. */
 export const retryButton = (ctx: ListenerContext) => statusButton(ctx, () => ({ type: 'retry' }));

@@ -35,6 +35,7 @@ describe('changeControlNotice', () => {
     ['expired', () => hotfixIn('expired')],
     ['cancelled', () => hotfixIn('cancelled')],
     ['completed', () => hotfixIn('completed')],
+    ['failed', () => failedInProd().hotfix],
   ])('replaces the buttons with the outcome once %s', (_state, make) => {
     expect(render(changeControlNotice(make(), { planLink: LINK }))).toMatchSnapshot();
   });
