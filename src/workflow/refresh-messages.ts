@@ -1,5 +1,5 @@
 import type { HotfixEvent, HotfixEventType } from '../domain/events.js';
-import type { Hotfix } from '../domain/hotfix.js';
+import type { Hotfix, HotfixState } from '../domain/hotfix.js';
 import { holdsLock, isTerminal, threadOf } from '../domain/hotfix.js';
 import type { Moment } from '../domain/moments.js';
 import { momentsOf } from '../domain/moments.js';
@@ -33,6 +33,13 @@ export async function refreshMessages(deps: WorkflowDeps, ulid: string): Promise
   await tellThread(deps, hotfix);
 }
 
+// States whose moment reply pings people now: the messages they open must already say so, so no pacing delay.
+const NEEDS_A_PERSON: ReadonlySet<HotfixState> = new Set<HotfixState>([
+  'awaiting_input',
+  'failed',
+  'rollback_failed',
+]);
+
 /** The pacing key of the plan and notice of a hotfix, beside its status message's. */
 export function messagesKey(ulid: string): string {
   return `${ulid}.messages`;
@@ -40,7 +47,7 @@ export function messagesKey(ulid: string): string {
 
 /**
  * Skips a redraw that would show nothing new, and draws at most once every `statusEveryMs` (a burst of state changes
- * becomes one delayed redraw); an ended hotfix is drawn at once.
+ * becomes one delayed redraw); an ended hotfix, and one waiting for a person, is drawn at once.
  */
 async function redrawPaced(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
   const { planTs, noticeTs } = hotfix.refs;
@@ -51,7 +58,7 @@ async function redrawPaced(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
   if (last?.fingerprint === fingerprint) return;
   const now = deps.clock.now().getTime();
   const wait = last ? last.at + deps.timing.statusEveryMs - now : 0;
-  if (wait > 0 && !isTerminal(hotfix.state)) {
+  if (wait > 0 && !isTerminal(hotfix.state) && !NEEDS_A_PERSON.has(hotfix.state)) {
     const slot = Math.ceil((now + wait) / Math.max(1, deps.timing.statusEveryMs));
     await deps.jobs.enqueue(
       { ulid: hotfix.ulid, step: 'refresh_messages', attempt: `paced-${slot}` },
