@@ -2,7 +2,7 @@ import type { Hotfix } from '../domain/hotfix.js';
 import type { StepJob } from '../ports/jobs.js';
 import type { WorkflowDeps } from './deps.js';
 import { dueSteps } from './due-steps.js';
-import { TOLD_IN_THREAD } from './refresh-messages.js';
+import { owesReply } from './refresh-messages.js';
 
 type ReconcileDeps = Pick<WorkflowDeps, 'store' | 'jobs' | 'log' | 'clock' | 'timing'>;
 
@@ -36,12 +36,7 @@ async function untoldReply(
   if (!hotfix.refs['planTs']) return undefined;
   const now = deps.clock.now().getTime();
   const events = await deps.store.events(hotfix.ulid);
-  const owed = events.some(
-    (e, i) =>
-      TOLD_IN_THREAD.has(e.type) &&
-      !hotfix.steps[`tell_${i + 1}`]?.result &&
-      now - Date.parse(e.at) >= staleMs,
-  );
+  const owed = owesReply(hotfix, events, now, staleMs);
   return owed
     ? { ulid: hotfix.ulid, step: 'refresh_messages', attempt: `reconcile-${Math.floor(now / staleMs)}` }
     : undefined;

@@ -111,7 +111,7 @@ async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
     if (TOLD_IN_THREAD.has(event.type)) hotfix = await tellDecision(deps, hotfix, event, `tell_${index + 1}`);
     // Judged on the record as it is now: a question already answered is not asked again.
     for (const moment of momentsOf(hotfix, event)) {
-      const key = `${moment.place === 'thread' ? 'moment' : 'cc_moment'}_${index + 1}`;
+      const key = momentKey(moment, index);
       hotfix = await tellMoment(deps, hotfix, moment, key);
     }
   }
@@ -130,6 +130,11 @@ async function tellDecision(deps: WorkflowDeps, current: Hotfix, event: HotfixEv
   });
 }
 
+/** The step (and metadata key) of a moment's reply: `moment_<n>` in the thread, `cc_moment_<n>` in change control. */
+function momentKey(moment: Moment, eventIndex: number): string {
+  return `${moment.place === 'thread' ? 'moment' : 'cc_moment'}_${eventIndex + 1}`;
+}
+
 /** A moment that needs people: a new reply that mentions them, once however often this step runs. */
 async function tellMoment(deps: WorkflowDeps, current: Hotfix, moment: Moment, key: string) {
   const inThread = moment.place === 'thread';
@@ -140,6 +145,27 @@ async function tellMoment(deps: WorkflowDeps, current: Hotfix, moment: Moment, k
     step: key,
     find: { channel, kind: 'reply', key, threadTs },
     post: () => deps.chat.postMoment(current, moment, key),
+  });
+}
+
+/**
+ * Whether the hotfix still owes a thread reply (a decision or a moment that needs a person) for an event older than
+ * `staleMs`, so the reconciler can run this step again when its job was lost to crashes.
+ */
+export function owesReply(
+  hotfix: Hotfix,
+  events: readonly HotfixEvent[],
+  now: number,
+  staleMs: number,
+): boolean {
+  return events.some((e, i) => {
+    if (now - Date.parse(e.at) < staleMs) return false;
+    if (TOLD_IN_THREAD.has(e.type) && !hotfix.steps[`tell_${i + 1}`]?.result) return true;
+    return momentsOf(hotfix, e).some((m) => {
+      const key = momentKey(m, i);
+      const reachable = m.place === 'thread' || hotfix.refs['noticeTs'] !== undefined;
+      return reachable && !hotfix.steps[key]?.result;
+    });
   });
 }
 

@@ -1,4 +1,5 @@
-import { messagesFingerprint } from '../../../src/workflow/refresh-messages.js';
+import { messagesFingerprint, owesReply } from '../../../src/workflow/refresh-messages.js';
+import { failedInProd } from '../slack/blocks/scenarios.js';
 import { BOT, hotfixIn, run } from '../domain/builders.js';
 
 describe('messagesFingerprint (what decides whether the plan and the notice are redrawn)', () => {
@@ -28,5 +29,34 @@ describe('messagesFingerprint (what decides whether the plan and the notice are 
     expect(messagesFingerprint(run(completed, { type: 'finalize' }, BOT))).toBe(
       messagesFingerprint(completed),
     );
+  });
+});
+
+describe('owesReply (what lets the reconciler post a reply whose job was lost)', () => {
+  it('owes the moment replies of a failure until each is recorded, and not while the event is recent', () => {
+    const { hotfix, events } = failedInProd();
+    const failedAt = Date.parse(hotfix.stateSince.at);
+    const announced = { ...hotfix, refs: { ...hotfix.refs, planTs: '1.1', noticeTs: '1.2' } };
+    const toldUpTo = (n: number) => ({
+      ...announced,
+      steps: {
+        ...announced.steps,
+        ...Object.fromEntries(
+          events
+            .slice(0, n)
+            .flatMap((e, i) =>
+              [`tell_${i + 1}`, `moment_${i + 1}`, `cc_moment_${i + 1}`].map((k) => [
+                k,
+                { result: { at: e.at } },
+              ]),
+            ),
+        ),
+      },
+    });
+    const allButLast = toldUpTo(events.length - 1);
+    expect(owesReply(allButLast, events, failedAt + 60_000, 1000)).toBe(true);
+    expect(owesReply(toldUpTo(events.length), events, failedAt + 60_000, 1000)).toBe(false);
+    // Too recent: the normal job still has its chance.
+    expect(owesReply(allButLast, events, failedAt + 500, 1000)).toBe(false);
   });
 });
