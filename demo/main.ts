@@ -5,13 +5,15 @@
  * The scene: a plan with typos is refused with every problem named; the corrected plan goes to change control; the
  * requester's own approval is refused; two approvers confirm; a second hotfix for the same environment queues
  * behind the first; the first (a rehearsal: nothing outside is touched) walks its stages, asks to proceed, completes
- * and frees the environment, and the second starts by itself.
+ * and frees the environment, and the second starts by itself. Then a third (a rehearsal scripted to fail) asks its
+ * owner to proceed with a mention, fails at the smoke test, and is announced with mentions in the incident thread and
+ * in change control; its change-control notice is printed as it read at every step.
  */
-import { join } from 'node:path';
 import { startBot } from '../src/main.js';
 import type { Hotfix } from '../src/domain/hotfix.js';
 import {
   clickButton,
+  plainFromMrkdwn,
   renderTranscript,
   sendSlashCommand,
   sendViewSubmission,
@@ -19,6 +21,7 @@ import {
 } from '../test/emulators/slack/index.js';
 import type { JsonObject, SlackEmulator } from '../test/emulators/slack/index.js';
 import { renderMessage } from '../test/emulators/slack/transcript.js';
+import { demoCatalog } from './catalog.js';
 import { demoRedis } from './redis.js';
 
 const SECRET = 'demo-signing-secret-0d6b1f';
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
       SLACK_API_URL: slack.apiUrl,
       PORT: '0',
       REDIS_URL: redis.url,
-      HOTFIX_CATALOG: join(__dirname, '..', 'manifests', 'catalog.yml'),
+      HOTFIX_CATALOG: demoCatalog(),
       LOG_LEVEL: 'silent',
     },
     {
@@ -56,7 +59,8 @@ async function main(): Promise<void> {
   const scene = new Scene(slack, `http://127.0.0.1:${bot.port}/slack/events`);
   try {
     await play(scene, bot.deps.store);
-    print(slack, redis.describe, scene.typed);
+    const noticeSteps = await playFailure(scene, bot.deps.store);
+    print(slack, redis.describe, scene.typed, noticeSteps);
   } finally {
     await bot.stop();
     await slack.close();
@@ -184,7 +188,72 @@ async function play(scene: Scene, store: Store): Promise<void> {
   await scene.type('U0PRIYA', 'list');
 }
 
-function print(slack: SlackEmulator, redis: string, typed: Typed[]): void {
+/** The first line of a hotfix's change-control notice as Slack shows it now. */
+function noticeHeadline(slack: SlackEmulator, hotfix: Hotfix): string {
+  const notice = slack.messages('C0CHANGECTL').find((m) => m.ts === hotfix.refs['noticeTs']);
+  const first = (notice?.blocks as { text?: { text?: string } }[] | undefined)?.[0];
+  return plainFromMrkdwn(first?.text?.text ?? '', {
+    user: (id) => slack.user(id)?.name,
+    channel: (id) => slack.channel(id)?.name,
+    userGroup: (id) => slack.userGroup(id)?.handle,
+  });
+}
+
+/**
+ * A rehearsal scripted to fail: the owner is asked to proceed with a mention, the smoke test fails, the failure is
+ * announced in the thread and in change control, and the owner resolves it. Returns the notice's first line after
+ * each step, waiting for each redraw, to show the notice is current throughout.
+ */
+async function playFailure(scene: Scene, store: Store): Promise<string[]> {
+  const seen: string[] = [];
+  const expect = async (label: string, hotfix: Hotfix, pattern: RegExp) => {
+    const line = await scene.slack.waitFor(() => {
+      const text = noticeHeadline(scene.slack, hotfix);
+      return pattern.test(text) ? text : undefined;
+    }, 8000);
+    seen.push(`${label.padEnd(24)} ${line}`);
+  };
+  await scene.type(
+    'U0PRIYA',
+    'plan failing-drill@24-02-05.619-hotfix.629 globex prod sev=2 incident=INC-4230 reason="pick lists print twice since this morning"',
+  );
+  const third = await until(store, 'HF-3', (h) => h.refs['noticeTs'] !== undefined);
+  await expect('planned', third, /Approve a Sev 2/);
+  await scene.approve('U0CTOALICE', third);
+  await until(store, 'HF-3', (h) => h.approvals.length === 1);
+  await scene.approve('U0BOB', third);
+  const waiting = await until(
+    store,
+    'HF-3',
+    (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined,
+  );
+  await expect('asks to proceed', waiting, /waits for a Proceed/);
+  await scene.slack.waitFor(
+    (s) =>
+      s
+        .messages('C0INC4211')
+        .flatMap((m) => m.replies)
+        .find(
+          (r) =>
+            r.ts === waiting.refs['statusTs'] && JSON.stringify(r.blocks).includes('hotfix_input_proceed'),
+        ),
+    5000,
+  );
+  await scene.click('U0PRIYA', 'C0INC4211', waiting.refs['statusTs'] ?? '', 'hotfix_input_proceed');
+  await expect('proceeded', waiting, /Deploying to|FAILED/);
+  const failed = await until(store, 'HF-3', (h) => h.state === 'failed');
+  await expect('failed', failed, /FAILED/);
+  await scene.type(
+    'U0PRIYA',
+    'resolve HF-3 "the smoke test failure was scripted; the rehearsal changed nothing"',
+  );
+  const resolved = await until(store, 'HF-3', (h) => h.state === 'resolved' && h.finalizedSeq !== undefined);
+  await expect('resolved', resolved, /Resolved by hand/);
+  await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
+  return seen;
+}
+
+function print(slack: SlackEmulator, redis: string, typed: Typed[], noticeSteps: string[]): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(`hotfix-bot demo: the bot, a Slack emulator and Redis (${redis})`);
   out();
@@ -196,6 +265,9 @@ function print(slack: SlackEmulator, redis: string, typed: Typed[]): void {
   out();
   out('--- Slack, as the channels read ---');
   out(renderTranscript(slack, { channels: ['C0INC4211', 'C0CHANGECTL'] }));
+  out();
+  out('--- The change-control notice of HF-3, its first line as it read after each step ---');
+  for (const line of noticeSteps) out(line);
   out(`(${slack.writeCount()} Slack messages posted or updated in all)`);
 }
 

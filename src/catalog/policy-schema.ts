@@ -102,4 +102,5 @@ export const policySchema = z.strictObject({
   lateWeek: z.strictObject({ days: z.array(weekday).min(1), after: clockTime, endOfDay: clockTime }),
   records: z.record(z.string(), z.array(z.enum(RECORD_KINDS))),
   autoRollback: z.record(z.string(), z.boolean()),
+  triageBeforeApproval: z.array(z.string()).optional(),
 });

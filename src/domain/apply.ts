@@ -75,6 +75,11 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
     }
     case 'approved':
       return { ...moveTo(h, 'approved'), times: { ...h.times, approvedAt: e.at } };
+    case 'triage_ticked': {
+      // An untick removes the answer: the item reads as not answered, as before anyone ticked it.
+      const { [e.item]: _old, ...rest } = h.triage;
+      return { ...h, triage: e.ticked ? { ...rest, [e.item]: 'yes' } : rest };
+    }
     case 'break_glass_acknowledged':
       return h.breakGlass
         ? { ...h, breakGlass: { ...h.breakGlass, acknowledgedBy: e.by, acknowledgedAt: e.at } }
@@ -85,8 +90,11 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
       return moveTo(h, 'expired');
     case 'cancel_requested':
       return { ...h, cancelRequest: { by: e.by, at: e.at, reason: e.reason } };
-    case 'cancelled':
-      return { ...withoutInput(moveTo(h, 'cancelled')), decision: { by: e.by, at: e.at, reason: e.reason } };
+    case 'cancelled': {
+      // A deploy is cancelled by the bot once its abort is done; the person who asked is who cancelled it.
+      const by = h.cancelRequest?.by ?? e.by;
+      return { ...withoutInput(moveTo(h, 'cancelled')), decision: { by, at: e.at, reason: e.reason } };
+    }
     case 'queued':
       return { ...moveTo(h, 'queued'), times: { ...h.times, queuedAt: e.at } };
     case 'lock_acquired':

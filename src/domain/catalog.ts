@@ -197,6 +197,8 @@ export interface Policy {
   records: Record<string, RecordKind[]>;
   /** Roll back by itself when verification fails, per env name. */
   autoRollback: Record<string, boolean>;
+  /** Env names in which every triage item must be ticked before a plan may be approved; absent means none. */
+  triageBeforeApproval?: string[] | undefined;
 }
 
 export interface Channels {

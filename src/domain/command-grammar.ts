@@ -12,7 +12,7 @@ export { SUBCOMMANDS, SUBCOMMAND_USAGE, USAGE, usageOf, type Subcommand } from '
 
 /** A subcommand acting on one hotfix that needs nothing else. */
 export interface HotfixAction {
-  kind: 'cancel' | 'rollback' | 'retry';
+  kind: 'rollback' | 'retry';
   /** Normalised hotfix id, `HF-12`. */
   id: string;
 }
@@ -25,6 +25,8 @@ export type ParsedCommand =
   | { kind: 'status'; id?: string }
   | { kind: 'list' }
   | HotfixAction
+  /** `why` goes on the record and into the thread: whoever was watching the deploy learns why it stopped. */
+  | { kind: 'cancel'; id: string; why: string }
   | { kind: 'resolve'; id: string; why: string }
   /** `to` is the Slack user id taken from the mention. */
   | { kind: 'handoff'; id: string; to: string }
@@ -94,7 +96,13 @@ const PARSERS: { [K in Exclude<Subcommand, 'plan'>]: (args: Token[]) => Parsed }
         : { kind: 'status' };
   },
   list: (args) => orProblems(extraWords('list', args), { kind: 'list' }),
-  cancel: hotfixAction('cancel'),
+  cancel: (args) => {
+    const id = readId('cancel', args[0]);
+    const why = readWhy('cancel', args.slice(1));
+    return typeof id === 'string' && typeof why === 'string'
+      ? { kind: 'cancel', id, why }
+      : failures(id, why);
+  },
   rollback: hotfixAction('rollback'),
   retry: hotfixAction('retry'),
   resolve: (args) => {

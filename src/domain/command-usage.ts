@@ -1,4 +1,8 @@
 /** The lines of `/hotfix help`: each subcommand's grammar and what it does (DESIGN.md section 4). */
+import type { Feature } from './capabilities.js';
+import { FEATURES, can } from './capabilities.js';
+import type { Refusal } from './reasons.js';
+import { Reason, refuse } from './reasons.js';
 
 /** Each subcommand's grammar (after `/hotfix`) and what it does: the lines of the help message. */
 export const SUBCOMMAND_USAGE = {
@@ -9,7 +13,7 @@ export const SUBCOMMAND_USAGE = {
   ],
   status: ['status [HF-n]', 'where a hotfix is, or every active hotfix'],
   list: ['list', 'active hotfixes and who holds each environment'],
-  cancel: ['cancel HF-n', 'cancel a hotfix that has not finished'],
+  cancel: ['cancel HF-n "<why>"', 'cancel a hotfix that has not finished (the deploy is aborted)'],
   rollback: ['rollback HF-n', 'put back the versions a hotfix replaced'],
   retry: ['retry HF-n', 'deploy a failed hotfix again'],
   resolve: ['resolve HF-n "<why>"', 'close a failed hotfix that was dealt with by hand'],
@@ -33,8 +37,35 @@ export function usageOf(subcommand: Subcommand): string {
   return `\`/hotfix ${grammar}\` — ${meaning}`;
 }
 
-/** The help message: one line per subcommand. */
-export const USAGE = SUBCOMMANDS.map(usageOf).join('\n');
+/** The subcommands that need a feature to work (domain/capabilities.ts); the rest always work. */
+const SUBCOMMAND_NEEDS: Partial<Record<Subcommand, Feature>> = {
+  rollback: 'rollback',
+  branch: 'branch',
+  stats: 'stats',
+};
+
+/** Whether `/hotfix <subcommand>` works in this version. */
+export function subcommandAvailable(
+  subcommand: Subcommand,
+  features: Readonly<Record<Feature, boolean>> = FEATURES,
+): boolean {
+  const needs = SUBCOMMAND_NEEDS[subcommand];
+  return needs === undefined || can(needs, features);
+}
+
+/** The subcommands this version offers, in help order: help never lists one that would answer "not available". */
+export const OFFERED_SUBCOMMANDS: readonly Subcommand[] = SUBCOMMANDS.filter((s) => subcommandAvailable(s));
+
+/** The answer to a subcommand this version does not do yet. */
+export function subcommandUnavailable(subcommand: Subcommand): Refusal {
+  return refuse(
+    Reason.NotAvailable,
+    `\`/hotfix ${subcommand}\` is not available in this version of hotfix-bot yet. \`/hotfix help\` lists what is.`,
+  );
+}
+
+/** The help message: one line per subcommand this version offers. */
+export const USAGE = OFFERED_SUBCOMMANDS.map(usageOf).join('\n');
 
 /** A subcommand's grammar as inline code, for messages that say what would have been right. */
 export function grammar(subcommand: Subcommand): string {

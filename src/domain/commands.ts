@@ -47,6 +47,8 @@ export type PersonCommand =
   | { type: 'approve'; planVersion: number; breakGlassReason?: string }
   | { type: 'reject'; reason: string; planVersion?: number }
   | { type: 'acknowledge_break_glass' }
+  /** The triage items ticked now (the whole set, as Slack's checkboxes send it). */
+  | { type: 'tick_triage'; ticked: string[] }
   | { type: 'cancel'; reason: string }
   | { type: 'answer_input'; inputId: string; proceed: boolean }
   | { type: 'retry' }

@@ -4,6 +4,7 @@ import { refused } from './decision.js';
 import type { Hotfix } from './hotfix.js';
 import { mayAcknowledgeBreakGlass, mayAdminister, mayOperate, mayReject, requireReason } from './policy.js';
 import { Reason, refuse } from './reasons.js';
+import { triageChanges } from './triage.js';
 
 type Lifecycle = Exclude<HotfixCommand, { type: 'approve' | 'revise' }>;
 
@@ -20,6 +21,11 @@ export function decideLifecycle(h: Hotfix, cmd: Lifecycle, ctx: DecisionContext,
       );
     case 'acknowledge_break_glass':
       return acknowledgeBreakGlass(h, ctx, emit);
+    case 'tick_triage':
+      return (
+        refusedBy(mayOperate(h, ctx.actor, 'tick the triage checklist of')) ??
+        emit(...triageChanges(h, cmd.ticked).map((c) => ({ type: 'triage_ticked' as const, ...c })))
+      );
     case 'expire':
       if (ctx.now.getTime() < Date.parse(h.expiresAt)) {
         return refused(refuse(Reason.NotYetExpired, `${h.id} does not expire until ${h.expiresAt}.`));

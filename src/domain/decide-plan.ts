@@ -14,6 +14,7 @@ import {
 import { Reason, refuse } from './reasons.js';
 import type { Refusal } from './reasons.js';
 import { activeFreezes, describeWindow, planExpiry, staffingWarning } from './timing.js';
+import { TRIAGE_KEYS, tickedItems, triageRequired } from './triage.js';
 
 type Approve = Extract<PersonCommand, { type: 'approve' }>;
 type Revise = Extract<PersonCommand, { type: 'revise' }>;
@@ -70,6 +71,9 @@ export function decideApproval(h: Hotfix, cmd: Approve, ctx: DecisionContext, em
   const breakGlass = cmd.breakGlassReason !== undefined;
   const who = breakGlass ? mayBreakGlass(h, ctx.actor, cmd.breakGlassReason ?? '') : mayApprove(h, ctx.actor);
   if (who) return refused(who);
+  // A break-glass approval is the audited way past a checklist nobody had time to tick.
+  const triage = breakGlass ? undefined : triageMissing(h);
+  if (triage) return refused(triage);
   const counted = countedApprovals(h);
   if (counted.includes(ctx.actor.userId)) {
     return refused(
@@ -157,4 +161,15 @@ function freezeProblem(
 function staffing(...args: Parameters<typeof staffingWarning>): string[] {
   const warning = staffingWarning(...args);
   return warning ? [warning] : [];
+}
+
+/** The refusal for a plan whose policy wants the triage checklist ticked before approval, while it is not. */
+function triageMissing(h: Hotfix): Refusal | undefined {
+  if (!triageRequired(h)) return undefined;
+  const ticked = tickedItems(h).length;
+  if (ticked === TRIAGE_KEYS.length) return undefined;
+  return refuse(
+    Reason.TriageIncomplete,
+    `${h.id} cannot be approved in ${h.env} until its triage checklist is ticked (${ticked} of ${TRIAGE_KEYS.length} so far). <@${h.requester}> or an operator ticks it on the plan in the incident thread.`,
+  );
 }

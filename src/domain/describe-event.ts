@@ -19,6 +19,8 @@ export function describeEvent(e: HotfixEvent): string {
         : `approved plan version ${e.approval.planVersion}`;
     case 'approved':
       return 'approval complete';
+    case 'triage_ticked':
+      return `${e.ticked ? 'ticked' : 'unticked'} triage item "${e.item.replace(/_/g, ' ')}"`;
     case 'break_glass_acknowledged':
       return 'acknowledged the break-glass approval';
     case 'rejected':

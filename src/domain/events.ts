@@ -32,6 +32,7 @@ export type EventBody =
   | { type: 'approval_given'; approval: Approval }
   | { type: 'approved' }
   | { type: 'break_glass_acknowledged' }
+  | { type: 'triage_ticked'; item: string; ticked: boolean }
   | { type: 'rejected'; reason: string }
   | { type: 'expired' }
   | { type: 'cancel_requested'; reason: string }

@@ -14,6 +14,7 @@ export const Reason = {
   BadIncident: 'bad_incident',
   MixedMethods: 'mixed_methods',
   MethodUnavailable: 'method_unavailable',
+  NotAvailable: 'not_available',
   UnclosedQuote: 'unclosed_quote',
   UnknownOption: 'unknown_option',
   UnexpectedWord: 'unexpected_word',
@@ -32,6 +33,7 @@ export const Reason = {
   ReasonRequired: 'reason_required',
   // Plan versions and timing
   StalePlan: 'stale_plan',
+  TriageIncomplete: 'triage_incomplete',
   PlanExpired: 'plan_expired',
   NotYetExpired: 'not_yet_expired',
   Frozen: 'frozen',

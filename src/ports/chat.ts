@@ -1,5 +1,6 @@
 import type { HotfixEvent } from '../domain/events.js';
 import type { Hotfix } from '../domain/hotfix.js';
+import type { Moment } from '../domain/moments.js';
 
 /** Where a Slack message is. */
 export interface MessageRef {
@@ -62,6 +63,12 @@ export interface Chat {
     key: string,
     context?: ReplyContext,
   ): Promise<MessageRef>;
+  /**
+   * A new reply (not an edit: Slack notifies nobody of an edit) for a moment that needs people, mentioning them: in
+   * the incident thread, or in the notice's thread in change control and shown in the channel too. `key` lets a re-run
+   * find this exact reply.
+   */
+  postMoment(hotfix: Hotfix, moment: Moment, key: string): Promise<MessageRef>;
   /** Reminds change control in the notice's thread: approval still pending, or a break-glass not yet acknowledged. */
   postReminder(hotfix: Hotfix, kind: ReminderKind, key: string): Promise<MessageRef>;
   /** A message only `user` sees, in `channel`. */

@@ -6,7 +6,6 @@ import type { WorkflowDeps } from './deps.js';
 import { explainRefusal } from './actors.js';
 import { afterTransition } from './next-jobs.js';
 import { afterCommit } from './recorded.js';
-import { TOLD_IN_THREAD } from './refresh-messages.js';
 import type { HotfixRef, Outcome } from './transact.js';
 import { loadRef, transact } from './transact.js';
 import { Reason, refuse } from '../domain/reasons.js';
@@ -31,14 +30,7 @@ export async function act(deps: WorkflowDeps, action: PersonAction): Promise<Out
     await afterCommit(
       `${hotfix.id}: your ${action.command.type.replace(/_/g, ' ')} was recorded`,
       async () => {
-        // The plan and the notice change with decisions about the plan; deploy-time actions show in the status message.
-        if (outcome.events.some((e) => TOLD_IN_THREAD.has(e.type)) || hotfix.state === 'planned') {
-          await deps.jobs.enqueue({
-            ulid: hotfix.ulid,
-            step: 'refresh_messages',
-            attempt: String(hotfix.seq),
-          });
-        }
+        // Redraws the plan, the notice and the status, and tells the thread (next-jobs.ts).
         await afterTransition(deps, hotfix);
         for (const job of followUps(outcome)) await deps.jobs.enqueue(job.job, job.options);
       },

@@ -16,22 +16,26 @@ export function drawnKey(ulid: string, message: DrawnMessage): string {
 }
 
 /**
- * What the plan message and the notice show, reduced to a string: decisions about the plan and the state, not the
- * deploy's stages (those are the status message's), so a running deploy never redraws them.
+ * What the plan and the notice can show, as a string: equal fingerprints draw equal messages. Deploy stages, the
+ * lock, the deploy's plan, input answers and the bot's bookkeeping (steps, finalize) show only in the live status or
+ * nowhere, so they do not cause a redraw here.
  */
 export function messagesFingerprint(hotfix: Hotfix): string {
-  const { state, planVersion, owner, severity, services, approvals, breakGlass, decision, reason } = hotfix;
-  return JSON.stringify({
-    state,
-    planVersion,
-    owner,
-    severity,
-    services,
-    approvals,
-    breakGlass,
-    decision,
-    reason,
-  });
+  const {
+    steps: _steps,
+    seq: _seq,
+    stages: _stages,
+    lock: _lock,
+    deployPlan: _deployPlan,
+    answers: _answers,
+    finalizedSeq: _finalized,
+    refs,
+    ...shown
+  } = hotfix;
+  const outside = Object.fromEntries(
+    Object.entries(refs).filter(([k]) => !/^(plan|notice|status)(Channel|Ts)$/.test(k)),
+  );
+  return JSON.stringify({ ...shown, refs: outside, announced: [refs['planTs'], refs['noticeTs']] });
 }
 
 /** Whether the message last drawn (or found undeliverable) shows `fingerprint`. */

@@ -20,7 +20,6 @@ export async function expirePlan(deps: WorkflowDeps, ulid: string): Promise<void
   }
   const outcome = await transact(deps, { ulid }, { type: 'expire' }, BOT);
   if (outcome.ok && outcome.events.length > 0) {
-    await deps.jobs.enqueue({ ulid, step: 'refresh_messages', attempt: String(outcome.hotfix.seq) });
     await afterTransition(deps, outcome.hotfix);
     deps.log.info({ hotfix: hotfix.id }, 'plan expired with no decision');
   }

@@ -1,10 +1,14 @@
 import type { Hotfix } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
 
-/** After a transition: look at the hotfix again (the next step) and redraw its status message. */
+/**
+ * After a transition: look at the hotfix again (the next step), redraw its status message, and redraw its plan and
+ * change-control notice and tell its thread (refresh_messages), so every message follows every state change.
+ */
 export async function afterTransition(deps: Pick<WorkflowDeps, 'jobs'>, hotfix: Hotfix): Promise<void> {
   await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'advance', attempt: String(hotfix.seq) });
   await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'render_status', attempt: String(hotfix.seq) });
+  await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'refresh_messages', attempt: String(hotfix.seq) });
 }
 
 /**

@@ -5,6 +5,8 @@ import type { PartialPlan, PlanRequest } from '../domain/plan-grammar.js';
 import { parsePlan } from '../domain/plan-grammar.js';
 import type { Refusal } from '../domain/reasons.js';
 import { Reason, refuse } from '../domain/reasons.js';
+import type { DeployMethod } from '../domain/catalog.js';
+import { methodUnavailable as unavailableMethod } from '../domain/capabilities.js';
 import { snapshotOf } from '../domain/snapshot.js';
 import type { WorkflowDeps } from './deps.js';
 import { actorFrom, explainRefusal, groupsOf, whoCanFix } from './actors.js';
@@ -149,17 +151,9 @@ function changeControlUnusable(deps: WorkflowDeps, facts: ChannelFacts | undefin
   );
 }
 
-/** A plan this installation could approve but never deploy is refused now, not after approval. */
+/** A plan this installation could approve but never deploy is refused now (see domain/capabilities.ts). */
 function methodUnavailable(deps: WorkflowDeps, plan: PlanRequest): Refusal | undefined {
-  if (deps.methods[plan.method]) return undefined;
-  const services = plan.services.map((s) => s.service).join(', ');
-  const drills = Object.values(deps.catalog.services)
-    .filter((s) => deps.methods[s.method])
-    .map((s) => `\`${s.name}\``);
-  const practise =
-    drills.length > 0 ? ` To practise the runbook meanwhile, plan a rehearsal (${drills.join(', ')}).` : '';
-  return refuse(
-    Reason.MethodUnavailable,
-    `${services} deploys with ${plan.method}, which this installation cannot run yet, so nothing was planned.${practise}`,
-  );
+  const runnable = new Set(Object.keys(deps.methods) as DeployMethod[]);
+  const catalogServices = Object.values(deps.catalog.services);
+  return unavailableMethod({ method: plan.method, services: plan.services, catalogServices }, runnable);
 }

@@ -4,7 +4,7 @@ import type { StepJob } from '../ports/jobs.js';
 import type { WorkflowDeps } from './deps.js';
 import { dueSteps } from './due-steps.js';
 import { redrawsDue } from './redraws-due.js';
-import { TOLD_IN_THREAD } from './refresh-messages.js';
+import { owesReply } from './refresh-messages.js';
 import { wakeFirstWaiters } from './wake-waiters.js';
 
 /**
@@ -43,12 +43,7 @@ export async function reconcile(deps: WorkflowDeps): Promise<number> {
  */
 function untoldReply(hotfix: Hotfix, events: HotfixEvent[], now: number, staleMs: number): StepJob[] {
   if (!hotfix.refs['planTs']) return [];
-  const owed = events.some(
-    (e, i) =>
-      TOLD_IN_THREAD.has(e.type) &&
-      !hotfix.steps[`tell_${i + 1}`]?.result &&
-      now - Date.parse(e.at) >= staleMs,
-  );
+  const owed = owesReply(hotfix, events, now, staleMs);
   return owed
     ? [{ ulid: hotfix.ulid, step: 'refresh_messages', attempt: `reconcile-${Math.floor(now / staleMs)}` }]
     : [];

@@ -1,10 +1,12 @@
-import type { HotfixEventType } from '../domain/events.js';
-import type { Hotfix } from '../domain/hotfix.js';
-import { holdsLock } from '../domain/hotfix.js';
+import type { HotfixEvent, HotfixEventType } from '../domain/events.js';
+import type { Hotfix, HotfixState } from '../domain/hotfix.js';
+import { holdsLock, isTerminal, threadOf } from '../domain/hotfix.js';
+import type { Moment } from '../domain/moments.js';
+import { momentsOf } from '../domain/moments.js';
 import type { WorkflowDeps } from './deps.js';
 import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
-import { drawTracked, messagesFingerprint } from './drawn-messages.js';
+import { drawTracked, drawnAs, drawnKey, messagesFingerprint } from './drawn-messages.js';
 
 /** Events the incident thread is told about, each in one reply: decisions people wait for. */
 export const TOLD_IN_THREAD: ReadonlySet<HotfixEventType> = new Set<HotfixEventType>([
@@ -19,15 +21,48 @@ export const TOLD_IN_THREAD: ReadonlySet<HotfixEventType> = new Set<HotfixEventT
 ]);
 
 /**
- * Redraws the plan message and the change-control notice from the record, then tells the incident thread about
- * each decision it has not been told yet (one reply per event, found again by its key if a run is repeated).
+ * Runs after every state change (and every decision): redraws the plan message and the change-control notice from
+ * the record, de-duplicated and paced like the live status (final states at once), then tells the incident thread
+ * about each decision it has not been told yet and each moment that needs a person (one reply per event, found
+ * again by its key if a run is repeated).
  */
 export async function refreshMessages(deps: WorkflowDeps, ulid: string): Promise<void> {
   const hotfix = await deps.store.load(ulid);
   if (!hotfix) return;
   await waitForSlack(deps);
-  await drawTracked(deps, hotfix, 'messages', messagesFingerprint(hotfix), () => redraw(deps, hotfix));
+  await redrawPaced(deps, hotfix);
   await tellThread(deps, hotfix);
+}
+
+// States whose moment reply pings people now: the messages they open must already say so, so no pacing delay.
+const NEEDS_A_PERSON: ReadonlySet<HotfixState> = new Set<HotfixState>([
+  'awaiting_input',
+  'failed',
+  'rollback_failed',
+]);
+
+/**
+ * Skips a redraw that would show nothing new, and draws at most once every `statusEveryMs` (a burst of state changes
+ * becomes one delayed redraw); an ended hotfix, and one waiting for a person, is drawn at once.
+ */
+async function redrawPaced(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
+  const { planTs, noticeTs } = hotfix.refs;
+  if (!planTs && !noticeTs) return; // not announced yet: announce draws the current record
+  const fingerprint = messagesFingerprint(hotfix);
+  if (await drawnAs(deps, hotfix.ulid, 'messages', fingerprint)) return;
+  const last = await deps.pacing.lastRender(drawnKey(hotfix.ulid, 'messages'));
+  const now = deps.clock.now().getTime();
+  const wait = last ? last.at + deps.timing.statusEveryMs - now : 0;
+  if (wait > 0 && !isTerminal(hotfix.state) && !NEEDS_A_PERSON.has(hotfix.state)) {
+    const slot = Math.ceil((now + wait) / Math.max(1, deps.timing.statusEveryMs));
+    await deps.jobs.enqueue(
+      { ulid: hotfix.ulid, step: 'refresh_messages', attempt: `paced-${slot}` },
+      { delayMs: wait },
+    );
+    return;
+  }
+  // Tracked: the reconciler brings back a drawing whose job died, and a channel refusing for good is told once.
+  await drawTracked(deps, hotfix, 'messages', fingerprint, () => redraw(deps, hotfix));
 }
 
 async function redraw(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
@@ -49,25 +84,78 @@ async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
     const events = await deps.store.events(first.ulid);
     if (events.length === seen) return;
     for (const [index, event] of events.entries()) {
-      if (index < seen || !TOLD_IN_THREAD.has(event.type)) continue;
-      const key = `tell_${index + 1}`;
-      const threadTs = hotfix.incident.threadTs ?? hotfix.refs['planTs'];
-      const current = hotfix;
-      hotfix = await postOnce(deps, current, {
-        step: key,
-        find: { channel: current.incident.channel, kind: 'reply', key, ...(threadTs ? { threadTs } : {}) },
-        whenBusy: 'skip',
-        whenUndeliverable: 'record',
-        post: async () => {
-          // At approval the environment's holder is re-checked and shown: the hotfix will queue behind it.
-          const lockHolder = event.type === 'approved' ? await lockHolderOf(deps, current) : undefined;
-          return deps.chat.postEventReply(current, event, key, lockHolder ? { lockHolder } : {});
-        },
-      });
-      if (!hotfix.steps[key]?.result) return;
+      if (index < seen) continue;
+      if (TOLD_IN_THREAD.has(event.type)) {
+        const key = `tell_${index + 1}`;
+        hotfix = await tellDecision(deps, hotfix, event, key);
+        if (!hotfix.steps[key]?.result) return;
+      }
+      // Judged on the record as it is now: a question already answered is not asked again.
+      for (const moment of momentsOf(hotfix, event)) {
+        const key = momentKey(moment, index);
+        hotfix = await tellMoment(deps, hotfix, moment, key);
+        const reachable = moment.place === 'thread' || hotfix.refs['noticeTs'] !== undefined;
+        if (reachable && !hotfix.steps[key]?.result) return;
+      }
     }
     seen = events.length;
   }
+}
+
+async function tellDecision(deps: WorkflowDeps, current: Hotfix, event: HotfixEvent, key: string) {
+  const threadTs = threadOf(current);
+  return postOnce(deps, current, {
+    step: key,
+    find: { channel: current.incident.channel, kind: 'reply', key, ...(threadTs ? { threadTs } : {}) },
+    whenBusy: 'skip',
+    whenUndeliverable: 'record',
+    post: async () => {
+      // At approval the environment's holder is re-checked and shown: the hotfix will queue behind it.
+      const lockHolder = event.type === 'approved' ? await lockHolderOf(deps, current) : undefined;
+      return deps.chat.postEventReply(current, event, key, lockHolder ? { lockHolder } : {});
+    },
+  });
+}
+
+/** The step (and metadata key) of a moment's reply: `moment_<n>` in the thread, `cc_moment_<n>` in change control. */
+function momentKey(moment: Moment, eventIndex: number): string {
+  return `${moment.place === 'thread' ? 'moment' : 'cc_moment'}_${eventIndex + 1}`;
+}
+
+/** A moment that needs people: a new reply that mentions them, once however often this step runs. */
+async function tellMoment(deps: WorkflowDeps, current: Hotfix, moment: Moment, key: string) {
+  const inThread = moment.place === 'thread';
+  const channel = inThread ? current.incident.channel : current.refs['noticeChannel'];
+  const threadTs = inThread ? threadOf(current) : current.refs['noticeTs'];
+  if (!channel || !threadTs) return current; // change control has no notice to reply under yet
+  return postOnce(deps, current, {
+    step: key,
+    find: { channel, kind: 'reply', key, threadTs },
+    whenBusy: 'skip',
+    whenUndeliverable: 'record',
+    post: () => deps.chat.postMoment(current, moment, key),
+  });
+}
+
+/**
+ * Whether the hotfix still owes a thread reply (a decision or a moment that needs a person) for an event older than
+ * `staleMs`, so the reconciler can run this step again when its job was lost to crashes.
+ */
+export function owesReply(
+  hotfix: Hotfix,
+  events: readonly HotfixEvent[],
+  now: number,
+  staleMs: number,
+): boolean {
+  return events.some((e, i) => {
+    if (now - Date.parse(e.at) < staleMs) return false;
+    if (TOLD_IN_THREAD.has(e.type) && !hotfix.steps[`tell_${i + 1}`]?.result) return true;
+    return momentsOf(hotfix, e).some((m) => {
+      const key = momentKey(m, i);
+      const reachable = m.place === 'thread' || hotfix.refs['noticeTs'] !== undefined;
+      return reachable && !hotfix.steps[key]?.result;
+    });
+  });
 }
 
 /** The other hotfix holding this one's (client, env) lock, if any. */

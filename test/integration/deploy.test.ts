@@ -83,7 +83,8 @@ describe('a rehearsal hotfix from approval to completion', () => {
     const hotfix = await approvedHotfix('runbook-drill', 'acme staging');
     const waiting = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'awaiting_input');
     expect(waiting.lock?.token).toBeGreaterThan(0);
-    expect(waiting.versionsBefore).toEqual({ 'runbook-drill': 'not read (rehearsal)' });
+    // A rehearsal reads nothing outside, so it records no running version rather than a made-up one.
+    expect(waiting.versionsBefore).toEqual({});
     expect(waiting.deployPlan?.join(' ')).toMatch(/REHEARSAL/);
     expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toMatchObject({
       ulid: hotfix.ulid,
@@ -131,17 +132,20 @@ describe('cancel at every stage', () => {
     await waitForRecord(t.bot, holder.ulid, (h) => h.state === 'awaiting_input');
     const queued = await approvedHotfix('runbook-drill', 'acme prod sev=1');
     await waitForRecord(t.bot, queued.ulid, (h) => h.state === 'queued');
-    expect(textOf((await slash(`cancel ${queued.id}`)).body)).toContain('is cancelled');
+    expect(textOf((await slash(`cancel ${queued.id} "not needed any more"`)).body)).toContain('is cancelled');
     await waitForRecord(t.bot, queued.ulid, (h) => h.state === 'cancelled');
     expect(await t.bot.deps.locks.waiting(lockKey(queued))).not.toContain(queued.ulid);
 
-    // Cancelling the deploying one asks the method to abort and says what was undone.
-    await clickStatus(holder, 'U0PRIYA', 'hotfix_cancel');
+    // Cancelling the deploying one (at its Proceed question, where Abort is the button) asks the method to abort and
+    // says what was undone.
+    expect(textOf((await slash(`cancel ${holder.id} "wrong tag"`)).body)).toContain('being aborted');
     const cancelled = await waitForRecord(t.bot, holder.ulid, (h) => h.state === 'cancelled');
     const events = await t.bot.deps.store.events(holder.ulid);
     expect(events.find((e) => e.type === 'cancelled')).toMatchObject({
+      reason: 'wrong tag',
       undone: expect.stringContaining('Rehearsal stopped'),
     });
+    expect(cancelled.decision?.by).toBe('U0PRIYA');
     expect(cancelled.lock).toBeUndefined();
     expect(await t.bot.deps.locks.holder(lockKey(holder))).toBeUndefined();
   });

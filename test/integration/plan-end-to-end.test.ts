@@ -198,7 +198,7 @@ describe('/hotfix plan, end to end', () => {
     expect(JSON.stringify((await slash('list')).body)).toContain(id);
     expect(JSON.stringify((await slash('help')).body)).toContain('/hotfix plan');
 
-    const cancelled = await slash(`cancel ${id}`);
+    const cancelled = await slash(`cancel ${id} "duplicate plan"`);
     expect(textOf(cancelled.body)).toContain(`${id} is cancelled`);
     const updated = await t.slack.waitFor(
       (s) =>
@@ -213,7 +213,7 @@ describe('/hotfix plan, end to end', () => {
 
   it('refuses someone else cancelling, saying who can', async () => {
     const { id } = await planAndWait();
-    const response = await slash(`cancel ${id}`, 'U0DAVE');
+    const response = await slash(`cancel ${id} "not mine"`, 'U0DAVE');
     expect(textOf(response.body)).toMatch(/Only .* can cancel/);
     expect((await t.bot.deps.store.findById(id))?.state).toBe('planned');
   });

@@ -21,9 +21,9 @@ export const REHEARSAL_INPUT_ID = 'Proceed';
 export class RehearsalMethod implements DeployMethod {
   constructor(private readonly clock: Clock) {}
 
-  /** Nothing is read from outside; the rollback source records that. */
-  async currentVersions(hotfix: Hotfix): Promise<Record<string, string>> {
-    return Object.fromEntries(hotfix.services.map((s) => [s.service, 'not read (rehearsal)']));
+  /** Nothing is read from outside, so no version is recorded: messages never show a version nobody read. */
+  async currentVersions(): Promise<Record<string, string>> {
+    return {};
   }
 
   /** What the rehearsal will play. */

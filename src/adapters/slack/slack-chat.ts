@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { WebClient } from '@slack/web-api';
+import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
 import type { Hotfix } from '../../domain/hotfix.js';
 import { threadOf } from '../../domain/hotfix.js';
 import type {
@@ -12,11 +12,13 @@ import type {
   StatusContext,
 } from '../../ports/chat.js';
 import type { HotfixEvent } from '../../domain/events.js';
+import type { Moment } from '../../domain/moments.js';
 import { describeEvent } from '../../domain/describe-event.js';
 import {
   changeControlNotice,
   decisionReply,
   liveStatusMessage,
+  momentMessage,
   planMessage,
   reminderMessage,
 } from '../../slack/blocks/index.js';
@@ -95,6 +97,16 @@ export class SlackChat implements Chat {
     return this.post(hotfix, 'reply', hotfix.incident.channel, message, threadOf(hotfix), key);
   }
 
+  /** A moment that needs people: a new reply mentioning them, in the incident thread or shown in change control. */
+  async postMoment(hotfix: Hotfix, moment: Moment, key: string): Promise<MessageRef> {
+    const reply = momentMessage(hotfix, moment);
+    if (moment.place === 'thread')
+      return this.post(hotfix, 'reply', hotfix.incident.channel, reply, threadOf(hotfix), key);
+    const channel = hotfix.refs['noticeChannel'] ?? hotfix.snapshot.changeControl.id;
+    // In the notice's thread, and in the channel too: change control reads the channel, not every thread.
+    return this.post(hotfix, 'reply', channel, reply, hotfix.refs['noticeTs'], key, true);
+  }
+
   /** Reminds change control in the notice's thread. */
   async postReminder(hotfix: Hotfix, kind: ReminderKind, key: string): Promise<MessageRef> {
     const channel = hotfix.refs['noticeChannel'] ?? hotfix.snapshot.changeControl.id;
@@ -145,20 +157,22 @@ export class SlackChat implements Chat {
     message: Rendered,
     threadTs?: string,
     key?: string,
+    broadcast = false,
   ): Promise<MessageRef> {
-    const result = await this.call(() =>
-      this.client.chat.postMessage({
-        channel,
-        text: message.text,
-        ...(message.blocks.length > 0 ? { blocks: message.blocks } : {}),
-        ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
-        metadata: {
-          event_type: METADATA_EVENT,
-          event_payload: { ulid: hotfix.ulid, id: hotfix.id, kind, ...(key !== undefined ? { key } : {}) },
-        },
-        unfurl_links: false,
-      }),
-    );
+    const args = {
+      channel,
+      text: message.text,
+      ...(message.blocks.length > 0 ? { blocks: message.blocks } : {}),
+      ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+      // Web API's argument types do not express "thread_ts and reply_broadcast together"; Slack accepts it.
+      ...(threadTs !== undefined && broadcast ? { reply_broadcast: true } : {}),
+      metadata: {
+        event_type: METADATA_EVENT,
+        event_payload: { ulid: hotfix.ulid, id: hotfix.id, kind, ...(key !== undefined ? { key } : {}) },
+      },
+      unfurl_links: false,
+    } as ChatPostMessageArguments;
+    const result = await this.call(() => this.client.chat.postMessage(args));
     if (!result.ts) throw new Error(`chat.postMessage to ${channel} returned no ts`);
     return { channel: result.channel ?? channel, ts: result.ts };
   }

@@ -1,37 +1,22 @@
 /**
- * The notice in #announcements-change-control, modelled on seed 001's announcement: what, client, env, when, why,
- * who, risk and rollback, and where to follow it. It carries the decision buttons while the plan waits for approval
- * and is updated in place with the outcome afterwards.
+ * The notice in #announcements-change-control, modelled on seed 001's announcement, ask first: what is asked of whom,
+ * then what changes where, why, when and how it would be undone. It carries the decision buttons while the plan waits
+ * for approval and is redrawn at every state change, so its first line is always where the hotfix is now.
  */
-import type { Button, KnownBlock } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
+import { can } from '../../domain/capabilities.js';
 import { stateLabel } from '../../domain/decide.js';
 import type { Hotfix } from '../../domain/hotfix.js';
 import { countedApprovals, describeAudience } from '../../domain/policy.js';
-import {
-  actions,
-  button,
-  context,
-  fields,
-  header,
-  message,
-  plain,
-  section,
-  SLACK_LIMITS,
-  type SlackMessage,
-} from './block-kit.js';
+import { actions, button, context, message, section, SLACK_LIMITS, type SlackMessage } from './block-kit.js';
 import {
   approvalsSummary,
   breakGlassLine,
-  clientLabel,
-  envLabel,
-  hotfixTitle,
   isRehearsal,
   planVersionSince,
-  reasonQuote,
   recordNames,
   rehearsalBanner,
   servicesAndTags,
-  severityLabel,
   stateBadge,
   warningLines,
 } from './hotfix-summary.js';
@@ -46,6 +31,16 @@ import {
   truncate,
   typed,
 } from './mrkdwn.js';
+import {
+  approvalsLine,
+  changeLines,
+  noticeHeadline,
+  reasonLines,
+  rollbackLine,
+  targetLine,
+  triageLine,
+  windowLine,
+} from './notice-lines.js';
 
 /** Options of changeControlNotice. */
 export interface ChangeControlNoticeOptions {
@@ -53,30 +48,39 @@ export interface ChangeControlNoticeOptions {
   planLink?: string;
 }
 
-/** The change-control notice for a hotfix in its current state. */
+// Room for the change lines and warnings in one section, with the other lines beside them.
+const BODY_MAX = SLACK_LIMITS.sectionText - 1200;
+
+/**
+ * The change-control notice for a hotfix in its current state: the ask (or where the hotfix is now) first, the
+ * change in a few lines, then the buttons; owners, ids and records in the context line under them.
+ */
 export function changeControlNotice(hotfix: Hotfix, options: ChangeControlNoticeOptions = {}): SlackMessage {
   const glass = breakGlassLine(hotfix);
   const warnings = warningLines(hotfix);
+  const body = [
+    fitLines(changeLines(hotfix), BODY_MAX),
+    targetLine(hotfix),
+    reasonLines(hotfix),
+    windowLine(hotfix),
+    rollbackLine(hotfix),
+    ...(warnings.length > 0 ? [fitLines(warnings, BODY_MAX)] : []),
+    ...(hotfix.state === 'planned' ? [triageLine(hotfix), approvalsLine(hotfix)] : []),
+  ];
   const blocks: KnownBlock[] = [
-    header(`Hotfix ${hotfixTitle(hotfix)}`),
-    ...(isRehearsal(hotfix) ? [section(rehearsalBanner(hotfix))] : []),
+    section(noticeHeadline(hotfix)),
     ...planChangedBlocks(hotfix),
+    ...(isRehearsal(hotfix) ? [section(rehearsalBanner(hotfix))] : []),
     ...(glass ? [section(glass)] : []),
     ...(hotfix.breakGlass && !hotfix.breakGlass.acknowledgedBy ? [acknowledgeRow(hotfix)] : []),
-    section(
-      `${severityLabel(hotfix.severity)} hotfix for *${hotfix.snapshot.client.displayName} ${hotfix.env}*, requested by ${mention(hotfix.requester)} · ${stateBadge(hotfix.state)}`,
-    ),
-    ...(warnings.length > 0 ? [section(fitLines(warnings, SLACK_LIMITS.sectionText))] : []),
-    noticeFields(hotfix, options),
-    section(whyText(hotfix)),
-    section(`*Risk and rollback*\n${riskText(hotfix)}`),
+    section(body.join('\n')),
     ...decisionBlocks(hotfix),
-    context(`${hotfix.id} · plan v${hotfix.planVersion} · ${inlineCode(hotfix.ulid)}`),
+    context(detailsLine(hotfix, options)),
   ];
   return message(fallback(hotfix), blocks);
 }
 
-/** A changed plan is said first: an approver who saw an earlier version must look again before deciding. */
+/** A changed plan is said right under the ask: an approver who saw an earlier version must look again. */
 function planChangedBlocks(hotfix: Hotfix): KnownBlock[] {
   if (hotfix.planVersion <= 1) return [];
   const changed = `:pencil2: *Plan changed to v${hotfix.planVersion}* at ${slackDate(planVersionSince(hotfix))}`;
@@ -85,78 +89,26 @@ function planChangedBlocks(hotfix: Hotfix): KnownBlock[] {
     : [context(`${changed}; the approvals shown are for v${hotfix.planVersion}.`)];
 }
 
-function noticeFields(hotfix: Hotfix, options: ChangeControlNoticeOptions): KnownBlock {
+/** Who and which records, for whoever needs them: one context line, not the reader's first screen. */
+function detailsLine(hotfix: Hotfix, options: ChangeControlNoticeOptions): string {
   const owners = [
     ...new Set(hotfix.services.flatMap((s) => hotfix.snapshot.services[s.service]?.owners ?? [])),
   ];
-  const thread = options.planLink
-    ? `<${options.planLink}|Plan in the incident thread>`
-    : `${channelLink(hotfix.incident.channel)} (incident channel)`;
-  return fields([
-    [
-      'What',
-      fitLines(
-        hotfix.services.map((s) => `${typed(s.service)} ${inlineCode(s.tag)}`),
-        SLACK_LIMITS.fieldText - 100,
-      ),
-    ],
-    ['Client', clientLabel(hotfix)],
-    ['Env', envLabel(hotfix)],
-    ['When', whenText(hotfix)],
-    ['Who', `${whoDrives(hotfix)}\nService owners: ${mentions(owners, 'none listed')}`],
-    ['Follow along', thread],
-  ]);
-}
-
-function whoDrives(hotfix: Hotfix): string {
-  return hotfix.owner === hotfix.requester
-    ? `Requested and owned by ${mention(hotfix.requester)}`
-    : `Requested by ${mention(hotfix.requester)}, owned by ${mention(hotfix.owner)}`;
-}
-
-function whenText(hotfix: Hotfix): string {
-  const { times } = hotfix;
-  switch (hotfix.state) {
-    case 'planned':
-      return `As soon as it is approved (the plan expires ${slackDate(hotfix.expiresAt)})`;
-    case 'approved':
-    case 'queued':
-      return `Approved ${slackDate(times.approvedAt ?? hotfix.stateSince.at)}; next in line for ${hotfix.client}/${hotfix.env}`;
-    case 'completed':
-      return `Completed ${slackDate(times.completedAt ?? hotfix.stateSince.at)}`;
-    default:
-      if (times.endedAt) return `Ended ${slackDate(times.endedAt)}`;
-      return times.deployStartedAt
-        ? `Deploy started ${slackDate(times.deployStartedAt)}`
-        : `In progress since ${slackDate(hotfix.stateSince.at)}`;
-  }
-}
-
-function whyText(hotfix: Hotfix): string {
-  const incident = hotfix.incident.key
-    ? `Incident ${inlineCode(hotfix.incident.key)}`
-    : 'No incident key given';
-  const reason = reasonQuote(hotfix.reason) ?? '> _No reason given._';
-  return `*Why*\n${incident}\n${reason}`;
-}
-
-function riskText(hotfix: Hotfix): string {
-  const before = hotfix.versionsBefore;
-  const target = before
-    ? `Rollback target: ${Object.entries(before)
-        .map(([s, v]) => `${typed(s)} ${inlineCode(v)}`)
-        .join(', ')}.`
-    : 'The running versions are recorded before the deploy starts and are the rollback target.';
-  const auto = hotfix.snapshot.policy.autoRollback[hotfix.env]
-    ? 'Rolls back by itself when verification fails.'
-    : `Rollback is one click or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}.`;
+  const who =
+    hotfix.owner === hotfix.requester
+      ? `requested by ${mention(hotfix.requester)}`
+      : `requested by ${mention(hotfix.requester)}, owned by ${mention(hotfix.owner)}`;
   const kinds = recordNames(hotfix);
   const records =
-    kinds.length > 0
-      ? `Change records this change needs: ${kinds.join(', ')} (this version of the bot does not open them; open them by hand as the runbook says).`
-      : 'No change records are required for this env.';
-  const services = hotfix.services.length > 1 ? ' The services deploy and roll back together.' : '';
-  return `${target} ${auto}${services}\n${records}`;
+    kinds.length === 0
+      ? ''
+      : can('changeRecords')
+        ? ` · records: ${kinds.join(', ')}`
+        : ` · open by hand (the bot does not yet): ${kinds.join(', ')}`;
+  const thread = options.planLink
+    ? `<${options.planLink}|plan in the incident thread>`
+    : `${channelLink(hotfix.incident.channel)}`;
+  return `${hotfix.id} · plan v${hotfix.planVersion} · ${who} · service owners ${mentions(owners, 'none listed')}${records} · ${thread} · ${inlineCode(hotfix.ulid)}`;
 }
 
 /** Buttons while the plan waits; afterwards a line saying how it was decided, under the same block id. */
@@ -164,28 +116,13 @@ function decisionBlocks(hotfix: Hotfix): KnownBlock[] {
   if (hotfix.state !== 'planned') {
     return [{ ...context(outcomeLine(hotfix)), block_id: ACTION_BLOCK_IDS.decision }];
   }
-  const approvers = describeAudience(hotfix.snapshot.policy.approvers);
-  const ask = `*Approval needed from* ${approvers} · ${approvalsSummary(hotfix)}\nSomeone other than ${mention(hotfix.requester)} must approve; an approval counts only for plan v${hotfix.planVersion}, the version shown here.`;
-  return [section(ask), actions(ACTION_BLOCK_IDS.decision, decisionButtons(hotfix))];
-}
-
-function decisionButtons(hotfix: Hotfix): Button[] {
+  // One confirmation for production: the Approve button opens a form restating what is approved (decision-modals).
   const value = decisionValue(hotfix);
-  const target = `${hotfix.snapshot.client.displayName} ${hotfix.env}`;
-  const confirm = hotfix.snapshot.env.production
-    ? {
-        title: plain('Approve a production change?', 100),
-        text: plain(
-          `${hotfix.id}: ${servicesAndTags(hotfix)} to ${target} (plan v${hotfix.planVersion}).`,
-          300,
-        ),
-        confirm: plain('Approve', 30),
-        deny: plain('Not yet', 30),
-      }
-    : undefined;
   return [
-    button(ACTION_IDS.approve, 'Approve', value, 'primary', confirm),
-    button(ACTION_IDS.reject, 'Reject', value, 'danger'),
+    actions(ACTION_BLOCK_IDS.decision, [
+      button(ACTION_IDS.approve, 'Approve', value, 'primary'),
+      button(ACTION_IDS.reject, 'Reject', value, 'danger'),
+    ]),
   ];
 }
 
@@ -232,7 +169,12 @@ function fallback(hotfix: Hotfix): string {
   const glass = hotfix.breakGlass ? ` BREAK-GLASS approval by ${mention(hotfix.breakGlass.by)}.` : '';
   if (hotfix.state === 'planned') {
     const changed = hotfix.planVersion > 1 ? ` Plan changed to v${hotfix.planVersion}: review again.` : '';
-    return `${what} needs approval from ${describeAudience(hotfix.snapshot.policy.approvers)}; requested by ${mention(hotfix.requester)}.${changed}`;
+    // The ask first: a notification shows only the start of this line.
+    return `Approve ${what}? It needs approval from ${describeAudience(hotfix.snapshot.policy.approvers)}; requested by ${mention(hotfix.requester)}.${changed}`;
   }
-  return `${what}: ${stateLabel(hotfix.state)}.${glass}`;
+  const failed =
+    hotfix.failure && (hotfix.state === 'failed' || hotfix.state === 'rollback_failed')
+      ? ` (${truncate(hotfix.failure.message, 200)})`
+      : '';
+  return `${what}: ${stateLabel(hotfix.state).toUpperCase()}${failed}.${glass}`;
 }

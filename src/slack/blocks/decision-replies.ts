@@ -5,6 +5,7 @@
  */
 import type { HotfixEvent } from '../../domain/events.js';
 import type { Approval, Hotfix } from '../../domain/hotfix.js';
+import { SYSTEM } from '../../domain/hotfix.js';
 import { describeAudience } from '../../domain/policy.js';
 import { message, section, type SlackMessage } from './block-kit.js';
 import { isRehearsal, REASON_MAX, recordNames, replanCommand } from './hotfix-summary.js';
@@ -73,7 +74,9 @@ export function decisionReply(
     case 'cancelled':
       return reply(() => {
         const undone = event.undone ? ` (${typed(truncate(event.undone, REASON_MAX))})` : '';
-        return `:no_entry_sign: *${hotfix.id} was cancelled* by ${mention(event.by)}: ${typed(truncate(event.reason, REASON_MAX))}${undone}.\nIf the fix is still needed, plan it again: ${replan(hotfix)}.`;
+        // A deploy is cancelled by the bot once aborted; whoever asked for the cancel is who cancelled it.
+        const by = event.by === SYSTEM && hotfix.cancelRequest ? hotfix.cancelRequest.by : event.by;
+        return `:no_entry_sign: *${hotfix.id} was cancelled* by ${mention(by)}: ${typed(truncate(event.reason, REASON_MAX))}${undone}.\nIf the fix is still needed, plan it again: ${replan(hotfix)}.`;
       });
     case 'plan_revised':
       return reply(planRevised(hotfix, event));

@@ -1,15 +1,18 @@
 /** What the bot says when asked for help, when a command is refused, and when it cannot reach the channel. */
 import type { KnownBlock } from '@slack/types';
-import { SUBCOMMANDS, USAGE } from '../../domain/command-grammar.js';
+import { can } from '../../domain/capabilities.js';
+import { USAGE } from '../../domain/command-grammar.js';
+import { OFFERED_SUBCOMMANDS } from '../../domain/command-usage.js';
 import type { Refusal } from '../../domain/reasons.js';
 import { context, header, message, section, type SlackMessage } from './block-kit.js';
 import { bullets, channelLink, ours } from './mrkdwn.js';
 
+// Each step says what this version does; a capability that lands (domain/capabilities.ts) adds its words here.
 const FLOW = [
   '1. *Plan* in the incident channel with `/hotfix plan`, or use the *Plan a hotfix here* message shortcut on the incident thread. Leave parts out and a form opens with what you gave.',
   '2. *Approve*: the plan goes to the incident thread and a notice to change control. Someone other than you approves it (a Sev 1 break-glass approval is allowed and audited); an approval counts only for the plan version it saw.',
-  '3. *Deploy*: the bot waits its turn for the client/env lock, records the running versions for rollback, deploys and checks health, with live status in the thread.',
-  '4. *Finish*: on success it tells prod support and reminds you to bring the fix back to the main line; on failure you choose rollback, retry, patch forward or resolved by hand.',
+  '3. *Deploy*: the bot waits its turn for the client/env lock, deploys with live status in the thread, and mentions you there when it needs a Proceed, fails or completes.',
+  `4. *Finish*: on success the thread and change control are told; on failure you choose ${can('rollback') ? 'rollback, ' : ''}retry or resolved by hand${can('rollback') ? '' : ' (a rollback is done by hand in this version, following the runbook)'}.`,
 ];
 
 /** `/hotfix help`: the grammar of every subcommand and a short account of the flow. */
@@ -20,7 +23,7 @@ export function helpMessage(): SlackMessage {
     section(`*Commands*\n${ours(USAGE)}`),
     context('The bot must be in the channel you plan from: `/invite @hotfix-bot`.'),
   ];
-  return message(`hotfix-bot commands: /hotfix ${SUBCOMMANDS.join(' | ')}`, blocks);
+  return message(`hotfix-bot commands: /hotfix ${OFFERED_SUBCOMMANDS.join(' | ')}`, blocks);
 }
 
 /** The usage lines as plain grammar for a code block, where backticks would show literally. */

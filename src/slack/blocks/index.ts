@@ -76,4 +76,11 @@ export {
 } from './decision-replies.js';
 export { reminderMessage, type ReminderKind } from './reminders.js';
 export { refusalReply } from './refusal-reply.js';
-export { TRIAGE_ITEMS, type TriageItem } from './triage-checklist.js';
+export {
+  TRIAGE_ACTION_ID,
+  TRIAGE_ITEMS,
+  readTriageOption,
+  triageCheckboxes,
+  type TriageItem,
+} from './triage-checklist.js';
+export { momentMessage } from './moment-replies.js';

@@ -71,15 +71,27 @@ export function inputActions(hotfix: Hotfix): ActionsBlock | undefined {
         'Not yet',
       )
     : undefined;
+  // Abort is the one way to stop here (Cancel is not offered beside it), so it asks first, like Cancel does.
+  const abort = dialog(
+    `Abort ${hotfix.id}?`,
+    `The deploy stops here instead of going on to ${targetName(hotfix)}, and ${hotfix.id} is cancelled in your name; the thread then says what was and was not undone.`,
+    'Abort deploy',
+    'Keep waiting',
+    'danger',
+  );
   return actions(ACTION_BLOCK_IDS.input, [
     button(ACTION_IDS.inputProceed, 'Proceed', value, 'primary', confirm),
-    button(ACTION_IDS.inputAbort, 'Abort', value, 'danger'),
+    button(ACTION_IDS.inputAbort, 'Abort', value, 'danger', abort),
   ]);
 }
 
-/** Cancel, while the hotfix can still be stopped and nobody has asked yet. */
+/**
+ * Cancel, while the hotfix can still be stopped and nobody has asked yet. Not at a Proceed question: Abort is the
+ * one way to stop there, so two buttons never mean the same thing.
+ */
 export function cancelActions(hotfix: Hotfix): ActionsBlock | undefined {
   if (!CANCELLABLE_STATES.includes(hotfix.state) || hotfix.cancelRequest) return undefined;
+  if (inputActions(hotfix)) return undefined;
   const confirm = dialog(
     `Cancel ${hotfix.id}?`,
     cancelEffect(hotfix),
@@ -114,8 +126,6 @@ function cancelEffect(hotfix: Hotfix): string {
       return `${hotfix.id} leaves the queue for ${env}. Nothing has been deployed.`;
     case 'preparing':
       return `${hotfix.id} stops before its deploy starts and releases ${env}. Nothing has been deployed.`;
-    case 'awaiting_input':
-      return `The deploy waiting for an answer is aborted instead of going on to ${targetName(hotfix)}; the thread then says what was and was not undone.`;
     default:
       return `The running deploy to ${targetName(hotfix)} is aborted; the thread then says what was and was not undone.`;
   }

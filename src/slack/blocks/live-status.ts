@@ -7,6 +7,7 @@ import type { KnownBlock } from '@slack/types';
 import { stateLabel } from '../../domain/decide.js';
 import type { Hotfix, HotfixState } from '../../domain/hotfix.js';
 import { isTerminal } from '../../domain/hotfix.js';
+import { can } from '../../domain/capabilities.js';
 import { rollbackRowFor, type RollbackRow } from '../../domain/rollback-matrix.js';
 import { context, header, message, section, type SlackMessage } from './block-kit.js';
 import { outcomeLine } from './change-control-notice.js';
@@ -114,7 +115,12 @@ function nowLines(hotfix: Hotfix, ctx: LiveStatusContext): string[] {
       );
       break;
     case 'verifying':
-      lines.push(`${since}${attempt}: health checks, versions and the soak window.`);
+      // A rehearsal has nothing to check; saying "health checks" there would claim checks that never run.
+      lines.push(
+        isRehearsal(hotfix)
+          ? `${since}${attempt}: a rehearsal has nothing to check; it completes next.`
+          : `${since}${attempt}: health checks, versions and the soak window.`,
+      );
       break;
     case 'rolling_back':
       lines.push(`${since}: putting back the rollback target below. Asked${decidedBy(hotfix)}.`);
@@ -206,10 +212,12 @@ function failureBlocks(hotfix: Hotfix): KnownBlock[] {
     advice = `Versions on ${typed(targetName(hotfix))} may now be mixed. Restore the rollback target below by hand following the runbook, then mark ${hotfix.id} resolved.`;
   } else {
     const row = rollbackRowFor(failure.condition);
-    // Until the Rollback button joins FAILURE_ACTIONS, the command is how to follow a rollback row.
-    const rollback = hotfix.versionsBefore
-      ? ` Roll back with ${inlineCode(`/hotfix rollback ${hotfix.id}`)}.`
-      : '';
+    // Offered only once rollback is built (domain/capabilities.ts); until then the runbook's rollback is by hand.
+    const rollback = !can('rollback')
+      ? ' A rollback is done by hand in this version, following the runbook.'
+      : hotfix.versionsBefore && Object.keys(hotfix.versionsBefore).length > 0
+        ? ` Roll back with ${inlineCode(`/hotfix rollback ${hotfix.id}`)}.`
+        : '';
     advice = `*Runbook:* ${row.label} · ${SEVERITY_EMOJI[row.severity]} ${row.severity} — ${row.advice}${rollback}`;
   }
   const lock = `:lock: ${hotfix.id} keeps ${env} until someone decides, so nothing else deploys over it.`;

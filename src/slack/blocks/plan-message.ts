@@ -27,12 +27,12 @@ import {
   rehearsalBanner,
   servicesAndTags,
   severityLabel,
-  stateBadge,
+  stateEmoji,
   warningLines,
 } from './hotfix-summary.js';
 import { ACTION_BLOCK_IDS, ACTION_IDS, decisionValue } from './interaction-ids.js';
 import { channelLink, fitLines, inlineCode, mention, mentions, slackDate, typed } from './mrkdwn.js';
-import { triageLines, triageUnanswered } from './triage-checklist.js';
+import { triageCheckboxes, triageCount, triageLines, triageNotes } from './triage-checklist.js';
 
 // Room left in a section for its lines after a heading and a hint.
 const SECTION_BODY = SLACK_LIMITS.sectionText - 200;
@@ -50,9 +50,10 @@ export function planMessage(hotfix: Hotfix, options: PlanMessageOptions = {}): S
   const glass = breakGlassLine(hotfix);
   const reason = reasonQuote(hotfix.reason);
   const blocks: KnownBlock[] = [
-    header(hotfixTitle(hotfix)),
+    // The state leads: the plan is redrawn at every state change, and its first line must say where the hotfix is.
+    header(`${stateEmoji(hotfix.state)} ${stateLabel(hotfix.state).toUpperCase()} · ${hotfixTitle(hotfix)}`),
     ...(isRehearsal(hotfix) ? [section(rehearsalBanner(hotfix))] : []),
-    section(`${stateBadge(hotfix.state)}   ${severityLabel(hotfix.severity)}   plan v${hotfix.planVersion}`),
+    section(`${severityLabel(hotfix.severity)}   plan v${hotfix.planVersion}`),
     ...(warnings.length > 0 ? [section(`*Before you go ahead*\n${fitLines(warnings, SECTION_BODY)}`)] : []),
     ...(glass ? [section(glass)] : []),
     planFields(hotfix),
@@ -60,9 +61,11 @@ export function planMessage(hotfix: Hotfix, options: PlanMessageOptions = {}): S
     ...(reason ? [section(`*Reason*\n${reason}`)] : []),
     section(approvalLine(hotfix)),
     ...editBlocks(hotfix),
-    section(triageSection(hotfix, versions)),
+    ...triageBlocks(hotfix, versions),
     context(
-      `Plan v${hotfix.planVersion} · expires ${slackDate(hotfix.expiresAt)} if nobody decides`,
+      hotfix.state === 'planned'
+        ? `Plan v${hotfix.planVersion} · expires ${slackDate(hotfix.expiresAt)} if nobody decides`
+        : `Plan v${hotfix.planVersion} · ${stateLabel(hotfix.state)} since ${slackDate(hotfix.stateSince.at)}`,
       `${hotfix.id} · ${inlineCode(hotfix.ulid)}`,
     ),
   ];
@@ -86,11 +89,19 @@ function serviceLines(hotfix: Hotfix, versions: Record<string, string>): string[
     const current = versions[service];
     const change =
       current === undefined
-        ? `→ ${inlineCode(tag)} _(running version not recorded yet)_`
+        ? `→ ${inlineCode(tag)} ${runningNote(hotfix)}`
         : `${inlineCode(current)} → ${inlineCode(tag)}`;
     const owners = hotfix.snapshot.services[service]?.owners ?? [];
     return `• *${typed(service)}* ${change} · owners ${mentions(owners, 'none listed')}`;
   });
+}
+
+/** Why no running version shows: not read yet, or never read (a rehearsal reads nothing outside). */
+function runningNote(hotfix: Hotfix): string {
+  if (isRehearsal(hotfix)) return '_(rehearsal: the running version is not read)_';
+  return hotfix.versionsBefore
+    ? '_(running version not read)_'
+    : '_(running version is read before the deploy)_';
 }
 
 function approvalLine(hotfix: Hotfix): string {
@@ -120,11 +131,18 @@ function editBlocks(hotfix: Hotfix): KnownBlock[] {
   return [actions(ACTION_BLOCK_IDS.plan, [edit])];
 }
 
-function triageSection(hotfix: Hotfix, versions: Record<string, string>): string {
-  const hint = triageUnanswered(hotfix)
-    ? '\n_Nothing answered yet: confirm each item in this thread before approving._'
-    : '';
-  return `*Triage checklist*\n${fitLines(triageLines(hotfix, versions), SECTION_BODY)}${hint}`;
+/** Checkboxes while the plan may still change (ticks are audited), lines once it is decided. */
+function triageBlocks(hotfix: Hotfix, versions: Record<string, string>): KnownBlock[] {
+  const heading = `*Triage checklist* (seed 003) · ${triageCount(hotfix)}`;
+  if (!ACCEPTED_IN.tick_triage.includes(hotfix.state))
+    return [section(`${heading}\n${fitLines(triageLines(hotfix, versions), SECTION_BODY)}`)];
+  const who = `${mention(hotfix.requester)}${hotfix.owner !== hotfix.requester ? ` or ${mention(hotfix.owner)}` : ''}`;
+  const notes = triageNotes(hotfix);
+  return [
+    section(`${heading}\n_${who} (or an operator) ticks what is true; each tick is recorded._`),
+    triageCheckboxes(hotfix),
+    ...(notes.length > 0 ? [section(fitLines(notes, SECTION_BODY))] : []),
+  ];
 }
 
 function fallback(hotfix: Hotfix): string {

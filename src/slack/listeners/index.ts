@@ -25,6 +25,8 @@ import {
 } from './actions/status-buttons.js';
 import { RESOLVE_CALLBACK_ID } from '../blocks/resolve-modal.js';
 import { registerDirectoryEvents } from './events/directory-events.js';
+import { TRIAGE_ACTION_ID } from '../blocks/triage-checklist.js';
+import { triageCheckboxes } from './actions/triage-checkboxes.js';
 
 /** Every listener, registered in one place; the same for HTTP and Socket Mode. */
 export function registerListeners(app: App, ctx: ListenerContext): void {
@@ -46,4 +48,5 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   app.action('hotfix_resolve', resolveButton(ctx));
   app.view(RESOLVE_CALLBACK_ID, resolveSubmitted(ctx));
   registerDirectoryEvents(app, ctx);
+  app.action(TRIAGE_ACTION_ID, triageCheckboxes(ctx));
 }

@@ -70,7 +70,9 @@ export interface ClickedAction {
   action_id: string;
   block_id?: string;
   value?: string;
-  type?: 'button';
+  type?: 'button' | 'checkboxes';
+  /** For checkboxes: the options ticked after the click (Slack sends the whole set). */
+  selected_options?: JsonObject[];
   text?: string;
 }
 
@@ -116,6 +118,7 @@ export function sendBlockAction(
       ...(value !== undefined ? { value } : {}),
       ...(typeof element['style'] === 'string' ? { style: element['style'] } : {}),
       type: action.type ?? 'button',
+      ...(action.selected_options !== undefined ? { selected_options: action.selected_options } : {}),
       action_ts: actionTs(),
     };
   });

@@ -62,9 +62,10 @@ export const proceedButton = answer(true);
 export const abortButton = answer(false);
 /** Cancel from the status message (Slack's confirm dialog has already asked). */
 export const cancelButton = (ctx: ListenerContext) =>
-  statusButton(ctx, ({ body }) => ({
+  statusButton(ctx, () => ({
     type: 'cancel',
-    reason: `cancelled by <@${body.user.id}> from the status message`,
+    // Who clicked is on the event; the reason says where, without naming them twice.
+    reason: 'Cancel clicked on the live status message',
   }));
 /** Retry a failed deploy. */
 export const retryButton = (ctx: ListenerContext) => statusButton(ctx, () => ({ type: 'retry' }));

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { parseHotfixCommand } from '../../../domain/command-grammar.js';
 import type { ValidCommand } from '../../../domain/command-grammar.js';
+import { subcommandUnavailable } from '../../../domain/command-usage.js';
 import { helpMessage, listMessage, refusalMessage, statusMessage } from '../../blocks/index.js';
 import { activeHotfixes, hotfixStatus } from '../../../workflow/queries.js';
 import { cancelHotfix } from '../../../workflow/cancel-hotfix.js';
@@ -75,7 +76,7 @@ async function dispatch(
       const outcome = await cancelHotfix(ctx.deps, {
         userId: who.userId,
         id: parsed.id,
-        reason: `cancelled by <@${who.userId}> with /hotfix cancel`,
+        reason: parsed.why,
       });
       if (!outcome.ok) return { response_type: 'ephemeral', text: `:no_entry: ${outcome.refusal.message}` };
       const pending = outcome.hotfix.state !== 'cancelled';
@@ -123,10 +124,7 @@ async function dispatch(
     case 'resume':
       return overridden(await resumeDeploys(ctx.deps, { userId: who.userId }));
     default:
-      return {
-        response_type: 'ephemeral',
-        text: `\`/hotfix ${parsed.kind}\` is not available in this version of hotfix-bot yet. \`/hotfix help\` lists what is.`,
-      };
+      return { response_type: 'ephemeral', text: subcommandUnavailable(parsed.kind).message };
   }
 }
 

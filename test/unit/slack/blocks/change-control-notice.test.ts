@@ -5,7 +5,7 @@ import { changeControlNotice } from '../../../../src/slack/blocks/change-control
 import { ACTION_IDS, readDecisionValue } from '../../../../src/slack/blocks/interaction-ids.js';
 import { APPROVER_A, APPROVER_B, REQUESTER, hotfixIn, planned, run } from '../../domain/builders.js';
 import { render } from './render.js';
-import { brokenGlass, halfApproved, rehearsal, revisedProd, sev1Prod } from './scenarios.js';
+import { brokenGlass, failedInProd, halfApproved, rehearsal, revisedProd, sev1Prod } from './scenarios.js';
 
 const LINK = 'https://example.slack.com/archives/C0INCIDENT/p1700000000000100';
 
@@ -35,6 +35,7 @@ describe('changeControlNotice', () => {
     ['expired', () => hotfixIn('expired')],
     ['cancelled', () => hotfixIn('cancelled')],
     ['completed', () => hotfixIn('completed')],
+    ['failed', () => failedInProd().hotfix],
   ])('replaces the buttons with the outcome once %s', (_state, make) => {
     expect(render(changeControlNotice(make(), { planLink: LINK }))).toMatchSnapshot();
   });
@@ -68,20 +69,60 @@ describe('changeControlNotice', () => {
     }
   });
 
-  it('asks for confirmation before approving a production change only', () => {
-    const [prodApprove] = decisionButtons(planned({ env: 'prod' }));
-    const [stagingApprove] = decisionButtons(planned());
-    expect(prodApprove && 'confirm' in prodApprove && prodApprove.confirm?.title?.text).toBe(
-      'Approve a production change?',
+  it('asks for one confirmation on production: the Approve button opens the form, with no dialog before it', () => {
+    for (const hotfix of [planned({ env: 'prod' }), planned()]) {
+      const [approve] = decisionButtons(hotfix);
+      expect(approve && 'confirm' in approve).toBe(false);
+    }
+  });
+
+  it('opens with what is asked of whom, and keeps what is above the buttons to about 12 lines', () => {
+    const notice = changeControlNotice(halfApproved(), { planLink: LINK });
+    expect(notice.blocks[0]).toEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: ':memo: *Approve a Sev 3 hotfix to Acme Corp PRODUCTION* — <!subteam^S0APPROVERS>',
+      },
+    });
+    const lines = render(notice).split('\n');
+    const buttonsAt = lines.findIndex((l) => l.startsWith('[actions'));
+    const above = lines.slice(1, buttonsAt).filter((l) => !l.startsWith('['));
+    expect(above.length).toBeLessThanOrEqual(12);
+  });
+
+  it('says where the hotfix is now in its first line, in every state', () => {
+    for (const state of STATES) {
+      const first = changeControlNotice(hotfixIn(state, { severity: 1, env: 'prod' })).blocks[0];
+      const text = first?.type === 'section' ? (first.text?.text ?? '') : '';
+      expect({ state, text }).toEqual({ state, text: expect.stringMatching(/^:[a-z_]+: \*/) });
+    }
+    const failed = changeControlNotice(failedInProd().hotfix);
+    expect(render(failed)).toContain(':x: *FAILED on Acme Corp PRODUCTION*');
+    expect(failed.text).toContain('FAILED');
+  });
+
+  it('promises no rollback button, automatic rollback or change records this version does not have', () => {
+    for (const hotfix of [halfApproved(), planned(), failedInProd().hotfix]) {
+      const text = render(changeControlNotice(hotfix));
+      expect(text).not.toMatch(/one click|\/hotfix rollback|Rolls back by itself/);
+      expect(text).toContain('a rollback is done by hand, following the runbook');
+    }
+  });
+
+  it('shows the running version only when it was really read', () => {
+    expect(render(changeControlNotice(failedInProd().hotfix))).toContain(
+      '*decanting-service* `24-01-20.600` → `24-02-05.619-hotfix.627`',
     );
-    expect(stagingApprove && 'confirm' in stagingApprove).toBe(false);
+    expect(render(changeControlNotice(planned()))).toContain(
+      '*decanting-service* → `24-02-05.619-hotfix.627` _(running version is read before the deploy)_',
+    );
   });
 
   it('mentions the approver group while approval is pending, and not once decided', () => {
     const pending = changeControlNotice(halfApproved());
-    expect(render(pending)).toContain(
-      '*Approval needed from* <!subteam^S0APPROVERS> · 1 of 2 — <@U0APPROVER1>',
-    );
+    expect(render(pending)).toContain('— <!subteam^S0APPROVERS>');
+    expect(render(pending)).toContain('*Approvals:* 1 of 2 — <@U0APPROVER1>, 1 more needed');
     expect(pending.text).toContain('needs approval from <!subteam^S0APPROVERS>');
     const decided = changeControlNotice(
       run(
@@ -116,13 +157,14 @@ describe('changeControlNotice', () => {
 
   it('says REHEARSAL loudly', () => {
     const notice = changeControlNotice(rehearsal());
-    expect(notice.text).toMatch(/^REHEARSAL /);
+    expect(notice.text).toMatch(/^Approve REHEARSAL HF-1 hotfix/);
     expect(render(notice)).toContain(':performing_arts: *REHEARSAL*');
   });
 
   it('makes Sev 1 loud', () => {
     const notice = changeControlNotice(sev1Prod());
-    expect(render(notice)).toContain(':rotating_light: *SEV 1* hotfix for *Acme Corp prod*');
+    expect(render(notice)).toContain('*Approve a SEV 1 hotfix to Acme Corp PRODUCTION*');
+    expect(render(notice)).toContain(':rotating_light: *SEV 1*');
     expect(notice.text).toContain('(SEV 1)');
   });
 
@@ -148,7 +190,7 @@ describe('changeControlNotice', () => {
       },
     });
     expect(notice.text).toContain('Plan changed to v2: review again.');
-    expect(text).toContain('*Approval needed from* <!subteam^S0APPROVERS> · 0 of 2, 2 more needed');
+    expect(text).toContain('*Approvals:* 0 of 2, 2 more needed');
   });
 
   it('keeps a quiet note of the change once the changed plan is approved, and none for a first version', () => {

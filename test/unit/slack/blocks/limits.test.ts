@@ -1,3 +1,6 @@
+import type { HotfixEvent } from '../../../../src/domain/events.js';
+import { momentsOf } from '../../../../src/domain/moments.js';
+import { momentMessage } from '../../../../src/slack/blocks/moment-replies.js';
 import { STATES } from '../../../../src/domain/hotfix.js';
 import type { Hotfix } from '../../../../src/domain/hotfix.js';
 import { Reason, refuse } from '../../../../src/domain/reasons.js';
@@ -108,6 +111,31 @@ const messages: Array<[string, () => SlackMessage]> = [
         blocks: [],
       },
   ],
+  ...(['input_requested', 'failed', 'rolled_back', 'verified'] as const).flatMap(
+    (type): Array<[string, () => SlackMessage]> =>
+      [failedInProd().hotfix, oversized()].flatMap((h, n) =>
+        momentsOf({ ...h, pendingInput: { id: 'Proceed', message: 'Go? '.repeat(n * 500) } }, {
+          type,
+          at: NOW.toISOString(),
+          by: 'system',
+          planVersion: 1,
+          ...(type === 'input_requested' ? { inputId: 'Proceed', message: 'Go? '.repeat(n * 500 + 1) } : {}),
+          ...(type === 'failed'
+            ? { failure: { at: NOW.toISOString(), phase: 'deploy', message: 'boom '.repeat(n * 2000 + 1) } }
+            : {}),
+        } as HotfixEvent).map((m): [string, () => SlackMessage] => [
+          `moment ${type} (${m.place}${n ? ', oversized' : ''})`,
+          () =>
+            momentMessage(
+              {
+                ...h,
+                failure: { at: NOW.toISOString(), phase: 'deploy', message: 'boom '.repeat(n * 2000 + 1) },
+              },
+              m,
+            ),
+        ]),
+      ),
+  ),
   [
     'refusal reply',
     () => refusalReply(refuse(Reason.WrongState, 'HF-1 is completed.'), hotfixIn('completed')),

@@ -24,7 +24,9 @@ const ULID = '01JD0000000000000000000001';
 describe('live status buttons', () => {
   it('offers Proceed and Abort only while awaiting input, each carrying the question it answers', () => {
     const message = liveStatusMessage(awaitingInput());
-    expect(actionIds(message)).toEqual([ACTION_IDS.inputProceed, ACTION_IDS.inputAbort, ACTION_IDS.cancel]);
+    // Abort is the one way to stop at a Proceed question: no Cancel beside it, and it asks first.
+    expect(actionIds(message)).toEqual([ACTION_IDS.inputProceed, ACTION_IDS.inputAbort]);
+    expect(buttonOf(message, ACTION_IDS.inputAbort).confirm?.confirm?.text).toBe('Abort deploy');
     const proceed = buttonOf(message, ACTION_IDS.inputProceed);
     const abort = buttonOf(message, ACTION_IDS.inputAbort);
     expect([proceed.text.text, proceed.style, abort.text.text, abort.style]).toEqual([
@@ -57,7 +59,10 @@ describe('live status buttons', () => {
     const cancellable = ['queued', 'preparing', 'deploying', 'awaiting_input'];
     for (const state of STATES) {
       const shown = actionIds(liveStatusMessage(hotfixIn(state))).includes(ACTION_IDS.cancel);
-      expect({ state, shown }).toEqual({ state, shown: cancellable.includes(state) });
+      expect({ state, shown }).toEqual({
+        state,
+        shown: cancellable.includes(state) && state !== 'awaiting_input',
+      });
     }
     const effect = (h: Parameters<typeof liveStatusMessage>[0]): string =>
       buttonOf(liveStatusMessage(h), ACTION_IDS.cancel).confirm?.text.text ?? '';
@@ -67,7 +72,9 @@ describe('live status buttons', () => {
     expect(effect(queued())).toBe('HF-1 leaves the queue for acme prod. Nothing has been deployed.');
     expect(effect(preparing())).toContain('stops before its deploy starts and releases acme prod');
     expect(effect(deploying())).toContain('running deploy to Acme Corp PRODUCTION (prod) is aborted');
-    expect(effect(awaitingInput())).toContain('waiting for an answer is aborted');
+    expect(buttonOf(liveStatusMessage(awaitingInput()), ACTION_IDS.inputAbort).confirm?.text.text).toContain(
+      'The deploy stops here',
+    );
   });
 
   it('offers neither Cancel again nor an answer once a cancel was requested, and says it is aborting', () => {

@@ -37,10 +37,14 @@ describe('planMessage', () => {
     const [first] = planMessage(planned({ env: 'prod' })).blocks;
     expect(first).toEqual({
       type: 'header',
-      text: { type: 'plain_text', text: 'HF-1 · decanting-service → acme prod', emoji: true },
+      text: {
+        type: 'plain_text',
+        text: ':memo: PLANNED · HF-1 · decanting-service → acme prod',
+        emoji: true,
+      },
     });
     expect(render(planMessage(twoServicesProd()))).toContain(
-      '[header] HF-1 · decanting-service, picking-service → acme prod',
+      '[header] :memo: PLANNED · HF-1 · decanting-service, picking-service → acme prod',
     );
   });
 
@@ -62,7 +66,7 @@ describe('planMessage', () => {
     const deploying = render(planMessage(hotfixIn('deploying', { env: 'prod', severity: 1 })));
     expect(deploying).toContain(':red_circle: *PRODUCTION*');
     expect(deploying).toContain('`24-01-20.600` → `24-02-05.619-hotfix.627`');
-    expect(render(planMessage(planned()))).toContain('(running version not recorded yet)');
+    expect(render(planMessage(planned()))).toContain('(running version is read before the deploy)');
   });
 
   it('counts approvals for the current plan version and names who gave them', () => {
@@ -71,17 +75,25 @@ describe('planMessage', () => {
     expect(render(planMessage(planned({ env: 'prod' })))).toContain('*Approvals:* 0 of 2, 2 more needed');
   });
 
-  it('ticks the answered triage items, crosses the negative ones and keeps other answers as notes', () => {
+  it('offers the triage items as checkboxes while the plan may change, ticked where answered, keeping what people wrote', () => {
     const text = render(planMessage(sev1Prod(), { versionsNow: { 'decanting-service': '24-01-20.600' } }));
-    expect(text).toContain(':white_check_mark: Tested in a non-production environment first\n');
-    expect(text).toContain(':x: Fix will be brought back to the main line — _no_');
-    expect(text).toContain(
+    expect(text).toContain('*Triage checklist* (seed 003) · 3 of 6 ticked');
+    expect(text).toContain('  [x] Tested in a non-production environment first value=');
+    expect(text).toContain('  [ ] Fix will be brought back to the main line value=');
+    // A version nobody read is never ticked for them.
+    expect(text).toContain('  [ ] Production version identified value=');
+    expect(text).toContain(':speech_balloon: customer impact: _orders not decanted at 3 sites_');
+    expect(text).not.toContain('confirm each item in this thread');
+  });
+
+  it('shows the checklist as lines once the plan is decided, the running version ticked only when it was read', () => {
+    const deployed = render(planMessage(hotfixIn('completed')));
+    expect(deployed).not.toContain('(checkboxes)');
+    expect(deployed).toContain(
       'Production version identified — _decanting-service 24-01-20.600 (recorded by the bot)_',
     );
-    expect(text).toContain(':speech_balloon: customer impact: _orders not decanted at 3 sites_');
-    const fresh = render(planMessage(planned()));
+    const fresh = render(planMessage(hotfixIn('cancelled')));
     for (const item of TRIAGE_ITEMS) expect(fresh).toContain(`:white_large_square: ${ours(item.label)}`);
-    expect(fresh.match(/:white_large_square:/g)).toHaveLength(TRIAGE_ITEMS.length);
   });
 
   it('shows the expiry as a Slack date with a UTC fallback', () => {

@@ -2,7 +2,15 @@
  * Test helpers for Block Kit output: a plain-text rendering that reads like the message (snapshots are for people
  * to review), and a check of Slack's limits that fails with the block at fault.
  */
-import type { AnyBlock, Button, InputBlock, KnownBlock, ModalView, TextObject } from '@slack/types';
+import type {
+  AnyBlock,
+  Button,
+  Checkboxes,
+  InputBlock,
+  KnownBlock,
+  ModalView,
+  TextObject,
+} from '@slack/types';
 import { SLACK_LIMITS, type SlackMessage } from '../../../../src/slack/blocks/block-kit.js';
 
 function textOf(t: TextObject | undefined): string {
@@ -20,6 +28,16 @@ function buttonLine(b: Button): string {
   const style = b.style ? ` (${b.style})` : '';
   const confirm = b.confirm ? ` confirm: "${textOf(b.confirm.text)}"` : '';
   return `  [${textOf(b.text)}]${style} action_id=${b.action_id ?? ''} value=${b.value ?? ''}${confirm}`;
+}
+
+function checkboxLines(e: Checkboxes): string[] {
+  const ticked = new Set((e.initial_options ?? []).map((o) => o.value));
+  return [
+    `  (checkboxes) action_id=${e.action_id ?? ''}`,
+    ...(e.options ?? []).map(
+      (o) => `  [${ticked.has(o.value) ? 'x' : ' '}] ${textOf(o.text)} value=${o.value ?? ''}`,
+    ),
+  ];
 }
 
 function inputLines(block: InputBlock): string[] {
@@ -56,7 +74,12 @@ function blockLines(block: AnyBlock): string[] {
     case 'divider':
       return ['[divider]'];
     case 'actions':
-      return [`[actions${id}]`, ...b.elements.map((e) => (e.type === 'button' ? buttonLine(e) : e.type))];
+      return [
+        `[actions${id}]`,
+        ...b.elements.flatMap((e) =>
+          e.type === 'button' ? [buttonLine(e)] : e.type === 'checkboxes' ? checkboxLines(e) : [e.type],
+        ),
+      ];
     case 'input':
       return inputLines(b);
     default:

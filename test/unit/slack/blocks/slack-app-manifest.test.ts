@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { can } from '../../../../src/domain/capabilities.js';
 import { CALLBACK_IDS } from '../../../../src/slack/blocks/interaction-ids.js';
 import { DIRECTORY_EVENTS } from '../../../../src/slack/listeners/events/directory-events.js';
 
@@ -16,7 +17,7 @@ interface Manifest {
   oauth_config: { scopes: { bot: string[] } };
   settings: {
     interactivity: { is_enabled: boolean; request_url: string };
-    event_subscriptions: { request_url: string; bot_events: string[] };
+    event_subscriptions?: { request_url: string; bot_events: string[] };
     org_deploy_enabled: boolean;
     socket_mode_enabled: boolean;
   };
@@ -27,6 +28,13 @@ const manifest = parse(
 ) as Manifest;
 
 describe('slack-app.yml', () => {
+  it('offers nothing this version does not do: no Home tab, no rollback, no Jenkins or ECS deploys as done', () => {
+    expect(manifest.features.app_home.home_tab_enabled).toBe(can('homeTab'));
+    const said = `${manifest.display_information.description} ${manifest.display_information.long_description ?? ''} ${manifest.features.slash_commands.map((c) => (c as { description?: string }).description ?? '').join(' ')}`;
+    if (!can('rollback')) expect(said).not.toMatch(/rolls back on one click|roll back production/i);
+    if (!can('changeRecords')) expect(said).not.toMatch(/opens the change records/);
+  });
+
   it('is a version 1 manifest for the hotfix-bot bot user', () => {
     expect(manifest._metadata).toEqual({ major_version: 1, minor_version: 1 });
     expect(manifest.features.bot_user).toEqual({ display_name: 'hotfix-bot', always_online: true });
@@ -78,14 +86,16 @@ describe('slack-app.yml', () => {
       is_enabled: true,
       request_url: 'https://hotfix-bot.example.com/slack/events',
     });
-    expect(settings.event_subscriptions.request_url).toBe('https://hotfix-bot.example.com/slack/events');
+    // Only the directory's events are handled (no Home tab yet), so only they are subscribed.
+    expect(settings.event_subscriptions?.bot_events).toEqual([...DIRECTORY_EVENTS]);
+    expect(settings.event_subscriptions?.request_url).toBe('https://hotfix-bot.example.com/slack/events');
     expect(settings.socket_mode_enabled).toBe(false);
     expect(settings.org_deploy_enabled).toBe(false);
-    expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true });
+    expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: false, messages_tab_enabled: true });
   });
 
   it('subscribes to every event that keeps the directory fresh, with the scopes they need', () => {
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(
+    expect(manifest.settings.event_subscriptions?.bot_events).toEqual(
       expect.arrayContaining([...DIRECTORY_EVENTS]),
     );
     expect(manifest.oauth_config.scopes.bot).toEqual(

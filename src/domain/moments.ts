@@ -1,0 +1,85 @@
+/**
+ * The moments of a hotfix that need a person: a question to answer, a failure, a rollback, the end. Slack notifies
+ * nobody of an edited message, so each is a new reply that mentions who must act (DESIGN.md section 1). Who is
+ * mentioned comes from the record: the owner, the approvers, the catalog's service owners and the client's TAM
+ * where the runbook asks for them (seed 001: "immediately reach out to the site's TAM" when a deploy goes wrong).
+ */
+import type { HotfixEvent } from './events.js';
+import type { Hotfix } from './hotfix.js';
+import { SYSTEM } from './hotfix.js';
+import { countedApprovals } from './policy.js';
+
+/** The kinds of moment that get their own reply. */
+export type MomentKind = 'input' | 'failed' | 'rolled_back' | 'completed';
+
+/** Where a moment is told: the incident thread always; change control for failures, rollbacks and the end. */
+export type MomentPlace = 'thread' | 'change_control';
+
+/** One reply to post for a moment: where, who it mentions, and the event it is about. */
+export interface Moment {
+  kind: MomentKind;
+  place: MomentPlace;
+  /** Slack user ids to mention, each at most once across the places of one moment. */
+  mentions: string[];
+  event: HotfixEvent;
+}
+
+/** The moment an event starts, if it is one that needs a person. */
+export function momentKindOf(event: HotfixEvent): MomentKind | undefined {
+  switch (event.type) {
+    case 'input_requested':
+      return 'input';
+    case 'failed':
+    case 'rollback_failed':
+      return 'failed';
+    case 'rolled_back':
+      return 'rolled_back';
+    case 'verified':
+      return 'completed';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The replies an event calls for, with their mentions; none when the moment has passed (a question already
+ * answered is not asked again). The incident thread names who acts there (owner, service owners, TAM); change
+ * control names the approvers who let the change through; nobody is mentioned twice for one moment.
+ */
+export function momentsOf(hotfix: Hotfix, event: HotfixEvent): Moment[] {
+  const kind = momentKindOf(event);
+  if (!kind) return [];
+  if (kind === 'input' && (event.type !== 'input_requested' || hotfix.pendingInput?.id !== event.inputId))
+    return [];
+  const thread = unique(threadAudience(hotfix, kind));
+  const moments: Moment[] = [{ kind, place: 'thread', mentions: thread, event }];
+  if (kind !== 'input') {
+    const approvers = kind === 'completed' ? [] : approversOf(hotfix);
+    const cc = unique(approvers).filter((u) => !thread.includes(u));
+    moments.push({ kind, place: 'change_control', mentions: cc, event });
+  }
+  return moments;
+}
+
+function threadAudience(hotfix: Hotfix, kind: MomentKind): string[] {
+  const tam = hotfix.snapshot.client.tam;
+  const owners = hotfix.services.flatMap((s) => hotfix.snapshot.services[s.service]?.owners ?? []);
+  switch (kind) {
+    case 'input':
+      return [hotfix.owner];
+    case 'failed':
+      return [hotfix.owner, ...owners, ...(tam ? [tam] : [])];
+    case 'rolled_back':
+      return [hotfix.owner, ...(tam ? [tam] : [])];
+    case 'completed':
+      return [hotfix.owner, hotfix.requester, ...(tam ? [tam] : [])];
+  }
+}
+
+function approversOf(hotfix: Hotfix): string[] {
+  return hotfix.breakGlass ? [hotfix.breakGlass.by] : countedApprovals(hotfix);
+}
+
+function unique(users: readonly string[]): string[] {
+  return [...new Set(users)].filter((u) => u !== SYSTEM && u !== '');
+}

@@ -1,0 +1,85 @@
+/**
+ * The replies for the moments that need a person (domain/moments.ts): a new message, mentions first, saying what
+ * happened and what the mentioned people do next, with a notification text that reads alone at 2 a.m.
+ */
+import type { KnownBlock } from '@slack/types';
+import { can } from '../../domain/capabilities.js';
+import type { Hotfix } from '../../domain/hotfix.js';
+import type { Moment } from '../../domain/moments.js';
+import { rollbackRowFor } from '../../domain/rollback-matrix.js';
+import { context, message, section, type SlackMessage } from './block-kit.js';
+import { isRehearsal, reasonQuote, targetName } from './hotfix-summary.js';
+import { changeLines } from './notice-lines.js';
+import { duration, fitLines, inlineCode, mentions, truncate, typed } from './mrkdwn.js';
+
+/** The reply for one moment of a hotfix. */
+export function momentMessage(hotfix: Hotfix, moment: Moment): SlackMessage {
+  const who = moment.mentions.length > 0 ? `${mentions(moment.mentions)} ` : '';
+  const name = `${isRehearsal(hotfix) ? 'REHEARSAL ' : ''}${hotfix.id}`;
+  const target = targetName(hotfix);
+  const where = moment.place === 'thread' ? 'here' : 'in the incident thread';
+  switch (moment.kind) {
+    case 'input': {
+      const question = moment.event.type === 'input_requested' ? moment.event.message : 'Proceed?';
+      return message(
+        `${who}${name} waits for your answer before it goes on to ${target}: "${truncate(question, 300)}"`,
+        [
+          section(
+            `:raised_hand: ${who}*${name} waits for your answer* before it goes on to ${typed(target)}`,
+          ),
+          section(reasonQuote(question) ?? '> Proceed?'),
+          context('Answer with *Proceed* or *Abort* on the live status message in this thread.'),
+        ],
+      );
+    }
+    case 'failed':
+      return failedMessage(hotfix, moment, { who, name, target, where });
+    case 'rolled_back':
+      return message(`${who}${name} was rolled back on ${target}: the earlier versions run again.`, [
+        section(`:leftwards_arrow_with_hook: ${who}*${name} was rolled back on ${typed(target)}*`),
+        section('The earlier versions run again. Check the service is healthy, then tell the client.'),
+      ]);
+    case 'completed':
+      return completedMessage(hotfix, { who, name, target });
+  }
+}
+
+interface Names {
+  who: string;
+  name: string;
+  target: string;
+  where?: string;
+}
+
+function failedMessage(hotfix: Hotfix, moment: Moment, { who, name, target, where }: Names): SlackMessage {
+  const failure = hotfix.failure;
+  const what = failure ? truncate(failure.message, 300) : 'the deploy failed';
+  const rollbackFailed = moment.event.type === 'rollback_failed';
+  const head = rollbackFailed
+    ? `:boom: ${who}*${name}: the rollback FAILED on ${typed(target)}*`
+    : `:x: ${who}*${name} FAILED on ${typed(target)}*`;
+  const row = rollbackRowFor(failure?.condition);
+  const options = can('rollback') ? 'Retry, Roll back or Resolved manually' : 'Retry or Resolved manually';
+  const next = rollbackFailed
+    ? `Versions may be mixed. Restore the rollback target by hand following the runbook, then mark ${hotfix.id} resolved.`
+    : `*Runbook:* ${row.label} — ${row.advice}${can('rollback') ? '' : ' A rollback is done by hand in this version.'}\nDecide ${where}: ${options} on the live status. ${hotfix.id} keeps ${hotfix.client} ${hotfix.env} locked until then.`;
+  const blocks: KnownBlock[] = [section(`${head}\n${typed(what)}`), section(next)];
+  const text = `${who}${name} FAILED on ${target}: ${what}. Decide what next ${where}.`;
+  return message(text, blocks);
+}
+
+function completedMessage(hotfix: Hotfix, { who, name, target }: Names): SlackMessage {
+  const { deployStartedAt, completedAt } = hotfix.times;
+  const took =
+    deployStartedAt && completedAt
+      ? ` in ${duration(Date.parse(completedAt) - Date.parse(deployStartedAt))}`
+      : '';
+  const next = isRehearsal(hotfix)
+    ? 'A rehearsal changes nothing; nothing needs bringing back to the main line.'
+    : `Next: bring the fix back to the main line (seed 003), so the next release does not undo it.`;
+  return message(`${who}${name} completed on ${target}: deployed and verified${took}.`, [
+    section(`:large_green_circle: ${who}*${name} completed on ${typed(target)}*${took}`),
+    section(fitLines(changeLines(hotfix), 2000)),
+    context(`${next} ${inlineCode(hotfix.ulid)}`),
+  ]);
+}

@@ -1,0 +1,78 @@
+import type { HotfixEvent } from '../../../../src/domain/events.js';
+import type { Hotfix } from '../../../../src/domain/hotfix.js';
+import { momentsOf } from '../../../../src/domain/moments.js';
+import { momentMessage } from '../../../../src/slack/blocks/moment-replies.js';
+import { BOT, REQUESTER, hotfixIn } from '../../domain/builders.js';
+import { render } from './render.js';
+import { failedInProd, step } from './scenarios.js';
+
+/** The moments the last event of a history calls for, rendered as people read them. */
+function replies(hotfix: Hotfix, event: HotfixEvent | undefined): string[] {
+  if (!event) throw new Error('no event');
+  return momentsOf(hotfix, event).map((m) => `(${m.place})\n${render(momentMessage(hotfix, m))}`);
+}
+
+/** Who a rendered reply mentions, read from its notification text (the blocks repeat the same mentions). */
+const mentionsIn = (rendered: string) => {
+  const text = rendered.split('\n').find((l) => l.startsWith('text: ')) ?? '';
+  return [...text.matchAll(/<@(U[A-Z0-9]+)>/g)].map((m) => m[1]);
+};
+
+describe('moment replies', () => {
+  it('asks the owner for an answer at a Proceed question, in the thread only', () => {
+    const { hotfix, events } = step(
+      hotfixIn('deploying', { env: 'prod', severity: 1 }),
+      {
+        type: 'request_input',
+        inputId: 'Proceed',
+        message: 'Deploy to production now?',
+      },
+      BOT,
+    );
+    const shown = replies(hotfix, events[0]);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatchSnapshot();
+    expect(mentionsIn(shown[0] ?? '')).toEqual(['U0REQUESTER']);
+  });
+
+  it('asks no more once the question was answered', () => {
+    const { hotfix: asked, events } = step(
+      hotfixIn('deploying'),
+      {
+        type: 'request_input',
+        inputId: 'Proceed',
+        message: 'Go?',
+      },
+      BOT,
+    );
+    const answered = step(
+      asked,
+      { type: 'answer_input', inputId: 'Proceed', proceed: true },
+      REQUESTER,
+    ).hotfix;
+    expect(momentsOf(answered, events[0]!)).toEqual([]);
+  });
+
+  it('tells a failure to the owner, service owners and TAM in the thread, and to the approvers in change control, each once', () => {
+    const { hotfix, events } = failedInProd();
+    const shown = replies(hotfix, events.at(-1));
+    expect(shown).toMatchSnapshot();
+    const all = shown.flatMap(mentionsIn);
+    expect(new Set(all).size).toBe(all.length);
+    expect(shown[1]).toContain('<@U0APPROVER1>');
+    // No rollback is offered until it is built.
+    expect(shown.join('\n')).not.toMatch(/\/hotfix rollback|Roll back on/);
+  });
+
+  it('tells the end in the thread and in change control', () => {
+    const completed = hotfixIn('completed');
+    const shown = replies(completed, {
+      type: 'verified',
+      at: completed.stateSince.at,
+      by: 'system',
+      planVersion: 1,
+    });
+    expect(shown).toMatchSnapshot();
+    expect(shown.map((s) => s.split('\n')[0])).toEqual(['(thread)', '(change_control)']);
+  });
+});
