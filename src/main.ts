@@ -115,6 +115,10 @@ export async function startBot(
     },
   };
 
+  // Every role reads groups and channels once before serving (bounded; skipped when another process just did), so
+  // the first request finds them and the start-up log names what the catalog gets wrong; workers then keep them fresh.
+  await firstDirectoryRefresh(deps, logger);
+
   const closers: (() => Promise<unknown>)[] = [];
   const workerRedis = runs ? watched(createRedis(config.redis.url, 'worker'), logger) : undefined;
   if (workerRedis) {
@@ -136,8 +140,6 @@ export async function startBot(
     const reconciler = await startReconciler(workerRedis, () => reconcile(deps), logger, {
       ...(options.reconcileEveryMs !== undefined ? { everyMs: options.reconcileEveryMs } : {}),
     });
-    // Read groups and channels once before serving (bounded), so the first request finds them; then on schedule.
-    await firstDirectoryRefresh(deps, logger);
     const refresher = await startDirectoryRefresher(
       workerRedis,
       {

@@ -4,7 +4,7 @@ import { ChatError } from '../ports/chat.js';
 import type { ChannelFacts, DirectoryProblem } from '../ports/directory.js';
 import type { WorkflowDeps } from './deps.js';
 
-type Deps = Pick<WorkflowDeps, 'catalog' | 'directory' | 'directorySource' | 'clock' | 'log'>;
+type Deps = Pick<WorkflowDeps, 'catalog' | 'directory' | 'directorySource' | 'clock' | 'log' | 'store'>;
 
 /** What a refresh found: the catalog references Slack did not honour, and when to look again if Slack said wait. */
 export interface RefreshOutcome {
@@ -36,7 +36,7 @@ export async function refreshDirectory(
     retryAfterMs = Math.max(retryAfterMs ?? 0, seconds * 1000);
   };
   // Concurrently: a slow Slack costs one round trip, not one per group and channel.
-  const groups = groupReferences(deps.catalog.policy).map((group) =>
+  const groups = (await referencedGroups(deps)).map((group) =>
     refreshGroup(deps, group, now).catch((error: unknown) => {
       later(error);
       deps.log.warn({ err: error, group: group.id }, 'could not read a user group from Slack');
@@ -71,6 +71,19 @@ export async function refreshDirectory(
   for (const p of problems)
     deps.log.warn({ kind: p.kind, id: p.id, usedBy: p.usedBy }, `catalog reference: ${p.problem}`);
   return { problems, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+}
+
+/**
+ * The live catalog's groups, and those of every unfinished hotfix's own policy snapshot: a hotfix is decided by the
+ * policy it was planned under, so its groups must stay known after a catalog change.
+ */
+async function referencedGroups(deps: Deps): Promise<SlackReference[]> {
+  const byId = new Map(groupReferences(deps.catalog.policy).map((g) => [g.id, g]));
+  for (const hotfix of await deps.store.listActive())
+    for (const group of groupReferences(hotfix.snapshot.policy))
+      if (!byId.has(group.id))
+        byId.set(group.id, { ...group, usedBy: [`${hotfix.id}'s ${group.usedBy.join(', ')}`] });
+  return [...byId.values()];
 }
 
 async function refreshGroup(deps: Deps, group: SlackReference, now: Date) {

@@ -4,7 +4,7 @@
  * instead, whose databases are emptied only when they hold nothing or only what the suite wrote.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 
 import { claimSharedDatabase } from '../../dev/private-redis.js';
 import type { RedisRole } from '../../src/adapters/redis/connection.js';
@@ -36,8 +36,20 @@ export function testRedisUrl(db = 0): string {
  */
 export async function freshDatabase(db: number): Promise<string> {
   const url = testRedisUrl(db);
-  await claimSharedDatabase(url);
+  if (process.env.HOTFIX_TEST_REDIS_URL) await claimSharedDatabase(url);
+  else await flushPrivate(url);
   return url;
+}
+
+/** Empties a database of this worker's private server: the whole server is the suite's own. */
+async function flushPrivate(url: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    await redis.flushdb();
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** A connection built by the real createRedis, resolved once it is ready (the web role sends nothing before). */

@@ -168,7 +168,7 @@ describe('with every Slack Web API method answering after 2.5 s', () => {
       expect(answered.ms).toBeLessThan(SLACK_LIMIT_MS);
       expect(textOf(answered.response.body)).toContain(':no_entry:');
     }
-    const cancel = await h.slash(`cancel ${hotfix.id}`, 'U0DAVE');
+    const cancel = await h.slash(`cancel ${hotfix.id} "the fix is wrong"`, 'U0DAVE');
     expect(cancel.ms).toBeLessThan(SLACK_LIMIT_MS);
     expect(textOf(cancel.response.body)).toContain(`${hotfix.id} is cancelled`);
     expect((await t.bot.deps.store.load(hotfix.ulid))?.state).toBe('cancelled');

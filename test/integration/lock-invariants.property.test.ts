@@ -22,6 +22,7 @@ import { drainJobs } from '../helpers/drain-jobs.js';
 import { ADMIN, APPROVER, REQUESTER, plannedDrill } from '../helpers/hotfixes.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { startTestBot } from '../helpers/test-bot.js';
+import { refreshDirectory } from '../../src/workflow/refresh-directory.js';
 
 const KEY = 'acme/staging';
 const HOTFIXES = 4;
@@ -190,6 +191,8 @@ it('keeps the lock invariants under random interleavings of the real steps, stal
   await fc.assert(
     fc.asyncProperty(fc.array(stepArb, { minLength: 10, maxLength: 30 }), async (steps) => {
       await raw.flushdb();
+      // Emptying the database also emptied the Slack directory: read it again, as a worker's refresh would.
+      await refreshDirectory(t.bot.deps);
       const planned = [];
       for (let n = 0; n < HOTFIXES; n++)
         planned.push(await plannedDrill(t.bot.deps, n, n === 3 ? 'failing-drill' : 'runbook-drill'));

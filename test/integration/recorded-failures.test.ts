@@ -40,7 +40,7 @@ it('says a cancel was recorded, not that nothing was done, when its follow-ups c
   dead = new BullJobs(unreachable);
   unreachable.disconnect();
   deps.jobs = dead;
-  const reply = await slash(`cancel ${h.id}`).finally(() => {
+  const reply = await slash(`cancel ${h.id} "wrong tag"`).finally(() => {
     deps.jobs = jobs;
   });
   const text = JSON.stringify(reply.body);

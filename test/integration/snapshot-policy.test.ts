@@ -6,6 +6,7 @@
 import { decideNew } from '../../src/domain/decide.js';
 import { snapshotOf } from '../../src/domain/snapshot.js';
 import { act, check } from '../../src/workflow/act.js';
+import { refreshDirectory } from '../../src/workflow/refresh-directory.js';
 import { REQUESTER } from '../helpers/hotfixes.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { startTestBot } from '../helpers/test-bot.js';
@@ -47,6 +48,8 @@ it("lets a member of the snapshot's approver group approve, though the live cata
   );
   if (!decision.ok) throw new Error(decision.refusal.message);
   const h = await deps.store.create(decision.events);
+  // The scheduled directory read (here run at once) covers the groups of unfinished hotfixes' own snapshots.
+  await refreshDirectory(deps);
   const approve = {
     userId: 'U0DAVE',
     ref: { ulid: h.ulid },

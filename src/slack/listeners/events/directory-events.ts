@@ -27,8 +27,17 @@ const strings = (value: unknown): string[] =>
  * handler is idempotent (it sets facts; it never counts).
  */
 export function registerDirectoryEvents(app: App, ctx: ListenerContext): void {
-  const { directory, clock, log } = ctx.deps;
-  const at = () => clock.now().toISOString();
+  // Read when an event arrives, not at registration: listeners are registered before anything is served.
+  const directory = {
+    putGroup: (...a: Parameters<ListenerContext['deps']['directory']['putGroup']>) =>
+      ctx.deps.directory.putGroup(...a),
+    changeMembers: (...a: Parameters<ListenerContext['deps']['directory']['changeMembers']>) =>
+      ctx.deps.directory.changeMembers(...a),
+    channel: (id: string) => ctx.deps.directory.channel(id),
+    putChannel: (...a: Parameters<ListenerContext['deps']['directory']['putChannel']>) =>
+      ctx.deps.directory.putChannel(...a),
+  };
+  const at = () => ctx.deps.clock.now().toISOString();
   const handle = (
     name: (typeof DIRECTORY_EVENTS)[number],
     run: (event: Record<string, unknown>, botUserId?: string) => Promise<void>,
@@ -37,7 +46,10 @@ export function registerDirectoryEvents(app: App, ctx: ListenerContext): void {
       try {
         await run(event as unknown as Record<string, unknown>, context.botUserId);
       } catch (error) {
-        log.error({ err: error, event: name }, 'directory event failed; the scheduled refresh will catch up');
+        ctx.deps.log.error(
+          { err: error, event: name },
+          'directory event failed; the scheduled refresh will catch up',
+        );
       }
     });
 

@@ -87,7 +87,9 @@ describe('slack-app.yml', () => {
       request_url: 'https://hotfix-bot.example.com/slack/events',
     });
     // Only the directory's events are handled (no Home tab yet), so only they are subscribed.
-    expect(settings.event_subscriptions?.bot_events).toEqual([...DIRECTORY_EVENTS]);
+    expect([...(settings.event_subscriptions?.bot_events ?? [])].sort()).toEqual(
+      [...DIRECTORY_EVENTS].sort(),
+    );
     expect(settings.event_subscriptions?.request_url).toBe('https://hotfix-bot.example.com/slack/events');
     expect(settings.socket_mode_enabled).toBe(false);
     expect(settings.org_deploy_enabled).toBe(false);
