@@ -112,7 +112,9 @@ function buildRoute(state: JenkinsState, request: Request, build: EmulatedBuild,
 /** `logText/progressiveText?start=<byte>`: the text from there, `X-Text-Size` (the next start), `X-More-Data`. */
 function progressiveText(request: Request, build: EmulatedBuild): Reply {
   const all = Buffer.from(build.console, 'utf8');
-  const start = Math.min(Number(request.form['start'] ?? request.query['start'] ?? 0) || 0, all.length);
+  const asked = Number(request.form['start'] ?? request.query['start'] ?? 0) || 0;
+  // Jenkins' LargeText treats a start past the end as a log that rolled over and sends it all again.
+  const start = asked > all.length ? 0 : asked;
   const headers: Record<string, string> = { 'X-Text-Size': String(all.length) };
   if (build.result === null) headers['X-More-Data'] = 'true';
   return { status: 200, text: all.subarray(start).toString('utf8'), headers };
