@@ -15,6 +15,16 @@ const NETWORK_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
+/**
+ * papi wraps an error that is not `instanceof Error` in its own realm (Node's errors under a test VM) into a new
+ * Error whose message is the only trace of the code, so the message is read as well.
+ */
+function networkCodeInMessage(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/socket hang up/i.test(message)) return 'ECONNRESET';
+  return [...NETWORK_CODES].find((code) => message.includes(code));
+}
+
 /** The HTTP status of a client error, if it came with a response. */
 export function statusOf(error: unknown): number | undefined {
   const e = error as {
@@ -31,7 +41,11 @@ export function asCiError(error: unknown, doing: string): CiServerError {
   if (error instanceof CiServerError) return error;
   const e = error as { code?: unknown; isTimeout?: unknown; notFound?: unknown; cause?: { code?: unknown } };
   const code =
-    typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
+    typeof e?.code === 'string'
+      ? e.code
+      : typeof e?.cause?.code === 'string'
+        ? e.cause.code
+        : networkCodeInMessage(error);
   if (e?.isTimeout === true)
     return new CiServerError('unreachable', `Jenkins did not answer in time while ${doing}`);
   if (code && NETWORK_CODES.has(code)) {
