@@ -139,6 +139,16 @@ describe('JenkinsCiServer against the Jenkins emulator', () => {
     expect((await ci.consoleTail(JOB, 1, 2)).at(-1)).toBe('Finished: ABORTED');
   });
 
+  it('reads a build whose pipeline has not started yet as IN_PROGRESS, though wfapi says NOT_EXECUTED', async () => {
+    emulator.scriptNextBuild(JOB, { stages: ['Deploy'], startupMs: 2000 });
+    await ci.trigger(JOB, {});
+    clock.advance(5000);
+    await expect(ci.stages(JOB, 1)).resolves.toEqual({ status: 'IN_PROGRESS', stages: [] });
+    expect(emulator.callsTo('GET', '/1/api/json')).toHaveLength(1);
+    clock.advance(3000);
+    await expect(ci.stages(JOB, 1)).resolves.toMatchObject({ status: 'SUCCESS' });
+  });
+
   it('reports a 503 as retryable, and the retried call succeeds', async () => {
     emulator.failOn('buildWithParameters', { status: 503 });
     const error = await ci.trigger(JOB, { HOTFIX_ID: 'K9' }).catch((e: unknown) => e);

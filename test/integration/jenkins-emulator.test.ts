@@ -67,6 +67,13 @@ describe('Jenkins emulator strictness', () => {
     expect(emulator.builds(JOB.name)[0]?.parameters).toEqual({ CLIENT: 'acme', ENV: 'none', HOTFIX_ID: '' });
   });
 
+  it('folds a request identical to a waiting item into that item, as Jenkins does', async () => {
+    const jenkins = client(emulator, 'bot-api-token-1234', true);
+    const first = await jenkins.job.build({ name: JOB.name, parameters: { CLIENT: 'acme' } });
+    expect(await jenkins.job.build({ name: JOB.name, parameters: { CLIENT: 'acme' } })).toBe(first);
+    expect(await jenkins.job.build({ name: JOB.name, parameters: { CLIENT: 'globex' } })).not.toBe(first);
+  });
+
   it('answers 401 to a wrong API token and 403 to anonymous callers', async () => {
     await expect(client(emulator, 'wrong-token-9999', true).job.get(JOB.name)).rejects.toMatchObject({
       statusCode: 401,

@@ -14,6 +14,7 @@ import {
 import { asCiError, statusOf } from './jenkins-errors.js';
 import {
   bodyOf,
+  BuildStateJson,
   createJenkinsClient,
   DescribeJson,
   JobBuildsJson,
@@ -160,11 +161,21 @@ export class JenkinsCiServer implements CiServer {
 
   /** wfapi/describe. */
   async stages(job: string, build: number): Promise<CiBuildStages> {
-    const json = await this.call(`reading the stages of ${job} #${build}`, async () =>
+    const doing = `reading the stages of ${job} #${build}`;
+    const json = await this.call(doing, async () =>
       DescribeJson.parse(await this.client._get({ path: `${jobPath(job)}/${build}/wfapi/describe` }, bodyOf)),
     );
+    // wfapi says NOT_EXECUTED both for a NOT_BUILT run and for one whose execution has not been created yet (a
+    // build that just left the queue): the build's own `building` flag tells them apart.
+    let status = json.status;
+    if (status === 'NOT_EXECUTED') {
+      const run = await this.call(doing, async () =>
+        BuildStateJson.parse(await this.client.build.get(job, build, { tree: 'building,result' })),
+      );
+      if (run.building) status = 'IN_PROGRESS';
+    }
     return {
-      status: json.status,
+      status,
       stages: json.stages.map(({ name, status, durationMillis }) => ({ name, status, durationMillis })),
     };
   }

@@ -189,7 +189,8 @@ export class JenkinsDeployMethod implements DeployMethod {
     described: CiBuildStages,
     stages: Stage[],
   ): Promise<DeployProgress> {
-    const broken = [...described.stages].reverse().find((s) => FAILED_RUN.has(s.status));
+    // The first stage that did not succeed is the cause; wfapi gives the last stage the run's own status as well.
+    const broken = described.stages.find((s) => FAILED_RUN.has(s.status));
     const tail = await this.ci.consoleTail(job, build, CONSOLE_TAIL_LINES);
     const where = broken ? ` at stage ${broken.name}` : '';
     const text = `Jenkins build #${build} of ${job} ended ${described.status}${where}. Last ${tail.length} console lines:\n${tail.join('\n')}`;

@@ -27,6 +27,7 @@ export interface JenkinsClient {
     build(opts: { name: string; parameters: Record<string, string> }): Promise<unknown>;
   };
   build: {
+    get(name: string, n: number, opts: { tree: string }): Promise<unknown>;
     log(name: string, n: number, opts: { start: number; meta: true }): Promise<unknown>;
     stop(name: string, n: number): Promise<void>;
   };
@@ -115,6 +116,11 @@ export const QueueItemJson = z
 
 /** `/queue/api/json` as the client's `queue.list` returns it (the `items` array). */
 export const QueueItemsJson = z.array(QueueItemJson);
+
+/** `/job/<j>/<n>/api/json?tree=building,result`. */
+export const BuildStateJson = z
+  .object({ building: z.boolean().default(false), result: z.string().nullable().optional() })
+  .loose();
 
 /** `wfapi/describe`. */
 export const DescribeJson = z

@@ -30,7 +30,7 @@ export function newBuild(
     ...fields,
     startedAt: at,
     cursor: 0,
-    cursorAt: at,
+    cursorAt: at + (fields.script.startupMs ?? 0),
     stages: [],
     result: null,
     console: '',
@@ -127,8 +127,9 @@ function endStage(build: EmulatedBuild, stage: StageRun, now: number): boolean {
   return true;
 }
 
-/** The build's status as wfapi/describe reports it. */
-export function wfapiStatus(build: EmulatedBuild): string {
+/** The build's status as wfapi/describe reports it (NOT_EXECUTED also before its execution exists). */
+export function wfapiStatus(build: EmulatedBuild, now: number): string {
+  if (build.result === null && now < build.startedAt + (build.script.startupMs ?? 0)) return 'NOT_EXECUTED';
   if (build.result === null) return build.pendingInput ? 'PAUSED_PENDING_INPUT' : 'IN_PROGRESS';
   return {
     SUCCESS: 'SUCCESS',

@@ -38,11 +38,21 @@ export class JenkinsState {
     this.nextScripts.set(job, [...(this.nextScripts.get(job) ?? []), script]);
   }
 
-  /** `buildWithParameters`: undeclared parameters are dropped silently, missing ones take the default. */
+  /**
+   * `buildWithParameters`: undeclared parameters are dropped silently, missing ones take the default, and a request
+   * identical to an item still waiting is folded into that item (Jenkins' `Queue.schedule2`).
+   */
   enqueue(job: JobSpec, given: Record<string, string>): QueueItem {
     const parameters = Object.fromEntries(
       Object.entries(job.parameters).map(([name, fallback]) => [name, given[name] ?? fallback]),
     );
+    const same = [...this.queue.values()].find(
+      (q) =>
+        q.job === job.name &&
+        q.leftAt === undefined &&
+        JSON.stringify(q.parameters) === JSON.stringify(parameters),
+    );
+    if (same) return same;
     const now = this.now();
     const item: QueueItem = {
       id: this.nextQueueId++,
@@ -206,11 +216,16 @@ export class JenkinsState {
     return {
       id: String(build.number),
       name: `#${build.number}`,
-      status: wfapiStatus(build),
+      status: wfapiStatus(build, this.now()),
       startTimeMillis: build.startedAt,
       endTimeMillis: build.endedAt ?? 0,
       durationMillis: end - build.startedAt,
-      stages: build.stages.map((s, i) => ({ id: String(i + 6), ...s })),
+      // As the stage view plugin does, the last stage shows the run's status (FAILED, ABORTED, UNSTABLE...).
+      stages: build.stages.map((s, i, all) => ({
+        id: String(i + 6),
+        ...s,
+        ...(i === all.length - 1 ? { status: wfapiStatus(build, this.now()) } : {}),
+      })),
     };
   }
 

@@ -18,6 +18,8 @@ export interface BuildScript {
   failAt?: string;
   /** This stage ends UNSTABLE; later stages still run; the build result is UNSTABLE. */
   unstableAt?: string;
+  /** The pipeline's execution exists this long after the build starts; until then wfapi says NOT_EXECUTED. */
+  startupMs?: number;
   /** Lines written to the console when the failing or unstable stage ends. */
   failureLog?: string[];
 }
