@@ -1,6 +1,8 @@
 /**
  * Contract of the CiServer port on Jenkins: JenkinsCiServer through the real `jenkins` client against the emulator.
  */
+import { inspect } from 'node:util';
+
 import { JenkinsCiServer } from '../../src/adapters/jenkins/jenkins-ci-server.js';
 import { CiServerError } from '../../src/ports/ci-server.js';
 import { ManualClock, startJenkinsEmulator, type JenkinsEmulator } from '../emulators/jenkins/index.js';
@@ -139,6 +141,20 @@ describe('JenkinsCiServer against the Jenkins emulator', () => {
     expect((await ci.consoleTail(JOB, 1, 2)).at(-1)).toBe('Finished: ABORTED');
   });
 
+  it('gives up on a slow Jenkins after the timeout with a retryable error', async () => {
+    const impatient = new JenkinsCiServer({
+      url: emulator.url,
+      user: emulator.user,
+      apiToken: emulator.apiToken,
+      timeoutMs: 100,
+    });
+    emulator.failOn('/queue/item/', { delayMs: 400 });
+    await expect(impatient.resolveQueueItem(1)).rejects.toMatchObject({
+      code: 'unreachable',
+      retryable: true,
+    });
+  });
+
   it('reads a build whose pipeline has not started yet as IN_PROGRESS, though wfapi says NOT_EXECUTED', async () => {
     emulator.scriptNextBuild(JOB, { stages: ['Deploy'], startupMs: 2000 });
     await ci.trigger(JOB, {});
@@ -149,10 +165,14 @@ describe('JenkinsCiServer against the Jenkins emulator', () => {
     await expect(ci.stages(JOB, 1)).resolves.toMatchObject({ status: 'SUCCESS' });
   });
 
-  it('reports a 503 as retryable, and the retried call succeeds', async () => {
+  it('reports a 503 as retryable, with nothing of the request in the error, and the retried call succeeds', async () => {
     emulator.failOn('buildWithParameters', { status: 503 });
     const error = await ci.trigger(JOB, { HOTFIX_ID: 'K9' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'unavailable', retryable: true });
+    // papi's error holds the request, Authorization header included; a logger must never get to serialise it.
+    const printed = `${inspect(error, { depth: 10 })} ${JSON.stringify(error)}`;
+    expect(printed).not.toContain(emulator.apiToken);
+    expect(printed).not.toContain(Buffer.from(`${emulator.user}:${emulator.apiToken}`).toString('base64'));
     await ci.trigger(JOB, { HOTFIX_ID: 'K9' });
     expect(emulator.callsTo('POST', 'buildWithParameters').map((c) => c.status)).toEqual([503, 201]);
   });
