@@ -62,6 +62,7 @@ export interface JenkinsEmulator {
   readonly calls: readonly RecordedCall[];
   /** Calls whose method matches and whose path contains (or matches) `path`. */
   callsTo(method: string, path: string | RegExp): RecordedCall[];
+  /** Adds or replaces a job (`name` is its folder path). */
   addJob(job: JobSpec): void;
   /** The next build of `job` follows this script. */
   scriptNextBuild(job: string, script: BuildScript): void;
