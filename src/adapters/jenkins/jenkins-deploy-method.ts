@@ -1,0 +1,204 @@
+/**
+ * The `jenkins-multi-deploy` deploy method (seed 001): one build of the multi-deploy pipeline carries every service
+ * of the plan, so they deploy together. Every call is safe to repeat: start() looks for this attempt's run by its key
+ * before triggering, poll() and abort() find the build again from the record or from Jenkins.
+ */
+import type { Hotfix, Stage } from '../../domain/hotfix.js';
+import type { CiBuildStages, CiServer, CiStage } from '../../ports/ci-server.js';
+import type { DeployMethod, DeployProgress } from '../../ports/deploy-method.js';
+import { truncateForSlack, type Redactor } from '../../redact.js';
+import {
+  buildParameters,
+  clientEnvOf,
+  locateRun,
+  parseServices,
+  refsOf,
+  runKeyOf,
+  servicesValue,
+  targetOf,
+} from './jenkins-run.js';
+
+/** Console lines shown with a failure. */
+export const CONSOLE_TAIL_LINES = 30;
+/** The longest failure message, so it fits a Slack section with room to spare. */
+const MAX_FAILURE_CHARS = 2800;
+
+const STAGE_STATUS: Record<string, Stage['status']> = {
+  SUCCESS: 'succeeded',
+  IN_PROGRESS: 'running',
+  PAUSED_PENDING_INPUT: 'waiting',
+  FAILED: 'failed',
+  ABORTED: 'failed',
+  UNSTABLE: 'failed',
+  NOT_EXECUTED: 'skipped',
+};
+const FAILED_RUN = new Set(['FAILED', 'ABORTED', 'UNSTABLE', 'NOT_BUILT', 'NOT_EXECUTED']);
+const ENDED_RUN = new Set([...FAILED_RUN, 'SUCCESS']);
+
+function stagesOf(stages: readonly CiStage[]): Stage[] {
+  return stages.map((s) => ({ name: s.name, status: STAGE_STATUS[s.status] ?? 'pending' }));
+}
+
+/** The rollback-matrix condition a failed stage suggests. */
+function conditionOf(stage: string | undefined): string {
+  if (stage && /smoke|health/i.test(stage)) return 'smoke_test_failed';
+  if (stage && /migrat/i.test(stage)) return 'migration_failed';
+  return 'unknown';
+}
+
+/** JenkinsDeployMethod: DeployMethod over a CiServer. */
+export class JenkinsDeployMethod implements DeployMethod {
+  constructor(
+    private readonly ci: CiServer,
+    private readonly redact: Redactor,
+  ) {}
+
+  /** Per service, the tag in the newest successful build for this client and env that deployed it. */
+  async currentVersions(hotfix: Hotfix): Promise<Record<string, string>> {
+    const target = targetOf(hotfix);
+    const builds = await this.ci.successfulBuilds(target.job, clientEnvOf(hotfix, target));
+    return Object.fromEntries(
+      hotfix.services.map(({ service }) => {
+        const found = builds.find((b) => parseServices(b.parameters[target.parameters.services])[service]);
+        const tag = found && parseServices(found.parameters[target.parameters.services])[service];
+        return [
+          service,
+          tag ??
+            `unknown (no successful ${target.job} build for ${hotfix.client} ${hotfix.env} among those Jenkins lists deployed it)`,
+        ];
+      }),
+    );
+  }
+
+  /** The job and every parameter the build will get. */
+  describe(hotfix: Hotfix): string[] {
+    const target = targetOf(hotfix);
+    const parameters = buildParameters(hotfix, target);
+    const plain = Object.entries(parameters)
+      .filter(([name]) => name !== target.parameters.services)
+      .map(([name, value]) => `${name}=${value}`);
+    return [
+      `Jenkins job ${target.job}: one build for ${hotfix.services.length} service(s)`,
+      `Parameters: ${plain.join(', ')}`,
+      `${target.parameters.services}: ${servicesValue(hotfix).split('\n').join('; ')}`,
+    ];
+  }
+
+  /** Finds this attempt's queue item or build by its key; triggers only when there is none. */
+  async start(hotfix: Hotfix): Promise<Record<string, string>> {
+    const target = targetOf(hotfix);
+    const key = runKeyOf(hotfix);
+    const found = await locateRun(this.ci, hotfix);
+    if (found) return refsOf(found, key);
+    const { queueItem } = await this.ci.trigger(target.job, buildParameters(hotfix, target));
+    return refsOf({ state: 'queued', queueItem }, key);
+  }
+
+  /** Stages from wfapi; an input step becomes `input`; a failed build carries its redacted console tail. */
+  async poll(hotfix: Hotfix): Promise<DeployProgress> {
+    const target = targetOf(hotfix);
+    const run = await locateRun(this.ci, hotfix);
+    if (!run) return this.lost(hotfix);
+    if (run.state === 'queued') return { status: 'running', stages: [] };
+    if (run.state === 'cancelled') {
+      return {
+        status: 'failed',
+        stages: [],
+        message: `Jenkins queue item ${run.queueItem} of ${target.job} was cancelled before it started; nothing was deployed.`,
+        condition: 'unknown',
+      };
+    }
+    const described = await this.ci.stages(target.job, run.build);
+    const stages = stagesOf(described.stages);
+    if (described.status === 'SUCCESS') return { status: 'succeeded', stages };
+    if (FAILED_RUN.has(described.status)) return this.failed(target.job, run.build, described, stages);
+    if (described.status === 'PAUSED_PENDING_INPUT') {
+      const [input] = await this.ci.pendingInputs(target.job, run.build);
+      if (input) return { status: 'input', stages, input: { id: input.id, message: input.message } };
+    }
+    return { status: 'running', stages };
+  }
+
+  /** Posts proceed or abort once; an input no longer pending was answered already, so nothing is sent again. */
+  async answer(hotfix: Hotfix, inputId: string, proceed: boolean): Promise<void> {
+    const target = targetOf(hotfix);
+    const run = await locateRun(this.ci, hotfix);
+    if (run?.state !== 'started') {
+      throw new Error(
+        `No Jenkins build of ${target.job} carries ${target.parameters.hotfixId}=${runKeyOf(hotfix)}: there is no input to answer`,
+      );
+    }
+    const pending = await this.ci.pendingInputs(target.job, run.build);
+    if (!pending.some((i) => i.id === inputId)) return;
+    await this.ci.answerInput(target.job, run.build, inputId, proceed);
+  }
+
+  /** Cancels a queued run or stops the build (aborting a pending input first); says what stays deployed. */
+  async abort(hotfix: Hotfix): Promise<string> {
+    const target = targetOf(hotfix);
+    const run = await locateRun(this.ci, hotfix);
+    if (!run)
+      return `No Jenkins build of ${target.job} was found for this attempt; nothing was stopped and nothing had been deployed by it.`;
+    if (run.state === 'cancelled')
+      return `Jenkins queue item ${run.queueItem} had already been cancelled; nothing was deployed.`;
+    if (run.state === 'queued') {
+      await this.ci.cancelQueued(run.queueItem);
+      return `Cancelled Jenkins queue item ${run.queueItem} of ${target.job} before it started; nothing was deployed.`;
+    }
+    const described = await this.ci.stages(target.job, run.build);
+    const done = described.stages.filter((s) => s.status === 'SUCCESS').map((s) => s.name);
+    const kept =
+      done.length > 0
+        ? ` Not undone: the finished stages (${done.join(', ')}) stay as deployed; roll back to undo them.`
+        : ' No stage had finished.';
+    if (ENDED_RUN.has(described.status))
+      return `Jenkins build #${run.build} of ${target.job} had already ended (${described.status}); nothing was stopped.${kept}`;
+    const inputs = await this.ci.pendingInputs(target.job, run.build);
+    const answered = [];
+    for (const input of inputs) {
+      if ((await this.ci.answerInput(target.job, run.build, input.id, false)) === 'answered')
+        answered.push(input.id);
+    }
+    // Aborting the input ends the build; /stop is for a build that is doing work.
+    if (answered.length === 0) await this.ci.stop(target.job, run.build);
+    const current = described.stages.find(
+      (s) => s.status === 'IN_PROGRESS' || s.status === 'PAUSED_PENDING_INPUT',
+    );
+    const how =
+      answered.length > 0 ? `aborted its pending input ${answered.join(', ')}` : 'asked Jenkins to stop it';
+    const interrupted =
+      current && answered.length === 0
+        ? ` Stage ${current.name} was interrupted and may have done part of its work.`
+        : '';
+    return `Jenkins build #${run.build} of ${target.job}: ${how}${current ? ` at stage ${current.name}` : ''}.${interrupted}${kept}`;
+  }
+
+  private lost(hotfix: Hotfix): DeployProgress {
+    const target = targetOf(hotfix);
+    return {
+      status: 'failed',
+      stages: [],
+      message: `No Jenkins queue item or build of ${target.job} carries ${target.parameters.hotfixId}=${runKeyOf(hotfix)}; the deploy was not started or Jenkins no longer lists it.`,
+      condition: 'unknown',
+    };
+  }
+
+  private async failed(
+    job: string,
+    build: number,
+    described: CiBuildStages,
+    stages: Stage[],
+  ): Promise<DeployProgress> {
+    // The first stage that did not succeed is the cause; wfapi gives the last stage the run's own status as well.
+    const broken = described.stages.find((s) => FAILED_RUN.has(s.status));
+    const tail = await this.ci.consoleTail(job, build, CONSOLE_TAIL_LINES);
+    const where = broken ? ` at stage ${broken.name}` : '';
+    const text = `Jenkins build #${build} of ${job} ended ${described.status}${where}. Last ${tail.length} console lines:\n${tail.join('\n')}`;
+    return {
+      status: 'failed',
+      stages,
+      message: truncateForSlack(this.redact(text), MAX_FAILURE_CHARS, 'end'),
+      condition: conditionOf(broken?.name),
+    };
+  }
+}

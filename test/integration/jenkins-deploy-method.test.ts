@@ -1,0 +1,245 @@
+/**
+ * Contract of the jenkins-multi-deploy method: JenkinsDeployMethod over JenkinsCiServer, through the real `jenkins`
+ * client, against the emulator. Hotfixes come from real domain decisions (test/unit/domain/builders.ts).
+ */
+import { JenkinsCiServer } from '../../src/adapters/jenkins/jenkins-ci-server.js';
+import { JenkinsDeployMethod } from '../../src/adapters/jenkins/jenkins-deploy-method.js';
+import type { Hotfix } from '../../src/domain/hotfix.js';
+import { createRedactor } from '../../src/redact.js';
+import { hotfixIn } from '../unit/domain/builders.js';
+import {
+  ManualClock,
+  startJenkinsEmulator,
+  type BuildScript,
+  type JenkinsEmulator,
+} from '../emulators/jenkins/index.js';
+
+const JOB = 'multi_deploy_pipeline';
+const SECRET = 'jenkins-secret-value-42';
+const STAGES = ['Checkout', 'Deploy', 'Smoke test'];
+
+/** A deploying hotfix of acme staging (parameters Client, Env, Services, HOTFIX_ID in the test catalog). */
+function deploying(overrides: Partial<Hotfix> = {}): Hotfix {
+  return { ...hotfixIn('deploying'), ...overrides };
+}
+
+describe('JenkinsDeployMethod against the Jenkins emulator', () => {
+  const clock = new ManualClock();
+  let emulator: JenkinsEmulator;
+  let ci: JenkinsCiServer;
+  let method: JenkinsDeployMethod;
+
+  const script = (s: Partial<BuildScript> = {}): void =>
+    emulator.scriptNextBuild(JOB, { stages: STAGES, stageMs: 1000, ...s });
+  /** Starts the hotfix and returns it with the refs the workflow would record. */
+  const started = async (hotfix: Hotfix): Promise<Hotfix> => ({
+    ...hotfix,
+    refs: { ...hotfix.refs, ...(await method.start(hotfix)) },
+  });
+
+  beforeEach(async () => {
+    emulator = await startJenkinsEmulator({
+      clock: clock.now,
+      queueDelayMs: 5000,
+      jobs: [{ name: JOB, parameters: { Client: '', Env: '', Services: '', HOTFIX_ID: '' } }],
+    });
+    ci = new JenkinsCiServer({ url: emulator.url, user: emulator.user, apiToken: emulator.apiToken });
+    method = new JenkinsDeployMethod(ci, createRedactor([SECRET]));
+  });
+  afterEach(() => emulator.close());
+
+  it('sends every service of the plan in one build, one `service tag` line each, with the run key', async () => {
+    const hotfix = deploying({
+      services: [
+        { service: 'decanting-service', tag: '24-02-05.619-hotfix.627', method: 'jenkins-multi-deploy' },
+        { service: 'picking-service', tag: '24-02-05.611', method: 'jenkins-multi-deploy' },
+      ],
+    });
+    const refs = await method.start(hotfix);
+    const [call] = emulator.callsTo('POST', 'buildWithParameters');
+    expect(call?.form).toEqual({
+      Client: 'acme',
+      Env: 'staging',
+      Services: 'decanting-service 24-02-05.619-hotfix.627\npicking-service 24-02-05.611',
+      HOTFIX_ID: `${hotfix.ulid}-1`,
+    });
+    expect(refs).toEqual({ jenkinsRunKey: `${hotfix.ulid}-1`, jenkinsQueueItem: '1' });
+    expect(method.describe(hotfix)).toEqual([
+      'Jenkins job multi_deploy_pipeline: one build for 2 service(s)',
+      `Parameters: Client=acme, Env=staging, HOTFIX_ID=${hotfix.ulid}-1`,
+      'Services: decanting-service 24-02-05.619-hotfix.627; picking-service 24-02-05.611',
+    ]);
+  });
+
+  it('triggers once per attempt: a repeated start finds the queue item, then the build after the item is purged', async () => {
+    const hotfix = deploying();
+    await method.start(hotfix);
+    // A crashed worker re-runs start without the refs it never recorded.
+    await expect(method.start(hotfix)).resolves.toMatchObject({ jenkinsQueueItem: '1' });
+    clock.advance(5000 + 6 * 60_000);
+    expect(emulator.queueItem(1)).toBeUndefined();
+    await expect(method.start(hotfix)).resolves.toEqual({
+      jenkinsRunKey: `${hotfix.ulid}-1`,
+      jenkinsBuild: '1',
+      jenkinsBuildUrl: `${emulator.url}/job/multi_deploy_pipeline/1/`,
+    });
+    expect(emulator.callsTo('POST', 'buildWithParameters')).toHaveLength(1);
+    // A retry is a new attempt and gets a build of its own.
+    await method.start({ ...hotfix, attempts: 2 });
+    expect(emulator.callsTo('POST', 'buildWithParameters').map((c) => c.form['HOTFIX_ID'])).toEqual([
+      `${hotfix.ulid}-1`,
+      `${hotfix.ulid}-2`,
+    ]);
+  });
+
+  it('polls a queued run as running, then follows the build its queue item became', async () => {
+    script();
+    const hotfix = await started(deploying());
+    await expect(method.poll(hotfix)).resolves.toEqual({ status: 'running', stages: [] });
+    clock.advance(5000 + 1500);
+    await expect(method.poll(hotfix)).resolves.toEqual({
+      status: 'running',
+      stages: [
+        { name: 'Checkout', status: 'succeeded' },
+        { name: 'Deploy', status: 'running' },
+      ],
+    });
+    clock.advance(2000);
+    await expect(method.poll(hotfix)).resolves.toMatchObject({ status: 'succeeded' });
+  });
+
+  it('reports an input step, proceeds once however often answered, and carries on', async () => {
+    script({ input: { before: 'Deploy', id: 'Proceed', message: 'Deploy to staging?' } });
+    const hotfix = await started(deploying());
+    clock.advance(5000 + 1000);
+    await expect(method.poll(hotfix)).resolves.toEqual({
+      status: 'input',
+      stages: [
+        { name: 'Checkout', status: 'succeeded' },
+        { name: 'Deploy', status: 'waiting' },
+      ],
+      input: { id: 'Proceed', message: 'Deploy to staging?' },
+    });
+    await method.answer(hotfix, 'Proceed', true);
+    await method.answer(hotfix, 'Proceed', true);
+    expect(emulator.callsTo('POST', 'input/Proceed')).toHaveLength(1);
+    clock.advance(2000);
+    await expect(method.poll(hotfix)).resolves.toMatchObject({ status: 'succeeded' });
+  });
+
+  it('aborting the input fails the deploy with the console tail', async () => {
+    script({ input: { before: 'Deploy', id: 'Proceed', message: 'Go?' } });
+    const hotfix = await started(deploying());
+    clock.advance(6000);
+    await method.answer(hotfix, 'Proceed', false);
+    expect(emulator.callsTo('POST', 'input/Proceed/abort')).toHaveLength(1);
+    const progress = await method.poll(hotfix);
+    expect(progress).toMatchObject({
+      status: 'failed',
+      stages: [{ name: 'Checkout' }, { name: 'Deploy', status: 'failed' }],
+    });
+    expect(progress.status === 'failed' && progress.message).toMatch(
+      /ended ABORTED at stage Deploy[\s\S]*Finished: ABORTED$/,
+    );
+  });
+
+  it('fails with the last 30 console lines, redacted, and the smoke-test condition', async () => {
+    const log = Array.from({ length: 40 }, (_, i) => `log line ${i + 1}`);
+    script({
+      failAt: 'Smoke test',
+      failureLog: [...log, `curl -u bot:${SECRET} https://x`, 'password=hunter22'],
+    });
+    const hotfix = await started(deploying());
+    clock.advance(5000 + 3000);
+    const progress = await method.poll(hotfix);
+    if (progress.status !== 'failed') throw new Error(`expected failed, got ${progress.status}`);
+    expect(progress.condition).toBe('smoke_test_failed');
+    expect(progress.stages.at(-1)).toEqual({ name: 'Smoke test', status: 'failed' });
+    const lines = progress.message.split('\n');
+    expect(lines[0]).toBe(
+      'Jenkins build #1 of multi_deploy_pipeline ended FAILED at stage Smoke test. Last 30 console lines:',
+    );
+    expect(lines.slice(1)).toHaveLength(30);
+    expect(lines.at(-1)).toBe('Finished: FAILURE');
+    expect(progress.message).toContain('log line 40');
+    expect(progress.message).not.toContain('log line 12\n');
+    expect(progress.message).not.toContain(SECRET);
+    expect(progress.message).not.toContain('hunter22');
+  });
+
+  it('reports an UNSTABLE build as failed', async () => {
+    script({ unstableAt: 'Deploy', failureLog: ['2 tests flaky'] });
+    const hotfix = await started(deploying());
+    clock.advance(5000 + 3000);
+    await expect(method.poll(hotfix)).resolves.toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(/ended UNSTABLE at stage Deploy[\s\S]*2 tests flaky/),
+    });
+  });
+
+  it('aborts a running build with /stop and says which finished stages stay deployed', async () => {
+    script();
+    const hotfix = await started(deploying());
+    clock.advance(5000 + 1500);
+    const said = await method.abort(hotfix);
+    expect(said).toMatch(/asked Jenkins to stop it at stage Deploy\. Stage Deploy was interrupted/);
+    expect(said).toMatch(/Not undone: the finished stages \(Checkout\) stay as deployed/);
+    expect(emulator.builds(JOB)[0]?.result).toBe('ABORTED');
+    expect(emulator.callsTo('POST', '/stop')).toHaveLength(1);
+  });
+
+  it('aborts a build waiting at an input by aborting the input, without /stop', async () => {
+    script({ input: { before: 'Deploy', id: 'Proceed', message: 'Go?' } });
+    const hotfix = await started(deploying());
+    clock.advance(6000);
+    await expect(method.abort(hotfix)).resolves.toMatch(/aborted its pending input Proceed at stage Deploy/);
+    expect(emulator.callsTo('POST', 'input/Proceed/abort')).toHaveLength(1);
+    expect(emulator.callsTo('POST', '/stop')).toHaveLength(0);
+    expect(emulator.builds(JOB)[0]?.result).toBe('ABORTED');
+  });
+
+  it('aborts a run still in the queue by cancelling it: nothing was deployed', async () => {
+    const hotfix = await started(deploying());
+    await expect(method.abort(hotfix)).resolves.toMatch(
+      /Cancelled Jenkins queue item 1 .* nothing was deployed/,
+    );
+    clock.advance(10_000);
+    expect(emulator.builds(JOB)).toHaveLength(0);
+  });
+
+  it('reads current versions per service from the newest successful build for the client and env', async () => {
+    const runs: [string, string, Partial<BuildScript>][] = [
+      ['acme', 'decanting-service 24-01-10.500', {}],
+      ['acme', 'decanting-service 24-01-20.600\npicking-service 1', {}],
+      ['acme', 'decanting-service 24-01-30.700', { failAt: 'Deploy' }],
+      ['globex', 'decanting-service 24-01-31.800', {}],
+    ];
+    for (const [client, services, s] of runs) {
+      script(s);
+      await ci.trigger(JOB, { Client: client, Env: 'staging', Services: services });
+      clock.advance(10_000);
+    }
+    const hotfix = deploying({
+      services: [
+        { service: 'decanting-service', tag: '24-02-05.619', method: 'jenkins-multi-deploy' },
+        { service: 'sorting-service', tag: '1', method: 'jenkins-multi-deploy' },
+      ],
+    });
+    const versions = await method.currentVersions(hotfix);
+    expect(versions['decanting-service']).toBe('24-01-20.600');
+    expect(versions['sorting-service']).toMatch(
+      /^unknown \(no successful multi_deploy_pipeline build for acme staging/,
+    );
+  });
+
+  it('passes a 503 up as retryable; the caller retries start and still triggers once', async () => {
+    const hotfix = deploying();
+    emulator.failOn('/queue/api/json', { status: 503 });
+    await expect(method.start(hotfix)).rejects.toMatchObject({ code: 'unavailable', retryable: true });
+    emulator.failOn('buildWithParameters', 'reset');
+    await expect(method.start(hotfix)).rejects.toMatchObject({ code: 'unreachable', retryable: true });
+    await method.start(hotfix);
+    await method.start(hotfix);
+    expect(emulator.callsTo('POST', 'buildWithParameters').map((c) => c.status)).toEqual([0, 201]);
+  });
+});
