@@ -9,19 +9,40 @@ import type {
 
 /** Adds and removes members only while the group is `known`: an event for a group never read waits for the refresh. */
 const CHANGE_MEMBERS = `
-if redis.call('HGET', KEYS[1], 'state') ~= 'known' then return 0 end
-local added = cjson.decode(ARGV[1])
-local removed = cjson.decode(ARGV[2])
-for _, user in ipairs(added) do redis.call('SADD', KEYS[2], user) end
-for _, user in ipairs(removed) do redis.call('SREM', KEYS[2], user) end
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local group = cjson.decode(raw)
+if group.state ~= 'known' then return 0 end
+local members = {}
+for _, user in ipairs(group.members or {}) do members[user] = true end
+for _, user in ipairs(cjson.decode(ARGV[1])) do members[user] = true end
+for _, user in ipairs(cjson.decode(ARGV[2])) do members[user] = nil end
+local list = {}
+for user in pairs(members) do table.insert(list, user) end
+table.sort(list)
+group.members = list
+redis.call('SET', KEYS[1], cjson.encode(group))
 return 1
 `;
 
-const CHANNEL_FIELDS = ['state', 'name', 'createdAt', 'archived', 'checkedAt'] as const;
+/** Merges the given fields over a channel's stored facts (a lookup or an event may know only some of them). */
+const MERGE_CHANNEL = `
+local raw = redis.call('GET', KEYS[1])
+local facts = raw and cjson.decode(raw) or {}
+for field, value in pairs(cjson.decode(ARGV[1])) do facts[field] = value end
+redis.call('SET', KEYS[1], cjson.encode(facts))
+if ARGV[2] == 'member' then redis.call('SADD', KEYS[2], ARGV[3]) end
+if ARGV[2] == 'not_member' or ARGV[2] == 'missing' then redis.call('SREM', KEYS[2], ARGV[3]) end
+return 1
+`;
+
+/** A list read back from Lua's cjson, which writes an empty list as `{}`. */
+const listOf = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 
 /**
- * `Directory` on Redis. `<p>:dir:group:<id>` is a hash (state, checkedAt) beside the set `<p>:dir:group:<id>:members`;
- * `<p>:dir:channel:<id>` is a hash of the channel's facts; `<p>:dir:member-channels` the ids the bot is in.
+ * `Directory` on Redis, one JSON value per group (`<p>:dir:group:<id>`) and per channel (`<p>:dir:channel:<id>`), so
+ * everything a request needs comes back from one MGET; `<p>:dir:member-channels` is the set of channels the bot is in.
  */
 export class RedisDirectory implements Directory {
   constructor(
@@ -37,59 +58,44 @@ export class RedisDirectory implements Directory {
     return `${this.prefix}:dir:channel:${id}`;
   }
 
-  /** Groups and channels in one pipeline. */
+  private get membersKey(): string {
+    return `${this.prefix}:dir:member-channels`;
+  }
+
+  /** Groups and channels in one MGET. */
   async read(query: { groups: readonly string[]; channels: readonly string[] }): Promise<DirectoryFacts> {
     const facts: DirectoryFacts = { groups: new Map(), channels: new Map() };
-    if (query.groups.length + query.channels.length === 0) return facts;
-    const pipeline = this.redis.pipeline();
-    for (const id of query.groups)
-      pipeline.hgetall(this.groupKey(id)).smembers(`${this.groupKey(id)}:members`);
-    for (const id of query.channels) pipeline.hgetall(this.channelKey(id));
-    const replies = (await pipeline.exec()) ?? [];
-    const reply = (i: number): unknown => {
-      const [error, value] = replies[i] ?? [];
-      if (error) throw error;
-      return value;
-    };
-    query.groups.forEach((id, i) => {
-      const fields = (reply(i * 2) ?? {}) as Record<string, string>;
-      const state = fields.state === 'known' || fields.state === 'missing' ? fields.state : 'unknown';
-      facts.groups.set(id, {
-        id,
-        state,
-        members: state === 'known' ? ((reply(i * 2 + 1) as string[] | undefined) ?? []) : [],
-        ...(fields.checkedAt ? { checkedAt: fields.checkedAt } : {}),
-      });
-    });
+    const keys = [
+      ...query.groups.map((id) => this.groupKey(id)),
+      ...query.channels.map((id) => this.channelKey(id)),
+    ];
+    if (keys.length === 0) return facts;
+    const values = await this.redis.mget(...keys);
+    query.groups.forEach((id, i) => facts.groups.set(id, groupFrom(id, values[i] ?? null)));
     query.channels.forEach((id, i) => {
-      const fields = (reply(query.groups.length * 2 + i) ?? {}) as Record<string, string>;
-      if (fields.state) facts.channels.set(id, channelFrom(id, fields));
+      const channel = channelFrom(id, values[query.groups.length + i] ?? null);
+      if (channel) facts.channels.set(id, channel);
     });
     return facts;
   }
 
-  /** Each group's facts, read in one round trip. */
+  /** Each group's facts. */
   async groups(ids: readonly string[]): Promise<Map<string, GroupFacts>> {
     return (await this.read({ groups: ids, channels: [] })).groups;
   }
 
-  /** Replaces a group's facts in one transaction. */
+  /** Replaces a group's facts. */
   async putGroup(facts: GroupFacts): Promise<void> {
-    const key = this.groupKey(facts.id);
-    const tx = this.redis.multi().del(`${key}:members`);
-    if (facts.members.length > 0) tx.sadd(`${key}:members`, ...facts.members);
-    tx.hset(key, { state: facts.state, checkedAt: facts.checkedAt ?? '' });
-    await tx.exec();
+    const { id: _id, ...stored } = facts;
+    await this.redis.set(this.groupKey(facts.id), JSON.stringify(stored));
   }
 
-  /** Applies one membership change event. */
+  /** Applies one membership change event, atomically. */
   async changeMembers(groupId: string, added: readonly string[], removed: readonly string[]): Promise<void> {
-    const key = this.groupKey(groupId);
     await this.redis.eval(
       CHANGE_MEMBERS,
-      2,
-      key,
-      `${key}:members`,
+      1,
+      this.groupKey(groupId),
       JSON.stringify(added),
       JSON.stringify(removed),
     );
@@ -97,26 +103,22 @@ export class RedisDirectory implements Directory {
 
   /** A channel's facts. */
   async channel(id: string): Promise<ChannelFacts | undefined> {
-    const fields = await this.redis.hgetall(this.channelKey(id));
-    return fields.state ? channelFrom(id, fields) : undefined;
+    return channelFrom(id, await this.redis.get(this.channelKey(id)));
   }
 
   /** Merges facts over what was known; membership also goes into the member-channels set. */
   async putChannel(facts: Partial<ChannelFacts> & Pick<ChannelFacts, 'id'>): Promise<void> {
-    const tx = this.redis.multi();
-    this.writeChannel(tx, facts);
-    await tx.exec();
+    await (this.mergeChannel(this.redis, facts) as Promise<unknown>);
   }
 
   /** Records the full list of the bot's channels, marking channels it left since as `not_member`. */
   async replaceMemberships(channels: readonly ChannelFacts[], at: string): Promise<void> {
-    const setKey = `${this.prefix}:dir:member-channels`;
-    const before = await this.redis.smembers(setKey);
+    const before = await this.redis.smembers(this.membersKey);
     const now = new Set(channels.map((c) => c.id));
     const tx = this.redis.multi();
     for (const id of before)
-      if (!now.has(id)) this.writeChannel(tx, { id, state: 'not_member', checkedAt: at });
-    for (const channel of channels) this.writeChannel(tx, channel);
+      if (!now.has(id)) this.mergeChannel(tx, { id, state: 'not_member', checkedAt: at });
+    for (const channel of channels) this.mergeChannel(tx, channel);
     tx.set(`${this.prefix}:dir:memberships-at`, at);
     await tx.exec();
   }
@@ -146,30 +148,48 @@ export class RedisDirectory implements Directory {
     return (await this.redis.get(`${this.prefix}:dir:refreshed-at`)) ?? undefined;
   }
 
-  private writeChannel(
-    tx: ReturnType<Redis['multi']>,
+  private mergeChannel(
+    target: Redis | ReturnType<Redis['multi']>,
     facts: Partial<ChannelFacts> & Pick<ChannelFacts, 'id'>,
-  ): void {
-    const fields: Record<string, string> = {};
-    for (const name of CHANNEL_FIELDS) {
-      const value = facts[name];
-      if (value !== undefined) fields[name] = String(value);
-    }
-    if (Object.keys(fields).length > 0) tx.hset(this.channelKey(facts.id), fields);
-    const setKey = `${this.prefix}:dir:member-channels`;
-    if (facts.state === 'member') tx.sadd(setKey, facts.id);
-    else if (facts.state !== undefined) tx.srem(setKey, facts.id);
+  ): unknown {
+    const { id, ...fields } = facts;
+    const args = [
+      this.channelKey(id),
+      this.membersKey,
+      JSON.stringify(fields),
+      fields.state ?? '',
+      id,
+    ] as const;
+    return target.eval(MERGE_CHANNEL, 2, ...args);
   }
 }
 
-function channelFrom(id: string, fields: Record<string, string>): ChannelFacts {
-  const state = fields.state === 'member' || fields.state === 'missing' ? fields.state : 'not_member';
+function groupFrom(id: string, raw: string | null): GroupFacts {
+  const stored = raw ? (JSON.parse(raw) as { state?: unknown; members?: unknown; checkedAt?: unknown }) : {};
+  const state = stored.state === 'known' || stored.state === 'missing' ? stored.state : 'unknown';
   return {
     id,
     state,
-    ...(fields.name ? { name: fields.name } : {}),
-    ...(fields.createdAt ? { createdAt: fields.createdAt } : {}),
-    ...(fields.archived ? { archived: fields.archived === 'true' } : {}),
-    ...(fields.checkedAt ? { checkedAt: fields.checkedAt } : {}),
+    members: state === 'known' ? listOf(stored.members) : [],
+    ...(typeof stored.checkedAt === 'string' && stored.checkedAt ? { checkedAt: stored.checkedAt } : {}),
+  };
+}
+
+function channelFrom(id: string, raw: string | null): ChannelFacts | undefined {
+  if (!raw) return undefined;
+  const stored = JSON.parse(raw) as Record<string, unknown>;
+  if (typeof stored.state !== 'string') return undefined;
+  const state = stored.state === 'member' || stored.state === 'missing' ? stored.state : 'not_member';
+  const text = (field: string) => (typeof stored[field] === 'string' ? (stored[field] as string) : undefined);
+  const name = text('name');
+  const createdAt = text('createdAt');
+  const checkedAt = text('checkedAt');
+  return {
+    id,
+    state,
+    ...(name ? { name } : {}),
+    ...(createdAt ? { createdAt } : {}),
+    ...(typeof stored.archived === 'boolean' ? { archived: stored.archived } : {}),
+    ...(checkedAt ? { checkedAt } : {}),
   };
 }
