@@ -63,6 +63,7 @@ function windowFields(draft: MaintenanceDraft): Record<string, unknown> {
     scheduled_until: window.until,
     scheduled_auto_in_progress: true,
     scheduled_auto_completed: false,
+    auto_transition_to_maintenance_state: true,
   };
 }
 
@@ -113,6 +114,8 @@ export class StatuspageStatusPage implements StatusPage {
       status: draft.window.mode,
       component_ids: draft.componentIds,
       metadata: { [NAMESPACE]: meta },
+      // Completion restores each component itself; Statuspage's reset would mark an outage operational.
+      auto_transition_to_operational_state: false,
       ...windowFields(draft),
     };
     const created = await this.call<WireIncident>(

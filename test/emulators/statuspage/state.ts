@@ -43,6 +43,8 @@ export interface SpIncident {
   scheduled_until: string | null;
   scheduled_auto_in_progress: boolean;
   scheduled_auto_completed: boolean;
+  /** Statuspage sets the components operational on completion when this is on; we assume on unless told. */
+  auto_transition_to_operational_state: boolean;
   resolved_at: string | null;
   metadata: JsonObject;
   components: SpComponent[];
@@ -149,6 +151,9 @@ export class StatuspageState {
     this.page(pageId);
     const name = str(input['name']);
     if (!name) throw unprocessable("Name can't be blank");
+    if (name.length > 255) throw unprocessable('Name is too long (maximum is 255 characters)');
+    if ((str(input['body']) ?? '').length > 25_000)
+      throw unprocessable('Body is too long (maximum is 25000 characters)');
     const status = this.validStatus(input['status'] ?? 'investigating');
     const scheduledFor = str(input['scheduled_for']) ?? null;
     const scheduledUntil = str(input['scheduled_until']) ?? null;
@@ -174,6 +179,7 @@ export class StatuspageState {
       scheduled_until: scheduledUntil,
       scheduled_auto_in_progress: input['scheduled_auto_in_progress'] === true,
       scheduled_auto_completed: input['scheduled_auto_completed'] === true,
+      auto_transition_to_operational_state: input['auto_transition_to_operational_state'] !== false,
       resolved_at: null,
       metadata: this.validMetadata(input['metadata']),
       components,
@@ -191,6 +197,9 @@ export class StatuspageState {
     if (input['status'] !== undefined) {
       incident.status = this.validStatus(input['status']);
       if (incident.status === 'completed' || incident.status === 'resolved') incident.resolved_at = at;
+      // Pessimistic order: the automatic reset wins over statuses sent in the same update.
+      if (incident.status === 'completed' && incident.auto_transition_to_operational_state)
+        for (const c of incident.components) this.setComponentStatus(pageId, c.id, 'operational');
     }
     if (input['metadata'] !== undefined) incident.metadata = this.validMetadata(input['metadata']);
     const n = incident.incident_updates.length + 1;
