@@ -104,6 +104,39 @@ describe('Jira change tickets', () => {
     expect(jira.issue('CHG-1')?.status).toBe('Open');
   });
 
+  it('the emulator validates fields as Jira does: summary, labels, unknown fields, plain-text rich text', async () => {
+    const client = new Version3Client({ host: jira.url, authentication: { basic: jira.account } });
+    const create = (fields: Record<string, unknown>) =>
+      client.issues
+        .createIssue({
+          fields: {
+            project: { key: 'CHG' },
+            issuetype: { name: 'Change' },
+            summary: 'ok',
+            ...fields,
+          } as never,
+        })
+        .then(
+          () => undefined,
+          (e: unknown) =>
+            (e as { response?: { data?: { errors?: Record<string, string> } } }).response?.data?.errors,
+        );
+    expect(await create({ summary: 'two\nlines' })).toEqual({
+      summary: 'The summary is invalid because it contains newline characters.',
+    });
+    expect(await create({ labels: ['has space'] })).toEqual({
+      labels: "The label 'has space' contains spaces which is invalid.",
+    });
+    expect(await create({ customfield_10010: 'x' })).toEqual({
+      customfield_10010:
+        "Field 'customfield_10010' cannot be set. It is not on the appropriate screen, or unknown.",
+    });
+    expect(await create({ description: { type: 'paragraph', content: [] } })).toEqual({
+      description: 'Operation value must be an Atlassian Document (see the Atlassian Document Format)',
+    });
+    expect(jira.state.issues.size).toBe(0);
+  });
+
   it('names a project or issue type Jira does not have, not retryably', async () => {
     const error = await caught(make({ issueType: 'Hotfix' }).ensure(hotfix.ulid, text));
     expect(error).toMatchObject({ system: 'Jira', retryable: false, status: 400 });
