@@ -98,7 +98,12 @@ describe('Google change calendar', () => {
 
   it('names a calendar that does not exist, not retryably', async () => {
     const error = await caught(port.ensure(draft({ calendarId: 'nobody@group.calendar.google.com' })));
-    expect(error).toMatchObject({ system: 'Google Calendar', retryable: false, status: 404 });
+    expect(error).toMatchObject({
+      system: 'Google Calendar',
+      retryable: false,
+      status: 404,
+      failure: 'not_found',
+    });
     expect(error.message).toMatch(
       /^Google Calendar could not search calendar nobody@group\.calendar\.google\.com/,
     );

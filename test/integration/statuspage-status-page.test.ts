@@ -106,7 +106,12 @@ describe('Statuspage maintenances', () => {
   it('says a bad key was refused, without retrying and without the key in the message', async () => {
     const bad = new StatuspageStatusPage({ apiUrl: sp.apiUrl, apiKey: 'sp-wrong-secret' });
     const error = await caught(bad.ensureOpen(draft()));
-    expect(error).toMatchObject({ system: 'Statuspage', retryable: false, status: 401 });
+    expect(error).toMatchObject({
+      system: 'Statuspage',
+      retryable: false,
+      status: 401,
+      failure: 'credentials',
+    });
     expect(error.message).toMatch(
       /^Statuspage could not search page acme0statuspg .*API key was not accepted/,
     );
@@ -126,7 +131,7 @@ describe('Statuspage maintenances', () => {
       await port.findByUlid(PAGE, hotfix.ulid);
       await port.findByUlid(PAGE, hotfix.ulid);
       const error = await caught(port.findByUlid(PAGE, hotfix.ulid));
-      expect(error).toMatchObject({ retryable: true, status: limitStatus });
+      expect(error).toMatchObject({ retryable: true, status: limitStatus, failure: 'rate_limited' });
       expect(error.retryAfterSeconds).toBeGreaterThanOrEqual(59);
       expect(error.message).toContain('rate limit');
     },
