@@ -3,7 +3,7 @@
  * `hotfix-<ulid>`, which JQL finds again; transitions are chosen by name among those Jira offers from the ticket's
  * current status, never by hard-coded id, since every Jira workflow numbers them differently.
  */
-import { Version3Client } from 'jira.js';
+import { Version3Client, type Version3 } from 'jira.js';
 import { ulidReference, type RecordText } from '../../domain/change-records.js';
 import type { ChangeTicket, ChangeTickets } from '../../ports/change-tickets.js';
 import { RecordSystemError } from '../../ports/record-errors.js';
@@ -24,7 +24,7 @@ export interface JiraChangeTicketsOptions {
 }
 
 /** Paragraphs as an Atlassian Document: Jira Cloud's v3 API takes rich text only in that form. */
-export function adfOf(paragraphs: string[]): Record<string, unknown> {
+export function adfOf(paragraphs: string[]): Version3.Version3Models.Document {
   return {
     type: 'doc',
     version: 1,
@@ -87,7 +87,7 @@ export class JiraChangeTickets implements ChangeTickets {
           issuetype: { name: this.options.issueType },
           // Jira refuses summaries over 255 characters or with newlines.
           summary: text.title.replace(/\s+/g, ' ').slice(0, 255),
-          description: adfOf(text.paragraphs) as never,
+          description: adfOf(text.paragraphs),
           labels: [ulidReference(ulid)],
         },
       }),
@@ -98,7 +98,7 @@ export class JiraChangeTickets implements ChangeTickets {
   /** Adds a comment, as one ADF paragraph per line. */
   async comment(key: string, text: string): Promise<void> {
     await this.attempt(`comment on ${key}`, () =>
-      this.client.issueComments.addComment({ issueIdOrKey: key, comment: adfOf(text.split('\n')) as never }),
+      this.client.issueComments.addComment({ issueIdOrKey: key, comment: adfOf(text.split('\n')) }),
     );
   }
 
