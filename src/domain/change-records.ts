@@ -1,0 +1,116 @@
+/**
+ * What a hotfix writes into its change-control records (Jira ticket, calendar event, Statuspage maintenance), as
+ * plain text: pure functions of the record, so a reviewer can read exactly what a reader of each system will see.
+ * The ULID goes into each record because it is how a retry finds the record again.
+ */
+import type { Hotfix } from './hotfix.js';
+
+/** A record's title and its body as paragraphs; adapters turn paragraphs into the system's format (ADF, HTML). */
+export interface RecordText {
+  title: string;
+  paragraphs: string[];
+}
+
+/** Context the record alone does not hold: a link to the Slack thread, display names by Slack user id. */
+export interface RecordContext {
+  threadLink?: string;
+  /** Display names by Slack user id; ids stay as they are when absent (Jira and Google know no Slack ids). */
+  names?: Record<string, string>;
+  /** The change ticket key, once there is one, so the calendar points at it. */
+  ticketKey?: string;
+}
+
+/** The label (Jira) and reference every record carries: `hotfix-<ulid>`. */
+export function ulidReference(ulid: string): string {
+  return `hotfix-${ulid.toLowerCase()}`;
+}
+
+function person(id: string, context: RecordContext): string {
+  return context.names?.[id] ?? id;
+}
+
+function servicesLine(hotfix: Hotfix): string {
+  return hotfix.services.map((s) => `${s.service} ${s.tag}`).join(', ');
+}
+
+/** "service: current -> target" per service; current is "unknown" until the deploy was prepared. */
+export function versionLines(hotfix: Hotfix): string[] {
+  return hotfix.services.map(
+    (s) => `${s.service}: ${hotfix.versionsBefore?.[s.service] ?? 'unknown'} -> ${s.tag}`,
+  );
+}
+
+/** Who approved the plan version that is being deployed, in the order they approved. */
+export function approversOf(hotfix: Hotfix): string[] {
+  return hotfix.approvals.filter((a) => a.planVersion === hotfix.planVersion).map((a) => a.by);
+}
+
+function clientName(hotfix: Hotfix): string {
+  const display = hotfix.snapshot.client.displayName;
+  return display === hotfix.client ? display : `${display} (${hotfix.client})`;
+}
+
+/** The change ticket: summary and description. */
+export function ticketText(hotfix: Hotfix, context: RecordContext = {}): RecordText {
+  const approvers = approversOf(hotfix).map((id) => person(id, context));
+  const paragraphs = [
+    `Hotfix ${hotfix.id} for ${clientName(hotfix)} ${hotfix.env}, severity ${hotfix.severity}.`,
+    `Services (current -> target): ${versionLines(hotfix).join('; ')}.`,
+    `Requested by ${person(hotfix.requester, context)}.`,
+    `Approved by ${approvers.length > 0 ? approvers.join(', ') : 'nobody yet'}.`,
+  ];
+  if (hotfix.reason) paragraphs.push(`Reason: ${hotfix.reason}`);
+  if (hotfix.incident.key) paragraphs.push(`Incident: ${hotfix.incident.key}`);
+  if (context.threadLink) paragraphs.push(`Slack thread: ${context.threadLink}`);
+  paragraphs.push(`Reference: ${ulidReference(hotfix.ulid)}`);
+  return {
+    title: `Hotfix ${hotfix.id}: ${servicesLine(hotfix)} to ${hotfix.client} ${hotfix.env} (sev ${hotfix.severity})`,
+    paragraphs,
+  };
+}
+
+/**
+ * People who should know about the change: requester, owner, approvers, the client's TAM and the services' owners,
+ * each once. A service account cannot invite them, so the event names them instead.
+ */
+export function stakeholdersOf(hotfix: Hotfix): string[] {
+  const owners = hotfix.services.flatMap((s) => hotfix.snapshot.services[s.service]?.owners ?? []);
+  const tam = hotfix.snapshot.client.tam;
+  const all = [hotfix.requester, hotfix.owner, ...approversOf(hotfix), ...(tam ? [tam] : []), ...owners];
+  return [...new Set(all)];
+}
+
+/** The change calendar event: title and description naming the stakeholders. */
+export function eventText(hotfix: Hotfix, context: RecordContext = {}): RecordText {
+  const paragraphs = [
+    `Hotfix ${hotfix.id} for ${clientName(hotfix)} ${hotfix.env}, severity ${hotfix.severity}.`,
+    `Services (current -> target): ${versionLines(hotfix).join('; ')}.`,
+    `Stakeholders: ${stakeholdersOf(hotfix)
+      .map((id) => person(id, context))
+      .join(', ')}.`,
+  ];
+  if (context.ticketKey) paragraphs.push(`Change ticket: ${context.ticketKey}`);
+  if (hotfix.incident.key) paragraphs.push(`Incident: ${hotfix.incident.key}`);
+  if (context.threadLink) paragraphs.push(`Slack thread: ${context.threadLink}`);
+  paragraphs.push(`Reference: ${ulidReference(hotfix.ulid)}`);
+  return {
+    title: `Hotfix ${hotfix.id}: ${servicesLine(hotfix)} (${hotfix.client} ${hotfix.env})`,
+    paragraphs,
+  };
+}
+
+/**
+ * The public maintenance: customers read it, so it names the client's services and nothing internal (no people,
+ * no reason, no incident key); the reference lets a retry find it by searching.
+ */
+export function maintenanceText(hotfix: Hotfix): RecordText {
+  const services = hotfix.services.map((s) => s.service).join(', ');
+  return {
+    title: `Maintenance: update of ${services}`,
+    paragraphs: [
+      `We are deploying an update to ${services} for ${hotfix.snapshot.client.displayName}. ` +
+        'Service may be briefly affected while it rolls out.',
+      `Reference: ${ulidReference(hotfix.ulid)}`,
+    ],
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The public maintenance of a hotfix (Statuspage). Opening one remembers each component's status before it went
+ * under maintenance, in the maintenance itself, so completing restores what was there (a component in an incident
+ * stays in its incident) even after a crash.
+ */
+import type { RecordText } from '../domain/change-records.js';
+
+/** Component statuses as Statuspage names them. */
+export const COMPONENT_STATUSES = [
+  'operational',
+  'under_maintenance',
+  'degraded_performance',
+  'partial_outage',
+  'major_outage',
+] as const;
+export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
+
+/** A maintenance as the workflow needs it. */
+export interface Maintenance {
+  id: string;
+  pageId: string;
+  status: 'scheduled' | 'in_progress' | 'verifying' | 'completed';
+  componentIds: string[];
+  /** Each component's status before the maintenance, by component id. */
+  previousStatuses: Record<string, ComponentStatus>;
+  url?: string;
+}
+
+/** What to announce. `in_progress` starts now; `scheduled` needs its window. */
+export interface MaintenanceDraft {
+  pageId: string;
+  componentIds: string[];
+  ulid: string;
+  text: RecordText;
+  window: { mode: 'in_progress' } | { mode: 'scheduled'; from: string; until: string };
+}
+
+/** Opens and completes maintenances; every failure is a RecordSystemError. */
+export interface StatusPage {
+  /** The maintenance carrying this hotfix ULID on that page, if one exists. */
+  findByUlid(pageId: string, ulid: string): Promise<Maintenance | undefined>;
+  /** Opens the maintenance unless one carrying the ULID exists; returns whichever it is. */
+  ensureOpen(draft: MaintenanceDraft): Promise<Maintenance>;
+  /** Completes it and puts each component back to the status it had before (already completed counts as done). */
+  complete(maintenance: Maintenance): Promise<Maintenance>;
+}
