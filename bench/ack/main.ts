@@ -94,7 +94,12 @@ async function startBotProcesses(slack: Slack, redisUrl: string) {
   await waitReady(workerPort);
   // BENCH_WEB_NODE_OPTIONS=--cpu-prof profiles the web process (the profile lands in the working directory).
   const webFlags = (process.env.BENCH_WEB_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
-  const web = await child('node', [...webFlags, 'dist/main.js'], env('web', webPort), () => true);
+  // BENCH_WEB_CPU=0 pins the web process to that CPU (taskset); run the bench itself under `taskset -c 1` to keep the
+  // worker, Redis, the emulator and the load generator off it, as separate machines would in production.
+  const pin = process.env.BENCH_WEB_CPU;
+  const node = ['node', ...webFlags, 'dist/main.js'];
+  const [command, ...args] = pin === undefined ? node : ['taskset', '-c', pin, ...node];
+  const web = await child(command ?? 'node', args, env('web', webPort), () => true);
   await waitReady(webPort);
   return { url: `http://127.0.0.1:${webPort}/slack/events`, procs: [web.proc, worker.proc] };
 }
