@@ -8,7 +8,7 @@ import { WebClient } from '@slack/web-api';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { ulid } from 'ulid';
+import { ulidFactory } from './new-ulid.js';
 import { createRedis, isRedisReady } from './adapters/redis/connection.js';
 import { RedisHotfixStore } from './adapters/redis/redis-hotfix-store.js';
 import { SlackChat } from './adapters/slack/slack-chat.js';
@@ -101,7 +101,7 @@ export async function startBot(
     directorySource: new SlackDirectorySource(client),
     directoryRequests,
     log: logger,
-    newUlid: options.newUlid ?? ((now) => ulid(now.getTime())),
+    newUlid: options.newUlid ?? ulidFactory(),
     locks: new RedisLocks(redis),
     leases: new RedisLeases(redis),
     methods: { rehearsal: new RehearsalMethod(clock) },
