@@ -67,6 +67,9 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     { stdio: 'ignore' },
   );
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  // A parent that exits without stopping it (a failed test run, an interrupted demo) takes its Redis along.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     const failed = await Promise.race([
@@ -85,6 +88,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     port,
     pid: child.pid,
     stop: async () => {
+      process.off('exit', orphanGuard);
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
