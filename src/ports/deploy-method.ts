@@ -26,6 +26,13 @@ export interface DeployMethod {
   answer(hotfix: Hotfix, inputId: string, proceed: boolean): Promise<void>;
   /** Stops the deploy; returns what was and was not undone, for the people in the thread. */
   abort(hotfix: Hotfix): Promise<string>;
+  /**
+   * The plan-time check of what the deploy will use outside (the Jenkins job and every parameter the bot sends): a
+   * refusal a person can act on, or undefined when it is fine. An outside system that cannot be asked is a refusal,
+   * never a pass. Runs in a worker, never between a Slack request and its ack. Methods with nothing outside to check
+   * (rehearsal) leave it out.
+   */
+  checkTarget?(hotfix: Hotfix): Promise<string | undefined>;
 }
 
 /** The deploy methods this installation can run, by name. A plan for any other method is refused. */

@@ -4,11 +4,12 @@
  * before triggering, poll() and abort() find the build again from the record or from Jenkins.
  */
 import type { Hotfix, Stage } from '../../domain/hotfix.js';
-import type { CiBuildStages, CiServer, CiStage } from '../../ports/ci-server.js';
+import { CiServerError, type CiBuildStages, type CiServer, type CiStage } from '../../ports/ci-server.js';
 import type { DeployMethod, DeployProgress } from '../../ports/deploy-method.js';
 import { truncateForSlack, type Redactor } from '../../redact.js';
 import {
   buildParameters,
+  checkJenkinsTarget,
   clientEnvOf,
   locateRun,
   parseServices,
@@ -82,6 +83,24 @@ export class JenkinsDeployMethod implements DeployMethod {
       `Parameters: ${plain.join(', ')}`,
       `${target.parameters.services}: ${servicesValue(hotfix).split('\n').join('; ')}`,
     ];
+  }
+
+  /**
+   * The job exists and declares every parameter the bot sends (client, env, services and the hotfix id that lets a
+   * retry find its build); Jenkins that cannot be asked refuses the plan rather than passing it.
+   */
+  async checkTarget(hotfix: Hotfix): Promise<string | undefined> {
+    const target = targetOf(hotfix);
+    try {
+      const check = await checkJenkinsTarget(this.ci, target);
+      return check.ok ? undefined : this.redact(check.message);
+    } catch (error) {
+      if (error instanceof CiServerError && error.code === 'unauthorized') {
+        return `Jenkins refused the bot's credentials when I checked job "${target.job}", so nothing was planned. Check JENKINS_USER and JENKINS_API_TOKEN (the user needs Job/Read and Job/Build), then plan again.`;
+      }
+      const why = error instanceof Error ? ` (${this.redact(error.message)})` : '';
+      return `Jenkins did not answer when I checked job "${target.job}"${why}; nothing was planned; try again.`;
+    }
   }
 
   /** Finds this attempt's queue item or build by its key; triggers only when there is none. */
