@@ -242,4 +242,41 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
     await method.start(hotfix);
     expect(emulator.callsTo('POST', 'buildWithParameters').map((c) => c.status)).toEqual([0, 201]);
   });
+
+  describe('the plan-time check of the job', () => {
+    it('passes a job that declares every parameter the bot sends', async () => {
+      await expect(method.checkTarget(deploying())).resolves.toBeUndefined();
+    });
+
+    it('refuses a job without the hotfix id parameter, naming the job and the parameter', async () => {
+      emulator.addJob({ name: JOB, parameters: { Client: '', Env: '', Services: '' } });
+      const refusal = await method.checkTarget(deploying());
+      expect(refusal).toContain(`"${JOB}"`);
+      expect(refusal).toMatch(/does not declare the parameter HOTFIX_ID/);
+    });
+
+    it('refuses a job Jenkins does not have', async () => {
+      const other = await startJenkinsEmulator({ clock: clock.now, jobs: [] });
+      try {
+        const ci = new JenkinsCiServer({ url: other.url, user: other.user, apiToken: other.apiToken });
+        const refusal = await new JenkinsDeployMethod(ci, createRedactor([])).checkTarget(deploying());
+        expect(refusal).toContain(`Jenkins has no job "${JOB}"`);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('refuses, never passes, when Jenkins does not answer or refuses the credentials', async () => {
+      emulator.failOn(`/job/${JOB}/api/json`, 'reset');
+      await expect(method.checkTarget(deploying())).resolves.toMatch(
+        /^Jenkins did not answer when I checked job "multi_deploy_pipeline".*; nothing was planned; try again\.$/,
+      );
+      const refused = new JenkinsCiServer({ url: emulator.url, user: emulator.user, apiToken: SECRET });
+      const answer = await new JenkinsDeployMethod(refused, createRedactor([SECRET])).checkTarget(
+        deploying(),
+      );
+      expect(answer).toMatch(/Jenkins refused the bot's credentials/);
+      expect(answer).not.toContain(SECRET);
+    });
+  });
 });
