@@ -1,13 +1,17 @@
 import type { Hotfix, Stage } from '../domain/hotfix.js';
 
 /** Where a running deploy is, as its method sees it. */
-export type DeployProgress =
+export type DeployProgress = (
   | { status: 'running'; stages: Stage[] }
   /** Paused at an input step (Jenkins "Proceed"): a person must answer. */
   | { status: 'input'; stages: Stage[]; input: { id: string; message: string } }
   | { status: 'succeeded'; stages: Stage[] }
   | { status: 'failed'; stages: Stage[]; message: string; condition?: string }
-  | { status: 'aborted'; stages: Stage[] };
+  | { status: 'aborted'; stages: Stage[] }
+) & {
+  /** References the method learned while following the deploy (the build a Jenkins queue item became), to record. */
+  refs?: Record<string, string>;
+};
 
 /**
  * One way of deploying (jenkins-multi-deploy, ecs-image, ecs-run-once, rehearsal). Every call is safe to repeat: a

@@ -97,15 +97,27 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
     const hotfix = await started(deploying());
     await expect(method.poll(hotfix)).resolves.toEqual({ status: 'running', stages: [] });
     clock.advance(5000 + 1500);
-    await expect(method.poll(hotfix)).resolves.toEqual({
+    const progress = await method.poll(hotfix);
+    expect(progress).toEqual({
       status: 'running',
       stages: [
         { name: 'Checkout', status: 'succeeded' },
         { name: 'Deploy', status: 'running' },
       ],
+      // The build the queue item became, for the record (and the live status's link).
+      refs: {
+        jenkinsRunKey: `${hotfix.ulid}-1`,
+        jenkinsQueueItem: '1',
+        jenkinsBuild: '1',
+        jenkinsBuildUrl: `${emulator.url}/job/${JOB}/1/`,
+      },
     });
+    // Once recorded, the build is read from the record and nothing new is learned.
+    const recorded = { ...hotfix, refs: { ...hotfix.refs, ...progress.refs } };
     clock.advance(2000);
-    await expect(method.poll(hotfix)).resolves.toMatchObject({ status: 'succeeded' });
+    const done = await method.poll(recorded);
+    expect(done).toMatchObject({ status: 'succeeded' });
+    expect(done.refs).toBeUndefined();
   });
 
   it('reports an input step, proceeds once however often answered, and carries on', async () => {
@@ -119,6 +131,7 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
         { name: 'Deploy', status: 'waiting' },
       ],
       input: { id: 'Proceed', message: 'Deploy to staging?' },
+      refs: expect.objectContaining({ jenkinsBuild: '1' }),
     });
     await method.answer(hotfix, 'Proceed', true);
     await method.answer(hotfix, 'Proceed', true);

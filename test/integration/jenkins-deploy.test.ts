@@ -103,11 +103,17 @@ describe('a jenkins-multi-deploy hotfix from approval to the end of its build', 
       opts(),
     );
     const deployed = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'verifying', 15_000);
+    expect(deployed.refs).toMatchObject({
+      jenkinsBuild: '1',
+      jenkinsBuildUrl: `${jenkins.url}/job/${JOB}/1/`,
+    });
     expect(deployed.stages.map((s) => [s.name, s.status])).toEqual(STAGES.map((s) => [s, 'succeeded']));
     expect(jenkins.builds(JOB)[0]?.result).toBe('SUCCESS');
     expect(jenkins.callsTo('POST', /input\/Proceed\/proceedEmpty/)).toHaveLength(1);
     expect(jenkins.callsTo('POST', /buildWithParameters/)).toHaveLength(1);
     await statusShows(hotfix, /Smoke test/);
+    // The live status links the build.
+    await statusShows(hotfix, new RegExp(`<${jenkins.url}/job/${JOB}/1/\\|Jenkins build>`));
 
     // Health checks of real methods are not built yet: the hotfix stays in verifying, keeping the environment,
     // rather than claiming a verification it did not do. The unlock frees it, as an operator would.

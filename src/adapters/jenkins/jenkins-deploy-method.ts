@@ -13,6 +13,7 @@ import {
   clientEnvOf,
   locateRun,
   parseServices,
+  REFS,
   refsOf,
   runKeyOf,
   servicesValue,
@@ -119,23 +120,19 @@ export class JenkinsDeployMethod implements DeployMethod {
     const run = await locateRun(this.ci, hotfix);
     if (!run) return this.lost(hotfix);
     if (run.state === 'queued') return { status: 'running', stages: [] };
-    if (run.state === 'cancelled') {
-      return {
-        status: 'failed',
-        stages: [],
-        message: `Jenkins queue item ${run.queueItem} of ${target.job} was cancelled before it started; nothing was deployed.`,
-        condition: 'unknown',
-      };
+    if (run.state === 'started') {
+      const progress = await this.follow(target.job, run.build);
+      // The build the queue item became, recorded once so the live status links it and later looks go straight to it.
+      const known =
+        hotfix.refs[REFS.runKey] === runKeyOf(hotfix) && hotfix.refs[REFS.build] === String(run.build);
+      return known ? progress : { ...progress, refs: refsOf(run, runKeyOf(hotfix)) };
     }
-    const described = await this.ci.stages(target.job, run.build);
-    const stages = stagesOf(described.stages);
-    if (described.status === 'SUCCESS') return { status: 'succeeded', stages };
-    if (FAILED_RUN.has(described.status)) return this.failed(target.job, run.build, described, stages);
-    if (described.status === 'PAUSED_PENDING_INPUT') {
-      const [input] = await this.ci.pendingInputs(target.job, run.build);
-      if (input) return { status: 'input', stages, input: { id: input.id, message: input.message } };
-    }
-    return { status: 'running', stages };
+    return {
+      status: 'failed',
+      stages: [],
+      message: `Jenkins queue item ${run.queueItem} of ${target.job} was cancelled before it started; nothing was deployed.`,
+      condition: 'unknown',
+    };
   }
 
   /** Posts proceed or abort once; an input no longer pending was answered already, so nothing is sent again. */
@@ -190,6 +187,19 @@ export class JenkinsDeployMethod implements DeployMethod {
         ? ` Stage ${current.name} was interrupted and may have done part of its work.`
         : '';
     return `Jenkins build #${run.build} of ${target.job}: ${how}${current ? ` at stage ${current.name}` : ''}.${interrupted}${kept}`;
+  }
+
+  /** A started build's progress: its stages, an input it waits at, or how it ended. */
+  private async follow(job: string, build: number): Promise<DeployProgress> {
+    const described = await this.ci.stages(job, build);
+    const stages = stagesOf(described.stages);
+    if (described.status === 'SUCCESS') return { status: 'succeeded', stages };
+    if (FAILED_RUN.has(described.status)) return this.failed(job, build, described, stages);
+    if (described.status === 'PAUSED_PENDING_INPUT') {
+      const [input] = await this.ci.pendingInputs(job, build);
+      if (input) return { status: 'input', stages, input: { id: input.id, message: input.message } };
+    }
+    return { status: 'running', stages };
   }
 
   private lost(hotfix: Hotfix): DeployProgress {
