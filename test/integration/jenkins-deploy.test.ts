@@ -181,6 +181,27 @@ describe('the plan-time check of the Jenkins job', () => {
     }
   });
 
+  it('tells the requester on a later try when Slack failed the first time', async () => {
+    const { CLIENT, ENV, SERVICES } = PARAMETERS;
+    jenkins.addJob({ name: JOB, parameters: { CLIENT, ENV, SERVICES } });
+    t.slack.failNext('chat.postEphemeral', { status: 500 });
+    try {
+      const { cancelled, told } = await refused('globex staging');
+      expect(told.text).toContain('HOTFIX_ID');
+      const recorded = await waitForRecord(
+        t.bot,
+        cancelled.ulid,
+        (h) => !!h.steps['tell_plan_refusal']?.result,
+      );
+      expect(recorded.state).toBe('cancelled');
+      expect(
+        t.slack.ephemerals('U0PRIYA').filter((e) => e.text.startsWith(`${cancelled.id} was not put up`)),
+      ).toHaveLength(1);
+    } finally {
+      jenkins.addJob({ name: JOB, parameters: PARAMETERS });
+    }
+  });
+
   it('refuses a plan when Jenkins does not answer, never passing it', async () => {
     jenkins.failOn(new RegExp(`/job/${JOB}/api/json`), { status: 503 }, 1);
     const { told } = await refused('globex staging');
