@@ -8,6 +8,8 @@ import { transact } from './transact.js';
 const REFUSED = 'refused at plan time: ';
 /** The step that records the requester was told. */
 const TOLD = 'tell_plan_refusal';
+/** The step that records the check passed: once recorded, a re-run announce never checks (or cancels) again. */
+const CHECKED = 'check_target';
 
 /**
  * The plan-time check of the deploy's outside target (for Jenkins: the job exists and declares every parameter the
@@ -19,8 +21,14 @@ const TOLD = 'tell_plan_refusal';
  */
 export async function checkTarget(deps: WorkflowDeps, hotfix: Hotfix): Promise<boolean> {
   if (refusalUntold(hotfix)) return tellRefusal(deps, hotfix);
-  const problem = await deps.methods[hotfix.method]?.checkTarget?.(hotfix);
-  if (problem === undefined) return true;
+  const method = deps.methods[hotfix.method];
+  if (!method?.checkTarget || hotfix.steps[CHECKED]?.result) return true;
+  const problem = await method.checkTarget(hotfix);
+  if (problem === undefined) {
+    // Recorded before anything is posted, so a plan already in Slack is never cancelled by a later look.
+    await transact(deps, { ulid: hotfix.ulid }, { type: 'record_result', step: CHECKED }, BOT);
+    return true;
+  }
   const outcome = await transact(
     deps,
     { ulid: hotfix.ulid },

@@ -81,6 +81,7 @@ describe('a jenkins-multi-deploy hotfix from approval to the end of its build', 
     const hotfix = await approvedHotfix('acme staging');
     const waiting = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'awaiting_input');
     expect(waiting.deployPlan?.join(' ')).toContain(`Jenkins job ${JOB}`);
+    expect(waiting.steps['check_target']?.result).toBeDefined();
     expect(waiting.pendingInput?.message).toBe('Deploy decanting-service to acme staging?');
 
     const triggers = jenkins.callsTo('POST', /buildWithParameters/);
