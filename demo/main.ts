@@ -7,7 +7,9 @@
  * behind the first; the first (a rehearsal: nothing outside is touched) walks its stages, asks to proceed, completes
  * and frees the environment, and the second starts by itself. Then a third (a rehearsal scripted to fail) asks its
  * owner to proceed with a mention, fails at the smoke test, and is announced with mentions in the incident thread and
- * in change control; its change-control notice is printed as it read at every step.
+ * in change control; its change-control notice is printed as it read at every step. Last, a real deploy method beside
+ * the rehearsals: decanting-service through the Jenkins multi-deploy pipeline (a Jenkins emulator with the catalog's
+ * job): one build, its stages in the live status, its Proceed input answered from Slack.
  */
 import { startBot } from '../src/main.js';
 import type { Hotfix } from '../src/domain/hotfix.js';
@@ -21,6 +23,8 @@ import {
 } from '../test/emulators/slack/index.js';
 import type { JsonObject, SlackEmulator } from '../test/emulators/slack/index.js';
 import { renderMessage } from '../test/emulators/slack/transcript.js';
+import type { JenkinsEmulator } from '../test/emulators/jenkins/index.js';
+import { startJenkinsEmulator } from '../test/emulators/jenkins/index.js';
 import { demoCatalog } from './catalog.js';
 import { demoRedis } from './redis.js';
 
@@ -40,6 +44,7 @@ interface Typed {
 async function main(): Promise<void> {
   const redis = await demoRedis();
   const slack = await startSlackEmulator({ clock: sceneNow });
+  const jenkins = await startJenkinsEmulator({ clock: sceneNow, queueDelayMs: 300, jobs: [JENKINS_JOB] });
   const bot = await startBot(
     {
       SLACK_BOT_TOKEN: slack.token,
@@ -49,6 +54,9 @@ async function main(): Promise<void> {
       REDIS_URL: redis.url,
       HOTFIX_CATALOG: demoCatalog(),
       LOG_LEVEL: 'silent',
+      JENKINS_URL: jenkins.url,
+      JENKINS_USER: jenkins.user,
+      JENKINS_API_TOKEN: jenkins.apiToken,
     },
     {
       clock: { now: () => new Date(sceneNow()) },
@@ -60,9 +68,11 @@ async function main(): Promise<void> {
   try {
     await play(scene, bot.deps.store);
     const noticeSteps = await playFailure(scene, bot.deps.store);
-    print(slack, redis.describe, scene.typed, noticeSteps);
+    const builds = await playJenkins(scene, bot.deps.store, jenkins);
+    print(slack, redis.describe, scene.typed, noticeSteps, builds);
   } finally {
     await bot.stop();
+    await jenkins.close();
     await slack.close();
     await redis.stop();
   }
@@ -253,7 +263,72 @@ async function playFailure(scene: Scene, store: Store): Promise<string[]> {
   return seen;
 }
 
-function print(slack: SlackEmulator, redis: string, typed: Typed[], noticeSteps: string[]): void {
+/** The catalog's multi-deploy job as the demo's Jenkins has it: the four parameters, three stages, a Proceed input. */
+const JENKINS_JOB = {
+  name: 'multi_deploy_pipeline',
+  parameters: { CLIENT: '', ENV: '', SERVICES: '', HOTFIX_ID: '' },
+  script: {
+    stages: ['Checkout', 'Deploy', 'Smoke test'],
+    stageMs: 700,
+    input: { before: 'Deploy', id: 'Proceed', message: 'Deploy to the environment now?' },
+  },
+};
+
+/**
+ * decanting-service through Jenkins on globex staging: the plan is checked against the job, bob approves, one build
+ * runs, Priya answers its Proceed input in Slack, and the build succeeds. Health checks are not built yet, so the
+ * hotfix stays in verifying holding the environment until an admin unlocks it. Returns the builds as Jenkins saw them.
+ */
+async function playJenkins(scene: Scene, store: Store, jenkins: JenkinsEmulator): Promise<string[]> {
+  await scene.type(
+    'U0PRIYA',
+    'plan decanting-service@24-02-05.619-hotfix.630 globex staging reason="pick lists print twice, the real fix"',
+  );
+  const planned = await until(store, 'HF-4', (h) => h.refs['noticeTs'] !== undefined);
+  await scene.click('U0BOB', 'C0CHANGECTL', planned.refs['noticeTs'] ?? '', 'hotfix_approve');
+  const waiting = await until(
+    store,
+    'HF-4',
+    (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined,
+  );
+  await scene.slack.waitFor(
+    (s) =>
+      s
+        .messages('C0INC4211')
+        .flatMap((m) => m.replies)
+        .find(
+          (r) =>
+            r.ts === waiting.refs['statusTs'] && JSON.stringify(r.blocks).includes('hotfix_input_proceed'),
+        ),
+    5000,
+  );
+  await scene.click('U0PRIYA', 'C0INC4211', waiting.refs['statusTs'] ?? '', 'hotfix_input_proceed');
+  await until(store, 'HF-4', (h) => h.state === 'verifying');
+  await new Promise((resolve) => setTimeout(resolve, 1200)); // the status message catches up
+  await scene.type(
+    'U0RELMGR1',
+    'unlock globex staging "HF-4 built and checked by hand; automatic health checks are not built yet"',
+  );
+  await until(store, 'HF-4', (h) => h.state === 'resolved' && h.finalizedSeq !== undefined);
+  await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
+  return jenkins.builds(JENKINS_JOB.name).map((b) => {
+    const parameters = Object.entries(b.parameters)
+      .map(([name, value]) => `${name}=${value.replace(/\n/g, '; ')}`)
+      .join(' ');
+    const answer = b.answered
+      ? `, input ${b.answered.id} answered ${b.answered.proceed ? 'Proceed' : 'Abort'}`
+      : '';
+    return `#${b.number} ${b.result ?? 'running'}${answer}: ${parameters}`;
+  });
+}
+
+function print(
+  slack: SlackEmulator,
+  redis: string,
+  typed: Typed[],
+  noticeSteps: string[],
+  builds: string[],
+): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(`hotfix-bot demo: the bot, a Slack emulator and Redis (${redis})`);
   out();
@@ -268,6 +343,9 @@ function print(slack: SlackEmulator, redis: string, typed: Typed[], noticeSteps:
   out();
   out('--- The change-control notice of HF-3, its first line as it read after each step ---');
   for (const line of noticeSteps) out(line);
+  out();
+  out('--- Jenkins builds of multi_deploy_pipeline, as Jenkins saw them ---');
+  for (const line of builds) out(line);
   out(`(${slack.writeCount()} Slack messages posted or updated in all)`);
 }
 

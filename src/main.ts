@@ -38,6 +38,10 @@ import { RedisLocks } from './adapters/redis/redis-locks.js';
 import { RedisControls } from './adapters/redis/redis-controls.js';
 import { RedisPacing } from './adapters/redis/redis-pacing.js';
 import { RehearsalMethod } from './adapters/rehearsal/rehearsal-method.js';
+import { JenkinsCiServer } from './adapters/jenkins/jenkins-ci-server.js';
+import { JenkinsDeployMethod } from './adapters/jenkins/jenkins-deploy-method.js';
+import type { DeployMethods } from './ports/deploy-method.js';
+import { createRedactor } from './redact.js';
 import { reconcile } from './workflow/reconcile.js';
 import { refreshMessages } from './workflow/refresh-messages.js';
 import { expirePlan } from './workflow/expire.js';
@@ -104,7 +108,7 @@ export async function startBot(
     newUlid: options.newUlid ?? ulidFactory(),
     locks: new RedisLocks(redis),
     leases: new RedisLeases(redis),
-    methods: { rehearsal: new RehearsalMethod(clock) },
+    methods: deployMethods(config, clock),
     controls: new RedisControls(redis),
     pacing: new RedisPacing(redis),
     timing: {
@@ -210,6 +214,22 @@ export async function startBot(
     redis.disconnect();
     workerRedis?.disconnect();
   }
+}
+
+/**
+ * The deploy methods this installation can run: the rehearsal always, Jenkins when JENKINS_URL, JENKINS_USER and
+ * JENKINS_API_TOKEN are all set. Plans for a method left out are refused at plan time (domain/capabilities.ts reads
+ * these keys), so no message offers a deploy the installation cannot do.
+ */
+function deployMethods(config: Config, clock: Clock): DeployMethods {
+  const methods: DeployMethods = { rehearsal: new RehearsalMethod(clock) };
+  const jenkins = config.systems.jenkins;
+  if (jenkins.enabled) {
+    const ci = new JenkinsCiServer({ url: jenkins.url, user: jenkins.user, apiToken: jenkins.apiToken });
+    // The same secrets the logger hides: console tails posted to Slack pass through this redactor.
+    methods['jenkins-multi-deploy'] = new JenkinsDeployMethod(ci, createRedactor(secretsOf(config)));
+  }
+  return methods;
 }
 
 /** The first directory read, at most `FIRST_REFRESH_MS`: a slow Slack delays the start, a dead one does not stop it. */

@@ -1,13 +1,17 @@
 import type { Hotfix, Stage } from '../domain/hotfix.js';
 
 /** Where a running deploy is, as its method sees it. */
-export type DeployProgress =
+export type DeployProgress = (
   | { status: 'running'; stages: Stage[] }
   /** Paused at an input step (Jenkins "Proceed"): a person must answer. */
   | { status: 'input'; stages: Stage[]; input: { id: string; message: string } }
   | { status: 'succeeded'; stages: Stage[] }
   | { status: 'failed'; stages: Stage[]; message: string; condition?: string }
-  | { status: 'aborted'; stages: Stage[] };
+  | { status: 'aborted'; stages: Stage[] }
+) & {
+  /** References the method learned while following the deploy (the build a Jenkins queue item became), to record. */
+  refs?: Record<string, string>;
+};
 
 /**
  * One way of deploying (jenkins-multi-deploy, ecs-image, ecs-run-once, rehearsal). Every call is safe to repeat: a
@@ -26,6 +30,13 @@ export interface DeployMethod {
   answer(hotfix: Hotfix, inputId: string, proceed: boolean): Promise<void>;
   /** Stops the deploy; returns what was and was not undone, for the people in the thread. */
   abort(hotfix: Hotfix): Promise<string>;
+  /**
+   * The plan-time check of what the deploy will use outside (the Jenkins job and every parameter the bot sends): a
+   * refusal a person can act on, or undefined when it is fine. An outside system that cannot be asked is a refusal,
+   * never a pass. Runs in a worker, never between a Slack request and its ack. Methods with nothing outside to check
+   * (rehearsal) leave it out.
+   */
+  checkTarget?(hotfix: Hotfix): Promise<string | undefined>;
 }
 
 /** The deploy methods this installation can run, by name. A plan for any other method is refused. */

@@ -3,6 +3,7 @@ import type { WorkflowDeps } from './deps.js';
 import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
 import { drawnKey, messagesFingerprint } from './drawn-messages.js';
+import { checkTarget, refusalUntold } from './check-target.js';
 
 /**
  * Posts the plan in the incident channel (or the thread it was planned from) and the change-control notice, each
@@ -10,9 +11,13 @@ import { drawnKey, messagesFingerprint } from './drawn-messages.js';
  */
 export async function announce(deps: WorkflowDeps, ulid: string): Promise<void> {
   const first = await deps.store.load(ulid);
-  // A plan cancelled before it was ever shown needs no announcement.
-  if (!first || (isTerminal(first.state) && !first.refs['planTs'])) return;
+  if (!first) return;
+  const unannounced = !first.refs['planTs'];
+  // A plan cancelled before it was ever shown needs no announcement, only a refusal its requester was not told yet.
+  if (isTerminal(first.state) && unannounced && !refusalUntold(first)) return;
   await waitForSlack(deps);
+  // Before the plan is shown: a plan its deploy target refuses is cancelled, never put up for approval.
+  if (unannounced && !(await checkTarget(deps, first))) return;
   const threadTs = first.incident.threadTs;
   let posted = 0;
   const withPlan = await postOnce(deps, first, {

@@ -101,6 +101,9 @@ async function report(deps: WorkflowDeps, hotfix: Hotfix, progress: DeployProgre
       changed = true;
     }
   };
+  // What the method learned about where the deploy runs (the Jenkins build), recorded once per attempt.
+  if (progress.refs && Object.entries(progress.refs).some(([key, value]) => current.refs[key] !== value))
+    await apply({ type: 'record_result', step: `located_${current.attempts}`, refs: progress.refs });
   if (JSON.stringify(progress.stages) !== JSON.stringify(current.stages))
     await apply({ type: 'update_stages', stages: progress.stages });
   if (progress.status === 'input' && current.state === 'deploying' && !current.answers[progress.input.id]) {

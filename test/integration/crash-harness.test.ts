@@ -31,8 +31,8 @@ afterAll(() => slack.close());
 beforeEach(() => slack.reset());
 
 /**
- * A rehearsal: `decanting-service` deploys with jenkins-multi-deploy, which main.ts does not wire yet, so its plan is
- * refused; the announce step is the same for every method.
+ * A rehearsal: `decanting-service` deploys with jenkins-multi-deploy, which main.ts wires only when Jenkins is
+ * configured (it is not here), so its plan is refused; the announce step is the same for every method.
  */
 const PLAN = 'plan runbook-drill@24-02-05.619-hotfix.627 acme staging';
 

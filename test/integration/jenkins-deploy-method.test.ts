@@ -97,15 +97,27 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
     const hotfix = await started(deploying());
     await expect(method.poll(hotfix)).resolves.toEqual({ status: 'running', stages: [] });
     clock.advance(5000 + 1500);
-    await expect(method.poll(hotfix)).resolves.toEqual({
+    const progress = await method.poll(hotfix);
+    expect(progress).toEqual({
       status: 'running',
       stages: [
         { name: 'Checkout', status: 'succeeded' },
         { name: 'Deploy', status: 'running' },
       ],
+      // The build the queue item became, for the record (and the live status's link).
+      refs: {
+        jenkinsRunKey: `${hotfix.ulid}-1`,
+        jenkinsQueueItem: '1',
+        jenkinsBuild: '1',
+        jenkinsBuildUrl: `${emulator.url}/job/${JOB}/1/`,
+      },
     });
+    // Once recorded, the build is read from the record and nothing new is learned.
+    const recorded = { ...hotfix, refs: { ...hotfix.refs, ...progress.refs } };
     clock.advance(2000);
-    await expect(method.poll(hotfix)).resolves.toMatchObject({ status: 'succeeded' });
+    const done = await method.poll(recorded);
+    expect(done).toMatchObject({ status: 'succeeded' });
+    expect(done.refs).toBeUndefined();
   });
 
   it('reports an input step, proceeds once however often answered, and carries on', async () => {
@@ -119,6 +131,7 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
         { name: 'Deploy', status: 'waiting' },
       ],
       input: { id: 'Proceed', message: 'Deploy to staging?' },
+      refs: expect.objectContaining({ jenkinsBuild: '1' }),
     });
     await method.answer(hotfix, 'Proceed', true);
     await method.answer(hotfix, 'Proceed', true);
@@ -241,5 +254,42 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
     await method.start(hotfix);
     await method.start(hotfix);
     expect(emulator.callsTo('POST', 'buildWithParameters').map((c) => c.status)).toEqual([0, 201]);
+  });
+
+  describe('the plan-time check of the job', () => {
+    it('passes a job that declares every parameter the bot sends', async () => {
+      await expect(method.checkTarget(deploying())).resolves.toBeUndefined();
+    });
+
+    it('refuses a job without the hotfix id parameter, naming the job and the parameter', async () => {
+      emulator.addJob({ name: JOB, parameters: { Client: '', Env: '', Services: '' } });
+      const refusal = await method.checkTarget(deploying());
+      expect(refusal).toContain(`"${JOB}"`);
+      expect(refusal).toMatch(/does not declare the parameter HOTFIX_ID/);
+    });
+
+    it('refuses a job Jenkins does not have', async () => {
+      const other = await startJenkinsEmulator({ clock: clock.now, jobs: [] });
+      try {
+        const ci = new JenkinsCiServer({ url: other.url, user: other.user, apiToken: other.apiToken });
+        const refusal = await new JenkinsDeployMethod(ci, createRedactor([])).checkTarget(deploying());
+        expect(refusal).toContain(`Jenkins has no job "${JOB}"`);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('refuses, never passes, when Jenkins does not answer or refuses the credentials', async () => {
+      emulator.failOn(`/job/${JOB}/api/json`, 'reset');
+      await expect(method.checkTarget(deploying())).resolves.toMatch(
+        /^Jenkins did not answer when I checked job "multi_deploy_pipeline".*; nothing was planned; try again\.$/,
+      );
+      const refused = new JenkinsCiServer({ url: emulator.url, user: emulator.user, apiToken: SECRET });
+      const answer = await new JenkinsDeployMethod(refused, createRedactor([SECRET])).checkTarget(
+        deploying(),
+      );
+      expect(answer).toMatch(/Jenkins refused the bot's credentials/);
+      expect(answer).not.toContain(SECRET);
+    });
   });
 });

@@ -4,14 +4,16 @@
  * before triggering, poll() and abort() find the build again from the record or from Jenkins.
  */
 import type { Hotfix, Stage } from '../../domain/hotfix.js';
-import type { CiBuildStages, CiServer, CiStage } from '../../ports/ci-server.js';
+import { CiServerError, type CiBuildStages, type CiServer, type CiStage } from '../../ports/ci-server.js';
 import type { DeployMethod, DeployProgress } from '../../ports/deploy-method.js';
 import { truncateForSlack, type Redactor } from '../../redact.js';
 import {
   buildParameters,
+  checkJenkinsTarget,
   clientEnvOf,
   locateRun,
   parseServices,
+  REFS,
   refsOf,
   runKeyOf,
   servicesValue,
@@ -84,6 +86,24 @@ export class JenkinsDeployMethod implements DeployMethod {
     ];
   }
 
+  /**
+   * The job exists and declares every parameter the bot sends (client, env, services and the hotfix id that lets a
+   * retry find its build); Jenkins that cannot be asked refuses the plan rather than passing it.
+   */
+  async checkTarget(hotfix: Hotfix): Promise<string | undefined> {
+    const target = targetOf(hotfix);
+    try {
+      const check = await checkJenkinsTarget(this.ci, target);
+      return check.ok ? undefined : this.redact(check.message);
+    } catch (error) {
+      if (error instanceof CiServerError && error.code === 'unauthorized') {
+        return `Jenkins refused the bot's credentials when I checked job "${target.job}", so nothing was planned. Check JENKINS_USER and JENKINS_API_TOKEN (the user needs Job/Read and Job/Build), then plan again.`;
+      }
+      const why = error instanceof Error ? ` (${this.redact(error.message)})` : '';
+      return `Jenkins did not answer when I checked job "${target.job}"${why}; nothing was planned; try again.`;
+    }
+  }
+
   /** Finds this attempt's queue item or build by its key; triggers only when there is none. */
   async start(hotfix: Hotfix): Promise<Record<string, string>> {
     const target = targetOf(hotfix);
@@ -100,23 +120,19 @@ export class JenkinsDeployMethod implements DeployMethod {
     const run = await locateRun(this.ci, hotfix);
     if (!run) return this.lost(hotfix);
     if (run.state === 'queued') return { status: 'running', stages: [] };
-    if (run.state === 'cancelled') {
-      return {
-        status: 'failed',
-        stages: [],
-        message: `Jenkins queue item ${run.queueItem} of ${target.job} was cancelled before it started; nothing was deployed.`,
-        condition: 'unknown',
-      };
+    if (run.state === 'started') {
+      const progress = await this.follow(target.job, run.build);
+      // The build the queue item became, recorded once so the live status links it and later looks go straight to it.
+      const known =
+        hotfix.refs[REFS.runKey] === runKeyOf(hotfix) && hotfix.refs[REFS.build] === String(run.build);
+      return known ? progress : { ...progress, refs: refsOf(run, runKeyOf(hotfix)) };
     }
-    const described = await this.ci.stages(target.job, run.build);
-    const stages = stagesOf(described.stages);
-    if (described.status === 'SUCCESS') return { status: 'succeeded', stages };
-    if (FAILED_RUN.has(described.status)) return this.failed(target.job, run.build, described, stages);
-    if (described.status === 'PAUSED_PENDING_INPUT') {
-      const [input] = await this.ci.pendingInputs(target.job, run.build);
-      if (input) return { status: 'input', stages, input: { id: input.id, message: input.message } };
-    }
-    return { status: 'running', stages };
+    return {
+      status: 'failed',
+      stages: [],
+      message: `Jenkins queue item ${run.queueItem} of ${target.job} was cancelled before it started; nothing was deployed.`,
+      condition: 'unknown',
+    };
   }
 
   /** Posts proceed or abort once; an input no longer pending was answered already, so nothing is sent again. */
@@ -171,6 +187,19 @@ export class JenkinsDeployMethod implements DeployMethod {
         ? ` Stage ${current.name} was interrupted and may have done part of its work.`
         : '';
     return `Jenkins build #${run.build} of ${target.job}: ${how}${current ? ` at stage ${current.name}` : ''}.${interrupted}${kept}`;
+  }
+
+  /** A started build's progress: its stages, an input it waits at, or how it ended. */
+  private async follow(job: string, build: number): Promise<DeployProgress> {
+    const described = await this.ci.stages(job, build);
+    const stages = stagesOf(described.stages);
+    if (described.status === 'SUCCESS') return { status: 'succeeded', stages };
+    if (FAILED_RUN.has(described.status)) return this.failed(job, build, described, stages);
+    if (described.status === 'PAUSED_PENDING_INPUT') {
+      const [input] = await this.ci.pendingInputs(job, build);
+      if (input) return { status: 'input', stages, input: { id: input.id, message: input.message } };
+    }
+    return { status: 'running', stages };
   }
 
   private lost(hotfix: Hotfix): DeployProgress {

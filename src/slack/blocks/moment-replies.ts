@@ -10,7 +10,10 @@ import { rollbackRowFor } from '../../domain/rollback-matrix.js';
 import { context, message, section, type SlackMessage } from './block-kit.js';
 import { isRehearsal, reasonQuote, targetName } from './hotfix-summary.js';
 import { changeLines } from './notice-lines.js';
-import { duration, fitLines, inlineCode, mentions, truncate, typed } from './mrkdwn.js';
+import { codeBlock, duration, fitLines, inlineCode, mentions, truncate, typed } from './mrkdwn.js';
+
+/** The most of a failure's log (a Jenkins console tail) shown in the thread: room to spare in a 3000-character section. */
+const LOG_MAX = 2500;
 
 /** The reply for one moment of a hotfix. */
 export function momentMessage(hotfix: Hotfix, moment: Moment): SlackMessage {
@@ -53,7 +56,12 @@ interface Names {
 
 function failedMessage(hotfix: Hotfix, moment: Moment, { who, name, target, where }: Names): SlackMessage {
   const failure = hotfix.failure;
-  const what = failure ? truncate(failure.message, 300) : 'the deploy failed';
+  // A multi-line failure is a sentence and a log (a Jenkins console tail): the sentence heads the reply, and the
+  // thread gets the end of the log, where the error is, in a code block.
+  const [sentence, ...logLines] = (failure?.message ?? '').split('\n');
+  const what = failure ? truncate(sentence ?? '', 300) : 'the deploy failed';
+  const log =
+    moment.place === 'thread' && logLines.length > 0 ? codeBlock(logLines.join('\n'), LOG_MAX) : undefined;
   const rollbackFailed = moment.event.type === 'rollback_failed';
   const head = rollbackFailed
     ? `:boom: ${who}*${name}: the rollback FAILED on ${typed(target)}*`
@@ -63,7 +71,11 @@ function failedMessage(hotfix: Hotfix, moment: Moment, { who, name, target, wher
   const next = rollbackFailed
     ? `Versions may be mixed. Restore the rollback target by hand following the runbook, then mark ${hotfix.id} resolved.`
     : `*Runbook:* ${row.label} — ${row.advice}${can('rollback') ? '' : ' A rollback is done by hand in this version.'}\nDecide ${where}: ${options} on the live status. ${hotfix.id} keeps ${hotfix.client} ${hotfix.env} locked until then.`;
-  const blocks: KnownBlock[] = [section(`${head}\n${typed(what)}`), section(next)];
+  const blocks: KnownBlock[] = [
+    section(`${head}\n${typed(what)}`),
+    ...(log ? [section(log)] : []),
+    section(next),
+  ];
   const text = `${who}${name} FAILED on ${target}: ${what}. Decide what next ${where}.`;
   return message(text, blocks);
 }

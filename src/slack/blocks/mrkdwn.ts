@@ -85,6 +85,20 @@ export function truncate(text: string, max: number): string {
   return `${cut}…`;
 }
 
+/**
+ * A log excerpt as a code block: its last `max` characters (the end of a log is where it failed), every `<`, `>`
+ * and `&` shown as typed (a log never mentions or links), and fences in it defused.
+ */
+export function codeBlock(text: string, max: number): string {
+  const tail = text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
+  const shown = tail
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/```/g, "'''");
+  return `\`\`\`\n${shown}\n\`\`\``;
+}
+
 /** Inline code that cannot be broken out of. */
 export function inlineCode(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;

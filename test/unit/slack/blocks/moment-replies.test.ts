@@ -64,6 +64,24 @@ describe('moment replies', () => {
     expect(shown.join('\n')).not.toMatch(/\/hotfix rollback|Roll back on/);
   });
 
+  it("shows the end of a failed build's console in the thread, escaped, and only the sentence in change control", () => {
+    const { hotfix, events } = failedInProd();
+    const console = Array.from({ length: 40 }, (_, i) => `[Pipeline] sh step ${i} <out> & ${'x'.repeat(60)}`);
+    const message = [
+      'Jenkins build #1042 of multi_deploy_pipeline ended FAILED at stage Smoke test. Last 41 console lines:',
+      ...console,
+      'ERROR: smoke test failed for decanting',
+    ].join('\n');
+    const failed = { ...hotfix, failure: { ...hotfix.failure!, message } };
+    const [thread = '', changeControl = ''] = replies(failed, events.at(-1));
+    expect(thread).toContain('ended FAILED at stage Smoke test');
+    expect(thread).toContain('ERROR: smoke test failed for decanting');
+    expect(thread).toContain('&lt;out&gt; &amp; x');
+    expect(thread).not.toContain('<out>');
+    expect(changeControl).toContain('ended FAILED at stage Smoke test');
+    expect(changeControl).not.toContain('ERROR: smoke test failed');
+  });
+
   it('tells the end in the thread and in change control', () => {
     const completed = hotfixIn('completed');
     const shown = replies(completed, {
