@@ -130,6 +130,20 @@ type Store = {
   load(ulid: string): Promise<Hotfix | undefined>;
 };
 
+/** Waits for the Proceed button on the hotfix's live status message, then clicks it as `user`. */
+async function proceed(scene: Scene, user: string, hotfix: Hotfix): Promise<void> {
+  const statusTs = hotfix.refs['statusTs'] ?? '';
+  await scene.slack.waitFor(
+    (s) =>
+      s
+        .messages('C0INC4211')
+        .flatMap((m) => m.replies)
+        .find((r) => r.ts === statusTs && JSON.stringify(r.blocks).includes('hotfix_input_proceed')),
+    5000,
+  );
+  await scene.click(user, 'C0INC4211', statusTs, 'hotfix_input_proceed');
+}
+
 async function until(store: Store, id: string, ready: (h: Hotfix) => boolean): Promise<Hotfix> {
   for (let i = 0; i < 600; i++) {
     const hotfix = await store.findById(id);
@@ -163,18 +177,7 @@ async function play(scene: Scene, store: Store): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1200)); // the status messages catch up
 
   const running = await until(store, 'HF-1', (h) => h.refs['statusTs'] !== undefined);
-  await scene.slack.waitFor(
-    (s) =>
-      s
-        .messages('C0INC4211')
-        .flatMap((m) => m.replies)
-        .find(
-          (r) =>
-            r.ts === running.refs['statusTs'] && JSON.stringify(r.blocks).includes('hotfix_input_proceed'),
-        ),
-    5000,
-  );
-  await scene.click('U0PRIYA', 'C0INC4211', running.refs['statusTs'] ?? '', 'hotfix_input_proceed');
+  await proceed(scene, 'U0PRIYA', running);
   await until(store, 'HF-1', (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
 
   const next = await until(
@@ -182,17 +185,7 @@ async function play(scene: Scene, store: Store): Promise<void> {
     'HF-2',
     (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined,
   );
-  await scene.slack.waitFor(
-    (s) =>
-      s
-        .messages('C0INC4211')
-        .flatMap((m) => m.replies)
-        .find(
-          (r) => r.ts === next.refs['statusTs'] && JSON.stringify(r.blocks).includes('hotfix_input_proceed'),
-        ),
-    5000,
-  );
-  await scene.click('U0CAROL', 'C0INC4211', next.refs['statusTs'] ?? '', 'hotfix_input_proceed');
+  await proceed(scene, 'U0CAROL', next);
   await until(store, 'HF-2', (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
   await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
   await scene.type('U0PRIYA', 'list');
@@ -238,18 +231,7 @@ async function playFailure(scene: Scene, store: Store): Promise<string[]> {
     (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined,
   );
   await expect('asks to proceed', waiting, /waits for a Proceed/);
-  await scene.slack.waitFor(
-    (s) =>
-      s
-        .messages('C0INC4211')
-        .flatMap((m) => m.replies)
-        .find(
-          (r) =>
-            r.ts === waiting.refs['statusTs'] && JSON.stringify(r.blocks).includes('hotfix_input_proceed'),
-        ),
-    5000,
-  );
-  await scene.click('U0PRIYA', 'C0INC4211', waiting.refs['statusTs'] ?? '', 'hotfix_input_proceed');
+  await proceed(scene, 'U0PRIYA', waiting);
   await expect('proceeded', waiting, /Deploying to|FAILED/);
   const failed = await until(store, 'HF-3', (h) => h.state === 'failed');
   await expect('failed', failed, /FAILED/);
@@ -291,18 +273,7 @@ async function playJenkins(scene: Scene, store: Store, jenkins: JenkinsEmulator)
     'HF-4',
     (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined,
   );
-  await scene.slack.waitFor(
-    (s) =>
-      s
-        .messages('C0INC4211')
-        .flatMap((m) => m.replies)
-        .find(
-          (r) =>
-            r.ts === waiting.refs['statusTs'] && JSON.stringify(r.blocks).includes('hotfix_input_proceed'),
-        ),
-    5000,
-  );
-  await scene.click('U0PRIYA', 'C0INC4211', waiting.refs['statusTs'] ?? '', 'hotfix_input_proceed');
+  await proceed(scene, 'U0PRIYA', waiting);
   await until(store, 'HF-4', (h) => h.state === 'verifying');
   await new Promise((resolve) => setTimeout(resolve, 1200)); // the status message catches up
   await scene.type(

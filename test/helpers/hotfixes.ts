@@ -3,7 +3,7 @@
  * steps), without a worker, so a test can run the steps itself and interleave two runs at a chosen point.
  */
 import { decideNew } from '../../src/domain/decide.js';
-import type { Hotfix } from '../../src/domain/hotfix.js';
+import type { CatalogSnapshot, Hotfix } from '../../src/domain/hotfix.js';
 import { snapshotOf } from '../../src/domain/snapshot.js';
 import { act } from '../../src/workflow/act.js';
 import type { WorkflowDeps } from '../../src/workflow/deps.js';
@@ -14,11 +14,15 @@ export const REQUESTER = 'U0PRIYA';
 export const APPROVER = 'U0BOB';
 export const ADMIN = 'U0RELMGR1';
 
-/** A planned rehearsal of `runbook-drill` on acme staging (tag suffix `n` keeps plans apart). */
+/**
+ * A planned rehearsal of `runbook-drill` on acme staging (tag suffix `n` keeps plans apart); `snapshot` replaces the
+ * catalog snapshot the plan would take (a hotfix planned under an older catalog).
+ */
 export async function plannedDrill(
   deps: WorkflowDeps,
   n: number,
   service = 'runbook-drill',
+  snapshot: CatalogSnapshot = snapshotOf(deps.catalog, 'acme', 'staging', [service]),
 ): Promise<Hotfix> {
   const now = deps.clock.now();
   const decision = decideNew(
@@ -32,7 +36,7 @@ export async function plannedDrill(
       severity: 3,
       method: 'rehearsal',
       services: [{ service, tag: `24-02-05.619-hotfix.${n}`, method: 'rehearsal' }],
-      snapshot: snapshotOf(deps.catalog, 'acme', 'staging', [service]),
+      snapshot,
       triage: {},
     },
     { now, actor: { userId: REQUESTER, groups: [] } },
