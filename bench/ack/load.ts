@@ -14,6 +14,8 @@ export interface RunFigures {
   max: number;
   /** Answers other than HTTP 200, and requests that failed outright. */
   non200: number;
+  /** The bot's web process: CPU time it spent per request of the run (Linux). */
+  webCpuMsPerRequest?: number;
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
