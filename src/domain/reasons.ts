@@ -45,6 +45,14 @@ export const Reason = {
   NothingToRollBack: 'nothing_to_roll_back',
   // Slack
   ChannelUnavailable: 'channel_unavailable',
+  // Source control (seed 003: hotfix branches; seed 001: CI before deploying)
+  BadBranch: 'bad_branch',
+  BranchExists: 'branch_exists',
+  BranchDeployed: 'branch_deployed',
+  CiRed: 'ci_red',
+  CiPending: 'ci_pending',
+  CiNone: 'ci_none',
+  CiTimedOut: 'ci_timed_out',
 } as const;
 
 export type ReasonCode = (typeof Reason)[keyof typeof Reason];
