@@ -1,6 +1,7 @@
 /** Schema for `services`: what can be deployed, how, and which tags are acceptable. */
 import { z } from 'zod';
 import { DEPLOY_METHODS } from '../domain/catalog.js';
+import { CI_PENDING_ACTIONS, DEFAULT_CI_POLICY } from '../domain/ci-gate.js';
 import { foundExpected, messageOf } from './messages.js';
 import { formatted, isMapping, namedRecord, text, userId } from './primitives.js';
 
@@ -47,15 +48,34 @@ const rehearsal = z.strictObject({
   failAt: text.exactOptional(),
 });
 
+/**
+ * A GitHub repository as `owner/repo`: the owner is letters, digits and single hyphens (not at either end, at most 39);
+ * the name is letters, digits, `.`, `_` and `-` (at most 100, not `.` or `..`, no `.git`).
+ */
+export const GITHUB_REPO =
+  /^(?=.{1,39}\/)[A-Za-z0-9](?:-?[A-Za-z0-9])*\/(?!\.{1,2}$)(?!.*\.git$)[A-Za-z0-9._-]{1,100}$/;
+
+// What plans do while CI runs on the target tag (hold and re-check, or refuse), and how long a held plan waits.
+const ci = z.strictObject({
+  whenPending: z.enum(CI_PENDING_ACTIONS).default(DEFAULT_CI_POLICY.whenPending),
+  waitMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(DEFAULT_CI_POLICY.waitMinutes),
+});
+
 const service = z
   .strictObject({
-    repo: formatted(/^[\w.-]+\/[\w.-]+$/, 'a repository as owner/repo'),
+    repo: formatted(GITHUB_REPO, 'a repository as owner/repo'),
     method: z.enum(DEPLOY_METHODS),
     tagPattern,
     tagExample: text,
     owners: z.array(userId).min(1),
     healthChecks: z.array(healthCheck).default([]),
     rehearsal: rehearsal.exactOptional(),
+    ci: ci.exactOptional(),
   })
   .superRefine(exampleMatchesPattern, { when: (payload) => isMapping(payload.value) });
 

@@ -2,6 +2,7 @@
  * The shape of the catalog (`manifests/catalog.yml`) as the domain sees it. The loader in src/catalog/ validates the
  * YAML into exactly these types; the domain never parses anything itself.
  */
+import type { CiPolicy } from './ci-gate.js';
 
 /** How a service reaches an environment. A plan uses exactly one. */
 export const DEPLOY_METHODS = ['jenkins-multi-deploy', 'ecs-image', 'ecs-run-once', 'rehearsal'] as const;
@@ -48,6 +49,8 @@ export interface ServiceSpec {
   healthChecks: HealthCheck[];
   /** How a `rehearsal` deploy of this service plays out; defaults apply when absent. */
   rehearsal?: RehearsalScript;
+  /** What plans do while CI runs on the target tag; DEFAULT_CI_POLICY when absent. */
+  ci?: CiPolicy;
 }
 
 /**
