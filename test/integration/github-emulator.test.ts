@@ -10,9 +10,7 @@ const where = { owner: 'example-org', repo: 'decanting-service' };
 // Octokit logs every failed request at error level; these tests expect failures.
 const log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{
+async function failure(promise: Promise<unknown>): Promise<{
   status: number;
   message: string;
   response?: { headers: Record<string, string>; data: unknown };
@@ -74,6 +72,21 @@ describe('GitHub emulator through Octokit', () => {
     const tag = await octokit.rest.git.getTag({ ...where, tag_sha: annotated.data.object.sha });
     expect(tag.data).toMatchObject({ tag: '24-02-05.619-hotfix.627', object: { type: 'commit', sha: c1 } });
     expect((await failure(octokit.rest.git.getRef({ ...where, ref: 'tags/missing' }))).status).toBe(404);
+  });
+
+  it('serves a commit by sha, branch or tag, and 422 "No commit found" for an unknown ref', async () => {
+    const c1 = repo.git.commit('main', 'Fix totals');
+    repo.git.tag('v1', c1, true);
+    for (const ref of [c1, c1.slice(0, 7), 'main', 'v1']) {
+      const { data } = await octokit.rest.repos.getCommit({ ...where, ref });
+      expect(data).toMatchObject({ sha: c1, commit: { message: 'Fix totals' } });
+      expect(data.parents).toHaveLength(1);
+    }
+    const unknown = await failure(octokit.rest.repos.getCommit({ ...where, ref: 'nope' }));
+    expect(unknown).toMatchObject({
+      status: 422,
+      message: expect.stringContaining('No commit found for SHA: nope'),
+    });
   });
 
   it('finds published releases by tag only', async () => {
@@ -278,6 +291,10 @@ describe('GitHub emulator through Octokit', () => {
       task: 'deploy:hotfix',
     });
     expect(listed.data.map((d) => d.id)).toEqual([b.id, a.id]);
+    expect((await octokit.rest.repos.getDeployment({ ...where, deployment_id: a.id })).data).toMatchObject({
+      id: a.id,
+      environment: 'acme-prod',
+    });
     await octokit.rest.repos.createDeploymentStatus({ ...where, deployment_id: a.id, state: 'in_progress' });
     await octokit.rest.repos.createDeploymentStatus({
       ...where,
