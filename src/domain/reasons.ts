@@ -46,6 +46,8 @@ export const Reason = {
   // Slack
   ChannelUnavailable: 'channel_unavailable',
   // Source control (seed 003: hotfix branches; seed 001: CI before deploying)
+  TagMissing: 'tag_missing',
+  SourceHostTrouble: 'source_host_trouble',
   BadBranch: 'bad_branch',
   BranchExists: 'branch_exists',
   BranchDeployed: 'branch_deployed',
