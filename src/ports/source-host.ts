@@ -153,6 +153,11 @@ export interface SourceHost {
   ): Promise<PullRequestRef>;
   /** A pull request's state now (open, merged, closed). */
   pullRequest(repo: string, number: number): Promise<PullRequestRef>;
+  /**
+   * The `hotfix/` branch a tagged commit came from: the one whose tip is the commit, else the one holding it with the
+   * fewest commits after it; undefined when no hotfix branch holds it (the tag was cut elsewhere).
+   */
+  hotfixBranchOf(repo: string, sha: string): Promise<string | undefined>;
   /** The commit a branch points at, or undefined when there is no such branch. */
   branchSha(repo: string, branch: string): Promise<string | undefined>;
   /** Creates `branch` at `sha`; `exists` when a branch of that name was already there (nothing is moved). */

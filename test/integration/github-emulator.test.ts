@@ -89,6 +89,18 @@ describe('GitHub emulator through Octokit', () => {
     });
   });
 
+  it('lists matching refs by prefix, branches and tags, and none for an unknown prefix', async () => {
+    const sha = repo.git.branches.get('main')!;
+    repo.git.commit('hotfix/HOCS-2', 'b', sha);
+    repo.git.commit('hotfix/HOCS-1', 'a', sha);
+    repo.git.tag('hotfix-like', sha, false);
+    const { data } = await octokit.rest.git.listMatchingRefs({ ...where, ref: 'heads/hotfix/' });
+    expect(data.map((r) => r.ref)).toEqual(['refs/heads/hotfix/HOCS-1', 'refs/heads/hotfix/HOCS-2']);
+    const tags = await octokit.rest.git.listMatchingRefs({ ...where, ref: 'tags/hotfix' });
+    expect(tags.data.map((r) => r.ref)).toEqual(['refs/tags/hotfix-like']);
+    expect((await octokit.rest.git.listMatchingRefs({ ...where, ref: 'heads/nope' })).data).toEqual([]);
+  });
+
   it('finds published releases by tag only', async () => {
     const c1 = repo.git.commit('main', 'fix');
     repo.git.tag('v1', c1, false);

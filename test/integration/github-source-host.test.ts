@@ -285,6 +285,17 @@ describe('GitHub source host', () => {
       expect(host.branchUrl(REPO, 'hotfix/HOCS-2')).toBe(`https://github.com/${REPO}/tree/hotfix/HOCS-2`);
     });
 
+    it('finds the hotfix branch a tag came from: at its tip, else the closest one holding it, else none', async () => {
+      expect(await host.hotfixBranchOf(REPO, target)).toBe('hotfix/HOCS-1');
+      repo.git.commit('hotfix/HOCS-1', 'Later work on the branch');
+      repo.git.commit('hotfix/HOCS-0', 'Other fix', running);
+      expect(await host.hotfixBranchOf(REPO, target)).toBe('hotfix/HOCS-1');
+      await host.createBranch(REPO, 'hotfix/HOCS-9', target);
+      expect(await host.hotfixBranchOf(REPO, target)).toBe('hotfix/HOCS-9');
+      const onMainOnly = repo.git.commit('main', 'mainline');
+      expect(await host.hotfixBranchOf(REPO, onMainOnly)).toBeUndefined();
+    });
+
     it('tells a missing repository from a missing branch', async () => {
       expect((await caught(host.branchSha('example-org/gone', 'hotfix/HOCS-2'))).code).toBe('repo_not_found');
     });

@@ -6,6 +6,7 @@
  */
 import { Octokit } from '@octokit/rest';
 import type { CiCheck } from '../../domain/ci-verdict.js';
+import { HOTFIX_BRANCH_PREFIX } from '../../domain/hotfix-branch.js';
 import {
   SourceHostError,
   type CommitChecks,
@@ -37,6 +38,9 @@ export interface GithubOptions {
 
 /** The deployment task the bot's deployments carry, so listing them skips everyone else's. */
 export const DEPLOYMENT_TASK = 'deploy:hotfix';
+
+/** How many hotfix branches are compared at most when a tag is not at a branch tip. */
+const MAX_BRANCHES_COMPARED = 20;
 
 const PASSING_CONCLUSIONS = new Set(['success', 'neutral', 'skipped']);
 
@@ -345,6 +349,27 @@ export class GithubSourceHost implements SourceHost {
     return this.run(`reading pull request #${number} in ${repo}`, repo, async () =>
       this.asPull((await this.octokit.rest.pulls.get({ ...split(repo), pull_number: number })).data),
     );
+  }
+
+  async hotfixBranchOf(repo: string, sha: string): Promise<string | undefined> {
+    const where = split(repo);
+    return this.run(`looking for the hotfix branch of ${sha.slice(0, 7)} in ${repo}`, repo, async () => {
+      const refs = (
+        await this.octokit.rest.git.listMatchingRefs({ ...where, ref: `heads/${HOTFIX_BRANCH_PREFIX}` })
+      ).data;
+      const branches = refs.map((r) => ({ name: r.ref.replace(/^refs\/heads\//, ''), sha: r.object.sha }));
+      const tip = branches.find((b) => b.sha === sha);
+      if (tip) return tip.name;
+      // A bounded number of compares, names in reverse order (later tickets sort last in most schemes, so go first).
+      let best: { name: string; after: number } | undefined;
+      for (const branch of branches.reverse().slice(0, MAX_BRANCHES_COMPARED)) {
+        const comparison = await this.compareNow(repo, sha, branch.name);
+        const holds = comparison.status === 'ahead' || comparison.status === 'identical';
+        if (holds && (!best || comparison.aheadBy < best.after))
+          best = { name: branch.name, after: comparison.aheadBy };
+      }
+      return best?.name;
+    });
   }
 
   async branchSha(repo: string, branch: string): Promise<string | undefined> {

@@ -46,6 +46,22 @@ function validRefName(ref: string): boolean {
   );
 }
 
+// GET git/matching-refs/{ref}: every branch or tag ref whose name starts with `refs/{ref}`, in name order.
+function matchingRefs(ctx: ViewContext, prefix: string): object[] {
+  const git = ctx.repo.git;
+  const refs = [
+    ...[...git.branches].map(([name, sha]) => ({
+      ref: `refs/heads/${name}`,
+      object: { type: 'commit', sha },
+    })),
+    ...[...git.tags].map(([name, object]) => ({ ref: `refs/tags/${name}`, object })),
+  ];
+  return refs
+    .filter((r) => r.ref.startsWith(`refs/${prefix}`))
+    .sort((x, y) => (x.ref < y.ref ? -1 : 1))
+    .map((r) => refView(ctx, r.ref, r.object));
+}
+
 function createRef(ctx: ViewContext, req: WireRequest): WireResponse {
   const body = isObject(req.body) ? req.body : {};
   const ref = body['ref'];
@@ -152,6 +168,7 @@ export function routeGit(ctx: ViewContext, req: WireRequest, rest: string[]): Wi
   if (a === undefined && m === 'GET') return ok(repoView(ctx));
   if (a === 'git' && b === 'ref' && m === 'GET') return getRef(ctx, tail.join('/'));
   if (a === 'git' && b === 'refs' && tail.length === 0 && m === 'POST') return createRef(ctx, req);
+  if (a === 'git' && b === 'matching-refs' && m === 'GET') return ok(matchingRefs(ctx, tail.join('/')));
   if (a === 'git' && b === 'tags' && tail.length === 1 && m === 'GET') {
     const tag = repo.git.tagObjects.get(tail[0]!);
     if (!tag) throw notFound();
