@@ -13,28 +13,31 @@ import {
 
 const now = new Date('2026-11-30T10:00:00Z');
 
+const ROWS = [
+  [
+    'nothing before the deploy, while rolling back or once resolved by hand',
+    ['planned', 'approved', 'queued', 'rejected', 'expired', 'rolling_back', 'resolved'],
+    undefined,
+  ],
+  ['queued while preparing', ['preparing'], 'queued'],
+  [
+    'in progress from the deploy to the end of verifying',
+    ['deploying', 'awaiting_input', 'verifying'],
+    'in_progress',
+  ],
+  ['success on completion', ['completed'], 'success'],
+  ['failure on a failed deploy', ['failed'], 'failure'],
+  ['error when the rollback failed', ['rollback_failed'], 'error'],
+  ['inactive once its version no longer runs', ['rolled_back', 'cancelled', 'superseded'], 'inactive'],
+] as const;
+
 describe('deploymentMarkFor', () => {
-  it('marks every state as the deployment moves', () => {
-    const marks = Object.fromEntries(STATES.map((s) => [s, deploymentMarkFor(s, true) ?? '-']));
-    expect(marks).toEqual({
-      planned: '-',
-      approved: '-',
-      queued: '-',
-      preparing: 'queued',
-      deploying: 'in_progress',
-      awaiting_input: 'in_progress',
-      verifying: 'in_progress',
-      completed: 'success',
-      failed: 'failure',
-      rolling_back: '-',
-      rolled_back: 'inactive',
-      rollback_failed: 'error',
-      cancelled: 'inactive',
-      rejected: '-',
-      expired: '-',
-      superseded: 'inactive',
-      resolved: '-',
-    });
+  it.each(ROWS)('marks %s', (_what, states, mark) => {
+    for (const state of states) expect([state, deploymentMarkFor(state, true)]).toEqual([state, mark]);
+  });
+
+  it('has a row for every hotfix state', () => {
+    expect(ROWS.flatMap(([, states]) => states).sort()).toEqual([...STATES].sort());
   });
 
   it('marks nothing for a hotfix cancelled or superseded before its deployment was recorded', () => {
