@@ -2,11 +2,14 @@
  * The plan-time source check and the branch command, through the GitHub adapter against the GitHub emulator: green CI
  * goes with the change over the running version, red refuses naming the failing checks with links, pending holds per
  * policy, a missing tag or repository refuses readably, GitHub trouble is never a pass; the hotfix branch is created
- * from the running tag once, found again, and never moved or pushed to while deployed.
+ * from the running tag once, found again, and never moved or pushed to while deployed; the deployment record follows
+ * the hotfix's states; the forward-port pull request is opened once, reminded about, and done when merged.
  */
 import { GithubSourceHost } from '../../src/adapters/github/github-source-host.js';
 import { Reason } from '../../src/domain/reasons.js';
+import { deploymentMarkFor } from '../../src/domain/source-records.js';
 import { createHotfixBranch } from '../../src/workflow/create-hotfix-branch.js';
+import { checkForwardPort, type ForwardPortInput } from '../../src/workflow/forward-port.js';
 import { checkSource, type SourceGateInput } from '../../src/workflow/source-gate.js';
 import { startGithubEmulator, type GhRepo, type GithubEmulator } from '../emulators/github/index.js';
 
@@ -182,6 +185,108 @@ describe('plan-time source check and branch command on GitHub', () => {
       });
       if (!answer.ok) expect(answer.refusal.message).toContain('GitHub is unavailable (503)');
       expect(repo.git.branches.has('hotfix/HOCS-2')).toBe(false);
+    });
+  });
+  describe('deployment record as the hotfix moves', () => {
+    it('shows queued, in progress, success, then inactive after a rollback, each once', async () => {
+      const d = await host.ensureDeployment({
+        repo: REPO,
+        ref: TARGET,
+        environment: 'acme-prod',
+        ulid: '01JD00000000000000000000AB',
+        hotfixId: 'HF-7',
+        description: 'HF-7',
+        production: true,
+      });
+      const path = [
+        'preparing',
+        'deploying',
+        'awaiting_input',
+        'deploying',
+        'verifying',
+        'completed',
+        'rolling_back',
+        'rolled_back',
+      ] as const;
+      for (const state of path) {
+        const mark = deploymentMarkFor(state, true);
+        if (mark) await host.setDeploymentState(REPO, d, mark, { description: `HF-7 ${state}` });
+      }
+      expect(repo.deployments[0]?.statuses.map((s) => s.state).reverse()).toEqual([
+        'queued',
+        'in_progress',
+        'success',
+        'inactive',
+      ]);
+    });
+  });
+
+  describe('checkForwardPort', () => {
+    const base: ForwardPortInput = {
+      hotfixId: 'HF-7',
+      service: 'decanting-service',
+      repo: REPO,
+      tag: TARGET,
+      sha: '',
+      where: 'acme prod',
+      everyHours: 24,
+      now,
+    };
+
+    it('opens the pull request from the tag branch once, reminds, and is done once merged', async () => {
+      const first = await checkForwardPort(host, { ...base, sha: targetSha });
+      expect(first).toMatchObject({
+        step: 'remind',
+        at: new Date('2026-12-01T10:00:00Z'),
+        pr: { number: 1, state: 'open', url: `https://github.com/${REPO}/pull/1` },
+      });
+      expect(repo.pulls[0]).toMatchObject({
+        head: 'hotfix/HOCS-1',
+        base: 'main',
+        title: 'Forward-port HF-7: hotfix/HOCS-1 into main',
+      });
+      const pr = first.step === 'remind' ? first.pr : undefined;
+      const lastRemindedAt = new Date('2026-12-01T10:00:00Z');
+      expect(
+        await checkForwardPort(host, { ...base, sha: targetSha, ...(pr ? { pr } : {}), lastRemindedAt }),
+      ).toMatchObject({
+        step: 'remind',
+        at: new Date('2026-12-02T10:00:00Z'),
+      });
+      expect(repo.pulls).toHaveLength(1);
+      repo.mergePull(1);
+      expect(await checkForwardPort(host, { ...base, sha: targetSha, ...(pr ? { pr } : {}) })).toEqual({
+        step: 'done',
+        why: 'on_default_branch',
+      });
+    });
+
+    it('is done without a pull request when the fix is already on main, or when waived', async () => {
+      expect(await checkForwardPort(host, { ...base, tag: RUNNING, sha: runningSha })).toEqual({
+        step: 'done',
+        why: 'on_default_branch',
+      });
+      const waiver = { by: 'U0DECANT1', reason: 'main was rewritten', at: now };
+      expect(await checkForwardPort(host, { ...base, sha: targetSha, waiver })).toEqual({
+        step: 'done',
+        why: 'not_needed',
+      });
+      expect(repo.pulls).toHaveLength(0);
+    });
+
+    it('says when no hotfix branch holds the tag, and when GitHub could not answer', async () => {
+      const stray = repo.git.commit('release/x', 'cut elsewhere', runningSha);
+      repo.git.tag('stray', stray, false);
+      const none = await checkForwardPort(host, { ...base, tag: 'stray', sha: stray });
+      expect(none).toMatchObject({
+        step: 'no_branch',
+        message: expect.stringContaining('no hotfix/ branch holds it'),
+      });
+      gh.failNext(/\/compare\//, { status: 502 });
+      expect(await checkForwardPort(host, { ...base, sha: targetSha })).toMatchObject({
+        step: 'trouble',
+        retryable: true,
+      });
     });
   });
 });
