@@ -90,8 +90,16 @@ export interface Containers {
   service(cluster: string, service: string): Promise<ServiceView | undefined>;
   /** A revision by ARN or `family:revision`, or a family's latest ACTIVE revision by its name, tags included. */
   taskDefinition(ref: string): Promise<TaskDefinitionRevision>;
-  /** The family's revision carrying the tag `key=value`, newest first; undefined when none does. */
-  findTagged(family: string, key: string, value: string): Promise<TaskDefinitionRevision | undefined>;
+  /**
+   * The family's newest revision carrying the tag `key=value` (deregistered ones too when asked); undefined when
+   * none does.
+   */
+  findTagged(
+    family: string,
+    key: string,
+    value: string,
+    includeInactive?: boolean,
+  ): Promise<TaskDefinitionRevision | undefined>;
   /** Registers a new revision of `definition`'s family with these tags. */
   register(definition: Record<string, unknown>, tags: ResourceTag[]): Promise<TaskDefinitionRevision>;
   /** Points the service at a revision, forcing a new deployment when asked (a retry of the same revision). */

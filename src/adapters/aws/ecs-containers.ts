@@ -121,16 +121,28 @@ export class EcsContainers implements Containers {
     return revisionOf(out.taskDefinition, out.tags);
   }
 
-  async findTagged(family: string, key: string, value: string): Promise<TaskDefinitionRevision | undefined> {
-    const out = await this.call(`listing revisions of task definition family ${family}`, () =>
-      this.client.send(
-        new ListTaskDefinitionsCommand({ familyPrefix: family, sort: 'DESC', maxResults: TAG_SEARCH_DEPTH }),
-      ),
-    );
-    // The hotfix's revision is among the newest: a family rarely gets many revisions during one hotfix.
-    for (const arn of out.taskDefinitionArns ?? []) {
-      const revision = await this.taskDefinition(arn);
-      if (revision.tags.some((t) => t.key === key && t.value === value)) return revision;
+  async findTagged(
+    family: string,
+    key: string,
+    value: string,
+    includeInactive = false,
+  ): Promise<TaskDefinitionRevision | undefined> {
+    for (const status of includeInactive ? (['ACTIVE', 'INACTIVE'] as const) : (['ACTIVE'] as const)) {
+      const out = await this.call(`listing revisions of task definition family ${family}`, () =>
+        this.client.send(
+          new ListTaskDefinitionsCommand({
+            familyPrefix: family,
+            status,
+            sort: 'DESC',
+            maxResults: TAG_SEARCH_DEPTH,
+          }),
+        ),
+      );
+      // The hotfix's revision is among the newest: a family rarely gets many revisions during one hotfix.
+      for (const arn of out.taskDefinitionArns ?? []) {
+        const revision = await this.taskDefinition(arn);
+        if (revision.tags.some((t) => t.key === key && t.value === value)) return revision;
+      }
     }
     return undefined;
   }

@@ -61,9 +61,7 @@ export const ECS_OPS: Record<string, Op> = {
     const status = optionalString(body, 'status') ?? 'ACTIVE';
     const sort = optionalString(body, 'sort') ?? 'ASC';
     const found = state.taskDefinitions
-      .filter(
-        (td) => (family === undefined || td.family === family) && (status === 'ALL' || td.status === status),
-      )
+      .filter((td) => (family === undefined || td.family === family) && td.status === status)
       .map((td) => td.arn);
     if (sort === 'DESC') found.reverse();
     const { items, nextToken } = page(found, body, 100);

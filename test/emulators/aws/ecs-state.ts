@@ -292,10 +292,10 @@ export class EcsState {
     taskDefinition: string,
     source: string | undefined,
     script: RolloutScript,
+    at = this.clock(),
   ): DeploymentRecord {
     this.sequence += 1;
     const id = `ecs-svc/${String(4_000_000_000_000_000 + this.sequence)}`;
-    const at = this.clock();
     const deployment: DeploymentRecord = {
       id,
       serviceDeploymentArn: `arn:aws:ecs:${this.region}:${this.account}:service-deployment/${service.cluster}/${service.name}/${id.replace('ecs-svc/', 'sd')}`,
@@ -323,6 +323,7 @@ export class EcsState {
     taskDefinition: string,
     source: string | undefined,
     script: RolloutScript,
+    at = this.clock(),
   ): DeploymentRecord {
     for (const d of service.deployments) {
       d.status = 'ACTIVE';
@@ -332,16 +333,22 @@ export class EcsState {
         d.script = { outcome: 'stall' };
       }
     }
-    const deployment = this.newDeployment(service, taskDefinition, source, script);
+    const deployment = this.newDeployment(service, taskDefinition, source, script, at);
     service.deployments.unshift(deployment);
     this.event(
       service,
       `(service ${service.name}) has started a deployment ${deployment.id} with task definition ${taskDefinition.split('/').pop() ?? ''}.`,
+      at,
     );
     return deployment;
   }
 
-  private rollBack(service: ServiceRecord, failed: DeploymentRecord, reason: string): void {
+  private rollBack(
+    service: ServiceRecord,
+    failed: DeploymentRecord,
+    reason: string,
+    at = this.clock(),
+  ): void {
     failed.status = 'ACTIVE';
     failed.rolloutState = 'FAILED';
     failed.rolloutStateReason = reason;
@@ -350,11 +357,15 @@ export class EcsState {
     this.event(
       service,
       `(service ${service.name}) rolling back to deployment with task definition ${source.split('/').pop() ?? ''}.`,
+      at,
     );
-    const back = this.startDeployment(service, source, failed.taskDefinition, {
-      outcome: 'complete',
-      stepMs: failed.script.stepMs ?? this.stepMs,
-    });
+    const back = this.startDeployment(
+      service,
+      source,
+      failed.taskDefinition,
+      { outcome: 'complete', stepMs: failed.script.stepMs ?? this.stepMs },
+      at,
+    );
     back.rollbackOf = failed;
     // startDeployment marks every older deployment ACTIVE; the failed one keeps its FAILED state and reason.
     failed.rolloutState = 'FAILED';
@@ -378,7 +389,7 @@ export class EcsState {
   private step(service: ServiceRecord, d: DeploymentRecord, at: number): void {
     d.updatedAt = at;
     if (d.script.outcome === 'fail' && d.stepsDone >= (d.script.failAfterSteps ?? 2))
-      return this.trip(service, d);
+      return this.trip(service, d, at);
     if (d.script.outcome === 'fail') {
       d.failedTasks += 1;
       this.event(
@@ -411,15 +422,16 @@ export class EcsState {
   }
 
   /** The circuit breaker trips: FAILED, and with rollback on, ECS returns to the previous revision by itself. */
-  private trip(service: ServiceRecord, d: DeploymentRecord): void {
+  private trip(service: ServiceRecord, d: DeploymentRecord, at: number): void {
     const reason = `ECS deployment circuit breaker: ${d.script.reason ?? DEFAULT_FAILURE}.`;
     this.event(
       service,
       `(service ${service.name}) (deployment ${d.id}) deployment failed: ${d.script.reason ?? DEFAULT_FAILURE}.`,
+      at,
     );
     if (service.circuitBreaker.enable && service.circuitBreaker.rollback && d.sourceTaskDefinition) {
       d.serviceDeploymentStatus = 'ROLLBACK_IN_PROGRESS';
-      this.rollBack(service, d, reason);
+      this.rollBack(service, d, reason, at);
       return;
     }
     d.rolloutState = 'FAILED';
