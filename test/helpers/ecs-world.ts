@@ -1,5 +1,6 @@
 /** An ECS world for the ecs-image tests: the catalog's external-agent service on a revision, in the AWS emulator. */
-import { createEcsClient, EcsContainers } from '../../src/adapters/aws/ecs-containers.js';
+import { createEcsClient } from '../../src/adapters/aws/aws-clients.js';
+import { EcsContainers } from '../../src/adapters/aws/ecs-containers.js';
 import type { AwsEmulator } from '../emulators/aws/index.js';
 import { TEST_CREDENTIALS } from '../emulators/aws/index.js';
 

@@ -4,7 +4,7 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
-  ECSClient,
+  type ECSClient,
   ListServiceDeploymentsCommand,
   ListTaskDefinitionsCommand,
   ListTasksCommand,
@@ -33,25 +33,6 @@ const READ_ONLY = new Set([
 
 /** How many of a family's newest revisions are searched for a tag. */
 const TAG_SEARCH_DEPTH = 20;
-
-/** Where ECS is and how the SDK reaches it. */
-export interface EcsOptions {
-  region: string;
-  /** An endpoint override (an emulator); the SDK also reads AWS_ENDPOINT_URL itself. */
-  endpoint?: string;
-  /** Static credentials (tests); production uses the SDK's default chain. */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-}
-
-/** An ECS client that never retries inside a call: retries are delayed jobs, so no step sleeps. */
-export function createEcsClient(options: EcsOptions): ECSClient {
-  return new ECSClient({
-    region: options.region,
-    maxAttempts: 1,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-  });
-}
 
 function tagsOf(tags: Tag[] | undefined): ResourceTag[] {
   return (tags ?? []).flatMap((t) => (t.key ? [{ key: t.key, value: t.value ?? '' }] : []));
