@@ -27,7 +27,7 @@ beforeAll(async () => {
   // The SDK's default credential chain reads these, as it would in production.
   process.env['AWS_ACCESS_KEY_ID'] = TEST_CREDENTIALS.accessKeyId;
   process.env['AWS_SECRET_ACCESS_KEY'] = TEST_CREDENTIALS.secretAccessKey;
-  t = await startTestBot(9, {
+  t = await startTestBot(7, {
     clock: { now: () => new Date(Date.parse('2026-11-17T15:05:00Z') + (Date.now() - started)) },
     env: { AWS_REGION: aws.region, AWS_ENDPOINT_URL: aws.url },
   });

@@ -51,6 +51,9 @@ export interface AwsCall {
   errorType?: string;
 }
 
+/** A call as it arrives, before it is answered. */
+export type AwsCallSeen = Omit<AwsCall, 'status' | 'errorType'>;
+
 /** A fault for the next calls of an operation. */
 export interface AwsFault {
   status: number;
@@ -81,6 +84,15 @@ export interface AwsEmulator {
   callsOf(operation: string): AwsCall[];
   /** The next `times` calls of `operation` fail with `fault`. @defaultValue times 1 */
   failNext(operation: string, fault: AwsFault, times?: number): void;
+  /**
+   * Runs `action` once, at the first call matching `predicate` (crash tests kill the caller there): 'before' holds
+   * the call, which is never carried out; 'after' carries it out and runs `action` before answering.
+   */
+  onCall(
+    predicate: (call: AwsCallSeen) => boolean,
+    action: () => Promise<void>,
+    when?: 'before' | 'after',
+  ): void;
   close(): Promise<void>;
 }
 
@@ -110,10 +122,14 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   const calls: AwsCall[] = [];
   const faults: { operation: string; fault: AwsFault; remaining: number }[] = [];
 
-  const answer = (
-    raw: string,
-    req: IncomingMessage,
-  ): { status: number; body: JsonObject; call?: Omit<AwsCall, 'status'> } => {
+  const hooks: {
+    predicate: (call: AwsCallSeen) => boolean;
+    action: () => Promise<void>;
+    when: 'before' | 'after';
+  }[] = [];
+
+  /** The call a request makes, once its protocol, target and signature are right. */
+  const parse = (raw: string, req: IncomingMessage): AwsCallSeen => {
     if (req.method !== 'POST' || (req.url ?? '/') !== '/')
       throw new AwsError(404, 'UnknownOperationException', 'Only POST / is served');
     const target = req.headers['x-amz-target'];
@@ -132,49 +148,58 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     }
     if (!isObject(body))
       throw new AwsError(400, 'SerializationException', 'Request body must be a JSON object');
-    const call = { service, operation, body } as const;
-    const fault = faults.find((f) => f.operation === operation);
+    return { service, operation, body };
+  };
+
+  /** Runs the call against the state: a fault injected for it, or the operation. */
+  const execute = (call: AwsCallSeen): JsonObject => {
+    const fault = faults.find((f) => f.operation === call.operation);
     if (fault) {
       fault.remaining -= 1;
       if (fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
-      throw Object.assign(
-        new AwsError(fault.fault.status, fault.fault.type, fault.fault.message ?? fault.fault.type),
-        { call },
-      );
+      throw new AwsError(fault.fault.status, fault.fault.type, fault.fault.message ?? fault.fault.type);
     }
     const op =
-      service === 'ecs'
-        ? ECS_OPS[operation]
-        : operation === 'FilterLogEvents'
-          ? () => logs.filter(body as JsonObject)
+      call.service === 'ecs'
+        ? ECS_OPS[call.operation]
+        : call.operation === 'FilterLogEvents'
+          ? () => logs.filter(call.body)
           : undefined;
-    if (!op)
-      throw Object.assign(new AwsError(400, 'UnknownOperationException', `${operation} is not emulated`), {
-        call,
-      });
+    if (!op) throw new AwsError(400, 'UnknownOperationException', `${call.operation} is not emulated`);
+    return op(ecs, call.body);
+  };
+
+  const handle = async (raw: string, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let call: AwsCallSeen | undefined;
     try {
-      return { status: 200, body: op(ecs, body), call };
+      call = parse(raw, req);
+      const seen = call;
+      const hook = hooks.find((h) => h.predicate(seen));
+      if (hook) hooks.splice(hooks.indexOf(hook), 1);
+      if (hook?.when === 'before') {
+        // Held and never carried out: the caller dies waiting.
+        calls.push({ ...call, status: 0 });
+        await hook.action();
+        req.socket.destroy();
+        return;
+      }
+      const body = execute(call);
+      calls.push({ ...call, status: 200 });
+      // Carried out; the caller dies before it hears back.
+      if (hook) await hook.action();
+      send(res, 200, body);
     } catch (error) {
-      throw Object.assign(error as object, { call });
+      if (error instanceof AwsError) {
+        if (call) calls.push({ ...call, status: error.status, errorType: error.type });
+        send(res, error.status, { __type: error.type, message: error.message });
+        return;
+      }
+      send(res, 500, { __type: 'InternalFailure', message: String(error) });
     }
   };
 
   const server = createServer((req, res) => {
-    void readBody(req).then((raw) => {
-      try {
-        const { status, body, call } = answer(raw, req);
-        if (call) calls.push({ ...call, status });
-        send(res, status, body);
-      } catch (error) {
-        const call = (error as { call?: Omit<AwsCall, 'status'> }).call;
-        if (error instanceof AwsError) {
-          if (call) calls.push({ ...call, status: error.status, errorType: error.type });
-          send(res, error.status, { __type: error.type, message: error.message });
-          return;
-        }
-        send(res, 500, { __type: 'InternalFailure', message: String(error) });
-      }
-    });
+    void readBody(req).then((raw) => handle(raw, req, res));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -187,6 +212,9 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     callsOf: (operation) => calls.filter((c) => c.operation === operation && c.status === 200),
     failNext(operation, fault, times = 1) {
       faults.push({ operation, fault, remaining: times });
+    },
+    onCall(predicate, action, when = 'before') {
+      hooks.push({ predicate, action, when });
     },
     close: () =>
       new Promise<void>((resolve) => {
