@@ -45,18 +45,25 @@ export function readRollout(service: ServiceView, revision: string): RolloutRead
   const rollout = `${service.name}: roll out ${name}`;
   if (!primary || primary.taskDefinition !== revision) {
     const now = primary ? shortName(primary.taskDefinition) : 'no deployment';
-    const reason = `ECS put ${service.name} back on ${now} instead of ${name}: ${failureReason(service, ours)}`;
+    const why = failureReason(service, ours);
     return {
       state: 'failed',
-      reason,
-      stages: [{ name: `${rollout}${counts(ours)}`, status: 'failed' }, ...latestEvent(service, 'failed')],
+      reason: `ECS put ${service.name} back on ${now} instead of ${name}: ${why}`,
+      stages: [
+        { name: `${rollout}${counts(ours)}`, status: 'failed' },
+        { name: `${service.name}: ${why}`, status: 'failed' },
+      ],
     };
   }
   if (primary.rolloutState === 'FAILED') {
+    const why = failureReason(service, primary);
     return {
       state: 'failed',
-      reason: `The rollout of ${name} on ${service.name} failed: ${failureReason(service, primary)}`,
-      stages: [{ name: `${rollout}${counts(primary)}`, status: 'failed' }, ...latestEvent(service, 'failed')],
+      reason: `The rollout of ${name} on ${service.name} failed: ${why}`,
+      stages: [
+        { name: `${rollout}${counts(primary)}`, status: 'failed' },
+        { name: `${service.name}: ${why}`, status: 'failed' },
+      ],
     };
   }
   const complete = primary.rolloutState === 'COMPLETED' && primary.runningCount === primary.desiredCount;
