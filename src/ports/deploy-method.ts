@@ -42,6 +42,11 @@ export interface DeployMethod {
    * differ), when `describe` alone cannot say it. Preparing records this instead of `describe` when present.
    */
   plan?(hotfix: Hotfix): Promise<string[]>;
+  /**
+   * What a reviewer should see before approving, read from outside (ECS: the exact image change and a latest revision
+   * whose settings differ). Recorded with a passed plan-time check and shown on the plan and the change-control notice.
+   */
+  preview?(hotfix: Hotfix): Promise<string[]>;
   /** The method's own way back to the versions captured while preparing (ECS: the panic rollback), when it has one. */
   rollback?: MethodRollback;
 }

@@ -10,7 +10,7 @@ import type { Hotfix } from '../../src/domain/hotfix.js';
 import { lockKey } from '../../src/domain/hotfix.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
-import { AGENT_REPO, seedAgentService } from '../helpers/ecs-world.js';
+import { AGENT_REPO, agentDefinition, seedAgentService } from '../helpers/ecs-world.js';
 
 const TAG = 'v2.14.3-hotfix.1';
 const STAGING = { cluster: 'staging-acme', service: 'staging-external-agent-acme' };
@@ -134,6 +134,25 @@ describe('an ecs-image hotfix through the bot', () => {
     );
     expect(textOf((await slash(`resolve ${hotfix.id} "rolled back by ECS"`)).body)).toContain('resolved');
     await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
+  });
+
+  it('shows the approver the exact image change and flags a latest revision with other settings, before approval', async () => {
+    aws.ecs.seedTaskDefinition(agentDefinition(PROD.service, 'v2.15.0', 'debug'));
+    const hotfix = await planned('acme prod');
+    const announced = await waitForRecord(t.bot, hotfix.ulid, (h) => h.refs['noticeTs'] !== undefined);
+    const notice = t.slack.messages('C0CHANGECTL').find((m) => m.ts === announced.refs['noticeTs']);
+    const shown = JSON.stringify(notice?.blocks);
+    expect(shown).toContain(`${AGENT_REPO}:v2.14.2 → ${AGENT_REPO}:${TAG}`);
+    expect(shown).toContain(
+      `${PROD.service}:2, the family's latest revision, differs from the running ${PROD.service}:1 in container external-agent: environment`,
+    );
+    expect(
+      aws.callsOf('RegisterTaskDefinition').filter((c) => c.body['family'] === PROD.service),
+    ).toHaveLength(0);
+    expect(textOf((await slash(`cancel ${hotfix.id} "settings drift to review first"`)).body)).toMatch(
+      /cancel/i,
+    );
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
   });
 
   it('refuses a plan whose ECS service does not exist, before anyone is asked to approve it', async () => {

@@ -84,6 +84,11 @@ export class EcsImageMethod implements DeployMethod {
     return lines;
   }
 
+  /** The same lines as `plan`, read before approval so the approver sees the exact change and any flag. */
+  preview(hotfix: Hotfix): Promise<string[]> {
+    return this.plan(hotfix);
+  }
+
   /** The cluster and service exist and the running revision has the container the catalog names. */
   async checkTarget(hotfix: Hotfix): Promise<string | undefined> {
     try {
