@@ -5,7 +5,7 @@
  * deployments[] into the live status until verifying; a circuit-breaker rollback fails the hotfix with ECS's reason.
  */
 import { clickButton, sendSlashCommand } from '../emulators/slack/index.js';
-import { startAwsEmulator, TEST_CREDENTIALS, type AwsEmulator } from '../emulators/aws/index.js';
+import { FAULTS, startAwsEmulator, TEST_CREDENTIALS, type AwsEmulator } from '../emulators/aws/index.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { lockKey } from '../../src/domain/hotfix.js';
 import type { TestBot } from '../helpers/test-bot.js';
@@ -134,6 +134,33 @@ describe('an ecs-image hotfix through the bot', () => {
     );
     expect(textOf((await slash(`resolve ${hotfix.id} "rolled back by ECS"`)).body)).toContain('resolved');
     await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
+  });
+
+  it('retries a throttled UpdateService as a delayed job and still updates once; access denied fails readably', async () => {
+    const before = aws.callsOf('UpdateService').length;
+    aws.failNext('UpdateService', FAULTS.throttling, 2);
+    const throttled = await approvedHotfix('acme staging');
+    const deployed = await waitForRecord(t.bot, throttled.ulid, (h) => h.state === 'verifying', 20_000);
+    expect(
+      aws.calls.filter((c) => c.operation === 'UpdateService' && c.errorType === 'ThrottlingException'),
+    ).toHaveLength(2);
+    expect(aws.callsOf('UpdateService')).toHaveLength(before + 1);
+    expect(
+      aws.callsOf('RegisterTaskDefinition').filter((c) => JSON.stringify(c.body).includes(throttled.ulid)),
+    ).toHaveLength(1);
+    expect(deployed.refs['ecsTaskDefinition']).toBe(`${STAGING.service}:4`);
+    await slash('unlock acme staging "verified by hand"', 'U0RELMGR1');
+    await waitForRecord(t.bot, throttled.ulid, (h) => h.state === 'resolved');
+
+    aws.failNext('UpdateService', FAULTS.accessDenied);
+    const denied = await approvedHotfix('acme staging');
+    const failed = await waitForRecord(t.bot, denied.ulid, (h) => h.state === 'failed', 15_000);
+    expect(failed.failure?.message).toMatch(
+      /AWS refused the bot's credentials while updating ECS service staging-external-agent-acme .*AccessDeniedException.*check the IAM policy/,
+    );
+    expect(failed.failure?.message).not.toContain(TEST_CREDENTIALS.secretAccessKey);
+    await slash(`resolve ${denied.id} "IAM policy fixed by hand"`);
+    await waitForRecord(t.bot, denied.ulid, (h) => h.state === 'resolved');
   });
 
   it('shows the approver the exact image change and flags a latest revision with other settings, before approval', async () => {
