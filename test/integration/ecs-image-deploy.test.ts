@@ -163,6 +163,18 @@ describe('an ecs-image hotfix through the bot', () => {
     await waitForRecord(t.bot, denied.ulid, (h) => h.state === 'resolved');
   });
 
+  it('a cancel during the rollout stops it with ECS rollback once and says so in the record', async () => {
+    aws.ecs.scriptNextRollout(STAGING.cluster, STAGING.service, { outcome: 'stall' });
+    const hotfix = await approvedHotfix('acme staging');
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.refs['ecsTaskDefinition'] !== undefined, 15_000);
+    expect(textOf((await slash(`cancel ${hotfix.id} "wrong image"`)).body)).toMatch(/cancel/i);
+    const cancelled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled', 15_000);
+    const undone = cancelled.steps[`abort_${cancelled.attempts}`]?.result?.detail;
+    expect(undone).toMatch(/stopped the rollout of staging-external-agent-acme:\d+; ECS is rolling back/);
+    expect(aws.callsOf('StopServiceDeployment')).toHaveLength(1);
+    expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toBeUndefined();
+  });
+
   it('shows the approver the exact image change and flags a latest revision with other settings, before approval', async () => {
     aws.ecs.seedTaskDefinition(agentDefinition(PROD.service, 'v2.15.0', 'debug'));
     const hotfix = await planned('acme prod');
