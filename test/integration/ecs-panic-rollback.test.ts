@@ -42,11 +42,12 @@ describe('the ecs-image panic rollback against the AWS emulator', () => {
   });
   afterEach(() => emulator.close());
 
-  it('names the revision it returns to, for the confirmation', async () => {
+  it('names the revision it returns to, for the confirmation, also when the deploy never recorded its revision', async () => {
     hotfix = await deployed();
-    await expect(rollback.returnsTo(hotfix)).resolves.toEqual({
-      'external-agent': `task definition ${GOOD} (${BAD} deregistered)`,
-    });
+    const expected = { 'external-agent': `task definition ${GOOD} (${BAD} deregistered)` };
+    await expect(rollback.returnsTo(hotfix)).resolves.toEqual(expected);
+    // A crash between RegisterTaskDefinition and recording it: the revision is found by the hotfix's ULID tag.
+    await expect(rollback.returnsTo({ ...hotfix, refs: {} })).resolves.toEqual(expected);
   });
 
   it('after a completed rollout: one UpdateService back, followed until stable, then the bad revision deregistered once', async () => {

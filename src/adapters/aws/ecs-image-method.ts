@@ -14,6 +14,7 @@ import {
   HOTFIX_TAG,
   imageTag,
   REPLACES_TAG,
+  revisionRef,
   settingsDiff,
   shortName,
   targetsOf,
@@ -22,10 +23,10 @@ import {
   type EcsImageService,
 } from './ecs-image-target.js';
 import { EcsPanicRollback } from './ecs-panic-rollback.js';
+
+export { revisionRef } from './ecs-image-target.js';
 import { readRollout } from './ecs-rollout.js';
 
-/** The ref holding the revision a service's rollout uses, per service. */
-export const revisionRef = (service: string): string => `ecsRevision:${service}`;
 /** The ref a start that ECS refused for good leaves, per attempt, so poll() fails the hotfix with it. */
 const startFailureRef = (attempt: number): string => `ecsStartFailure:${attempt}`;
 

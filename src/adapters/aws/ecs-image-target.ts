@@ -7,6 +7,8 @@ import type { TaskDefinitionRevision } from '../../ports/containers.js';
 export const HOTFIX_TAG = 'hotfix-bot:hotfix';
 /** The tag naming the revision the hotfix's revision replaced: where a panic rollback returns. */
 export const REPLACES_TAG = 'hotfix-bot:replaces';
+/** The ref holding the revision a service's rollout uses, per service (recorded by the deploy's start). */
+export const revisionRef = (service: string): string => `ecsRevision:${service}`;
 /** A rollout that takes longer fails the hotfix, unless the catalog says otherwise. */
 export const DEFAULT_TIMEOUT_MINUTES = 30;
 

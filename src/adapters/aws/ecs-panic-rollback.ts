@@ -8,7 +8,14 @@
 import type { Hotfix, Stage } from '../../domain/hotfix.js';
 import { ContainersError, type Containers, type TaskDefinitionRevision } from '../../ports/containers.js';
 import type { DeployProgress, MethodRollback } from '../../ports/deploy-method.js';
-import { HOTFIX_TAG, REPLACES_TAG, shortName, targetsOf, type EcsImageService } from './ecs-image-target.js';
+import {
+  HOTFIX_TAG,
+  REPLACES_TAG,
+  revisionRef,
+  shortName,
+  targetsOf,
+  type EcsImageService,
+} from './ecs-image-target.js';
 
 /** The bad revision and the one to return to, for one service. */
 interface Way {
@@ -96,22 +103,31 @@ export class EcsPanicRollback implements MethodRollback {
     return { status: done === ways.length ? 'succeeded' : 'running', stages };
   }
 
-  /** Per service, the hotfix's revision (found by its ULID tag) and the revision it replaced. */
+  /**
+   * Per service, the hotfix's revision (as the deploy recorded it, else found by its ULID tag) and the revision it
+   * replaced (its REPLACES tag).
+   */
   private async ways(hotfix: Hotfix): Promise<Way[]> {
     const ways: Way[] = [];
     for (const s of targetsOf(hotfix)) {
-      const service = await this.ecs.service(s.target.cluster, s.target.service);
-      if (!service)
-        throw new ContainersError(
-          'not_found',
-          `ECS service ${s.target.service} in ${s.target.cluster} is gone`,
-        );
-      const running = await this.ecs.taskDefinition(service.taskDefinition);
-      const bad = await this.ecs.findTagged(s.target.family ?? running.family, HOTFIX_TAG, hotfix.ulid, true);
+      const bad = await this.badRevision(hotfix, s);
       const back = bad?.tags.find((t) => t.key === REPLACES_TAG)?.value;
       // No revision of this hotfix: nothing was deployed to this service, so there is nothing to return from.
       if (bad && back) ways.push({ s, bad, back });
     }
     return ways;
+  }
+
+  private async badRevision(hotfix: Hotfix, s: EcsImageService): Promise<TaskDefinitionRevision | undefined> {
+    const recorded = hotfix.refs[revisionRef(s.service)];
+    if (recorded) return this.ecs.taskDefinition(recorded);
+    const service = await this.ecs.service(s.target.cluster, s.target.service);
+    if (!service)
+      throw new ContainersError(
+        'not_found',
+        `ECS service ${s.target.service} in ${s.target.cluster} is gone`,
+      );
+    const running = await this.ecs.taskDefinition(service.taskDefinition);
+    return this.ecs.findTagged(s.target.family ?? running.family, HOTFIX_TAG, hotfix.ulid, true);
   }
 }
