@@ -9,7 +9,10 @@
  * owner to proceed with a mention, fails at the smoke test, and is announced with mentions in the incident thread and
  * in change control; its change-control notice is printed as it read at every step. Last, a real deploy method beside
  * the rehearsals: decanting-service through the Jenkins multi-deploy pipeline (a Jenkins emulator with the catalog's
- * job): one build, its stages in the live status, its Proceed input answered from Slack.
+ * job): one build, its stages in the live status, its Proceed input answered from Slack. Then external-agent through
+ * the ECS image method (an AWS emulator reached by the real SDK client): one tagged revision, one UpdateService, the
+ * rollout followed in the live status; and a second image whose rollout ECS's circuit breaker rolls back, which fails
+ * the hotfix with ECS's reason.
  */
 import { startBot } from '../src/main.js';
 import type { Hotfix } from '../src/domain/hotfix.js';
@@ -25,6 +28,8 @@ import type { JsonObject, SlackEmulator } from '../test/emulators/slack/index.js
 import { renderMessage } from '../test/emulators/slack/transcript.js';
 import type { JenkinsEmulator } from '../test/emulators/jenkins/index.js';
 import { startJenkinsEmulator } from '../test/emulators/jenkins/index.js';
+import { startAwsEmulator, TEST_CREDENTIALS, type AwsEmulator } from '../test/emulators/aws/index.js';
+import { seedAgentService } from '../test/helpers/ecs-world.js';
 import { demoCatalog } from './catalog.js';
 import { demoRedis } from './redis.js';
 
@@ -45,6 +50,11 @@ async function main(): Promise<void> {
   const redis = await demoRedis();
   const slack = await startSlackEmulator({ clock: sceneNow });
   const jenkins = await startJenkinsEmulator({ clock: sceneNow, queueDelayMs: 300, jobs: [JENKINS_JOB] });
+  const aws = await startAwsEmulator({ clock: sceneNow, stepMs: 400 });
+  seedAgentService(aws, ECS_AGENT);
+  // The AWS SDK's default credential chain reads these, as it reads the real ones in production.
+  process.env['AWS_ACCESS_KEY_ID'] = TEST_CREDENTIALS.accessKeyId;
+  process.env['AWS_SECRET_ACCESS_KEY'] = TEST_CREDENTIALS.secretAccessKey;
   const bot = await startBot(
     {
       SLACK_BOT_TOKEN: slack.token,
@@ -57,6 +67,8 @@ async function main(): Promise<void> {
       JENKINS_URL: jenkins.url,
       JENKINS_USER: jenkins.user,
       JENKINS_API_TOKEN: jenkins.apiToken,
+      AWS_REGION: aws.region,
+      AWS_ENDPOINT_URL: aws.url,
     },
     {
       clock: { now: () => new Date(sceneNow()) },
@@ -69,10 +81,12 @@ async function main(): Promise<void> {
     await play(scene, bot.deps.store);
     const noticeSteps = await playFailure(scene, bot.deps.store);
     const builds = await playJenkins(scene, bot.deps.store, jenkins);
-    print(slack, redis.describe, scene.typed, noticeSteps, builds);
+    const revisions = await playEcs(scene, bot.deps.store, aws);
+    print(slack, redis.describe, scene.typed, noticeSteps, builds, revisions);
   } finally {
     await bot.stop();
     await jenkins.close();
+    await aws.close();
     await slack.close();
     await redis.stop();
   }
@@ -262,26 +276,19 @@ const JENKINS_JOB = {
  * hotfix stays in verifying holding the environment until an admin unlocks it. Returns the builds as Jenkins saw them.
  */
 async function playJenkins(scene: Scene, store: Store, jenkins: JenkinsEmulator): Promise<string[]> {
-  await scene.type(
-    'U0PRIYA',
+  await planApprovedByBob(
+    scene,
+    store,
+    'HF-4',
     'plan decanting-service@24-02-05.619-hotfix.630 globex staging reason="pick lists print twice, the real fix"',
   );
-  const planned = await until(store, 'HF-4', (h) => h.refs['noticeTs'] !== undefined);
-  await scene.click('U0BOB', 'C0CHANGECTL', planned.refs['noticeTs'] ?? '', 'hotfix_approve');
   const waiting = await until(
     store,
     'HF-4',
     (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined,
   );
   await proceed(scene, 'U0PRIYA', waiting);
-  await until(store, 'HF-4', (h) => h.state === 'verifying');
-  await new Promise((resolve) => setTimeout(resolve, 1200)); // the status message catches up
-  await scene.type(
-    'U0RELMGR1',
-    'unlock globex staging "HF-4 built and checked by hand; automatic health checks are not built yet"',
-  );
-  await until(store, 'HF-4', (h) => h.state === 'resolved' && h.finalizedSeq !== undefined);
-  await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
+  await unlockWhenVerifying(scene, store, 'HF-4', 'globex staging', 'built');
   return jenkins.builds(JENKINS_JOB.name).map((b) => {
     const parameters = Object.entries(b.parameters)
       .map(([name, value]) => `${name}=${value.replace(/\n/g, '; ')}`)
@@ -293,12 +300,81 @@ async function playJenkins(scene: Scene, store: Store, jenkins: JenkinsEmulator)
   });
 }
 
+/** Priya types the plan `text` (which becomes `id`), and bob approves it on the change-control notice. */
+async function planApprovedByBob(scene: Scene, store: Store, id: string, text: string): Promise<void> {
+  await scene.type('U0PRIYA', text);
+  const planned = await until(store, id, (h) => h.refs['noticeTs'] !== undefined);
+  await scene.click('U0BOB', 'C0CHANGECTL', planned.refs['noticeTs'] ?? '', 'hotfix_approve');
+}
+
+/** Health checks are not built yet: once `id` verifies, an admin unlocks `env` saying it was checked by hand. */
+async function unlockWhenVerifying(scene: Scene, store: Store, id: string, env: string, done: string) {
+  await until(store, id, (h) => h.state === 'verifying');
+  await new Promise((resolve) => setTimeout(resolve, 1200)); // the status message catches up
+  await scene.type(
+    'U0RELMGR1',
+    `unlock ${env} "${id} ${done} and checked by hand; automatic health checks are not built yet"`,
+  );
+  await until(store, id, (h) => h.state === 'resolved' && h.finalizedSeq !== undefined);
+  await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
+}
+
+/** The catalog's external-agent service on acme staging, as the demo's ECS has it. */
+const ECS_AGENT = { cluster: 'staging-acme', service: 'staging-external-agent-acme' };
+
+/**
+ * external-agent through the ECS image method on acme staging: bob approves, one revision with only the image changed
+ * is registered and the service follows it to COMPLETED; as health checks are not built yet an admin unlocks the
+ * environment. Then a second image whose tasks keep exiting: ECS's circuit breaker rolls the service back, and the
+ * hotfix fails with ECS's reason (the service is stable again, on the old revision). Returns the revisions as ECS
+ * holds them.
+ */
+async function playEcs(scene: Scene, store: Store, aws: AwsEmulator): Promise<string[]> {
+  await planApprovedByBob(
+    scene,
+    store,
+    'HF-5',
+    'plan external-agent@v2.14.3-hotfix.1 acme staging reason="agent drops heartbeats"',
+  );
+  await unlockWhenVerifying(scene, store, 'HF-5', 'acme staging', 'rolled out');
+
+  aws.ecs.scriptNextRollout(ECS_AGENT.cluster, ECS_AGENT.service, {
+    outcome: 'fail',
+    failAfterSteps: 3,
+    reason: 'essential container in task exited (exit code 137)',
+  });
+  await planApprovedByBob(
+    scene,
+    store,
+    'HF-6',
+    'plan external-agent@v2.14.4-hotfix.1 acme staging reason="heartbeat retry, take two"',
+  );
+  await until(store, 'HF-6', (h) => h.state === 'failed');
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  await scene.type(
+    'U0PRIYA',
+    'resolve HF-6 "ECS rolled the service back to :2 by itself; the image is being fixed"',
+  );
+  await until(store, 'HF-6', (h) => h.state === 'resolved' && h.finalizedSeq !== undefined);
+  await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
+  const service = aws.ecs.services.find((s) => s.name === ECS_AGENT.service);
+  return [
+    ...aws.ecs.taskDefinitions.map((td) => {
+      const image = String((td.body['containerDefinitions'] as { image?: string }[] | undefined)?.[0]?.image);
+      const tags = td.tags.map((t) => `${t.key}=${t.value}`).join(' ');
+      return `${td.family}:${td.revision} ${td.status} ${image}${tags ? ` [${tags}]` : ''}`;
+    }),
+    `service ${ECS_AGENT.service} runs ${service?.taskDefinition.split('/').pop() ?? '?'}; UpdateService calls: ${aws.callsOf('UpdateService').length}`,
+  ];
+}
+
 function print(
   slack: SlackEmulator,
   redis: string,
   typed: Typed[],
   noticeSteps: string[],
   builds: string[],
+  revisions: string[],
 ): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(`hotfix-bot demo: the bot, a Slack emulator and Redis (${redis})`);
@@ -317,6 +393,9 @@ function print(
   out();
   out('--- Jenkins builds of multi_deploy_pipeline, as Jenkins saw them ---');
   for (const line of builds) out(line);
+  out();
+  out('--- ECS task definitions of external-agent on acme staging, as ECS holds them ---');
+  for (const line of revisions) out(line);
   out(`(${slack.writeCount()} Slack messages posted or updated in all)`);
 }
 

@@ -40,6 +40,9 @@ import { RedisPacing } from './adapters/redis/redis-pacing.js';
 import { RehearsalMethod } from './adapters/rehearsal/rehearsal-method.js';
 import { JenkinsCiServer } from './adapters/jenkins/jenkins-ci-server.js';
 import { JenkinsDeployMethod } from './adapters/jenkins/jenkins-deploy-method.js';
+import { createEcsClient } from './adapters/aws/aws-clients.js';
+import { EcsContainers } from './adapters/aws/ecs-containers.js';
+import { EcsImageMethod } from './adapters/aws/ecs-image-method.js';
 import type { DeployMethods } from './ports/deploy-method.js';
 import { createRedactor } from './redact.js';
 import { reconcile } from './workflow/reconcile.js';
@@ -218,7 +221,7 @@ export async function startBot(
 
 /**
  * The deploy methods this installation can run: the rehearsal always, Jenkins when JENKINS_URL, JENKINS_USER and
- * JENKINS_API_TOKEN are all set. Plans for a method left out are refused at plan time (domain/capabilities.ts reads
+ * JENKINS_API_TOKEN are all set, ECS image updates when AWS_REGION is set (credentials from the SDK's chain). Plans for a method left out are refused at plan time (domain/capabilities.ts reads
  * these keys), so no message offers a deploy the installation cannot do.
  */
 function deployMethods(config: Config, clock: Clock): DeployMethods {
@@ -228,6 +231,14 @@ function deployMethods(config: Config, clock: Clock): DeployMethods {
     const ci = new JenkinsCiServer({ url: jenkins.url, user: jenkins.user, apiToken: jenkins.apiToken });
     // The same secrets the logger hides: console tails posted to Slack pass through this redactor.
     methods['jenkins-multi-deploy'] = new JenkinsDeployMethod(ci, createRedactor(secretsOf(config)));
+  }
+  const aws = config.systems.aws;
+  if (aws.enabled) {
+    const ecs = createEcsClient({
+      region: aws.region,
+      ...(aws.endpointUrl ? { endpoint: aws.endpointUrl } : {}),
+    });
+    methods['ecs-image'] = new EcsImageMethod(new EcsContainers(ecs), clock);
   }
   return methods;
 }

@@ -90,7 +90,9 @@ async function startBotProcesses(slack: Slack, redisUrl: string) {
   });
   const webPort = await freePort();
   const workerPort = await freePort();
-  const worker = await child('node', ['dist/main.js'], env('worker', workerPort), () => true);
+  // BENCH_WORKER_NODE_OPTIONS=--cpu-prof profiles the worker the same way.
+  const workerFlags = (process.env.BENCH_WORKER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const worker = await child('node', [...workerFlags, 'dist/main.js'], env('worker', workerPort), () => true);
   await waitReady(workerPort);
   // BENCH_WEB_NODE_OPTIONS=--cpu-prof profiles the web process (the profile lands in the working directory).
   const webFlags = (process.env.BENCH_WEB_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
@@ -105,6 +107,7 @@ async function startBotProcesses(slack: Slack, redisUrl: string) {
     url: `http://127.0.0.1:${webPort}/slack/events`,
     procs: [web.proc, worker.proc],
     webPid: web.proc.pid,
+    workerPid: worker.proc.pid,
   };
 }
 
@@ -176,12 +179,16 @@ async function main(): Promise<void> {
           const requests = capture.take();
           await runOpenLoop(target.url, rate, requests.slice(0, rate));
           const cpuBefore = target.name === 'bot' ? cpuMs(bot.webPid) : undefined;
+          const workerBefore = target.name === 'bot' ? cpuMs(bot.workerPid) : undefined;
           const figures = await runOpenLoop(target.url, rate, requests.slice(rate));
           if (cpuBefore !== undefined) {
             // The web's work after each ack (enqueues, logging) ends shortly after the last answer.
             await new Promise((resolve) => setTimeout(resolve, 500));
             const spent = (cpuMs(bot.webPid) ?? cpuBefore) - cpuBefore;
             figures.webCpuMsPerRequest = spent / Math.max(figures.sent, 1);
+            // The worker's share of the same cores during the run (it may still be announcing the plans after it).
+            const worker = (cpuMs(bot.workerPid) ?? 0) - (workerBefore ?? 0);
+            figures.workerCpuMsPerRequest = worker / Math.max(figures.sent, 1);
           }
           (results[`${kind}@${rate}`] ??= {})[target.name] = figures;
         }
@@ -287,7 +294,7 @@ function approveValue(node: unknown): string | undefined {
 
 function report(results: Record<string, Record<string, RunFigures>>): void {
   const rows: string[] = [
-    'kind@rate        target  p50 ms  p99 ms  max ms  non-200  p99 vs bare  web CPU ms/request',
+    'kind@rate        target  p50 ms  p99 ms  max ms  non-200  p99 vs bare  CPU ms/request: web  worker',
   ];
   const verdicts: string[] = [];
   for (const [key, byTarget] of Object.entries(results)) {
@@ -295,7 +302,7 @@ function report(results: Record<string, Record<string, RunFigures>>): void {
     for (const [name, f] of Object.entries(byTarget)) {
       const ratio = bare && name === 'bot' ? `${(f.p99 / Math.max(bare.p99, 0.001)).toFixed(2)}x` : '';
       rows.push(
-        `${key.padEnd(16)} ${name.padEnd(6)} ${f.p50.toFixed(1).padStart(7)} ${f.p99.toFixed(1).padStart(7)} ${f.max.toFixed(1).padStart(7)} ${String(f.non200).padStart(8)}  ${ratio.padEnd(11)}  ${f.webCpuMsPerRequest?.toFixed(2) ?? ''}`,
+        `${key.padEnd(16)} ${name.padEnd(6)} ${f.p50.toFixed(1).padStart(7)} ${f.p99.toFixed(1).padStart(7)} ${f.max.toFixed(1).padStart(7)} ${String(f.non200).padStart(8)}  ${ratio.padEnd(11)}  ${f.webCpuMsPerRequest?.toFixed(2).padStart(19) ?? ''}  ${f.workerCpuMsPerRequest?.toFixed(2).padStart(6) ?? ''}`,
       );
     }
     const bot = byTarget.bot;

@@ -10,7 +10,15 @@ const jenkinsTarget = z.strictObject({
   envValue: text.exactOptional(),
 });
 
-const ecsImageTarget = z.strictObject({ cluster: text, service: text, container: text });
+const ecsImageTarget = z.strictObject({
+  cluster: text,
+  service: text,
+  container: text,
+  /** The task-definition family, when it is not the family the service runs now. */
+  family: text.exactOptional(),
+  /** How long a rollout may take before the hotfix fails. */
+  timeoutMinutes: z.number().int().min(1).max(720).exactOptional(),
+});
 
 const ecsRunOnceTarget = z.strictObject({ cluster: text, service: text, container: text, logGroup: text });
 

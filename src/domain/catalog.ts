@@ -85,6 +85,10 @@ export interface EcsImageTarget {
   cluster: string;
   service: string;
   container: string;
+  /** The task-definition family; defaults to the family of the revision the service runs. */
+  family?: string;
+  /** How long a rollout may take before the hotfix fails. @defaultValue 30 */
+  timeoutMinutes?: number;
 }
 
 /** The one-shot ECS deployment service scaled 0 -> 1 (`ecs-run-once`, seed 000). */

@@ -37,6 +37,31 @@ export interface DeployMethod {
    * (rehearsal) leave it out.
    */
   checkTarget?(hotfix: Hotfix): Promise<string | undefined>;
+  /**
+   * What the deploy will do, read from the outside system while preparing (the exact image change, settings that
+   * differ), when `describe` alone cannot say it. Preparing records this instead of `describe` when present.
+   */
+  plan?(hotfix: Hotfix): Promise<string[]>;
+  /**
+   * What a reviewer should see before approving, read from outside (ECS: the exact image change and a latest revision
+   * whose settings differ). Recorded with a passed plan-time check and shown on the plan and the change-control notice.
+   */
+  preview?(hotfix: Hotfix): Promise<string[]>;
+  /** The method's own way back to the versions captured while preparing (ECS: the panic rollback), when it has one. */
+  rollback?: MethodRollback;
+}
+
+/**
+ * A method's own rollback, for the rollback step to drive like a deploy: `start` once (it finds what an earlier run
+ * started), then `poll` until it has succeeded or failed. Both are safe to repeat after a crash at any point.
+ */
+export interface MethodRollback {
+  /** What the rollback will return to, per service, for the confirmation a person answers. */
+  returnsTo(hotfix: Hotfix): Promise<Record<string, string>>;
+  /** Starts returning the hotfix's services to the captured versions, or finds the return already started. */
+  start(hotfix: Hotfix): Promise<Record<string, string>>;
+  /** Where the rollback is; `succeeded` once the services run the captured versions and the clean-up is done. */
+  poll(hotfix: Hotfix): Promise<DeployProgress>;
 }
 
 /** The deploy methods this installation can run, by name. A plan for any other method is refused. */

@@ -8,7 +8,10 @@ import { transact } from './transact.js';
 const REFUSED = 'refused at plan time: ';
 /** The step that records the requester was told. */
 const TOLD = 'tell_plan_refusal';
-/** The step that records the check passed: once recorded, a re-run announce never checks (or cancels) again. */
+/**
+ * The step that records the check passed: once recorded, a re-run announce never checks (or cancels) again. Its
+ * detail holds the method's preview, one line each (slack/blocks/hotfix-summary.ts shows it).
+ */
 const CHECKED = 'check_target';
 
 /**
@@ -25,8 +28,11 @@ export async function checkTarget(deps: WorkflowDeps, hotfix: Hotfix): Promise<b
   if (!method?.checkTarget || hotfix.steps[CHECKED]?.result) return true;
   const problem = await method.checkTarget(hotfix);
   if (problem === undefined) {
+    // What the approver should see before approving, recorded with the check so the plan and the notice show it.
+    const preview = method.preview ? await method.preview(hotfix) : [];
+    const detail = preview.length > 0 ? { detail: preview.join('\n') } : {};
     // Recorded before anything is posted, so a plan already in Slack is never cancelled by a later look.
-    await transact(deps, { ulid: hotfix.ulid }, { type: 'record_result', step: CHECKED }, BOT);
+    await transact(deps, { ulid: hotfix.ulid }, { type: 'record_result', step: CHECKED, ...detail }, BOT);
     return true;
   }
   const outcome = await transact(

@@ -16,10 +16,12 @@ export async function prepare(deps: WorkflowDeps, hotfix: Hotfix): Promise<void>
   let current = hotfix;
   if (!current.versionsBefore) {
     const versionsBefore = await method.currentVersions(current);
+    // A method that can read the exact change from outside (images, settings that differ) says it; else describe().
+    const deployPlan = method.plan ? await method.plan(current) : method.describe(current);
     const prepared = await transact(
       deps,
       { ulid: current.ulid },
-      { type: 'prepare', versionsBefore, deployPlan: method.describe(current) },
+      { type: 'prepare', versionsBefore, deployPlan },
       BOT,
     );
     if (!prepared.ok) return;

@@ -158,9 +158,19 @@ export function reasonQuote(reason: string | undefined): string | undefined {
     .join('\n');
 }
 
-/** Staffing warnings and a freeze override, the things a reviewer must not miss. */
+/** The step whose result detail holds the deploy method's preview (workflow/check-target.ts). */
+const PREVIEW_STEP = 'check_target';
+
+/**
+ * Staffing warnings, a freeze override and what the deploy method read before approval (the exact image change, a
+ * revision whose settings differ): the things a reviewer must not miss.
+ */
 export function warningLines(hotfix: Hotfix): string[] {
-  const lines = hotfix.warnings.map((w) => `:warning: ${typed(w)}`);
+  const preview = hotfix.steps[PREVIEW_STEP]?.result?.detail?.split('\n') ?? [];
+  const lines = [
+    ...preview.map((line) => (line.startsWith(':warning:') ? typed(line) : `:mag: ${typed(line)}`)),
+    ...hotfix.warnings.map((w) => `:warning: ${typed(w)}`),
+  ];
   const freeze = hotfix.freezeOverride;
   if (freeze) {
     lines.push(

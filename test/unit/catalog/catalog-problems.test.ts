@@ -54,6 +54,11 @@ const structural: Case[] = [
     'services["Bad Name"]: found "Bad Name", expected a service name of lowercase letters, digits and dashes, as typed in /hotfix commands',
   ],
   [
+    'an ECS rollout timeout that is not a whole number of minutes',
+    set([...acmeProd, 'ecsImage', 'external-agent', 'timeoutMinutes'], 0.5),
+    'clients.acme.envs.prod.ecsImage.external-agent.timeoutMinutes: found 0.5 (number), expected a whole number',
+  ],
+  [
     'an unknown time zone',
     set(['clients', 'globex', 'timezone'], 'Europe/Londn'),
     'clients.globex.timezone: found "Europe/Londn", expected an IANA time zone like Europe/London',
