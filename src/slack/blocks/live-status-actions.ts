@@ -36,7 +36,7 @@ export const FAILURE_ACTIONS: readonly FailureAction[] = [
   {
     actionId: ACTION_IDS.retry,
     label: 'Retry',
-    shownIn: ACCEPTED_IN.retry,
+    shownIn: ['failed'],
     // A retry redeploys: on production it is worth one more look.
     confirm: (h) =>
       h.snapshot.env.production
