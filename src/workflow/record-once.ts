@@ -36,7 +36,8 @@ export async function recordOnce(
   const claim = await claimStep(deps, hotfix, step);
   if (claim.kind === 'done') return { kind: 'created', hotfix: claim.hotfix };
   if (claim.kind === 'busy') return { kind: 'busy', hotfix: claim.hotfix };
-  let made: MadeRecord;
+  let made: MadeRecord | undefined;
+  let refusal: RecordSystemError | undefined;
   try {
     made = await ensure(claim.hotfix);
   } catch (error) {
@@ -44,27 +45,12 @@ export async function recordOnce(
       claim.abandon();
       throw error;
     }
+    refusal = error;
+  }
+  if (refusal || !made) {
     // Nothing half-done to guard: the next attempt looks for the record by the ULID before creating it.
     await claim.releaseUnused();
-    if (error.failure === 'rate_limited')
-      throw new RetryLater(
-        (error.retryAfterSeconds ?? 1) * 1000,
-        `${error.system} asked to wait: ${error.message}`,
-      );
-    deps.log.error(
-      { hotfix: hotfix.id, record: kind, failure: error.failure, err: error },
-      'change record not created',
-    );
-    const failed = failedStep(kind, claim.hotfix.recordRound ?? 0);
-    const detail = `${error.failure}: ${error.message}`;
-    const saved = await transact(
-      deps,
-      { ulid: hotfix.ulid },
-      { type: 'record_result', step: failed, detail },
-      BOT,
-    );
-    if (!saved.ok) throw new Error(saved.refusal.message);
-    return { kind: 'failed', hotfix: saved.hotfix, message: error.message };
+    return failed(deps, claim.hotfix, kind, refusal);
   }
   try {
     const refs = {
@@ -86,4 +72,24 @@ export async function recordOnce(
   } finally {
     await claim.done();
   }
+}
+
+async function failed(
+  deps: WorkflowDeps,
+  hotfix: Hotfix,
+  kind: RecordKind,
+  error: RecordSystemError | undefined,
+): Promise<RecordOutcome> {
+  const message = error?.message ?? 'the system returned no record';
+  if (error?.failure === 'rate_limited')
+    throw new RetryLater((error.retryAfterSeconds ?? 1) * 1000, `${error.system} asked to wait: ${message}`);
+  deps.log.error(
+    { hotfix: hotfix.id, record: kind, failure: error?.failure, err: error },
+    'change record not created',
+  );
+  const step = failedStep(kind, hotfix.recordRound ?? 0);
+  const detail = `${error?.failure ?? 'refused'}: ${message}`;
+  const saved = await transact(deps, { ulid: hotfix.ulid }, { type: 'record_result', step, detail }, BOT);
+  if (!saved.ok) throw new Error(saved.refusal.message);
+  return { kind: 'failed', hotfix: saved.hotfix, message };
 }

@@ -5,7 +5,6 @@
  */
 import { recordsLine } from './record-replies.js';
 import type { KnownBlock } from '@slack/types';
-import { can } from '../../domain/capabilities.js';
 import { stateLabel } from '../../domain/decide.js';
 import type { Hotfix } from '../../domain/hotfix.js';
 import { countedApprovals, describeAudience } from '../../domain/policy.js';
