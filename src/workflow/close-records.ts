@@ -64,7 +64,11 @@ export async function closeRecords(deps: WorkflowDeps, ulid: string): Promise<vo
       const last = tries >= CLOSE_TRIES;
       const failed = last ? step : `${step}_try_${tries}`;
       hotfix = await recordResult(deps, hotfix, failed, `${last ? 'left open' : 'failed'}: ${error.message}`);
-      if (!last) waitMs = Math.max(waitMs, (error.retryAfterSeconds ?? 2 ** tries) * 1000);
+      // Waits grow with each try (from the poll interval), or follow the system's own Retry-After.
+      const backoff = error.retryAfterSeconds
+        ? error.retryAfterSeconds * 1000
+        : deps.timing.pollMs * 2 ** tries;
+      if (!last) waitMs = Math.max(waitMs, backoff);
       continue;
     }
     try {

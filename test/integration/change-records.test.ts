@@ -241,6 +241,42 @@ describe('change records', () => {
     await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
   });
 
+  it('marks the ticket failed when the deploy fails, keeps the maintenance open while failed, and closes all when resolved', async () => {
+    jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100, failAt: 'Deploy' });
+    const hotfix = await planned();
+    await approve(hotfix);
+    const failed = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'failed', 15_000);
+    const key = failed.refs['jiraKey']!;
+    await t.slack.waitFor(() => (jira.issue(key)?.status === 'Failed' ? true : undefined), 8000);
+    const comments = () => jira.issue(key)?.comments.map((c) => adfText(c.body)) ?? [];
+    expect(comments().some((c) => c.includes('the deploy failed'))).toBe(true);
+    // Seed 001: the window is not closed out while the problem is ongoing.
+    const maintenance = statuspage.incidents(PAGE).find((i) => i.id === failed.refs['statuspageIncidentId']);
+    expect(maintenance?.status).toBe('in_progress');
+
+    await slash(`resolve ${hotfix.id} "rolled back by hand in Jenkins"`);
+    const ended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
+    await reply(ended, /^note_closed_/);
+    expect(statuspage.incidents(PAGE).find((i) => i.id === maintenance?.id)?.status).toBe('completed');
+    expect(jira.issue(key)?.status).toBe('Failed');
+    expect(comments().some((c) => c.includes('resolved by hand: rolled back by hand in Jenkins'))).toBe(true);
+  });
+
+  it('tries a record that will not close again, then names it in the thread as left open', async () => {
+    const hotfix = await planned();
+    await approve(hotfix);
+    const queued = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
+    const incident = queued.refs['statuspageIncidentId']!;
+    statuspage.failNext(new RegExp(`/incidents/${incident}$`), { status: 503 }, 10, 'PATCH');
+    await slash(`cancel ${hotfix.id} "window moved"`);
+    const ended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
+    const note = await reply(ended, /^note_closed_/);
+    expect(JSON.stringify(note.blocks)).toMatch(/Statuspage maintenance .* was left open/);
+    expect(jira.issue(queued.refs['jiraKey']!)?.status).toBe('Cancelled');
+    const patches = statuspage.calls.filter((c) => c.method === 'PATCH' && c.path.endsWith(incident));
+    expect(patches).toHaveLength(4);
+  });
+
   it('finds a ticket an attempt created but did not record, instead of creating a second', async () => {
     const hotfix = await planned();
     // What a worker that died right after Jira answered leaves behind: the ticket, and nothing on the record.
