@@ -46,6 +46,7 @@ import { JiraChangeTickets } from './adapters/jira/jira-change-tickets.js';
 import { GoogleChangeCalendar, serviceAccountAuth } from './adapters/google/google-change-calendar.js';
 import { StatuspageStatusPage } from './adapters/statuspage/statuspage-status-page.js';
 import type { ChangeRecordSystems } from './ports/change-records.js';
+import { enabledKinds } from './ports/change-records.js';
 import type { Catalog } from './domain/catalog.js';
 
 /** Knobs tests and the demo turn; production uses the defaults. */
@@ -95,6 +96,7 @@ export async function startBot(
   const jobs = new BullJobs(redis);
   const directory = new RedisDirectory(redis);
   const directoryRequests = new BullDirectoryRequests(redis);
+  const records = changeRecordSystems(config, catalog);
   const deps: WorkflowDeps = {
     catalog,
     store: new RedisHotfixStore(redis),
@@ -109,10 +111,10 @@ export async function startBot(
     newUlid: options.newUlid ?? ulidFactory(),
     locks: new RedisLocks(redis),
     leases: new RedisLeases(redis),
-    methods: deployMethods(config, clock),
+    methods: deployMethods(config, clock, records),
     controls: new RedisControls(redis),
     pacing: new RedisPacing(redis),
-    records: changeRecordSystems(config, catalog),
+    records,
     timing: {
       pollMs: 5000,
       statusEveryMs: 3000,
@@ -216,8 +218,8 @@ export async function startBot(
  * JENKINS_API_TOKEN are all set. Plans for a method left out are refused at plan time (domain/capabilities.ts reads
  * these keys), so no message offers a deploy the installation cannot do.
  */
-function deployMethods(config: Config, clock: Clock): DeployMethods {
-  const methods: DeployMethods = { rehearsal: new RehearsalMethod(clock) };
+function deployMethods(config: Config, clock: Clock, records: ChangeRecordSystems): DeployMethods {
+  const methods: DeployMethods = { rehearsal: new RehearsalMethod(clock, enabledKinds(records)) };
   const jenkins = config.systems.jenkins;
   if (jenkins.enabled) {
     const ci = new JenkinsCiServer({ url: jenkins.url, user: jenkins.user, apiToken: jenkins.apiToken });

@@ -56,6 +56,16 @@ export function plannedRecords(scope: RecordScope, enabled: ReadonlySet<RecordKi
   ).map((kind) => ({ kind, required: required.includes(kind) }));
 }
 
+/**
+ * The records a rehearsal would get if it were a real deploy: it shows them as a step of the drill (with what would
+ * go in each) and creates none.
+ */
+export function rehearsedRecords(hotfix: Hotfix, enabled: ReadonlySet<RecordKind>): PlannedRecord[] {
+  if (hotfix.method !== 'rehearsal') return [];
+  const scope = { env: hotfix.snapshot.env, envName: hotfix.env, policy: hotfix.snapshot.policy };
+  return plannedRecords({ ...scope, method: 'jenkins-multi-deploy' }, enabled);
+}
+
 /** The records of this hotfix (see plannedRecords). */
 export function recordsOf(hotfix: Hotfix, enabled: ReadonlySet<RecordKind>): PlannedRecord[] {
   return plannedRecords(

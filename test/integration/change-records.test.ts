@@ -295,6 +295,38 @@ describe('change records', () => {
     await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
   });
 
+  it('shows a rehearsal the records a real deploy would create, as a step of the drill, and creates none', async () => {
+    const before = {
+      issues: jira.state.issues.size,
+      events: google.events(CALENDAR).length,
+      incidents: statuspage.incidents(PAGE).length,
+    };
+    const answer = await slash(`plan runbook-drill@${TAG} acme staging`);
+    const id = /HF-\d+/.exec(textOf(answer.body))?.[0];
+    const hotfix = await waitForRecord(
+      t.bot,
+      (await t.bot.deps.store.findById(id!))!.ulid,
+      (h) => h.refs['noticeTs'] !== undefined,
+    );
+    await approve(hotfix);
+    const drilled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.stages.length > 0, 15_000);
+    expect(drilled.stages[0]?.name).toBe('Change records (shown, not created)');
+    const plan = drilled.deployPlan?.join('\n') ?? '';
+    expect(plan).toContain('would create the Jira change ticket (required): "Hotfix');
+    expect(plan).toContain('would create the change-calendar event (required)');
+    expect(plan).toContain(
+      'would create the Statuspage maintenance (required): "Maintenance: update of runbook-drill"',
+    );
+    await slash(`cancel ${hotfix.id} "drill done"`);
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
+    expect({
+      issues: jira.state.issues.size,
+      events: google.events(CALENDAR).length,
+      incidents: statuspage.incidents(PAGE).length,
+    }).toEqual(before);
+    expect(drilled.refs['jiraKey']).toBeUndefined();
+  });
+
   it('refuses a plan at plan time when its env requires a record from a system that is not configured', async () => {
     const bare = await startTestBot(8, {
       env: {
@@ -312,6 +344,14 @@ describe('change records', () => {
         { emulator: bare.slack },
       );
       expect(textOf(answer.body)).toContain('Jira and Google Calendar and Statuspage are not configured');
+      // A rehearsal creates no records, so it needs none of those systems.
+      const drill = await sendSlashCommand(
+        bare.eventsUrl,
+        SIGNING_SECRET,
+        { text: `plan runbook-drill@${TAG} acme staging`, user_id: 'U0PRIYA', channel_id: 'C0INC4211' },
+        { emulator: bare.slack },
+      );
+      expect(textOf(drill.body)).toMatch(/HF-\d+/);
     } finally {
       await bare.stop();
     }
