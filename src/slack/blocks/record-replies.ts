@@ -10,7 +10,7 @@ import type { RecordFailure } from '../../ports/record-errors.js';
 import type { RecordNote } from '../../ports/record-notes.js';
 import { actions, button, context, message, section, type SlackMessage } from './block-kit.js';
 import { targetName } from './hotfix-summary.js';
-import { ACTION_IDS, hotfixValue } from './interaction-ids.js';
+import { ACTION_BLOCK_IDS, ACTION_IDS, hotfixValue } from './interaction-ids.js';
 import { truncate, typed } from './mrkdwn.js';
 
 /** `<url|CHG-12>` when the system gave a link, else the id as typed text. */
@@ -51,7 +51,7 @@ export function recordNoteMessage(hotfix: Hotfix, note: RecordNote): SlackMessag
       const blocks: KnownBlock[] = [section(`:warning: ${typed(what)}`), context(then)];
       if (note.held)
         blocks.push(
-          actions(`hotfix_records_retry`, [
+          actions(ACTION_BLOCK_IDS.records, [
             button(ACTION_IDS.retry, 'Retry', hotfixValue(hotfix), 'primary'),
           ]),
         );
