@@ -22,6 +22,8 @@ import { startStatuspageEmulator, type StatuspageEmulator } from '../emulators/s
 import { JiraChangeTickets } from '../../src/adapters/jira/jira-change-tickets.js';
 import { ticketText } from '../../src/domain/change-records.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
+import { transact } from '../../src/workflow/transact.js';
+import { BOT } from '../../src/workflow/system-actor.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { SIGNING_SECRET, fastCatalog, startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
@@ -279,7 +281,14 @@ describe('change records', () => {
 
   it('finds a ticket an attempt created but did not record, instead of creating a second', async () => {
     const hotfix = await planned();
-    // What a worker that died right after Jira answered leaves behind: the ticket, and nothing on the record.
+    // What a worker that died right after Jira answered leaves behind: its intent on the record, the ticket in Jira,
+    // and no result.
+    const intent = {
+      type: 'record_intent' as const,
+      step: 'record_jira',
+      key: `${hotfix.ulid}.record_jira.dead`,
+    };
+    expect((await transact(t.bot.deps, { ulid: hotfix.ulid }, intent, BOT)).ok).toBe(true);
     const tickets = new JiraChangeTickets({
       host: jira.url,
       ...jira.account,
@@ -290,6 +299,7 @@ describe('change records', () => {
     await approve(hotfix);
     const queued = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
     expect(queued.refs['jiraKey']).toBe(orphan.key);
+    expect(queued.steps['record_jira']?.result?.detail).toBe(orphan.key);
     expect(issuesOf(hotfix)).toHaveLength(1);
     await slash(`cancel ${hotfix.id} "drill over"`);
     await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
