@@ -199,7 +199,9 @@ describe('change records', () => {
     google.failNext(/events$/, { status: 503 }, 1, 'POST');
     await approve(hotfix);
     const held = await reply(hotfix, /^note_record_calendar_failed_0$/);
-    expect(held.text).toContain('Google Calendar could not create the change-calendar event');
+    expect(held.text).toMatch(
+      /The change-calendar event of HF-\d+ was not created\. Google Calendar could not create the event .*HTTP 503/,
+    );
     expect(JSON.stringify(held.blocks)).toContain('hotfix_retry');
     await new Promise((resolve) => setTimeout(resolve, 600));
     const still = await t.bot.deps.store.load(hotfix.ulid);

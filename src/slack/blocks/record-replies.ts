@@ -44,7 +44,9 @@ export function recordNoteMessage(hotfix: Hotfix, note: RecordNote): SlackMessag
     }
     case 'failed': {
       const system = RECORD_SYSTEMS[note.record];
-      const what = `${system} could not create the ${RECORD_LABELS[note.record]} of ${hotfix.id}: ${truncate(note.message, 500)}`;
+      // The system's own message starts with its name ("Jira could not create the ticket ...: Jira answered 503").
+      const named = note.message.startsWith(system) ? note.message : `${system}: ${note.message}`;
+      const what = `The ${RECORD_LABELS[note.record]} of ${hotfix.id} was not created. ${truncate(named, 500)}`;
       const then = note.held
         ? `${hotfix.id} is held before it queues for ${targetName(hotfix)}: this record is required there. ${NEXT[note.failure]} Then click *Retry* (or \`/hotfix retry ${hotfix.id}\`).`
         : `${hotfix.id} goes on without it. ${NEXT[note.failure]}`;
