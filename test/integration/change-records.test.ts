@@ -181,6 +181,20 @@ describe('change records', () => {
     await slash('unlock acme staging "checked by hand"', 'U0RELMGR1');
     const ended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
     const closed = await reply(ended, /^note_closed_/);
+    // The final live status links the records too.
+    await t.slack.waitFor(
+      () =>
+        replies(ended).find(
+          (r) =>
+            (r.metadata as { event_payload?: JsonObject } | undefined)?.event_payload?.['kind'] ===
+              'status' &&
+            JSON.stringify(r.blocks).includes(
+              `Records: Jira change ticket <${jira.url}/browse/${issue?.key}|`,
+            ) &&
+            JSON.stringify(r.blocks).includes('resolved'),
+        ),
+      8000,
+    );
     expect(JSON.stringify(closed.blocks)).toContain('Jira change ticket');
     expect(JSON.stringify(closed.blocks)).not.toContain('left open');
     expect(jira.issue(issue!.key)?.status).toBe('Done');
