@@ -1,12 +1,16 @@
 /**
  * The demo's catalog: the example catalog plus `failing-drill`, a copy of its rehearsal scripted to fail at the smoke
- * test (`rehearsal.failAt`), so the scene can show what people see when a deploy fails. Written to a temporary file;
- * the example catalog itself is left as it is.
+ * test (`rehearsal.failAt`), so the scene can show what people see when a deploy fails, and a change calendar and
+ * Statuspage page for globex staging. Written to a temporary file; the example catalog itself is left as it is.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
+
+/** The change calendar and Statuspage page of globex staging in the demo. */
+export const DEMO_CALENDAR = 'globex-staging-changes@group.calendar.google.com';
+export const DEMO_PAGE = 'globexstagingpg';
 
 /** Writes the demo catalog and returns its path. */
 export function demoCatalog(): string {
@@ -14,6 +18,12 @@ export function demoCatalog(): string {
   const drill = doc.getIn(['services', 'runbook-drill']) as { clone(): unknown };
   doc.setIn(['services', 'failing-drill'], drill.clone());
   doc.setIn(['services', 'failing-drill', 'rehearsal', 'failAt'], 'Smoke test');
+  // globex staging gets a change calendar and a Statuspage page, so its Jenkins hotfix has all three records.
+  doc.setIn(['clients', 'globex', 'envs', 'staging', 'calendarId'], DEMO_CALENDAR);
+  doc.setIn(
+    ['clients', 'globex', 'envs', 'staging', 'statuspage'],
+    doc.createNode({ pageId: DEMO_PAGE, componentIds: ['globexstgdecant', 'globexstgagent'] }),
+  );
   const path = join(mkdtempSync(join(tmpdir(), 'hotfix-demo-')), 'catalog.yml');
   writeFileSync(path, doc.toString());
   return path;

@@ -9,8 +9,10 @@
  * owner to proceed with a mention, fails at the smoke test, and is announced with mentions in the incident thread and
  * in change control; its change-control notice is printed as it read at every step. Last, a real deploy method beside
  * the rehearsals: decanting-service through the Jenkins multi-deploy pipeline (a Jenkins emulator with the catalog's
- * job): one build, its stages in the live status, its Proceed input answered from Slack. Then external-agent through
- * the ECS image method (an AWS emulator reached by the real SDK client): one tagged revision, one UpdateService, the
+ * job): one build, its stages in the live status, its Proceed input answered from Slack, with its Jira change
+ * ticket, change-calendar event and Statuspage maintenance (Jira, Google Calendar and Statuspage emulators) created on
+ * approval, linked from the plan, the notice and the status, and closed when it ends. Then external-agent through the
+ * ECS image method (an AWS emulator reached by the real SDK client): one tagged revision, one UpdateService, the
  * rollout followed in the live status; and a second image whose rollout ECS's circuit breaker rolls back, which fails
  * the hotfix with ECS's reason.
  */
@@ -30,7 +32,17 @@ import type { JenkinsEmulator } from '../test/emulators/jenkins/index.js';
 import { startJenkinsEmulator } from '../test/emulators/jenkins/index.js';
 import { startAwsEmulator, TEST_CREDENTIALS, type AwsEmulator } from '../test/emulators/aws/index.js';
 import { seedAgentService } from '../test/helpers/ecs-world.js';
-import { demoCatalog } from './catalog.js';
+import { DEMO_CALENDAR, DEMO_PAGE, demoCatalog } from './catalog.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { adfText, startJiraEmulator, type JiraEmulator } from '../test/emulators/jira/index.js';
+import {
+  startGoogleCalendarEmulator,
+  type GoogleCalendarEmulator,
+} from '../test/emulators/google-calendar/index.js';
+import { startStatuspageEmulator, type StatuspageEmulator } from '../test/emulators/statuspage/index.js';
 import { demoRedis } from './redis.js';
 
 const SECRET = 'demo-signing-secret-0d6b1f';
@@ -55,6 +67,7 @@ async function main(): Promise<void> {
   // The AWS SDK's default credential chain reads these, as it reads the real ones in production.
   process.env['AWS_ACCESS_KEY_ID'] = TEST_CREDENTIALS.accessKeyId;
   process.env['AWS_SECRET_ACCESS_KEY'] = TEST_CREDENTIALS.secretAccessKey;
+  const records = await startRecordSystems();
   const bot = await startBot(
     {
       SLACK_BOT_TOKEN: slack.token,
@@ -69,6 +82,7 @@ async function main(): Promise<void> {
       JENKINS_API_TOKEN: jenkins.apiToken,
       AWS_REGION: aws.region,
       AWS_ENDPOINT_URL: aws.url,
+      ...records.env,
     },
     {
       clock: { now: () => new Date(sceneNow()) },
@@ -82,11 +96,12 @@ async function main(): Promise<void> {
     const noticeSteps = await playFailure(scene, bot.deps.store);
     const builds = await playJenkins(scene, bot.deps.store, jenkins);
     const revisions = await playEcs(scene, bot.deps.store, aws);
-    print(slack, redis.describe, scene.typed, noticeSteps, builds, revisions);
+    print(slack, redis.describe, scene.typed, noticeSteps, builds, revisions, recordLines(records));
   } finally {
     await bot.stop();
     await jenkins.close();
     await aws.close();
+    await records.close();
     await slack.close();
     await redis.stop();
   }
@@ -289,6 +304,16 @@ async function playJenkins(scene: Scene, store: Store, jenkins: JenkinsEmulator)
   );
   await proceed(scene, 'U0PRIYA', waiting);
   await unlockWhenVerifying(scene, store, 'HF-4', 'globex staging', 'built');
+  // The records are closed by a job of their own; the thread says so once they are.
+  await scene.slack.waitFor(
+    (s) =>
+      s
+        .messages('C0INC4211')
+        .find((m) => m.ts === waiting.refs['planTs'])
+        ?.replies.find((r) => JSON.stringify(r.metadata ?? {}).includes('note_closed_')),
+    10_000,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
   return jenkins.builds(JENKINS_JOB.name).map((b) => {
     const parameters = Object.entries(b.parameters)
       .map(([name, value]) => `${name}=${value.replace(/\n/g, '; ')}`)
@@ -368,6 +393,76 @@ async function playEcs(scene: Scene, store: Store, aws: AwsEmulator): Promise<st
   ];
 }
 
+/** Jira, Google Calendar and Statuspage emulators, and the variables that point the bot at them. */
+async function startRecordSystems() {
+  const email = 'hotfix-bot@demo-project.iam.gserviceaccount.com';
+  const keys = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  const jira = await startJiraEmulator();
+  const google = await startGoogleCalendarEmulator({
+    calendars: [DEMO_CALENDAR],
+    serviceAccounts: [{ email, publicKey: keys.publicKey }],
+  });
+  const statuspage = await startStatuspageEmulator({
+    pages: [
+      {
+        id: DEMO_PAGE,
+        components: [
+          { id: 'globexstgdecant', status: 'operational' },
+          { id: 'globexstgagent', status: 'degraded_performance' },
+        ],
+      },
+    ],
+  });
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'hotfix-demo-sa-')), 'key.json');
+  writeFileSync(keyFile, JSON.stringify({ client_email: email, private_key: keys.privateKey }));
+  return {
+    jira,
+    google,
+    statuspage,
+    env: {
+      JIRA_HOST: jira.url,
+      JIRA_EMAIL: jira.account.email,
+      JIRA_API_TOKEN: jira.account.apiToken,
+      GOOGLE_APPLICATION_CREDENTIALS: keyFile,
+      GOOGLE_CALENDAR_API_URL: google.rootUrl,
+      STATUSPAGE_API_KEY: statuspage.apiKey,
+      STATUSPAGE_API_URL: statuspage.apiUrl,
+    },
+    close: () => Promise.all([jira.close(), google.close(), statuspage.close()]),
+  };
+}
+
+/** The change records as each system holds them at the end. */
+function recordLines(records: {
+  jira: JiraEmulator;
+  google: GoogleCalendarEmulator;
+  statuspage: StatuspageEmulator;
+}): string[] {
+  const lines: string[] = [];
+  for (const issue of records.jira.state.issues.values()) {
+    lines.push(`Jira ${issue.key} [${issue.status}] ${issue.summary}`);
+    for (const c of issue.comments)
+      lines.push(
+        ...adfText(c.body)
+          .split('\n')
+          .map((l) => `    comment: ${l}`),
+      );
+  }
+  for (const e of records.google.events(DEMO_CALENDAR))
+    lines.push(
+      `Calendar ${String(e['summary'])}: ${JSON.stringify(e['start'])} -> ${JSON.stringify(e['end'])}`,
+    );
+  for (const i of records.statuspage.incidents(DEMO_PAGE))
+    lines.push(`Statuspage maintenance ${i.id} [${i.status}] ${i.name}`);
+  for (const id of ['globexstgdecant', 'globexstgagent'])
+    lines.push(`Statuspage component ${id}: ${records.statuspage.component(id)?.status ?? 'missing'}`);
+  return lines;
+}
+
 function print(
   slack: SlackEmulator,
   redis: string,
@@ -375,6 +470,7 @@ function print(
   noticeSteps: string[],
   builds: string[],
   revisions: string[],
+  records: string[],
 ): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(`hotfix-bot demo: the bot, a Slack emulator and Redis (${redis})`);
@@ -396,6 +492,8 @@ function print(
   out();
   out('--- ECS task definitions of external-agent on acme staging, as ECS holds them ---');
   for (const line of revisions) out(line);
+  out('--- The change records of HF-4, as Jira, Google Calendar and Statuspage hold them at the end ---');
+  for (const line of records) out(line);
   out(`(${slack.writeCount()} Slack messages posted or updated in all)`);
 }
 

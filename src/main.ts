@@ -29,10 +29,7 @@ import { createStepWorker } from './queue/step-worker.js';
 import { createSlackApp } from './slack/app.js';
 import { startHealthServer } from './slack/health-server.js';
 import { ActorDirectory } from './workflow/actors.js';
-import { announce } from './workflow/announce.js';
 import type { WorkflowDeps, WorkflowTiming } from './workflow/deps.js';
-import { advance } from './workflow/advance.js';
-import { renderStatus } from './workflow/render-status.js';
 import { RedisLeases } from './adapters/redis/redis-leases.js';
 import { RedisLocks } from './adapters/redis/redis-locks.js';
 import { RedisControls } from './adapters/redis/redis-controls.js';
@@ -46,9 +43,14 @@ import { EcsImageMethod } from './adapters/aws/ecs-image-method.js';
 import type { DeployMethods } from './ports/deploy-method.js';
 import { createRedactor } from './redact.js';
 import { reconcile } from './workflow/reconcile.js';
-import { refreshMessages } from './workflow/refresh-messages.js';
-import { expirePlan } from './workflow/expire.js';
-import { remind } from './workflow/remind.js';
+import { stepHandlers } from './workflow/step-handlers.js';
+import { readFileSync } from 'node:fs';
+import { JiraChangeTickets } from './adapters/jira/jira-change-tickets.js';
+import { GoogleChangeCalendar, serviceAccountAuth } from './adapters/google/google-change-calendar.js';
+import { StatuspageStatusPage } from './adapters/statuspage/statuspage-status-page.js';
+import type { ChangeRecordSystems } from './ports/change-records.js';
+import { enabledKinds } from './ports/change-records.js';
+import type { Catalog } from './domain/catalog.js';
 
 /** Knobs tests and the demo turn; production uses the defaults. */
 export interface StartOptions {
@@ -97,6 +99,7 @@ export async function startBot(
   const jobs = new BullJobs(redis);
   const directory = new RedisDirectory(redis);
   const directoryRequests = new BullDirectoryRequests(redis);
+  const records = changeRecordSystems(config, catalog);
   const deps: WorkflowDeps = {
     catalog,
     store: new RedisHotfixStore(redis),
@@ -111,9 +114,10 @@ export async function startBot(
     newUlid: options.newUlid ?? ulidFactory(),
     locks: new RedisLocks(redis),
     leases: new RedisLeases(redis),
-    methods: deployMethods(config, clock),
+    methods: deployMethods(config, clock, records),
     controls: new RedisControls(redis),
     pacing: new RedisPacing(redis),
+    records,
     timing: {
       pollMs: 5000,
       statusEveryMs: 3000,
@@ -131,14 +135,7 @@ export async function startBot(
   if (workerRedis) {
     const worker: Worker = createStepWorker(
       workerRedis,
-      {
-        announce: (id) => announce(deps, id),
-        refresh_messages: (id) => refreshMessages(deps, id),
-        expire: (id) => expirePlan(deps, id),
-        remind: (id) => remind(deps, id),
-        advance: (id) => advance(deps, id),
-        render_status: (id) => renderStatus(deps, id),
-      },
+      stepHandlers(deps),
       logger,
       options.workerTimings,
       undefined,
@@ -224,8 +221,8 @@ export async function startBot(
  * JENKINS_API_TOKEN are all set, ECS image updates when AWS_REGION is set (credentials from the SDK's chain). Plans for a method left out are refused at plan time (domain/capabilities.ts reads
  * these keys), so no message offers a deploy the installation cannot do.
  */
-function deployMethods(config: Config, clock: Clock): DeployMethods {
-  const methods: DeployMethods = { rehearsal: new RehearsalMethod(clock) };
+function deployMethods(config: Config, clock: Clock, records: ChangeRecordSystems): DeployMethods {
+  const methods: DeployMethods = { rehearsal: new RehearsalMethod(clock, enabledKinds(records)) };
   const jenkins = config.systems.jenkins;
   if (jenkins.enabled) {
     const ci = new JenkinsCiServer({ url: jenkins.url, user: jenkins.user, apiToken: jenkins.apiToken });
@@ -241,6 +238,49 @@ function deployMethods(config: Config, clock: Clock): DeployMethods {
     methods['ecs-image'] = new EcsImageMethod(new EcsContainers(ecs), clock);
   }
   return methods;
+}
+
+/**
+ * The change-control systems whose variables are set (config.ts reports the others as disabled): Jira with the
+ * catalog's project and issue type, Google Calendar with the service account's key file, Statuspage with its key.
+ */
+function changeRecordSystems(config: Config, catalog: Catalog): ChangeRecordSystems {
+  const systems: ChangeRecordSystems = {};
+  const { jira, google, statuspage } = config.systems;
+  if (jira.enabled && catalog.changeTickets) {
+    const { projectKey, issueType } = catalog.changeTickets;
+    systems.tickets = new JiraChangeTickets({
+      host: jira.host,
+      email: jira.email,
+      apiToken: jira.apiToken,
+      projectKey,
+      issueType,
+    });
+  }
+  if (google.enabled) {
+    const key = serviceAccountKey(google.credentialsFile);
+    systems.calendar = new GoogleChangeCalendar({ rootUrl: google.apiUrl, auth: serviceAccountAuth(key) });
+  }
+  if (statuspage.enabled)
+    systems.statusPage = new StatuspageStatusPage({ apiKey: statuspage.apiKey, apiUrl: statuspage.apiUrl });
+  return systems;
+}
+
+/** The service account's key file, read once; a file that cannot be read stops the start with its path named. */
+function serviceAccountKey(path: string): { client_email: string; private_key: string } {
+  try {
+    const key = JSON.parse(readFileSync(path, 'utf8')) as Partial<{
+      client_email: string;
+      private_key: string;
+    }>;
+    if (typeof key.client_email === 'string' && typeof key.private_key === 'string')
+      return { client_email: key.client_email, private_key: key.private_key };
+  } catch {
+    // reported below, without the file's content
+  }
+  throw new StartError(
+    `GOOGLE_APPLICATION_CREDENTIALS: ${path} is not a readable service-account key file (JSON with client_email and private_key)`,
+  );
 }
 
 /** The first directory read, at most `FIRST_REFRESH_MS`: a slow Slack delays the start, a dead one does not stop it. */

@@ -36,6 +36,12 @@ export function checkCrossReferences(catalog: unknown, ctx: z.RefinementCtx): vo
     }
   }
   checkPolicy(report, policy, known);
+  const needsJira = Object.entries(known.records).find(([, kinds]) => list(kinds).includes('jira'));
+  if (needsJira && root.changeTickets === undefined)
+    report(
+      ['changeTickets'],
+      `missing, expected the Jira project, issue type and transition names of change tickets because policy.records.${needsJira[0]} requires a jira record`,
+    );
 }
 
 function checkEnv(

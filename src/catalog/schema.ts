@@ -7,7 +7,7 @@ import type { Catalog } from '../domain/catalog.js';
 import { clientsSchema } from './client-schema.js';
 import { checkCrossReferences } from './cross-references.js';
 import { policySchema } from './policy-schema.js';
-import { channelRef } from './primitives.js';
+import { channelRef, text } from './primitives.js';
 import { servicesSchema } from './service-schema.js';
 
 /** The whole catalog. Cross-references run even when a section is malformed, so one pass reports everything. */
@@ -17,6 +17,20 @@ export const catalogSchema = z
     clients: clientsSchema,
     channels: z.strictObject({ changeControl: channelRef }),
     policy: policySchema,
+    changeTickets: z
+      .strictObject({
+        projectKey: text,
+        issueType: text,
+        transitions: z.strictObject({
+          start: text,
+          complete: text,
+          fail: text,
+          cancel: text,
+          reopen: text.optional(),
+          rollback: text.optional(),
+        }),
+      })
+      .optional(),
   })
   .superRefine(checkCrossReferences, { when: () => true });
 

@@ -143,6 +143,8 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
       };
     case 'step_recorded':
       return stepRecorded(h, e);
+    case 'records_retried':
+      return { ...h, recordRound: e.round };
     case 'finalized':
       return { ...h, finalizedSeq: e.terminalSeq };
   }

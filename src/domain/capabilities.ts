@@ -16,7 +16,7 @@ export const FEATURES = {
   /** Handing the lock to a new hotfix that fixes a failed one. */
   patchForward: false,
   /** Opening the change records (Jira, calendar, Statuspage) itself. */
-  changeRecords: false,
+  changeRecords: true,
   /** Cutting `hotfix/<ticket>` from the production tag (`/hotfix branch`). */
   branch: false,
   /** Deploy statistics (`/hotfix stats`). */

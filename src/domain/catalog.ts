@@ -208,6 +208,31 @@ export interface Policy {
   triageBeforeApproval?: string[] | undefined;
 }
 
+/**
+ * Where change tickets go in Jira and the workflow transitions the bot moves them through, by name: every Jira
+ * workflow numbers its transitions differently, so the names are looked up among those offered each time.
+ */
+export interface ChangeTicketSettings {
+  /** Project key, e.g. `CHG`. */
+  projectKey: string;
+  /** Issue type name, e.g. `Change`. */
+  issueType: string;
+  transitions: {
+    /** When the deploy starts, e.g. `Start Progress`. */
+    start: string;
+    /** When the hotfix completes. */
+    complete: string;
+    /** When the deploy fails. */
+    fail: string;
+    /** When the hotfix is cancelled, rejected or expires after the ticket exists. */
+    cancel: string;
+    /** Back from the failed status before a retry starts again; absent when the workflow needs none. */
+    reopen?: string | undefined;
+    /** When the hotfix is rolled back; absent means the fail transition. */
+    rollback?: string | undefined;
+  };
+}
+
 export interface Channels {
   changeControl: ChannelRef;
 }
@@ -217,4 +242,6 @@ export interface Catalog {
   clients: Record<string, ClientSpec>;
   channels: Channels;
   policy: Policy;
+  /** Jira project, issue type and transition names of change tickets; needed where policy.records asks for jira. */
+  changeTickets?: ChangeTicketSettings | undefined;
 }

@@ -3,7 +3,10 @@
  * plain text: pure functions of the record, so a reviewer can read exactly what a reader of each system will see.
  * The ULID goes into each record because it is how a retry finds the record again.
  */
+import { describeEvent } from './describe-event.js';
+import type { HotfixEvent } from './events.js';
 import type { Hotfix } from './hotfix.js';
+import { SYSTEM } from './hotfix.js';
 
 /** A record's title and its body as paragraphs; adapters turn paragraphs into the system's format (ADF, HTML). */
 export interface RecordText {
@@ -113,4 +116,44 @@ export function maintenanceText(hotfix: Hotfix): RecordText {
       `Reference: ${ulidReference(hotfix.ulid)}`,
     ],
   };
+}
+
+/** Bookkeeping events the change record leaves out of its timeline. */
+const UNTOLD: ReadonlySet<HotfixEvent['type']> = new Set<HotfixEvent['type']>([
+  'step_intended',
+  'step_recorded',
+  'stages_updated',
+  'triage_ticked',
+  'finalized',
+]);
+
+function minutes(from: string, to: string): string {
+  const total = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 60_000));
+  return total < 60 ? `${total} min` : `${Math.floor(total / 60)} h ${total % 60} min`;
+}
+
+/**
+ * The change record's account of the hotfix from its audit trail (seed 004, "Track in Change Ticket"): every
+ * decision and outcome with who and when, the deploy's duration, and the deviations (freeze override, break-glass).
+ */
+export function timelineText(hotfix: Hotfix, events: readonly HotfixEvent[]): string {
+  const lines = [`Timeline of ${hotfix.id} (UTC), from the bot's audit trail:`];
+  for (const e of events) {
+    if (UNTOLD.has(e.type)) continue;
+    const who = e.by === SYSTEM ? 'hotfix-bot' : e.by;
+    lines.push(`${e.at.replace('T', ' ').slice(0, 19)} ${who}: ${describeEvent(e)}`);
+  }
+  const { deployStartedAt, endedAt } = hotfix.times;
+  if (deployStartedAt && endedAt) lines.push(`Deploy to end: ${minutes(deployStartedAt, endedAt)}.`);
+  if (hotfix.attempts > 1) lines.push(`Deploy attempts: ${hotfix.attempts}.`);
+  const deviations: string[] = [];
+  if (hotfix.freezeOverride)
+    deviations.push(
+      `freeze "${hotfix.freezeOverride.window}" overridden by ${hotfix.freezeOverride.by}: ${hotfix.freezeOverride.reason}`,
+    );
+  if (hotfix.breakGlass)
+    deviations.push(`break-glass approval by ${hotfix.breakGlass.by}: ${hotfix.breakGlass.reason}`);
+  lines.push(deviations.length > 0 ? `Deviations: ${deviations.join('; ')}.` : 'Deviations: none.');
+  lines.push(`Ended ${hotfix.state.replace(/_/g, ' ')}.`);
+  return lines.join('\n');
 }

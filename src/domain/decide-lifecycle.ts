@@ -5,6 +5,7 @@ import type { Hotfix } from './hotfix.js';
 import { mayAcknowledgeBreakGlass, mayAdminister, mayOperate, mayReject, requireReason } from './policy.js';
 import { Reason, refuse } from './reasons.js';
 import { triageChanges } from './triage.js';
+import { heldBy } from './record-plan.js';
 
 type Lifecycle = Exclude<HotfixCommand, { type: 'approve' | 'revise' }>;
 
@@ -108,6 +109,7 @@ type Override = Extract<
 function decideOverride(h: Hotfix, cmd: Override, ctx: DecisionContext, emit: Emit): Decision {
   switch (cmd.type) {
     case 'retry':
+      if (h.state === 'approved') return retryRecords(h, ctx, emit);
       return (
         refusedBy(mayOperate(h, ctx.actor, 'retry')) ??
         emit({ type: 'deploy_started', attempt: h.attempts + 1 })
@@ -153,6 +155,21 @@ function decideOverride(h: Hotfix, cmd: Override, ctx: DecisionContext, emit: Em
         ? emit()
         : emit({ type: 'finalized', terminalSeq: h.stateSince.seq });
   }
+}
+
+/** An approved hotfix held by a required record that could not be created tries to create its records again. */
+function retryRecords(h: Hotfix, ctx: DecisionContext, emit: Emit): Decision {
+  if (heldBy(h).length === 0)
+    return refused(
+      refuse(
+        Reason.NotHeld,
+        `${h.id} is approved and not held by its change records; there is nothing to retry. It goes on by itself.`,
+      ),
+    );
+  return (
+    refusedBy(mayOperate(h, ctx.actor, 'retry')) ??
+    emit({ type: 'records_retried', round: (h.recordRound ?? 0) + 1 })
+  );
 }
 
 function cancel(h: Hotfix, reason: string, ctx: DecisionContext, emit: Emit): Decision {

@@ -19,7 +19,8 @@ export const ACCEPTED_IN: Readonly<Record<HotfixCommandType, readonly HotfixStat
   tick_triage: ['planned', 'approved'],
   cancel: ['planned', 'approved', 'queued', 'preparing', 'deploying', 'awaiting_input'],
   answer_input: ['awaiting_input'],
-  retry: ['failed'],
+  // In approved: a Retry of the change records that hold the hotfix (record-plan.ts).
+  retry: ['failed', 'approved'],
   rollback: ['failed', 'completed'],
   supersede: ['failed'],
   resolve: ['approved', 'queued', ...LOCK_STATES],

@@ -73,6 +73,8 @@ export function describeEvent(e: HotfixEvent): string {
       return `starting step ${e.step}`;
     case 'step_recorded':
       return `step ${e.step} done${e.detail ? `: ${e.detail}` : ''}`;
+    case 'records_retried':
+      return 'asked to create the change records again';
     case 'finalized':
       return 'finalized: lock released, records closed';
   }

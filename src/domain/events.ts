@@ -56,6 +56,7 @@ export type EventBody =
   | { type: 'unlocked'; reason: string }
   | { type: 'step_intended'; step: string; key: string }
   | { type: 'step_recorded'; step: string; detail?: string; refs?: Record<string, string> }
+  | { type: 'records_retried'; round: number }
   | { type: 'finalized'; terminalSeq: number };
 
 /** One entry of the audit trail. */

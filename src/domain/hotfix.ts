@@ -172,6 +172,8 @@ export interface Hotfix {
     completedAt?: string;
     endedAt?: string;
   };
+  /** Rounds of attempts at creating the change records: a Retry after a required one failed starts the next. */
+  recordRound?: number;
   /** Sequence number of the terminal event whose finalize step has run. */
   finalizedSeq?: number;
 }

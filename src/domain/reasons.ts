@@ -14,6 +14,7 @@ export const Reason = {
   BadIncident: 'bad_incident',
   MixedMethods: 'mixed_methods',
   MethodUnavailable: 'method_unavailable',
+  RecordSystemDisabled: 'record_system_disabled',
   NotAvailable: 'not_available',
   UnclosedQuote: 'unclosed_quote',
   UnknownOption: 'unknown_option',
@@ -43,6 +44,8 @@ export const Reason = {
   NotLockHolder: 'not_lock_holder',
   Paused: 'paused',
   NothingToRollBack: 'nothing_to_roll_back',
+  // Change records
+  NotHeld: 'not_held',
   // Slack
   ChannelUnavailable: 'channel_unavailable',
   // Source control (seed 003: hotfix branches; seed 001: CI before deploying)

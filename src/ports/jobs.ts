@@ -6,6 +6,9 @@ export const STEPS = [
   'remind',
   'advance',
   'render_status',
+  'open_records',
+  'close_records',
+  'sync_records',
 ] as const;
 export type StepName = (typeof STEPS)[number];
 

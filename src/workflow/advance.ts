@@ -5,6 +5,9 @@ import { driveDeploy } from './drive-deploy.js';
 import { finalize } from './finalize.js';
 import { prepare } from './prepare.js';
 import { verify } from './verify.js';
+import type { Hotfix } from '../domain/hotfix.js';
+import { recordsHoldDeploy } from '../domain/record-plan.js';
+import { openRecords } from './open-records.js';
 
 /**
  * The one step that moves an approved hotfix along: it reads the record and does what its state calls for. Run it
@@ -16,7 +19,7 @@ export async function advance(deps: WorkflowDeps, ulid: string): Promise<void> {
   if (!hotfix) return;
   switch (hotfix.state) {
     case 'approved':
-      return queueForLock(deps, hotfix);
+      return recordsThenQueue(deps, hotfix);
     case 'queued':
       return acquireLock(deps, hotfix);
     case 'preparing':
@@ -29,4 +32,21 @@ export async function advance(deps: WorkflowDeps, ulid: string): Promise<void> {
     default:
       if (isTerminal(hotfix.state)) return finalize(deps, hotfix);
   }
+}
+
+/**
+ * The change records come before the queue: a required one that cannot be created holds the hotfix here until a
+ * Retry. Seed 001's Sev 1 exception: its records are created by a job of their own, alongside the deploy.
+ */
+async function recordsThenQueue(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
+  if (!recordsHoldDeploy(hotfix)) {
+    await deps.jobs.enqueue({
+      ulid: hotfix.ulid,
+      step: 'open_records',
+      attempt: `round-${hotfix.recordRound ?? 0}`,
+    });
+    return queueForLock(deps, hotfix);
+  }
+  if (await openRecords(deps, hotfix))
+    return queueForLock(deps, (await deps.store.load(hotfix.ulid)) ?? hotfix);
 }

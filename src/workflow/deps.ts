@@ -11,6 +11,7 @@ import type { DeployMethods } from '../ports/deploy-method.js';
 import type { Leases } from '../ports/leases.js';
 import type { Locks } from '../ports/locks.js';
 import type { Pacing } from '../ports/pacing.js';
+import type { ChangeRecordSystems } from '../ports/change-records.js';
 
 /** What every use case and step may use. Built once in main.ts; tests build it with real adapters and emulators. */
 export interface WorkflowDeps {
@@ -36,6 +37,8 @@ export interface WorkflowDeps {
   methods: DeployMethods;
   controls: Controls;
   pacing: Pacing;
+  /** The change-control systems (Jira, Google Calendar, Statuspage) this installation has enabled. */
+  records: ChangeRecordSystems;
   timing: WorkflowTiming;
 }
 

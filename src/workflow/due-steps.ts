@@ -2,6 +2,7 @@ import type { Hotfix, HotfixState } from '../domain/hotfix.js';
 import { isTerminal } from '../domain/hotfix.js';
 import type { StepJob } from '../ports/jobs.js';
 import { lastNudge, reminderDue } from './remind.js';
+import { created, failureOf, recordsHoldDeploy, recordsOf } from '../domain/record-plan.js';
 
 /**
  * The steps a hotfix is waiting for at `now`, read from the record alone. The reconciler enqueues these when no job
@@ -29,6 +30,12 @@ export function dueSteps(hotfix: Hotfix, now: Date, staleMs = 15_000): StepJob[]
       attempt: `due-${reminder}-${slot}`,
     });
   }
+  if (
+    recordsOwed(hotfix) &&
+    now.getTime() - Date.parse(hotfix.times.approvedAt ?? hotfix.stateSince.at) >= staleMs
+  ) {
+    due.push({ ulid: hotfix.ulid, step: 'open_records', attempt: `due-${slot}` });
+  }
   const unfinalized = isTerminal(hotfix.state) && (hotfix.finalizedSeq ?? 0) < hotfix.stateSince.seq;
   if (AUTOMATED.has(hotfix.state) || unfinalized) {
     // A quiet hotfix the machine should be moving is looked at again; an extra look is harmless (idempotent).
@@ -37,6 +44,17 @@ export function dueSteps(hotfix: Hotfix, now: Date, staleMs = 15_000): StepJob[]
       due.push({ ulid: hotfix.ulid, step: 'advance', attempt: `reconcile-${hotfix.seq}-${slot}` });
   }
   return due;
+}
+
+/**
+ * A Sev 1 whose required records are neither created nor failed this round: their job (created alongside the
+ * deploy) was lost. Other severities create theirs in `advance`, which the reconciler already runs.
+ */
+function recordsOwed(hotfix: Hotfix): boolean {
+  if (recordsHoldDeploy(hotfix) || isTerminal(hotfix.state) || !hotfix.times.approvedAt) return false;
+  return recordsOf(hotfix, new Set()).some(
+    (r) => !created(hotfix, r.kind) && failureOf(hotfix, r.kind) === undefined,
+  );
 }
 
 /** States the bot moves along by itself (the others wait for people). */

@@ -2,6 +2,7 @@ import type { Hotfix } from '../domain/hotfix.js';
 import { lockKey } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
 import { allDrawn } from './redraws-due.js';
+import { closeRecordsLater } from './close-records.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
 
@@ -23,6 +24,7 @@ export async function finalize(deps: WorkflowDeps, hotfix: Hotfix): Promise<void
     step: 'refresh_messages',
     attempt: `final-${hotfix.stateSince.seq}`,
   });
+  await closeRecordsLater(deps, hotfix);
   const next = (await deps.locks.waiting(lockKey(hotfix)))[0];
   if (next)
     await deps.jobs.enqueue({

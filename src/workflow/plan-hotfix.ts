@@ -8,6 +8,8 @@ import type { Refusal } from '../domain/reasons.js';
 import { Reason, refuse } from '../domain/reasons.js';
 import type { DeployMethod } from '../domain/catalog.js';
 import { methodUnavailable as unavailableMethod } from '../domain/capabilities.js';
+import { recordsUnavailable } from '../domain/record-plan.js';
+import { enabledKinds } from '../ports/change-records.js';
 import { snapshotOf } from '../domain/snapshot.js';
 import type { WorkflowDeps } from './deps.js';
 import { actorFrom, explainRefusal, groupsOf, whoCanFix } from './actors.js';
@@ -45,7 +47,7 @@ export async function planHotfix(deps: WorkflowDeps, input: PlanInput): Promise<
       return { kind: 'needs_form', partial: parsed.partial, problems: parsed.problems };
     return { kind: 'refused', problems: parsed.problems };
   }
-  const unavailable = methodUnavailable(deps, parsed.plan);
+  const unavailable = methodUnavailable(deps, parsed.plan) ?? recordSystemMissing(deps, parsed.plan);
   if (unavailable) return { kind: 'refused', problems: [unavailable] };
   // The directory, not Slack: nothing on the way to the ack may wait on a Slack call (DESIGN.md section 1).
   const changeControl = deps.catalog.channels.changeControl.id;
@@ -148,6 +150,14 @@ function changeControlUnusable(deps: WorkflowDeps, facts: ChannelFacts | undefin
     Reason.ChannelUnavailable,
     `I am not in the change-control channel <#${id}>, so nobody could approve the plan; nothing was planned. Anyone there can type \`/invite @hotfix-bot\`, then plan again.`,
   );
+}
+
+/** A plan whose env requires a record from a system this installation has not enabled (domain/record-plan.ts). */
+function recordSystemMissing(deps: WorkflowDeps, plan: PlanRequest): Refusal | undefined {
+  const env = deps.catalog.clients[plan.client]?.envs[plan.env];
+  if (!env) return undefined;
+  const scope = { env, envName: plan.env, method: plan.method, policy: deps.catalog.policy };
+  return recordsUnavailable(scope, enabledKinds(deps.records));
 }
 
 /** A plan this installation could approve but never deploy is refused now (see domain/capabilities.ts). */

@@ -6,24 +6,12 @@
 import type { BullJobs } from '../../src/queue/step-queue.js';
 import { parseStepJob } from '../../src/queue/step-queue.js';
 import type { StepName } from '../../src/ports/jobs.js';
-import { advance } from '../../src/workflow/advance.js';
-import { announce } from '../../src/workflow/announce.js';
 import type { WorkflowDeps } from '../../src/workflow/deps.js';
-import { expirePlan } from '../../src/workflow/expire.js';
-import { refreshMessages } from '../../src/workflow/refresh-messages.js';
-import { remind } from '../../src/workflow/remind.js';
-import { renderStatus } from '../../src/workflow/render-status.js';
+import { stepHandlers } from '../../src/workflow/step-handlers.js';
 
 /** Runs waiting jobs (not delayed ones) until none is left; returns the steps that ran, in order, and which died. */
 export async function drainJobs(deps: WorkflowDeps): Promise<{ ran: StepName[]; died: StepName[] }> {
-  const handlers: Record<StepName, (ulid: string) => Promise<void>> = {
-    announce: (id) => announce(deps, id),
-    refresh_messages: (id) => refreshMessages(deps, id),
-    expire: (id) => expirePlan(deps, id),
-    remind: (id) => remind(deps, id),
-    advance: (id) => advance(deps, id),
-    render_status: (id) => renderStatus(deps, id),
-  };
+  const handlers = stepHandlers(deps);
   const { queue } = deps.jobs as BullJobs;
   const ran: StepName[] = [];
   const died: StepName[] = [];

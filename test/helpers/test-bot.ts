@@ -47,8 +47,9 @@ export function testEnv(
 }
 
 /**
- * The example catalog with quick rehearsals (stages of 0.2 s) and a `failing-drill` service scripted to fail at its
- * smoke test, written once per test process to a temporary file.
+ * The example catalog with quick rehearsals (stages of 0.2 s), a `failing-drill` service scripted to fail at its
+ * smoke test, and no change records required (the test bot runs without Jira, Google and Statuspage unless a test
+ * starts their emulators; change-records.test.ts requires them), written once per test process to a temporary file.
  */
 export function fastCatalog(): string {
   if (fastCatalogPath) return fastCatalogPath;
@@ -57,6 +58,7 @@ export function fastCatalog(): string {
   const failing = doc.getIn(['services', 'runbook-drill']) as { clone(): unknown };
   doc.setIn(['services', 'failing-drill'], failing.clone());
   doc.setIn(['services', 'failing-drill', 'rehearsal', 'failAt'], 'Smoke test');
+  doc.setIn(['policy', 'records'], doc.createNode({}));
   const dir = mkdtempSync(join(tmpdir(), 'hotfix-catalog-'));
   fastCatalogPath = join(dir, 'catalog.yml');
   writeFileSync(fastCatalogPath, doc.toString());

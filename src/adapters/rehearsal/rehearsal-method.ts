@@ -1,4 +1,7 @@
-import type { RehearsalScript } from '../../domain/catalog.js';
+import type { RecordKind, RehearsalScript } from '../../domain/catalog.js';
+import type { RecordText } from '../../domain/change-records.js';
+import { eventText, maintenanceText, ticketText } from '../../domain/change-records.js';
+import { RECORD_LABELS, rehearsedRecords } from '../../domain/record-plan.js';
 import type { Hotfix, Stage } from '../../domain/hotfix.js';
 import type { Clock } from '../../ports/clock.js';
 import type { DeployMethod, DeployProgress } from '../../ports/deploy-method.js';
@@ -19,7 +22,20 @@ export const REHEARSAL_INPUT_ID = 'Proceed';
  * nothing and another worker carries on at the same point.
  */
 export class RehearsalMethod implements DeployMethod {
-  constructor(private readonly clock: Clock) {}
+  /**
+   * @param recordKinds the change-control systems the installation has enabled: a rehearsal shows the records a real
+   * deploy would create there (and what would go in each) as its first stage, and creates none.
+   */
+  constructor(
+    private readonly clock: Clock,
+    private readonly recordKinds: ReadonlySet<RecordKind> = new Set(),
+  ) {}
+
+  private scriptOf(hotfix: Hotfix): RehearsalScript {
+    const script = scriptOf(hotfix);
+    if (rehearsedRecords(hotfix, this.recordKinds).length === 0) return script;
+    return { ...script, stages: [RECORDS_STAGE, ...script.stages] };
+  }
 
   /** Nothing is read from outside, so no version is recorded: messages never show a version nobody read. */
   async currentVersions(): Promise<Record<string, string>> {
@@ -28,13 +44,17 @@ export class RehearsalMethod implements DeployMethod {
 
   /** What the rehearsal will play. */
   describe(hotfix: Hotfix): string[] {
-    const script = scriptOf(hotfix);
+    const script = this.scriptOf(hotfix);
     const stages = script.stages.map((s) =>
       s === script.input?.before ? `[${REHEARSAL_INPUT_ID}?] ${s}` : s,
     );
     return [
       `REHEARSAL of ${hotfix.services.map((s) => `${s.service} ${s.tag}`).join(', ')} on ${hotfix.client} ${hotfix.env}: nothing outside is touched`,
       `Stages: ${stages.join(' → ')} (${script.stageSeconds} s each)${script.failAt ? `; scripted to fail at ${script.failAt}` : ''}`,
+      ...rehearsedRecords(hotfix, this.recordKinds).map(
+        (r) =>
+          `${RECORDS_STAGE}: would create the ${RECORD_LABELS[r.kind]}${r.required ? ' (required)' : ''}: ${shown(RECORD_TEXT[r.kind](hotfix))}`,
+      ),
     ];
   }
 
@@ -45,7 +65,7 @@ export class RehearsalMethod implements DeployMethod {
 
   /** Where the script is, from the attempt's start, the stage length and the answers in the record. */
   async poll(hotfix: Hotfix): Promise<DeployProgress> {
-    return progressOf(hotfix, scriptOf(hotfix), this.clock.now().getTime());
+    return progressOf(hotfix, this.scriptOf(hotfix), this.clock.now().getTime());
   }
 
   /** Answers live in the record; the rehearsal reads them from there. */
@@ -57,6 +77,19 @@ export class RehearsalMethod implements DeployMethod {
     const where = running ? ` at ${running.name}` : '';
     return `Rehearsal stopped${where}; it had changed nothing outside, so nothing needed undoing.`;
   }
+}
+
+/** The drill's stage that stands for the change records a real deploy would create. */
+export const RECORDS_STAGE = 'Change records (shown, not created)';
+
+const RECORD_TEXT: Readonly<Record<RecordKind, (hotfix: Hotfix) => RecordText>> = {
+  jira: (h) => ticketText(h),
+  calendar: (h) => eventText(h),
+  statuspage: maintenanceText,
+};
+
+function shown(text: RecordText): string {
+  return `"${text.title}" (${text.paragraphs.join(' ')})`;
 }
 
 function scriptOf(hotfix: Hotfix): RehearsalScript {

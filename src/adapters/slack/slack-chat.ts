@@ -23,6 +23,8 @@ import {
   reminderMessage,
 } from '../../slack/blocks/index.js';
 import { asChatError } from './slack-errors.js';
+import type { RecordNote } from '../../ports/record-notes.js';
+import { recordNoteMessage } from '../../slack/blocks/record-replies.js';
 
 /** The metadata event type on every message the bot posts; the payload names the hotfix and the message kind. */
 export const METADATA_EVENT = 'hotfix_bot_message';
@@ -98,6 +100,11 @@ export class SlackChat implements Chat {
   }
 
   /** A moment that needs people: a new reply mentioning them, in the incident thread or shown in change control. */
+  async postRecordNote(hotfix: Hotfix, note: RecordNote, key: string): Promise<MessageRef> {
+    const reply = recordNoteMessage(hotfix, note);
+    return this.post(hotfix, 'reply', hotfix.incident.channel, reply, threadOf(hotfix), key);
+  }
+
   async postMoment(hotfix: Hotfix, moment: Moment, key: string): Promise<MessageRef> {
     const reply = momentMessage(hotfix, moment);
     if (moment.place === 'thread')

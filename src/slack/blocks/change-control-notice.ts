@@ -3,8 +3,8 @@
  * then what changes where, why, when and how it would be undone. It carries the decision buttons while the plan waits
  * for approval and is redrawn at every state change, so its first line is always where the hotfix is now.
  */
+import { recordsLine } from './record-replies.js';
 import type { KnownBlock } from '@slack/types';
-import { can } from '../../domain/capabilities.js';
 import { stateLabel } from '../../domain/decide.js';
 import type { Hotfix } from '../../domain/hotfix.js';
 import { countedApprovals, describeAudience } from '../../domain/policy.js';
@@ -99,12 +99,12 @@ function detailsLine(hotfix: Hotfix, options: ChangeControlNoticeOptions): strin
       ? `requested by ${mention(hotfix.requester)}`
       : `requested by ${mention(hotfix.requester)}, owned by ${mention(hotfix.owner)}`;
   const kinds = recordNames(hotfix);
-  const records =
-    kinds.length === 0
+  const links = recordsLine(hotfix);
+  const records = links
+    ? ` · ${links}`
+    : kinds.length === 0
       ? ''
-      : can('changeRecords')
-        ? ` · records: ${kinds.join(', ')}`
-        : ` · open by hand (the bot does not yet): ${kinds.join(', ')}`;
+      : ` · records on approval: ${kinds.join(', ')}`;
   const thread = options.planLink
     ? `<${options.planLink}|plan in the incident thread>`
     : `${channelLink(hotfix.incident.channel)}`;

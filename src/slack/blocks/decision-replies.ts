@@ -141,8 +141,13 @@ function approved(hotfix: Hotfix, event: EventOf<'approved'>, holder: LockHolder
     : `by ${mentions([...new Set(given.map((a) => a.by))])}`;
   const target = `${hotfix.client} ${hotfix.env}`;
   const records = recordNames(hotfix);
-  // Change records are not opened by the bot yet; saying so keeps people from waiting for them.
-  const first = records.length > 0 ? `open the ${listed(records)} by hand (the bot does not yet); ` : '';
+  // Sev 1 records go alongside the deploy (seed 001); the others come first and may hold the hotfix.
+  const first =
+    records.length === 0
+      ? ''
+      : hotfix.severity === 1
+        ? `the bot creates the ${listed(records)} alongside the deploy (this thread says when each exists); `
+        : `the bot creates the ${listed(records)} first; `;
   const dry = isRehearsal(hotfix) ? ' (a rehearsal: nothing is deployed)' : '';
   return (when) => {
     const lock = approvalContextLine(hotfix, holder, when);

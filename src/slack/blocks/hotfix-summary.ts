@@ -49,8 +49,9 @@ const RECORD_NAMES: Record<RecordKind, string> = {
   statuspage: 'Statuspage maintenance',
 };
 
-/** The change-control records this hotfix's env requires, as people call them. */
+/** The change-control records this hotfix's env requires, as people call them; none for a rehearsal. */
 export function recordNames(hotfix: Hotfix): string[] {
+  if (hotfix.method === 'rehearsal') return [];
   return (hotfix.snapshot.policy.records[hotfix.env] ?? []).map((kind) => RECORD_NAMES[kind]);
 }
 

@@ -52,6 +52,8 @@ export const ACTION_BLOCK_IDS = {
   cancel: 'hotfix_cancel_actions',
   /** Retry, Resolved manually (and later Rollback, Patch forward) on a failed hotfix's live status. */
   failure: 'hotfix_failure_actions',
+  /** Retry on the reply saying a required change record could not be created. */
+  records: 'hotfix_records_actions',
 } as const;
 
 /** `block_id` of the reason input in the break-glass and reject forms (its `action_id` is `value`). */

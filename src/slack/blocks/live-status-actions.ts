@@ -36,7 +36,8 @@ export const FAILURE_ACTIONS: readonly FailureAction[] = [
   {
     actionId: ACTION_IDS.retry,
     label: 'Retry',
-    shownIn: ACCEPTED_IN.retry,
+    // An approved hotfix held by its change records gets Retry on the reply naming the failure, not here.
+    shownIn: ACCEPTED_IN.retry.filter((s) => s !== 'approved'),
     // A retry redeploys: on production it is worth one more look.
     confirm: (h) =>
       h.snapshot.env.production

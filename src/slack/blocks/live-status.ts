@@ -3,6 +3,7 @@
  * section 7). It is drawn from the record alone, and times are Slack date tokens the reader's client draws, so the
  * same record always gives the same message and time passing never needs an update.
  */
+import { recordsLine } from './record-replies.js';
 import type { KnownBlock } from '@slack/types';
 import { stateLabel } from '../../domain/decide.js';
 import type { Hotfix, HotfixState } from '../../domain/hotfix.js';
@@ -76,6 +77,7 @@ export function liveStatusMessage(hotfix: Hotfix, ctx: LiveStatusContext = {}): 
     ...when(isRehearsal(hotfix), () => section(rehearsalLine(hotfix))),
     ...when(Boolean(ctx.paused) && !isTerminal(hotfix.state), () => section(pausedLine(hotfix, ctx))),
     section(nowLines(hotfix, ctx).join('\n')),
+    ...when(recordsLine(hotfix) !== undefined, () => section(`:memo: ${recordsLine(hotfix) ?? ''}`)),
     ...when(hotfix.stages.length > 0, () => section(stagesText(hotfix))),
     ...inputBlocks(hotfix),
     ...when(Boolean(hotfix.cancelRequest) && ABORTING.has(hotfix.state), () => section(cancelLine(hotfix))),

@@ -1,4 +1,5 @@
 /** The plan as posted in the incident thread: what will change, who is involved, and what is still open. */
+import { recordsLine } from './record-replies.js';
 import type { KnownBlock } from '@slack/types';
 import { ACCEPTED_IN, stateLabel } from '../../domain/decide.js';
 import type { Hotfix } from '../../domain/hotfix.js';
@@ -60,6 +61,7 @@ export function planMessage(hotfix: Hotfix, options: PlanMessageOptions = {}): S
     section(`*Services*\n${fitLines(serviceLines(hotfix, versions), SECTION_BODY)}`),
     ...(reason ? [section(`*Reason*\n${reason}`)] : []),
     section(approvalLine(hotfix)),
+    ...recordsBlocks(hotfix),
     ...editBlocks(hotfix),
     ...triageBlocks(hotfix, versions),
     context(
@@ -70,6 +72,11 @@ export function planMessage(hotfix: Hotfix, options: PlanMessageOptions = {}): S
     ),
   ];
   return message(fallback(hotfix), blocks);
+}
+
+function recordsBlocks(hotfix: Hotfix): KnownBlock[] {
+  const line = recordsLine(hotfix);
+  return line ? [section(line)] : [];
 }
 
 function planFields(hotfix: Hotfix): KnownBlock {

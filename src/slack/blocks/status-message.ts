@@ -1,4 +1,6 @@
 /** `/hotfix status HF-n` (one hotfix in detail) and `/hotfix list` (every active hotfix, one line each). */
+import { recordsLine } from './record-replies.js';
+import { RECORD_REFS } from '../../domain/record-plan.js';
 import type { KnownBlock } from '@slack/types';
 import { stateLabel } from '../../domain/decide.js';
 import { describeEvent } from '../../domain/describe-event.js';
@@ -98,9 +100,17 @@ function progressBlocks(hotfix: Hotfix): KnownBlock[] {
 
 function refsBlocks(hotfix: Hotfix): KnownBlock[] {
   // The bot's own Slack message references are bookkeeping; people want the outside records (Jira, Jenkins...).
-  const refs = Object.entries(hotfix.refs).filter(([k]) => !/^(plan|notice|status)(Channel|Ts)$/.test(k));
-  if (refs.length === 0) return [];
-  const lines = refs.map(([k, v]) => `• ${typed(k)}: ${typed(truncate(v, 500))}`);
+  // The change records get their own linked line; the rest (the Jenkins build...) are listed as they are.
+  const recordRefs = new Set<string>(Object.values(RECORD_REFS).flatMap((r) => [r.id, r.url]));
+  const refs = Object.entries(hotfix.refs).filter(
+    ([k]) => !/^(plan|notice|status)(Channel|Ts)$/.test(k) && !recordRefs.has(k),
+  );
+  const records = recordsLine(hotfix);
+  if (refs.length === 0 && !records) return [];
+  const lines = [
+    ...(records ? [`• ${records}`] : []),
+    ...refs.map(([k, v]) => `• ${typed(k)}: ${typed(truncate(v, 500))}`),
+  ];
   return [section(`*References*\n${fitLines(lines, SLACK_LIMITS.sectionText - 20)}`)];
 }
 

@@ -190,6 +190,16 @@ describe('a catalog with one broken cross-reference', () => {
       'clients.acme.envs.prod.calendarId: missing, expected a change calendar id because policy.records.prod requires a calendar record',
     ],
     [
+      'no Jira settings while a required record is jira',
+      remove(['changeTickets']),
+      'changeTickets: missing, expected the Jira project, issue type and transition names of change tickets because policy.records.prod requires a jira record',
+    ],
+    [
+      'a Jira transition left empty',
+      set(['changeTickets', 'transitions', 'complete'], ''),
+      'changeTickets.transitions.complete: found an empty string, expected a non-empty string',
+    ],
+    [
       'a freeze window for an unknown client',
       set(['policy', 'freezeWindows', 1, 'clients'], ['globx']),
       'policy.freezeWindows[1].clients[0]: found "globx", expected a client named under clients: acme, globex. Did you mean `globex`?',

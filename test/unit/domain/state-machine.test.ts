@@ -42,7 +42,8 @@ const NEXT: Record<Tested, Partial<Record<HotfixState, HotfixState>>> = {
     awaiting_input: 'awaiting_input',
   },
   answer_input: { awaiting_input: 'deploying' },
-  retry: { failed: 'deploying' },
+  // In approved only while a required change record that failed holds the hotfix (the sample sets that up).
+  retry: { failed: 'deploying', approved: 'approved' },
   rollback: { failed: 'rolling_back', completed: 'rolling_back' },
   supersede: { failed: 'superseded' },
   resolve: to(['approved', 'queued', ...LOCK_HOLDING], 'resolved'),
@@ -89,7 +90,22 @@ const SAMPLES: Record<
   reject: { command: { type: 'reject', reason: 'wrong tag' }, actor: APPROVER_A },
   cancel: { command: { type: 'cancel', reason: 'not needed' }, actor: REQUESTER },
   answer_input: { command: { type: 'answer_input', inputId: 'Proceed', proceed: true }, actor: ONCALL },
-  retry: { command: { type: 'retry' }, actor: ONCALL },
+  retry: {
+    command: { type: 'retry' },
+    actor: ONCALL,
+    setup: (h) =>
+      h.state === 'approved'
+        ? {
+            ...h,
+            steps: {
+              ...h.steps,
+              record_jira_failed_0: {
+                result: { at: NOW.toISOString(), detail: 'unavailable: Jira answered 503' },
+              },
+            },
+          }
+        : h,
+  },
   rollback: { command: { type: 'rollback', reason: 'errors up', lock: { token: 9 } }, actor: ONCALL },
   supersede: { command: { type: 'supersede', supersededBy: 'HF-2' }, actor: ONCALL },
   resolve: { command: { type: 'resolve', reason: 'fixed by hand' }, actor: ONCALL },

@@ -43,7 +43,7 @@ describe('decisionReply', () => {
   it('says the plan is approved, by whom, and what happens next', () => {
     const reply = replyTo(approvedTwice().second, 'approved');
     expect(reply.text).toBe(
-      ':white_check_mark: *HF-1 is approved* by <@U0APPROVER1>, <@U0APPROVER2>.\nNext: open the Jira change ticket, change-calendar event and Statuspage maintenance by hand (the bot does not yet); it queues for acme prod and deploys when the environment is free; progress follows in this thread.',
+      ':white_check_mark: *HF-1 is approved* by <@U0APPROVER1>, <@U0APPROVER2>.\nNext: the bot creates the Jira change ticket, change-calendar event and Statuspage maintenance first; it queues for acme prod and deploys when the environment is free; progress follows in this thread.',
     );
     expect(render(reply)).toMatchSnapshot();
   });

@@ -134,7 +134,9 @@ describe('liveStatusMessage', () => {
     expect(deploy).toContain('*What the deploy does*: • multi_deploy_pipeline');
     expect(deploy).toContain('*Stages* · at 2 of 3');
     expect(deploy).toContain(':round_pushpin: Jenkins build `1042`');
-    expect(deploy).not.toContain('CHG-88'); // change-control records are not where the deploy runs
+    // Change-control records are not where the deploy runs: they have their own linked line.
+    expect(deploy).not.toMatch(/:round_pushpin:.*CHG-88/);
+    expect(deploy).toContain(':memo: Records: Jira change ticket CHG-88');
     expect(deploy).toContain(':lock: lock #12');
     expect(render(liveStatusMessage(hotfixIn('completed')))).not.toContain('lock #');
   });

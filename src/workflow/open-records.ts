@@ -1,0 +1,105 @@
+import type { RecordKind } from '../domain/catalog.js';
+import type { Hotfix } from '../domain/hotfix.js';
+import { isTerminal, threadOf } from '../domain/hotfix.js';
+import {
+  RECORD_SYSTEMS,
+  created,
+  failedStep,
+  failureOf,
+  heldBy,
+  recordLinks,
+  recordsHoldDeploy,
+  recordsOf,
+} from '../domain/record-plan.js';
+import { enabledKinds } from '../ports/change-records.js';
+import type { RecordNote } from '../ports/record-notes.js';
+import { parseFailureDetail } from '../ports/record-notes.js';
+import type { WorkflowDeps } from './deps.js';
+import { postOnce } from './post-once.js';
+import { recordCalendar } from './record-calendar.js';
+import { recordJira } from './record-jira.js';
+import type { RecordOutcome } from './record-once.js';
+import { recordStatuspage } from './record-statuspage.js';
+import { BOT } from './system-actor.js';
+import { transact } from './transact.js';
+
+/** One step per record, in the order they are made: the ticket first, so the calendar event can name it. */
+const CREATE: Readonly<Record<RecordKind, (deps: WorkflowDeps, hotfix: Hotfix) => Promise<RecordOutcome>>> = {
+  jira: recordJira,
+  calendar: recordCalendar,
+  statuspage: recordStatuspage,
+};
+
+/**
+ * Creates each change record the hotfix gets that neither exists nor failed in this round, and tells the thread
+ * about each failure (and, for a Sev 1 whose records go alongside its deploy, about each record as it exists).
+ * Returns whether the hotfix may queue: no required record holds it and no other runner is still creating one.
+ */
+export async function openRecords(deps: WorkflowDeps, hotfix: Hotfix): Promise<boolean> {
+  const enabled = enabledKinds(deps.records);
+  let current = hotfix;
+  let busy = false;
+  for (const record of recordsOf(hotfix, enabled)) {
+    if (created(current, record.kind) || failureOf(current, record.kind) !== undefined) continue;
+    const outcome = enabled.has(record.kind)
+      ? await CREATE[record.kind](deps, current)
+      : await notConfigured(deps, current, record.kind);
+    current = outcome.hotfix;
+    if (outcome.kind === 'busy') busy = true;
+    if (outcome.kind === 'failed') await tellFailure(deps, current, record.kind);
+    if (outcome.kind === 'created' && !recordsHoldDeploy(current))
+      await tellCreated(deps, current, record.kind);
+  }
+  return !busy && heldBy(current).length === 0;
+}
+
+/** The `open_records` job: a Sev 1's records, created alongside its deploy. Nothing once the hotfix has ended. */
+export async function openRecordsAlongside(deps: WorkflowDeps, ulid: string): Promise<void> {
+  const hotfix = await deps.store.load(ulid);
+  if (!hotfix || isTerminal(hotfix.state)) return;
+  await openRecords(deps, hotfix);
+}
+
+/** A system the configuration disabled after the plan was accepted fails its record like a refusal would. */
+async function notConfigured(deps: WorkflowDeps, hotfix: Hotfix, kind: RecordKind): Promise<RecordOutcome> {
+  const message = `${RECORD_SYSTEMS[kind]} is not configured in this installation`;
+  const step = failedStep(kind, hotfix.recordRound ?? 0);
+  const saved = await transact(
+    deps,
+    { ulid: hotfix.ulid },
+    { type: 'record_result', step, detail: `refused: ${message}` },
+    BOT,
+  );
+  if (!saved.ok) throw new Error(saved.refusal.message);
+  return { kind: 'failed', hotfix: saved.hotfix, message };
+}
+
+async function tellFailure(deps: WorkflowDeps, hotfix: Hotfix, kind: RecordKind): Promise<void> {
+  const detail = failureOf(hotfix, kind);
+  if (detail === undefined) return;
+  const held = heldBy(hotfix).includes(kind);
+  const note: RecordNote = { kind: 'failed', record: kind, ...parseFailureDetail(detail), held };
+  await tell(deps, hotfix, note, `note_${failedStep(kind, hotfix.recordRound ?? 0)}`);
+}
+
+async function tellCreated(deps: WorkflowDeps, hotfix: Hotfix, kind: RecordKind): Promise<void> {
+  const link = recordLinks(hotfix).find((l) => l.kind === kind);
+  if (link) await tell(deps, hotfix, { kind: 'created', link }, `note_record_${kind}`);
+}
+
+/** One reply in the incident thread, posted once however often the step runs. */
+export async function tell(
+  deps: WorkflowDeps,
+  hotfix: Hotfix,
+  note: RecordNote,
+  key: string,
+): Promise<Hotfix> {
+  const threadTs = threadOf(hotfix);
+  return postOnce(deps, hotfix, {
+    step: key,
+    find: { channel: hotfix.incident.channel, kind: 'reply', key, ...(threadTs ? { threadTs } : {}) },
+    whenBusy: 'skip',
+    whenUndeliverable: 'record',
+    post: () => deps.chat.postRecordNote(hotfix, note, key),
+  });
+}

@@ -1,0 +1,90 @@
+import type { ChangeTicketSettings } from '../domain/catalog.js';
+import type { Hotfix, HotfixState } from '../domain/hotfix.js';
+import { isTerminal } from '../domain/hotfix.js';
+import { RecordSystemError } from '../ports/record-errors.js';
+import type { WorkflowDeps } from './deps.js';
+import { claimStep } from './claim-step.js';
+import { BOT } from './system-actor.js';
+import { transact } from './transact.js';
+
+const DEPLOYING: ReadonlySet<HotfixState> = new Set<HotfixState>([
+  'deploying',
+  'awaiting_input',
+  'verifying',
+]);
+
+/**
+ * The `sync_records` job: the change ticket follows the deploy. When an attempt starts it is commented and moved
+ * through the catalog's start transition (after the reopen transition for a retry), and when the deploy fails it is
+ * commented and moved through the fail transition; each once per attempt. A Jira failure here is logged and left:
+ * the deploy never waits on its ticket, and finalize closes the ticket whatever its status.
+ */
+export async function syncRecords(deps: WorkflowDeps, ulid: string): Promise<void> {
+  const hotfix = await deps.store.load(ulid);
+  const settings = deps.catalog.changeTickets;
+  if (!hotfix?.refs['jiraKey'] || !settings || !deps.records.tickets) return;
+  let current = await ticketStarted(deps, hotfix, settings);
+  if (current.state === 'failed' && current.failure) {
+    const message = current.failure.message;
+    current = await ticketMoment(deps, current, `jira_failed_${current.attempts}`, async (key) => {
+      await deps.records.tickets?.comment(
+        key,
+        `${current.id}: the ${current.failure?.phase ?? 'deploy'} failed: ${message}`,
+      );
+      await deps.records.tickets?.transition(key, settings.transitions.fail);
+    });
+  }
+}
+
+/** Moves the ticket to the start status for the current attempt, once; returns the record after it. */
+export async function ticketStarted(
+  deps: WorkflowDeps,
+  hotfix: Hotfix,
+  settings: ChangeTicketSettings,
+): Promise<Hotfix> {
+  const attempt = hotfix.attempts;
+  const started =
+    attempt > 0 && (DEPLOYING.has(hotfix.state) || hotfix.state === 'failed' || isTerminal(hotfix.state));
+  if (!started || hotfix.times.deployStartedAt === undefined) return hotfix;
+  return ticketMoment(deps, hotfix, `jira_started_${attempt}`, async (key) => {
+    const again = attempt > 1 ? ` (attempt ${attempt})` : '';
+    await deps.records.tickets?.comment(
+      key,
+      `${hotfix.id}: the deploy to ${hotfix.client} ${hotfix.env} started${again}.`,
+    );
+    if (attempt > 1 && settings.transitions.reopen)
+      await deps.records.tickets?.transition(key, settings.transitions.reopen).catch(() => undefined);
+    await deps.records.tickets?.transition(key, settings.transitions.start);
+  });
+}
+
+/** One comment-and-transition on the ticket, claimed so it happens once; a Jira refusal is logged and recorded. */
+async function ticketMoment(
+  deps: WorkflowDeps,
+  hotfix: Hotfix,
+  step: string,
+  effect: (key: string) => Promise<void>,
+): Promise<Hotfix> {
+  const key = hotfix.refs['jiraKey'];
+  if (!key) return hotfix;
+  const claim = await claimStep(deps, hotfix, step);
+  if (claim.kind !== 'mine') return claim.hotfix;
+  let detail = 'done';
+  try {
+    await effect(key);
+  } catch (error) {
+    if (!(error instanceof RecordSystemError)) {
+      claim.abandon();
+      throw error;
+    }
+    deps.log.error({ hotfix: hotfix.id, step, err: error }, 'change ticket not updated');
+    detail = `failed: ${error.message}`;
+  }
+  try {
+    const saved = await transact(deps, { ulid: hotfix.ulid }, { type: 'record_result', step, detail }, BOT);
+    if (!saved.ok) throw new Error(saved.refusal.message);
+    return saved.hotfix;
+  } finally {
+    await claim.done();
+  }
+}

@@ -1,0 +1,385 @@
+/**
+ * Change-control records on the started bot, end to end, with Jira, Google Calendar, Statuspage, Jenkins and Slack
+ * emulated at the wire: created on approval before the hotfix queues and linked; closed on each ending with the
+ * thread told; a required record failing, holding the hotfix, then retried; Sev 1 not held back; a record created
+ * by an attempt that died before recording it found again instead of duplicated; plans refused when a required
+ * system is not configured.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { JsonObject } from '../emulators/slack/index.js';
+import { clickButton, sendSlashCommand } from '../emulators/slack/index.js';
+import { startJenkinsEmulator, type JenkinsEmulator } from '../emulators/jenkins/index.js';
+import { adfText, startJiraEmulator, type JiraEmulator } from '../emulators/jira/index.js';
+import {
+  startGoogleCalendarEmulator,
+  type GoogleCalendarEmulator,
+} from '../emulators/google-calendar/index.js';
+import { startStatuspageEmulator, type StatuspageEmulator } from '../emulators/statuspage/index.js';
+import { JiraChangeTickets } from '../../src/adapters/jira/jira-change-tickets.js';
+import { ticketText } from '../../src/domain/change-records.js';
+import type { Hotfix } from '../../src/domain/hotfix.js';
+import { transact } from '../../src/workflow/transact.js';
+import { BOT } from '../../src/workflow/system-actor.js';
+import type { TestBot } from '../helpers/test-bot.js';
+import { SIGNING_SECRET, fastCatalog, startTestBot, waitForRecord } from '../helpers/test-bot.js';
+
+const JOB = 'multi_deploy_pipeline';
+const PARAMETERS = { CLIENT: '', ENV: '', SERVICES: '', HOTFIX_ID: '' };
+const TAG = '24-02-05.619-hotfix.627';
+const CALENDAR = 'acme-staging-changes@group.calendar.google.com';
+const PAGE = 'acme0stagingpg';
+const SA_EMAIL = 'hotfix-bot@acme-project.iam.gserviceaccount.com';
+
+/** The test catalog with acme staging requiring all three records, on its own calendar and Statuspage page. */
+function recordsCatalog(): string {
+  const doc = parseDocument(readFileSync(fastCatalog(), 'utf8'));
+  doc.setIn(['policy', 'records'], doc.createNode({ staging: ['jira', 'calendar', 'statuspage'] }));
+  // Records are required per env name, so globex staging needs its own calendar and page as well.
+  for (const client of ['acme', 'globex']) {
+    doc.setIn(
+      ['clients', client, 'envs', 'staging', 'calendarId'],
+      client === 'acme' ? CALENDAR : `${client}-staging`,
+    );
+    doc.setIn(
+      ['clients', client, 'envs', 'staging', 'statuspage'],
+      doc.createNode({
+        pageId: client === 'acme' ? PAGE : `${client}stagingpg`,
+        componentIds: ['stgdecant', 'stgagent'],
+      }),
+    );
+  }
+  const path = join(mkdtempSync(join(tmpdir(), 'hotfix-records-')), 'catalog.yml');
+  writeFileSync(path, doc.toString());
+  return path;
+}
+
+const keys = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+
+let jenkins: JenkinsEmulator;
+let jira: JiraEmulator;
+let google: GoogleCalendarEmulator;
+let statuspage: StatuspageEmulator;
+let t: TestBot;
+
+beforeAll(async () => {
+  jenkins = await startJenkinsEmulator({ queueDelayMs: 50, jobs: [{ name: JOB, parameters: PARAMETERS }] });
+  jira = await startJiraEmulator();
+  google = await startGoogleCalendarEmulator({
+    calendars: [CALENDAR],
+    serviceAccounts: [{ email: SA_EMAIL, publicKey: keys.publicKey }],
+  });
+  statuspage = await startStatuspageEmulator({
+    pages: [
+      {
+        id: PAGE,
+        components: [
+          { id: 'stgdecant', status: 'operational' },
+          // In an incident before any hotfix: completing the maintenance must leave it there.
+          { id: 'stgagent', status: 'partial_outage' },
+        ],
+      },
+    ],
+  });
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'hotfix-sa-')), 'key.json');
+  writeFileSync(keyFile, JSON.stringify({ client_email: SA_EMAIL, private_key: keys.privateKey }));
+  t = await startTestBot(7, {
+    env: {
+      HOTFIX_CATALOG: recordsCatalog(),
+      JENKINS_URL: jenkins.url,
+      JENKINS_USER: jenkins.user,
+      JENKINS_API_TOKEN: jenkins.apiToken,
+      JIRA_HOST: jira.url,
+      JIRA_EMAIL: jira.account.email,
+      JIRA_API_TOKEN: jira.account.apiToken,
+      GOOGLE_APPLICATION_CREDENTIALS: keyFile,
+      GOOGLE_CALENDAR_API_URL: google.rootUrl,
+      STATUSPAGE_API_KEY: statuspage.apiKey,
+      STATUSPAGE_API_URL: statuspage.apiUrl,
+    },
+  });
+});
+afterAll(async () => {
+  await t?.stop();
+  await Promise.all([jenkins.close(), jira.close(), google.close(), statuspage.close()]);
+});
+
+const opts = () => ({ emulator: t.slack });
+const slash = (text: string, user = 'U0PRIYA') =>
+  sendSlashCommand(t.eventsUrl, SIGNING_SECRET, { text, user_id: user, channel_id: 'C0INC4211' }, opts());
+const textOf = (body: unknown) => String((body as { text?: unknown }).text ?? JSON.stringify(body));
+const keyOf = (m: { metadata?: unknown }) =>
+  (m.metadata as { event_payload?: JsonObject } | undefined)?.event_payload?.['key'];
+
+async function planned(extra = ''): Promise<Hotfix> {
+  const answer = await slash(`plan decanting-service@${TAG} acme staging ${extra}`.trim());
+  const id = /HF-\d+/.exec(textOf(answer.body))?.[0];
+  if (!id) throw new Error(`not planned: ${textOf(answer.body)}`);
+  return waitForRecord(
+    t.bot,
+    (await t.bot.deps.store.findById(id))!.ulid,
+    (h) => h.refs['noticeTs'] !== undefined,
+  );
+}
+
+async function approve(hotfix: Hotfix): Promise<void> {
+  await clickButton(
+    t.eventsUrl,
+    SIGNING_SECRET,
+    { user: 'U0BOB', channel: 'C0CHANGECTL', ts: hotfix.refs['noticeTs']!, action_id: 'hotfix_approve' },
+    opts(),
+  );
+}
+
+const replies = (h: Hotfix) =>
+  t.slack.messages('C0INC4211').find((m) => m.ts === h.refs['planTs'])?.replies ?? [];
+const reply = (h: Hotfix, key: RegExp) =>
+  t.slack.waitFor(() => replies(h).find((r) => key.test(String(keyOf(r) ?? ''))), 8000);
+const issuesOf = (h: Hotfix) =>
+  [...jira.state.issues.values()].filter((i) => i.labels.includes(`hotfix-${h.ulid.toLowerCase()}`));
+const planShows = (h: Hotfix, pattern: RegExp) =>
+  t.slack.waitFor(() => {
+    const plan = t.slack.messages('C0INC4211').find((m) => m.ts === h.refs['planTs']);
+    return plan && pattern.test(JSON.stringify(plan.blocks)) ? plan : undefined;
+  }, 8000);
+
+describe('change records', () => {
+  it('creates the three records on approval before the hotfix queues, links them, and closes each when it ends', async () => {
+    jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100 });
+    const hotfix = await planned();
+    await approve(hotfix);
+    const queued = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
+    // Every record existed before the hotfix joined the queue.
+    for (const kind of ['jira', 'calendar', 'statuspage'])
+      expect(Date.parse(queued.steps[`record_${kind}`]!.result!.at)).toBeLessThanOrEqual(
+        Date.parse(queued.times.queuedAt!),
+      );
+    const [issue] = issuesOf(hotfix);
+    expect(issuesOf(hotfix)).toHaveLength(1);
+    expect(queued.refs['jiraKey']).toBe(issue?.key);
+    expect(issue?.summary).toContain(`Hotfix ${hotfix.id}`);
+    expect(adfText(issue?.description)).toContain('Approved by U0BOB');
+    expect(google.events(CALENDAR)).toHaveLength(1);
+    expect(String(google.events(CALENDAR)[0]?.['description'])).toContain(`Change ticket: ${issue?.key}`);
+    expect(statuspage.incidents(PAGE)).toHaveLength(1);
+    expect(statuspage.component('stgdecant')?.status).toBe('under_maintenance');
+    await planShows(
+      hotfix,
+      new RegExp(`Jira change ticket <${jira.url}/browse/${issue?.key}\\|${issue?.key}>`),
+    );
+
+    // The deploy start moves the ticket; health checks are not built, so an operator ends it with unlock.
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'verifying', 15_000);
+    await t.slack.waitFor(() => (jira.issue(issue!.key)?.status === 'In Progress' ? true : undefined), 8000);
+    await slash('unlock acme staging "checked by hand"', 'U0RELMGR1');
+    const ended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
+    const closed = await reply(ended, /^note_closed_/);
+    // The final live status links the records too.
+    await t.slack.waitFor(
+      () =>
+        replies(ended).find(
+          (r) =>
+            (r.metadata as { event_payload?: JsonObject } | undefined)?.event_payload?.['kind'] ===
+              'status' &&
+            JSON.stringify(r.blocks).includes(
+              `Records: Jira change ticket <${jira.url}/browse/${issue?.key}|`,
+            ) &&
+            JSON.stringify(r.blocks).includes('resolved'),
+        ),
+      8000,
+    );
+    expect(JSON.stringify(closed.blocks)).toContain('Jira change ticket');
+    expect(JSON.stringify(closed.blocks)).not.toContain('left open');
+    expect(jira.issue(issue!.key)?.status).toBe('Done');
+    const comments = jira.issue(issue!.key)?.comments.map((c) => adfText(c.body)) ?? [];
+    expect(comments.some((c) => c.includes('Timeline of') && c.includes('unlocked the environment'))).toBe(
+      true,
+    );
+    expect(statuspage.incidents(PAGE)[0]?.status).toBe('completed');
+    expect(statuspage.component('stgdecant')?.status).toBe('operational');
+    expect(statuspage.component('stgagent')?.status).toBe('partial_outage');
+    expect(google.events(CALENDAR)[0]?.['end']).toEqual({ dateTime: ended.times.endedAt });
+  });
+
+  it('holds the hotfix when a required record fails, names the system and error, and Retry creates it', async () => {
+    const hotfix = await planned();
+    google.failNext(/events$/, { status: 503 }, 1, 'POST');
+    await approve(hotfix);
+    const held = await reply(hotfix, /^note_record_calendar_failed_0$/);
+    expect(held.text).toMatch(
+      /The change-calendar event of HF-\d+ was not created\. Google Calendar could not create the event .*HTTP 503/,
+    );
+    expect(JSON.stringify(held.blocks)).toContain('hotfix_retry');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const still = await t.bot.deps.store.load(hotfix.ulid);
+    expect(still?.state).toBe('approved');
+    expect(await t.bot.deps.locks.waiting('acme/staging')).not.toContain(hotfix.ulid);
+
+    await clickButton(
+      t.eventsUrl,
+      SIGNING_SECRET,
+      {
+        user: 'U0PRIYA',
+        channel: 'C0INC4211',
+        ts: held.ts,
+        action_id: 'hotfix_retry',
+      },
+      opts(),
+    );
+    const queued = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
+    expect(queued.refs['calendarEventId']).toBeDefined();
+    expect(issuesOf(hotfix)).toHaveLength(1);
+    // Cancelled before its deploy: the records are closed as cancelled.
+    await slash(`cancel ${hotfix.id} "not needed after all"`);
+    const ended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
+    await reply(ended, /^note_closed_/);
+    expect(jira.issue(queued.refs['jiraKey']!)?.status).toBe('Cancelled');
+  });
+
+  it('never holds a Sev 1 back: its records go alongside and the thread says when each exists or failed', async () => {
+    jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100 });
+    const hotfix = await planned('sev=1');
+    jira.failNext(/\/rest\/api\/3\/issue$/, { status: 503 }, 1, 'POST');
+    await approve(hotfix);
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
+    const failed = await reply(hotfix, /^note_record_jira_failed_0$/);
+    expect(failed.text).toContain('goes on without it');
+    expect(JSON.stringify(failed.blocks)).not.toContain('hotfix_retry');
+    await reply(hotfix, /^note_record_calendar$/);
+    await reply(hotfix, /^note_record_statuspage$/);
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'verifying', 15_000);
+    await slash('unlock acme staging "checked by hand"', 'U0RELMGR1');
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
+  });
+
+  it('marks the ticket failed when the deploy fails, keeps the maintenance open while failed, and closes all when resolved', async () => {
+    jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100, failAt: 'Deploy' });
+    const hotfix = await planned();
+    await approve(hotfix);
+    const failed = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'failed', 15_000);
+    const key = failed.refs['jiraKey']!;
+    await t.slack.waitFor(() => (jira.issue(key)?.status === 'Failed' ? true : undefined), 8000);
+    const comments = () => jira.issue(key)?.comments.map((c) => adfText(c.body)) ?? [];
+    expect(comments().some((c) => c.includes('the deploy failed'))).toBe(true);
+    // Seed 001: the window is not closed out while the problem is ongoing.
+    const maintenance = statuspage.incidents(PAGE).find((i) => i.id === failed.refs['statuspageIncidentId']);
+    expect(maintenance?.status).toBe('in_progress');
+
+    await slash(`resolve ${hotfix.id} "rolled back by hand in Jenkins"`);
+    const ended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
+    await reply(ended, /^note_closed_/);
+    expect(statuspage.incidents(PAGE).find((i) => i.id === maintenance?.id)?.status).toBe('completed');
+    expect(jira.issue(key)?.status).toBe('Failed');
+    expect(comments().some((c) => c.includes('resolved by hand: rolled back by hand in Jenkins'))).toBe(true);
+  });
+
+  it('tries a record that will not close again, then names it in the thread as left open', async () => {
+    const hotfix = await planned();
+    await approve(hotfix);
+    const queued = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
+    const incident = queued.refs['statuspageIncidentId']!;
+    statuspage.failNext(new RegExp(`/incidents/${incident}$`), { status: 503 }, 10, 'PATCH');
+    await slash(`cancel ${hotfix.id} "window moved"`);
+    const ended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
+    const note = await reply(ended, /^note_closed_/);
+    expect(JSON.stringify(note.blocks)).toMatch(/Statuspage maintenance .* was left open/);
+    expect(jira.issue(queued.refs['jiraKey']!)?.status).toBe('Cancelled');
+    const patches = statuspage.calls.filter((c) => c.method === 'PATCH' && c.path.endsWith(incident));
+    expect(patches).toHaveLength(4);
+  });
+
+  it('finds a ticket an attempt created but did not record, instead of creating a second', async () => {
+    const hotfix = await planned();
+    // What a worker that died right after Jira answered leaves behind: its intent on the record, the ticket in Jira,
+    // and no result.
+    const intent = {
+      type: 'record_intent' as const,
+      step: 'record_jira',
+      key: `${hotfix.ulid}.record_jira.dead`,
+    };
+    expect((await transact(t.bot.deps, { ulid: hotfix.ulid }, intent, BOT)).ok).toBe(true);
+    const tickets = new JiraChangeTickets({
+      host: jira.url,
+      ...jira.account,
+      projectKey: 'CHG',
+      issueType: 'Change',
+    });
+    const orphan = await tickets.ensure(hotfix.ulid, ticketText(hotfix));
+    await approve(hotfix);
+    const queued = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
+    expect(queued.refs['jiraKey']).toBe(orphan.key);
+    expect(queued.steps['record_jira']?.result?.detail).toBe(orphan.key);
+    expect(issuesOf(hotfix)).toHaveLength(1);
+    await slash(`cancel ${hotfix.id} "drill over"`);
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
+  });
+
+  it('shows a rehearsal the records a real deploy would create, as a step of the drill, and creates none', async () => {
+    const before = {
+      issues: jira.state.issues.size,
+      events: google.events(CALENDAR).length,
+      incidents: statuspage.incidents(PAGE).length,
+    };
+    const answer = await slash(`plan runbook-drill@${TAG} acme staging`);
+    const id = /HF-\d+/.exec(textOf(answer.body))?.[0];
+    const hotfix = await waitForRecord(
+      t.bot,
+      (await t.bot.deps.store.findById(id!))!.ulid,
+      (h) => h.refs['noticeTs'] !== undefined,
+    );
+    await approve(hotfix);
+    const drilled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.stages.length > 0, 15_000);
+    expect(drilled.stages[0]?.name).toBe('Change records (shown, not created)');
+    const plan = drilled.deployPlan?.join('\n') ?? '';
+    expect(plan).toContain('would create the Jira change ticket (required): "Hotfix');
+    expect(plan).toContain('would create the change-calendar event (required)');
+    expect(plan).toContain(
+      'would create the Statuspage maintenance (required): "Maintenance: update of runbook-drill"',
+    );
+    await slash(`cancel ${hotfix.id} "drill done"`);
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
+    expect({
+      issues: jira.state.issues.size,
+      events: google.events(CALENDAR).length,
+      incidents: statuspage.incidents(PAGE).length,
+    }).toEqual(before);
+    expect(drilled.refs['jiraKey']).toBeUndefined();
+  });
+
+  it('refuses a plan at plan time when its env requires a record from a system that is not configured', async () => {
+    const bare = await startTestBot(8, {
+      env: {
+        HOTFIX_CATALOG: recordsCatalog(),
+        JENKINS_URL: jenkins.url,
+        JENKINS_USER: jenkins.user,
+        JENKINS_API_TOKEN: jenkins.apiToken,
+      },
+    });
+    try {
+      const answer = await sendSlashCommand(
+        bare.eventsUrl,
+        SIGNING_SECRET,
+        { text: `plan decanting-service@${TAG} acme staging`, user_id: 'U0PRIYA', channel_id: 'C0INC4211' },
+        { emulator: bare.slack },
+      );
+      expect(textOf(answer.body)).toContain('Jira and Google Calendar and Statuspage are not configured');
+      // A rehearsal creates no records, so it needs none of those systems.
+      const drill = await sendSlashCommand(
+        bare.eventsUrl,
+        SIGNING_SECRET,
+        { text: `plan runbook-drill@${TAG} acme staging`, user_id: 'U0PRIYA', channel_id: 'C0INC4211' },
+        { emulator: bare.slack },
+      );
+      expect(textOf(drill.body)).toMatch(/HF-\d+/);
+    } finally {
+      await bare.stop();
+    }
+  });
+});
