@@ -492,7 +492,7 @@ function print(
   out();
   out('--- ECS task definitions of external-agent on acme staging, as ECS holds them ---');
   for (const line of revisions) out(line);
-  out('--- The change records of HF-4, as Jira, Google Calendar and Statuspage hold them at the end ---');
+  out('--- The change records, as Jira, Google Calendar and Statuspage hold them at the end ---');
   for (const line of records) out(line);
   out(`(${slack.writeCount()} Slack messages posted or updated in all)`);
 }
