@@ -137,7 +137,65 @@ describe('SIGKILL around the Jenkins trigger of a jenkins-multi-deploy hotfix', 
     expect(found.refs['jenkinsQueueItem']).toBe(String(queueItemOf(hotfix)));
     await expectOneBuildPastDeploying(hotfix);
   });
+
+  it('(b) killed while the queue item waits, its number recorded: the next worker follows it to its build', async () => {
+    jenkins.setTiming({ queueDelayMs: 4000, leftItemRetentionMs: 5 * 60_000 });
+    const hotfix = await announced();
+    const trigger = cluster.killOnHook((kill) =>
+      jenkins.onRequest((r) => isWaitingItemLook(r, hotfix), kill, { when: 'after' }),
+    );
+    await approve(hotfix);
+    await killed(trigger, 'a look at the waiting queue item');
+    const orphaned = await store.load(hotfix.ulid);
+    expect(orphaned?.refs['jenkinsQueueItem']).toBe(String(queueItemOf(hotfix)));
+    expect(buildsOf(hotfix)).toHaveLength(0);
+    await cluster.startWorker();
+    await expectOneBuildPastDeploying(hotfix);
+  });
+
+  it('(c) killed once the build number is on the record: the next worker follows that build', async () => {
+    jenkins.setTiming({ queueDelayMs: 300, leftItemRetentionMs: 5 * 60_000 });
+    const hotfix = await announced();
+    await approve(hotfix);
+    const located = await until(store, hotfix.ulid, (h) => h.refs['jenkinsBuild'] !== undefined);
+    const describe = `/job/${JOB}/${located.refs['jenkinsBuild']}/wfapi/describe`;
+    const trigger = cluster.killOnHook((kill) =>
+      jenkins.onRequest((r) => r.method === 'GET' && r.path === describe, kill, { when: 'before' }),
+    );
+    await killed(trigger, 'a look at the build');
+    expect((await store.load(hotfix.ulid))?.state).toBe('deploying');
+    await cluster.startWorker();
+    await expectOneBuildPastDeploying(hotfix);
+  });
+
+  it('a worker down for longer than Jenkins keeps the left queue item finds the build by the hotfix id', async () => {
+    jenkins.setTiming({ queueDelayMs: 1000, leftItemRetentionMs: 500 });
+    const hotfix = await announced();
+    const trigger = cluster.killOnHook((kill) =>
+      jenkins.onRequest((r) => isWaitingItemLook(r, hotfix), kill, { when: 'after' }),
+    );
+    await approve(hotfix);
+    await killed(trigger, 'a look at the waiting queue item');
+    const item = Number((await store.load(hotfix.ulid))?.refs['jenkinsQueueItem']);
+    expect(item).toBe(queueItemOf(hotfix));
+    const deadline = Date.now() + 10_000;
+    while (jenkins.queueItem(item) !== undefined && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(jenkins.queueItem(item)).toBeUndefined();
+    await cluster.startWorker();
+    await expectOneBuildPastDeploying(hotfix);
+    // The purged item answered 404 to the new worker, which then read the job's builds.
+    expect(jenkins.callsTo('GET', `/queue/item/${item}/api/json`).some((c) => c.status === 404)).toBe(true);
+  });
 });
+
+/** A GET of this hotfix's queue item while it still waits (no build yet). */
+function isWaitingItemLook(request: ObservedRequest, hotfix: Hotfix): boolean {
+  const match = /^\/queue\/item\/(\d+)\/api\/json$/.exec(request.path);
+  if (request.method !== 'GET' || !match) return false;
+  const item = jenkins.queueItem(Number(match[1]));
+  return item?.parameters['HOTFIX_ID'] === `${hotfix.ulid}-1` && item.leftAt === undefined;
+}
 
 /** The queue item the one trigger of `hotfix` became, from the emulator's queue. */
 function queueItemOf(hotfix: Hotfix): number | undefined {
