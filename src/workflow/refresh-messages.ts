@@ -7,6 +7,7 @@ import type { WorkflowDeps } from './deps.js';
 import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
 import { drawTracked, drawnAs, drawnKey, messagesFingerprint } from './drawn-messages.js';
+import { checkTarget, refusalUntold } from './check-target.js';
 
 /** Events the incident thread is told about, each in one reply: decisions people wait for. */
 export const TOLD_IN_THREAD: ReadonlySet<HotfixEventType> = new Set<HotfixEventType>([
@@ -30,6 +31,12 @@ export async function refreshMessages(deps: WorkflowDeps, ulid: string): Promise
   const hotfix = await deps.store.load(ulid);
   if (!hotfix) return;
   await waitForSlack(deps);
+  // A revised plan is checked against its deploy target again before approvers are shown it; one the check cancels
+  // is drawn by the refresh its cancel starts.
+  const shown = hotfix.refs['planTs'] !== undefined || hotfix.refs['noticeTs'] !== undefined;
+  if (shown && (hotfix.state === 'planned' || refusalUntold(hotfix))) {
+    if (!(await checkTarget(deps, hotfix)) && hotfix.state === 'planned') return;
+  }
   await redrawPaced(deps, hotfix);
   await tellThread(deps, hotfix);
 }

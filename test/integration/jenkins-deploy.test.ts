@@ -9,6 +9,7 @@ import type { JenkinsEmulator } from '../emulators/jenkins/index.js';
 import { startJenkinsEmulator } from '../emulators/jenkins/index.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { lockKey } from '../../src/domain/hotfix.js';
+import { submitForm } from '../helpers/forms.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
@@ -198,6 +199,95 @@ describe('the plan-time check of the Jenkins job', () => {
       expect(
         t.slack.ephemerals('U0PRIYA').filter((e) => e.text.startsWith(`${cancelled.id} was not put up`)),
       ).toHaveLength(1);
+    } finally {
+      jenkins.addJob({ name: JOB, parameters: PARAMETERS });
+    }
+  });
+
+  it('answers a Jenkins plan as recorded and being checked, never as planned, and posts it once the job passed', async () => {
+    const answer = textOf((await slash(`plan decanting-service@${TAG} globex staging`)).body);
+    expect(answer).toMatch(/HF-\d+ is recorded but not planned yet/);
+    expect(answer).toContain(`Jenkins job \`${JOB}\``);
+    expect(answer).toContain('if not, I cancel it and tell you why here');
+    expect(answer).not.toContain('is planned');
+    const id = /HF-\d+/.exec(answer)![0];
+    const shown = await waitForRecord(t.bot, (await t.bot.deps.store.findById(id))!.ulid, (h) =>
+      Boolean(h.refs['noticeTs']),
+    );
+    expect(shown.steps['check_target']?.result).toBeDefined();
+    await slash(`cancel ${id} "answer checked"`);
+  });
+
+  it('checks a revised plan against Jenkins again before approvers see it, and cancels it when the job refuses', async () => {
+    const hotfix = await planned('globex staging');
+    const shown = await waitForRecord(t.bot, hotfix.ulid, (h) => Boolean(h.refs['noticeTs']));
+    const noticeTs = shown.refs['noticeTs']!;
+    const revise = async (tag: string) => {
+      const opened = t.slack.views.length;
+      await clickButton(
+        t.eventsUrl,
+        SIGNING_SECRET,
+        { user: 'U0PRIYA', channel: 'C0INC4211', ts: shown.refs['planTs']!, action_id: 'hotfix_revise_open' },
+        opts(),
+      );
+      // The form opens just after the click's ack: wait for this click's form, not an earlier one.
+      await t.slack.waitFor((slack) => slack.views.length > opened);
+      await submitForm(t.slack, t.eventsUrl, {
+        user: 'U0PRIYA',
+        callbackId: 'hotfix_revise',
+        hotfix: shown,
+        values: {
+          services: { value: { type: 'plain_text_input', value: `decanting-service@${tag}` } },
+          severity: { value: { type: 'static_select', selected_option: { value: '3' } } },
+        },
+      });
+    };
+    const jobLooks = () => jenkins.callsTo('GET', `/job/${JOB}/api/json`).length;
+
+    // A revision the job still accepts is checked once more, then shown.
+    const looksBefore = jobLooks();
+    await revise('24-02-05.619-hotfix.628');
+    const v2 = await waitForRecord(
+      t.bot,
+      hotfix.ulid,
+      (h) => h.steps['check_target_v2']?.result !== undefined,
+    );
+    expect(v2.state).toBe('planned');
+    expect(jobLooks()).toBe(looksBefore + 1);
+    await t.slack.waitFor(() => {
+      const notice = t.slack.messages('C0CHANGECTL').find((m) => m.ts === noticeTs);
+      return notice && JSON.stringify(notice.blocks).includes('hotfix.628') ? notice : undefined;
+    }, 8000);
+
+    // The job loses the hotfix id parameter: the next revision is cancelled before anyone is asked to approve it.
+    const { CLIENT, ENV, SERVICES } = PARAMETERS;
+    jenkins.addJob({ name: JOB, parameters: { CLIENT, ENV, SERVICES } });
+    try {
+      await revise('24-02-05.619-hotfix.629');
+      const cancelled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled', 8000);
+      expect(cancelled.planVersion).toBe(3);
+      expect(cancelled.steps['check_target_v3']).toBeUndefined();
+      const told = await t.slack.waitFor(() =>
+        t.slack
+          .ephemerals('U0PRIYA')
+          .find((e) =>
+            e.text.startsWith(`The revised plan (v3) of ${hotfix.id} was not put up for approval`),
+          ),
+      );
+      expect(told.text).toContain('HOTFIX_ID');
+      // No drawing of the notice ever offered plan v3 for approval.
+      const offeredV3 = t.slack.calls.filter(
+        (c) =>
+          c.method === 'chat.update' &&
+          c.args['ts'] === noticeTs &&
+          String(c.args['blocks']).includes('hotfix.629') &&
+          String(c.args['blocks']).includes('hotfix_approve'),
+      );
+      expect(offeredV3).toHaveLength(0);
+      await t.slack.waitFor(() => {
+        const notice = t.slack.messages('C0CHANGECTL').find((m) => m.ts === noticeTs);
+        return notice && /cancelled/i.test(JSON.stringify(notice.blocks)) ? notice : undefined;
+      }, 8000);
     } finally {
       jenkins.addJob({ name: JOB, parameters: PARAMETERS });
     }
