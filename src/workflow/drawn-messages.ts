@@ -15,29 +15,6 @@ export function drawnKey(ulid: string, message: DrawnMessage): string {
   return message === 'status' ? ulid : `${ulid}.messages`;
 }
 
-/**
- * What the plan and the notice can show, as a string: equal fingerprints draw equal messages. Deploy stages, the
- * lock, the deploy's plan, input answers and the bot's bookkeeping (steps, finalize) show only in the live status or
- * nowhere, so they do not cause a redraw here.
- */
-export function messagesFingerprint(hotfix: Hotfix): string {
-  const {
-    steps: _steps,
-    seq: _seq,
-    stages: _stages,
-    lock: _lock,
-    deployPlan: _deployPlan,
-    answers: _answers,
-    finalizedSeq: _finalized,
-    refs,
-    ...shown
-  } = hotfix;
-  const outside = Object.fromEntries(
-    Object.entries(refs).filter(([k]) => !/^(plan|notice|status)(Channel|Ts)$/.test(k)),
-  );
-  return JSON.stringify({ ...shown, refs: outside, announced: [refs['planTs'], refs['noticeTs']] });
-}
-
 /** Whether the message last drawn (or found undeliverable) shows `fingerprint`. */
 export async function drawnAs(
   deps: Pick<WorkflowDeps, 'pacing'>,

@@ -6,7 +6,7 @@ import { momentsOf } from '../domain/moments.js';
 import type { WorkflowDeps } from './deps.js';
 import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
-import { drawTracked, drawnAs, drawnKey, messagesFingerprint } from './drawn-messages.js';
+import { drawTracked, drawnAs, drawnKey } from './drawn-messages.js';
 import { checkTarget, refusalUntold } from './check-target.js';
 
 /** Events the incident thread is told about, each in one reply: decisions people wait for. */
@@ -55,7 +55,7 @@ const NEEDS_A_PERSON: ReadonlySet<HotfixState> = new Set<HotfixState>([
 async function redrawPaced(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
   const { planTs, noticeTs } = hotfix.refs;
   if (!planTs && !noticeTs) return; // not announced yet: announce draws the current record
-  const fingerprint = messagesFingerprint(hotfix);
+  const fingerprint = deps.chat.messagesFingerprint(hotfix);
   if (await drawnAs(deps, hotfix.ulid, 'messages', fingerprint)) return;
   const last = await deps.pacing.lastRender(drawnKey(hotfix.ulid, 'messages'));
   const now = deps.clock.now().getTime();

@@ -18,7 +18,7 @@ export async function renderStatus(deps: WorkflowDeps, ulid: string): Promise<vo
   const pausedFor = await deps.pacing.slackPausedFor();
   if (pausedFor > 0) return later(deps, hotfix, pausedFor);
   const context = await contextOf(deps, hotfix);
-  const fingerprint = fingerprintOf(hotfix, context);
+  const fingerprint = deps.chat.statusFingerprint(hotfix, context);
   const last = await deps.pacing.lastRender(ulid);
   if (last?.fingerprint === fingerprint && hotfix.refs['statusTs']) return;
   const now = deps.clock.now().getTime();
@@ -80,15 +80,5 @@ async function contextOf(deps: WorkflowDeps, hotfix: Hotfix): Promise<StatusCont
 
 /** What the status message of `hotfix` would show now, as a fingerprint (the reconciler compares it to the drawn one). */
 export async function statusFingerprint(deps: WorkflowDeps, hotfix: Hotfix): Promise<string> {
-  return fingerprintOf(hotfix, await contextOf(deps, hotfix));
-}
-
-/** What the message can show, reduced to a string: equal fingerprints draw equal messages. */
-export function fingerprintOf(hotfix: Hotfix, context: StatusContext): string {
-  // Everything but the bot's own bookkeeping (steps, its Slack message references) can appear in the message.
-  const { steps: _steps, seq: _seq, refs, ...shown } = hotfix;
-  const outside = Object.fromEntries(
-    Object.entries(refs).filter(([k]) => !/^(plan|notice|status)(Channel|Ts)$/.test(k)),
-  );
-  return JSON.stringify({ ...shown, refs: outside, context });
+  return deps.chat.statusFingerprint(hotfix, await contextOf(deps, hotfix));
 }
