@@ -1,4 +1,5 @@
-import type { Hotfix } from '../domain/hotfix.js';
+import { randomUUID } from 'node:crypto';
+import type { Hotfix, HotfixState } from '../domain/hotfix.js';
 import { isTerminal } from '../domain/hotfix.js';
 import type { ChatError } from '../ports/chat.js';
 import type { WorkflowDeps } from './deps.js';
@@ -13,6 +14,19 @@ const UNDELIVERABLE = 'undeliverable:';
 /** Where what was last drawn is remembered (the status key is the hotfix's own, shared with render pacing). */
 export function drawnKey(ulid: string, message: DrawnMessage): string {
   return message === 'status' ? ulid : `${ulid}.messages`;
+}
+
+/**
+ * States a hotfix usually passes through within moments, when nothing blocks it. Their drawing waits until they have
+ * lasted one pacing interval, so the burst after an approval (approved, queued, preparing, deploying) is one update
+ * showing where the hotfix got to; a state that lasts (queued behind another hotfix) is still drawn.
+ */
+const PASSING: ReadonlySet<HotfixState> = new Set<HotfixState>(['approved', 'queued', 'preparing']);
+
+/** How long a drawing of the hotfix's current state should wait for it to pass or settle; 0 to draw now. */
+export function settleWait(hotfix: Hotfix, now: number, paceMs: number): number {
+  if (!PASSING.has(hotfix.state)) return 0;
+  return Math.max(0, Date.parse(hotfix.stateSince.at) + paceMs - now);
 }
 
 /** Whether the message last drawn (or found undeliverable) shows `fingerprint`. */
@@ -40,7 +54,14 @@ export async function drawTracked(
   draw: () => Promise<void>,
 ): Promise<void> {
   const now = deps.clock.now().getTime();
+  // One drawer at a time per message: two jobs of one burst (a final state and its finalize) would otherwise both
+  // see the old drawing and make the same update twice.
+  const lease = `${hotfix.ulid}.draw.${message}`;
+  const holder = randomUUID();
+  if (!(await deps.leases.take(lease, holder, deps.timing.claimMs)))
+    return drawAfterOther(deps, hotfix, message);
   try {
+    if (await drawnAs(deps, hotfix.ulid, message, fingerprint)) return;
     await draw();
     await deps.pacing.rememberRender(drawnKey(hotfix.ulid, message), fingerprint, now);
   } catch (error) {
@@ -48,11 +69,21 @@ export async function drawTracked(
     deps.log.error({ hotfix: hotfix.id, message, err: error }, 'Slack refuses this message for good');
     await tellUndeliverable(deps, hotfix, message, error);
     await deps.pacing.rememberRender(drawnKey(hotfix.ulid, message), `${UNDELIVERABLE}${fingerprint}`, now);
+  } finally {
+    await deps.leases.release(lease, holder);
   }
   if (isTerminal(hotfix.state) && (hotfix.finalizedSeq ?? 0) < hotfix.stateSince.seq) {
     const attempt = `drawn-${message}-${hotfix.stateSince.seq}`;
     await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'advance', attempt });
   }
+}
+
+/** Another runner is drawing this message: look again once it is through, in case it drew an older record. */
+async function drawAfterOther(deps: WorkflowDeps, hotfix: Hotfix, message: DrawnMessage): Promise<void> {
+  const delayMs = Math.max(50, Math.min(1000, deps.timing.statusEveryMs));
+  const slot = Math.ceil((deps.clock.now().getTime() + delayMs) / delayMs);
+  const step = message === 'status' ? 'render_status' : 'refresh_messages';
+  await deps.jobs.enqueue({ ulid: hotfix.ulid, step, attempt: `after-draw-${slot}` }, { delayMs });
 }
 
 async function tellUndeliverable(

@@ -34,5 +34,7 @@ export async function allDrawn(deps: WorkflowDeps, hotfix: Hotfix): Promise<bool
   const status =
     !hotfix.times.queuedAt || (await drawnAs(deps, ulid, 'status', await statusFingerprint(deps, hotfix)));
   const posted = hotfix.refs['planTs'] !== undefined || hotfix.refs['noticeTs'] !== undefined;
-  return status && (!posted || (await drawnAs(deps, ulid, 'messages', deps.chat.messagesFingerprint(hotfix))));
+  return (
+    status && (!posted || (await drawnAs(deps, ulid, 'messages', deps.chat.messagesFingerprint(hotfix))))
+  );
 }

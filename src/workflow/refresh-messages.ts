@@ -6,7 +6,7 @@ import { momentsOf } from '../domain/moments.js';
 import type { WorkflowDeps } from './deps.js';
 import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
-import { drawTracked, drawnAs, drawnKey } from './drawn-messages.js';
+import { drawTracked, drawnAs, drawnKey, settleWait } from './drawn-messages.js';
 import { checkTarget, refusalUntold } from './check-target.js';
 
 /** Events the incident thread is told about, each in one reply: decisions people wait for. */
@@ -50,7 +50,8 @@ const NEEDS_A_PERSON: ReadonlySet<HotfixState> = new Set<HotfixState>([
 
 /**
  * Skips a redraw that would show nothing new, and draws at most once every `statusEveryMs` (a burst of state changes
- * becomes one delayed redraw); an ended hotfix, and one waiting for a person, is drawn at once.
+ * becomes one delayed redraw, and a state that usually passes at once waits to see whether it does: settleWait); an
+ * ended hotfix, and one waiting for a person, is drawn at once.
  */
 async function redrawPaced(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
   const { planTs, noticeTs } = hotfix.refs;
@@ -59,7 +60,8 @@ async function redrawPaced(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
   if (await drawnAs(deps, hotfix.ulid, 'messages', fingerprint)) return;
   const last = await deps.pacing.lastRender(drawnKey(hotfix.ulid, 'messages'));
   const now = deps.clock.now().getTime();
-  const wait = last ? last.at + deps.timing.statusEveryMs - now : 0;
+  const paced = last ? last.at + deps.timing.statusEveryMs - now : 0;
+  const wait = Math.max(paced, settleWait(hotfix, now, deps.timing.statusEveryMs));
   if (wait > 0 && !isTerminal(hotfix.state) && !NEEDS_A_PERSON.has(hotfix.state)) {
     const slot = Math.ceil((now + wait) / Math.max(1, deps.timing.statusEveryMs));
     await deps.jobs.enqueue(
@@ -92,7 +94,7 @@ async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
     if (events.length === seen) return;
     for (const [index, event] of events.entries()) {
       if (index < seen) continue;
-      if (TOLD_IN_THREAD.has(event.type)) {
+      if (toldOnItsOwn(events, index)) {
         const key = `tell_${index + 1}`;
         hotfix = await tellDecision(deps, hotfix, event, key);
         if (!hotfix.steps[key]?.result) return;
@@ -107,6 +109,17 @@ async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
     }
     seen = events.length;
   }
+}
+
+/**
+ * Whether event `index` gets a reply of its own. The approval that completes a plan is told by the "approved" reply
+ * recorded with it, which names the approvers: one reply for one click. A break-glass approval keeps its own reply.
+ */
+function toldOnItsOwn(events: readonly HotfixEvent[], index: number): boolean {
+  const event = events[index];
+  if (!event || !TOLD_IN_THREAD.has(event.type)) return false;
+  const completes = event.type === 'approval_given' && events[index + 1]?.type === 'approved';
+  return !(completes && !event.approval.breakGlass);
 }
 
 async function tellDecision(deps: WorkflowDeps, current: Hotfix, event: HotfixEvent, key: string) {
@@ -156,7 +169,7 @@ export function owesReply(
 ): boolean {
   return events.some((e, i) => {
     if (now - Date.parse(e.at) < staleMs) return false;
-    if (TOLD_IN_THREAD.has(e.type) && !hotfix.steps[`tell_${i + 1}`]?.result) return true;
+    if (toldOnItsOwn(events, i) && !hotfix.steps[`tell_${i + 1}`]?.result) return true;
     return momentsOf(hotfix, e).some((m) => {
       const key = momentKey(m, i);
       const reachable = m.place === 'thread' || hotfix.refs['noticeTs'] !== undefined;
