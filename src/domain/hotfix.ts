@@ -155,7 +155,8 @@ export interface Hotfix {
   stages: Stage[];
   pendingInput?: { id: string; message: string };
   /** Answers to input steps, by input id: who answered, how and when (the deploy method passes them on). */
-  answers: Record<string, { proceed: boolean; by: string; at: string }>;
+  /** `outside`: answered in the CI server itself; there is nothing for the bot to pass on. */
+  answers: Record<string, { proceed: boolean; by: string; at: string; outside?: true }>;
   attempts: number;
   failure?: Failure;
   refs: Record<string, string>;

@@ -52,6 +52,7 @@ async function passOnAnswers(
 ): Promise<Hotfix | undefined> {
   let current = hotfix;
   for (const [inputId, answer] of Object.entries(hotfix.answers)) {
+    if (answer.outside) continue; // answered in the CI server itself: nothing to pass on
     const step = `answer_${hotfix.attempts}_${inputId}`;
     const claim = await claimStep(deps, current, step);
     if (claim.kind === 'busy') return undefined;
@@ -104,6 +105,13 @@ async function report(deps: WorkflowDeps, hotfix: Hotfix, progress: DeployProgre
   // What the method learned about where the deploy runs (the Jenkins build), recorded once per attempt.
   if (progress.refs && Object.entries(progress.refs).some(([key, value]) => current.refs[key] !== value))
     await apply({ type: 'record_result', step: `located_${current.attempts}`, refs: progress.refs });
+  // The deploy went on while the bot still asks its question: someone answered it in the CI server itself.
+  const asked = current.state === 'awaiting_input' ? current.pendingInput : undefined;
+  const goesOn =
+    progress.status === 'running' ||
+    progress.status === 'succeeded' ||
+    (progress.status === 'input' && progress.input.id !== asked?.id);
+  if (asked && goesOn) await apply({ type: 'note_input_answered_outside', inputId: asked.id, proceed: true });
   if (JSON.stringify(progress.stages) !== JSON.stringify(current.stages))
     await apply({ type: 'update_stages', stages: progress.stages });
   if (progress.status === 'input' && current.state === 'deploying' && !current.answers[progress.input.id]) {

@@ -114,9 +114,11 @@ async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
 /**
  * Whether event `index` gets a reply of its own. The approval that completes a plan is told by the "approved" reply
  * recorded with it, which names the approvers: one reply for one click. A break-glass approval keeps its own reply.
+ * An input answered in the CI server itself is told; one answered through the bot is not (the person clicked).
  */
 function toldOnItsOwn(events: readonly HotfixEvent[], index: number): boolean {
   const event = events[index];
+  if (event?.type === 'input_answered') return event.outside === true;
   if (!event || !TOLD_IN_THREAD.has(event.type)) return false;
   const completes = event.type === 'approval_given' && events[index + 1]?.type === 'approved';
   return !(completes && !event.approval.breakGlass);

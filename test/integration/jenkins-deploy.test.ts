@@ -154,6 +154,47 @@ describe('a jenkins-multi-deploy hotfix from approval to the end of its build', 
   });
 });
 
+describe('an input step answered in Jenkins itself', () => {
+  it('is noticed: the thread is told, the buttons go, nothing is passed on, and the deploy goes on', async () => {
+    jenkins.scriptNextBuild(JOB, {
+      stages: STAGES,
+      stageMs: 200,
+      input: { before: 'Deploy', id: 'Proceed', message: 'Deploy decanting-service to globex staging?' },
+    });
+    const hotfix = await approvedHotfix('globex staging');
+    const waiting = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'awaiting_input', 10_000);
+    await statusShows(waiting, /hotfix_input_proceed/);
+    const build = Number(
+      (await waitForRecord(t.bot, hotfix.ulid, (h) => h.refs['jenkinsBuild'] !== undefined)).refs[
+        'jenkinsBuild'
+      ],
+    );
+    const proceedsBefore = jenkins.callsTo('POST', /input\/Proceed\/proceedEmpty/).length;
+    // A Jenkins administrator clicks Proceed on the build's own page.
+    const auth = Buffer.from(`${jenkins.user}:${jenkins.apiToken}`).toString('base64');
+    const answered = await fetch(`${jenkins.url}/job/${JOB}/${build}/input/Proceed/proceedEmpty`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${auth}` },
+    });
+    expect(answered.status).toBe(200);
+
+    const deployed = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'verifying', 10_000);
+    expect(deployed.answers['Proceed']).toMatchObject({ proceed: true, outside: true });
+    const told = await t.slack.waitFor(() =>
+      threadOf(deployed).find((r) => r.text.includes('was answered in Jenkins itself')),
+    );
+    expect(told.text).toContain('<@U0PRIYA>');
+    await statusShows(deployed, /Smoke test/);
+    expect(JSON.stringify(statusMessages(deployed)[0]?.blocks)).not.toContain('hotfix_input_proceed');
+    // Only the administrator's answer reached Jenkins: the bot passed nothing on.
+    expect(jenkins.callsTo('POST', /input\/Proceed\/proceedEmpty/)).toHaveLength(proceedsBefore + 1);
+    expect(jenkins.builds(JOB).find((b) => b.number === build)?.result).toBe('SUCCESS');
+    expect(textOf((await slash('unlock globex staging "checked by hand"', 'U0RELMGR1')).body)).toContain(
+      'unlocked',
+    );
+  });
+});
+
 describe('the plan-time check of the Jenkins job', () => {
   /** Plans and waits until the announce step has refused it; returns the cancelled record and the ephemeral reply. */
   async function refused(target: string) {
@@ -173,11 +214,13 @@ describe('the plan-time check of the Jenkins job', () => {
   it('refuses a plan whose job does not declare the hotfix id parameter, naming the job and the parameter', async () => {
     const { CLIENT, ENV, SERVICES } = PARAMETERS;
     jenkins.addJob({ name: JOB, parameters: { CLIENT, ENV, SERVICES } });
+    const triggersBefore = jenkins.callsTo('POST', /buildWithParameters/).length;
     try {
       const { told } = await refused('globex staging');
       expect(told.text).toContain(`"${JOB}"`);
       expect(told.text).toContain('HOTFIX_ID');
-      expect(jenkins.callsTo('POST', /buildWithParameters/)).toHaveLength(2);
+      // Nothing was triggered for it.
+      expect(jenkins.callsTo('POST', /buildWithParameters/)).toHaveLength(triggersBefore);
     } finally {
       jenkins.addJob({ name: JOB, parameters: PARAMETERS });
     }
