@@ -72,15 +72,24 @@ async function statusShows(h: Hotfix, pattern: RegExp) {
   }, 8000);
 }
 
+/** Approves a hotfix for `target` whose build pauses at a Proceed input before Deploy; returns it once waiting. */
+async function pausedAtProceed(
+  target: string,
+  stageMs: number,
+): Promise<{ hotfix: Hotfix; waiting: Hotfix }> {
+  jenkins.scriptNextBuild(JOB, {
+    stages: STAGES,
+    stageMs,
+    input: { before: 'Deploy', id: 'Proceed', message: `Deploy decanting-service to ${target}?` },
+  });
+  const hotfix = await approvedHotfix(target);
+  const waiting = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'awaiting_input', 10_000);
+  return { hotfix, waiting };
+}
+
 describe('a jenkins-multi-deploy hotfix from approval to the end of its build', () => {
   it('triggers one build with the plan, shows its stages, passes Proceed on once, and waits in verifying holding the lock', async () => {
-    jenkins.scriptNextBuild(JOB, {
-      stages: STAGES,
-      stageMs: 300,
-      input: { before: 'Deploy', id: 'Proceed', message: 'Deploy decanting-service to acme staging?' },
-    });
-    const hotfix = await approvedHotfix('acme staging');
-    const waiting = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'awaiting_input');
+    const { hotfix, waiting } = await pausedAtProceed('acme staging', 300);
     expect(waiting.deployPlan?.join(' ')).toContain(`Jenkins job ${JOB}`);
     expect(waiting.steps['check_target']?.result).toBeDefined();
     expect(waiting.pendingInput?.message).toBe('Deploy decanting-service to acme staging?');
@@ -156,13 +165,7 @@ describe('a jenkins-multi-deploy hotfix from approval to the end of its build', 
 
 describe('an input step answered in Jenkins itself', () => {
   it('is noticed: the thread is told, the buttons go, nothing is passed on, and the deploy goes on', async () => {
-    jenkins.scriptNextBuild(JOB, {
-      stages: STAGES,
-      stageMs: 200,
-      input: { before: 'Deploy', id: 'Proceed', message: 'Deploy decanting-service to globex staging?' },
-    });
-    const hotfix = await approvedHotfix('globex staging');
-    const waiting = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'awaiting_input', 10_000);
+    const { hotfix, waiting } = await pausedAtProceed('globex staging', 200);
     await statusShows(waiting, /hotfix_input_proceed/);
     const build = Number(
       (await waitForRecord(t.bot, hotfix.ulid, (h) => h.refs['jenkinsBuild'] !== undefined)).refs[
