@@ -25,6 +25,8 @@ beforeAll(async () => {
   jenkins = await startJenkinsEmulator({ queueDelayMs: 100, jobs: [{ name: JOB, parameters: PARAMETERS }] });
   t = await startTestBot(6, {
     clock: { now: () => new Date(Date.parse('2026-11-17T15:05:00Z') + (Date.now() - started)) },
+    // Jenkins failing for 1.5 s fails a running deploy here (5 minutes in production).
+    timing: { pollMs: 100, statusEveryMs: 200, outsideTroubleMs: 1500 },
     env: { JENKINS_URL: jenkins.url, JENKINS_USER: jenkins.user, JENKINS_API_TOKEN: jenkins.apiToken },
   });
 });
@@ -195,6 +197,76 @@ describe('an input step answered in Jenkins itself', () => {
     expect(textOf((await slash('unlock globex staging "checked by hand"', 'U0RELMGR1')).body)).toContain(
       'unlocked',
     );
+  });
+});
+
+describe('Jenkins in trouble while a deploy runs', () => {
+  /** A hotfix for globex staging whose build runs (slowly) with its number on the record. */
+  async function building(stageMs = 3000): Promise<Hotfix> {
+    jenkins.scriptNextBuild(JOB, { stages: STAGES, stageMs });
+    const hotfix = await approvedHotfix('globex staging');
+    return waitForRecord(t.bot, hotfix.ulid, (h) => h.refs['jenkinsBuild'] !== undefined, 10_000);
+  }
+  /** The live status offers Retry and says what went wrong; a reply mentions the requester, who must decide. */
+  async function failureShown(h: Hotfix, says: string) {
+    const status = await statusShows(h, /hotfix_retry/);
+    expect(JSON.stringify(status.blocks)).toContain(says);
+    const told = await t.slack.waitFor(() =>
+      threadOf(h).find(
+        (r) => kindOf(r) !== 'status' && r.text.includes('<@U0PRIYA>') && r.text.includes('FAILED'),
+      ),
+    );
+    return [status, told];
+  }
+  afterEach(async () => {
+    jenkins.clearFaults();
+    await slash('unlock globex staging "Jenkins trouble test done"', 'U0RELMGR1');
+  });
+
+  it('retries 503s and resets with backoff, then fails with a readable message and Retry when they last', async () => {
+    const hotfix = await building();
+    const looksBefore = jenkins.callsTo('GET', /wfapi\/describe/).length;
+    // Connection resets first, then 503s.
+    jenkins.failOn(/wfapi\/describe/, 'reset', 2);
+    jenkins.failOn(/wfapi\/describe/, { status: 503 }, 1000);
+    const failed = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'failed', 15_000);
+    // Looked again several times (BullMQ's backoff) before giving up, and never for more than the limit allows.
+    const looks = jenkins.callsTo('GET', /wfapi\/describe/).slice(looksBefore);
+    expect(looks.filter((c) => c.status === 0)).toHaveLength(2);
+    expect(looks.filter((c) => c.status === 503).length).toBeGreaterThanOrEqual(1);
+    expect(failed.failure?.message).toContain('Every look at the deploy has failed');
+    expect(failed.failure?.message).toContain('Jenkins is unavailable (503)');
+    expect(failed.failure?.message).toContain('Retry starts a new build');
+    await failureShown(failed, 'Every look at the deploy has failed');
+    // Still one build: trouble never triggers again.
+    expect(
+      jenkins
+        .callsTo('POST', /buildWithParameters/)
+        .filter((c) => c.form['HOTFIX_ID'] === `${hotfix.ulid}-1`),
+    ).toHaveLength(1);
+  });
+
+  it('rides out a short outage: looks again with backoff, and the deploy goes on to its end', async () => {
+    const hotfix = await building(300);
+    jenkins.failOn(/wfapi\/describe/, { status: 503 }, 1);
+    const deployed = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'verifying', 10_000);
+    const describes = jenkins.callsTo('GET', `/${deployed.refs['jenkinsBuild']}/wfapi/describe`);
+    expect(describes.filter((c) => c.status === 503)).toHaveLength(1);
+    expect(describes.at(-1)?.status).toBe(200);
+    expect(deployed.failure).toBeUndefined();
+  });
+
+  it('fails at once, naming the variables, when Jenkins refuses the credentials mid-deploy', async () => {
+    const hotfix = await building();
+    jenkins.failOn(/wfapi\/describe/, { status: 401 }, 1000);
+    const failed = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'failed', 8000);
+    expect(failed.failure?.message).toContain("refused the bot's credentials");
+    expect(failed.failure?.message).toContain('JENKINS_API_TOKEN');
+    expect(failed.failure?.message).not.toContain(jenkins.apiToken);
+    const shown = await failureShown(failed, 'JENKINS_API_TOKEN');
+    expect(JSON.stringify(shown)).not.toContain(jenkins.apiToken);
+    // One refused look was enough: no retries against a refusal.
+    expect(jenkins.callsTo('GET', /wfapi\/describe/).filter((c) => c.status === 401)).toHaveLength(1);
   });
 });
 

@@ -94,6 +94,8 @@ export interface JenkinsEmulator {
   setTiming(timing: Pick<JenkinsEmulatorOptions, 'queueDelayMs' | 'leftItemRetentionMs'>): void;
   /** Makes the next `times` requests to a matching path fail. @defaultValue times 1 */
   failOn(path: string | RegExp, fault: Fault, times?: number): void;
+  /** Forgets every fault still waiting. */
+  clearFaults(): void;
   /** Stops the server. */
   close(): Promise<void>;
 }
@@ -223,6 +225,7 @@ export async function startJenkinsEmulator(options: JenkinsEmulatorOptions = {})
     },
     onRequest: (predicate, action, hookOptions) => hooks.add(predicate, action, hookOptions),
     failOn: (path, fault, times = 1) => faults.add(path, fault, times),
+    clearFaults: () => faults.clear(),
     close: () =>
       new Promise<void>((resolve) => {
         hooks.clear();
