@@ -200,6 +200,48 @@ describe('an input step answered in Jenkins itself', () => {
   });
 });
 
+describe('cancel while Jenkins builds', () => {
+  const cancelledReply = (h: Hotfix) =>
+    t.slack.waitFor(() => threadOf(h).find((r) => r.text.includes(`${h.id} was cancelled`)), 8000);
+
+  it('stops a running build with /stop and says which finished stages stay deployed', async () => {
+    jenkins.scriptNextBuild(JOB, { stages: STAGES, stageDurations: { Checkout: 100, Deploy: 5000 } });
+    const hotfix = await approvedHotfix('globex staging');
+    const running = await waitForRecord(
+      t.bot,
+      hotfix.ulid,
+      (h) => h.stages.some((s) => s.name === 'Deploy' && s.status === 'running'),
+      10_000,
+    );
+    const build = Number(running.refs['jenkinsBuild']);
+    await slash(`cancel ${hotfix.id} "wrong tag"`);
+    const cancelled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled', 10_000);
+    expect(jenkins.callsTo('POST', `/job/${JOB}/${build}/stop`)).toHaveLength(1);
+    expect(jenkins.builds(JOB).find((b) => b.number === build)?.result).toBe('ABORTED');
+    const told = await cancelledReply(cancelled);
+    expect(told.text).toContain('asked Jenkins to stop it at stage Deploy');
+    expect(told.text).toContain('Stage Deploy was interrupted and may have done part of its work');
+    expect(told.text).toContain('Not undone: the finished stages (Checkout) stay as deployed');
+  });
+
+  it('aborts the input of a paused build instead of stopping it, and says which finished stages stay', async () => {
+    const { hotfix, waiting } = await pausedAtProceed('globex staging', 100);
+    const build = Number(
+      (await waitForRecord(t.bot, waiting.ulid, (h) => h.refs['jenkinsBuild'] !== undefined)).refs[
+        'jenkinsBuild'
+      ],
+    );
+    await slash(`cancel ${hotfix.id} "not today"`);
+    const cancelled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled', 10_000);
+    expect(jenkins.callsTo('POST', `/job/${JOB}/${build}/input/Proceed/abort`)).toHaveLength(1);
+    expect(jenkins.callsTo('POST', `/job/${JOB}/${build}/stop`)).toHaveLength(0);
+    expect(jenkins.builds(JOB).find((b) => b.number === build)?.result).toBe('ABORTED');
+    const told = await cancelledReply(cancelled);
+    expect(told.text).toContain('aborted its pending input Proceed at stage Deploy');
+    expect(told.text).toContain('Not undone: the finished stages (Checkout) stay as deployed');
+  });
+});
+
 describe('Jenkins in trouble while a deploy runs', () => {
   /** A hotfix for globex staging whose build runs (slowly) with its number on the record. */
   async function building(stageMs = 3000): Promise<Hotfix> {
