@@ -99,6 +99,11 @@ export interface Approval {
 export interface Stage {
   name: string;
   status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'waiting';
+  /**
+   * How long the stage took, once it ended, when the method knows (Jenkins does). A running stage has none, so time
+   * passing alone never redraws the live status.
+   */
+  durationMs?: number;
 }
 
 /** Progress of one workflow step: the intent is written before the outside call, the result after it. */

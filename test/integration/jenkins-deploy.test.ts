@@ -125,6 +125,8 @@ describe('a jenkins-multi-deploy hotfix from approval to the end of its build', 
     expect(jenkins.callsTo('POST', /input\/Proceed\/proceedEmpty/)).toHaveLength(1);
     expect(jenkins.callsTo('POST', /buildWithParameters/)).toHaveLength(1);
     await statusShows(hotfix, /Smoke test/);
+    // Each ended stage with how long Jenkins says it took.
+    await statusShows(hotfix, /Checkout — succeeded in 3\d\dms/);
     // The live status links the build.
     await statusShows(hotfix, new RegExp(`<${jenkins.url}/job/${JOB}/1/\\|Jenkins build>`));
 
