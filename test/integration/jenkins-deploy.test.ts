@@ -21,13 +21,21 @@ const TAG = '24-02-05.619-hotfix.627';
 let jenkins: JenkinsEmulator;
 let t: TestBot;
 const started = Date.now();
+/** Every log line the bot wrote in this file, at debug level, for the credentials check at the end. */
+const logged: string[] = [];
 beforeAll(async () => {
   jenkins = await startJenkinsEmulator({ queueDelayMs: 100, jobs: [{ name: JOB, parameters: PARAMETERS }] });
   t = await startTestBot(6, {
     clock: { now: () => new Date(Date.parse('2026-11-17T15:05:00Z') + (Date.now() - started)) },
     // Jenkins failing for 1.5 s fails a running deploy here (5 minutes in production).
     timing: { pollMs: 100, statusEveryMs: 200, outsideTroubleMs: 1500 },
-    env: { JENKINS_URL: jenkins.url, JENKINS_USER: jenkins.user, JENKINS_API_TOKEN: jenkins.apiToken },
+    logDestination: { write: (line: string) => void logged.push(line) },
+    env: {
+      JENKINS_URL: jenkins.url,
+      JENKINS_USER: jenkins.user,
+      JENKINS_API_TOKEN: jenkins.apiToken,
+      LOG_LEVEL: 'debug',
+    },
   });
 });
 afterAll(async () => {
@@ -149,6 +157,7 @@ describe('a jenkins-multi-deploy hotfix from approval to the end of its build', 
       failAt: 'Smoke test',
       failureLog: [
         'curl: (22) The requested URL returned error: 503',
+        `+ curl -u ${jenkins.user}:${jenkins.apiToken} ${jenkins.url}/job/x`,
         'ERROR: smoke test failed for decanting',
       ],
     });
@@ -460,5 +469,26 @@ describe('the plan-time check of the Jenkins job', () => {
     const { told } = await refused('globex staging');
     expect(told.text).toContain('Jenkins did not answer');
     expect(told.text).toContain('nothing was planned; try again');
+  });
+});
+
+describe('the Jenkins credentials', () => {
+  it('never appear in a log line, a Slack message or a URL the bot printed, in any test of this file', () => {
+    const token = jenkins.apiToken;
+    const spellings = [
+      token,
+      encodeURIComponent(token),
+      Buffer.from(`${jenkins.user}:${token}`).toString('base64'),
+    ];
+    // The checks below can fail: the token did pass through the bot (a failed build's console printed it).
+    expect(jenkins.builds(JOB).some((b) => b.console.includes(token))).toBe(true);
+    expect(logged.length).toBeGreaterThan(100);
+    const slackText = JSON.stringify(t.slack.calls);
+    for (const spelling of spellings) {
+      expect(logged.filter((line) => line.includes(spelling))).toEqual([]);
+      expect(slackText.includes(spelling)).toBe(false);
+    }
+    // Links to Jenkins carry no user information.
+    expect(slackText).not.toMatch(/https?:\/\/[^/\s"]*@127\.0\.0\.1/);
   });
 });
