@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Hotfix, HotfixState } from '../domain/hotfix.js';
 import { isTerminal } from '../domain/hotfix.js';
 import type { ChatError } from '../ports/chat.js';
+import { RetryLater } from '../ports/jobs.js';
 import type { WorkflowDeps } from './deps.js';
 import { isUndeliverable, postOnce } from './post-once.js';
 
@@ -22,6 +23,13 @@ export function drawnKey(ulid: string, message: DrawnMessage): string {
  * showing where the hotfix got to; a state that lasts (queued behind another hotfix) is still drawn.
  */
 const PASSING: ReadonlySet<HotfixState> = new Set<HotfixState>(['approved', 'queued', 'preparing']);
+
+/** States whose moment reply pings people now: the messages they open must already say so, so no pacing delay. */
+export const NEEDS_A_PERSON: ReadonlySet<HotfixState> = new Set<HotfixState>([
+  'awaiting_input',
+  'failed',
+  'rollback_failed',
+]);
 
 /** How long a drawing of the hotfix's current state should wait for it to pass or settle; 0 to draw now. */
 export function settleWait(hotfix: Hotfix, now: number, paceMs: number): number {
@@ -58,8 +66,12 @@ export async function drawTracked(
   // see the old drawing and make the same update twice.
   const lease = `${hotfix.ulid}.draw.${message}`;
   const holder = randomUUID();
-  if (!(await deps.leases.take(lease, holder, deps.timing.claimMs)))
-    return drawAfterOther(deps, hotfix, message);
+  if (!(await deps.leases.take(lease, holder, deps.timing.claimMs))) {
+    // This job runs again once the other drawer is through (it may be drawing an older record), and only then goes
+    // on: a reply that pings people never comes before the message they will open.
+    const delayMs = Math.max(50, Math.min(1000, deps.timing.statusEveryMs));
+    throw new RetryLater(delayMs, `another runner is drawing the ${message} of ${hotfix.id}`);
+  }
   try {
     if (await drawnAs(deps, hotfix.ulid, message, fingerprint)) return;
     await draw();
@@ -76,14 +88,6 @@ export async function drawTracked(
     const attempt = `drawn-${message}-${hotfix.stateSince.seq}`;
     await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'advance', attempt });
   }
-}
-
-/** Another runner is drawing this message: look again once it is through, in case it drew an older record. */
-async function drawAfterOther(deps: WorkflowDeps, hotfix: Hotfix, message: DrawnMessage): Promise<void> {
-  const delayMs = Math.max(50, Math.min(1000, deps.timing.statusEveryMs));
-  const slot = Math.ceil((deps.clock.now().getTime() + delayMs) / delayMs);
-  const step = message === 'status' ? 'render_status' : 'refresh_messages';
-  await deps.jobs.enqueue({ ulid: hotfix.ulid, step, attempt: `after-draw-${slot}` }, { delayMs });
 }
 
 async function tellUndeliverable(

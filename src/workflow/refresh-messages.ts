@@ -1,12 +1,12 @@
 import type { HotfixEvent, HotfixEventType } from '../domain/events.js';
-import type { Hotfix, HotfixState } from '../domain/hotfix.js';
+import type { Hotfix } from '../domain/hotfix.js';
 import { holdsLock, isTerminal, threadOf } from '../domain/hotfix.js';
 import type { Moment } from '../domain/moments.js';
 import { momentsOf } from '../domain/moments.js';
 import type { WorkflowDeps } from './deps.js';
 import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
-import { drawTracked, drawnAs, drawnKey, settleWait } from './drawn-messages.js';
+import { NEEDS_A_PERSON, drawTracked, drawnAs, drawnKey, settleWait } from './drawn-messages.js';
 import { checkTarget, refusalUntold } from './check-target.js';
 
 /** Events the incident thread is told about, each in one reply: decisions people wait for. */
@@ -40,13 +40,6 @@ export async function refreshMessages(deps: WorkflowDeps, ulid: string): Promise
   await redrawPaced(deps, hotfix);
   await tellThread(deps, hotfix);
 }
-
-// States whose moment reply pings people now: the messages they open must already say so, so no pacing delay.
-const NEEDS_A_PERSON: ReadonlySet<HotfixState> = new Set<HotfixState>([
-  'awaiting_input',
-  'failed',
-  'rollback_failed',
-]);
 
 /**
  * Skips a redraw that would show nothing new, and draws at most once every `statusEveryMs` (a burst of state changes

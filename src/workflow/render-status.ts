@@ -3,13 +3,13 @@ import { isTerminal, lockKey } from '../domain/hotfix.js';
 import { ChatError } from '../ports/chat.js';
 import type { StatusContext } from '../ports/chat.js';
 import type { WorkflowDeps } from './deps.js';
-import { drawTracked, settleWait } from './drawn-messages.js';
+import { NEEDS_A_PERSON, drawTracked, settleWait } from './drawn-messages.js';
 import { postOnce } from './post-once.js';
 
 /**
  * Draws the one live status message of a hotfix from its record (DESIGN.md section 7): skipped when nothing visible
- * changed, at most one update every `statusEveryMs` (the final one at once; a state that usually passes at once only
- * once it has lasted that long), and never while Slack has asked every
+ * changed, at most one update every `statusEveryMs` (the final one, and one that needs a person, at once; a state that
+ * usually passes at once only once it has lasted that long), and never while Slack has asked every
  * writer to wait. Waiting is a delayed job, never a sleep. The message is created once, even across crashes.
  */
 export async function renderStatus(deps: WorkflowDeps, ulid: string): Promise<void> {
@@ -25,7 +25,8 @@ export async function renderStatus(deps: WorkflowDeps, ulid: string): Promise<vo
   const now = deps.clock.now().getTime();
   const paced = last ? last.at + deps.timing.statusEveryMs - now : 0;
   const wait = Math.max(paced, settleWait(hotfix, now, deps.timing.statusEveryMs));
-  if (wait > 0 && !isTerminal(hotfix.state)) return later(deps, hotfix, wait);
+  if (wait > 0 && !isTerminal(hotfix.state) && !NEEDS_A_PERSON.has(hotfix.state))
+    return later(deps, hotfix, wait);
   try {
     await drawTracked(deps, hotfix, 'status', fingerprint, () => draw(deps, hotfix, context));
   } catch (error) {
