@@ -122,6 +122,7 @@ export async function startBot(
       pollMs: 5000,
       statusEveryMs: 3000,
       claimMs: options.workerTimings?.lockDuration ?? 30_000,
+      outsideTroubleMs: 5 * 60_000,
       ...options.timing,
     },
   };

@@ -111,7 +111,8 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
     case 'input_requested':
       return { ...moveTo(h, 'awaiting_input'), pendingInput: { id: e.inputId, message: e.message } };
     case 'input_answered': {
-      const answers = { ...h.answers, [e.inputId]: { proceed: e.proceed, by: e.by, at: e.at } };
+      const answer = { proceed: e.proceed, by: e.by, at: e.at, ...(e.outside ? { outside: e.outside } : {}) };
+      const answers = { ...h.answers, [e.inputId]: answer };
       return { ...withoutInput(moveTo(h, 'deploying')), answers };
     }
     case 'deployed':

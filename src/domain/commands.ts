@@ -67,6 +67,8 @@ export type SystemCommand =
   | { type: 'start_deploy' }
   | { type: 'update_stages'; stages: Stage[] }
   | { type: 'request_input'; inputId: string; message: string }
+  /** The deploy went on (or ended) without the bot passing an answer on: someone answered in the CI server itself. */
+  | { type: 'note_input_answered_outside'; inputId: string; proceed: boolean }
   | { type: 'deploy_succeeded' }
   | { type: 'deploy_failed'; message: string; condition?: string }
   | { type: 'deploy_aborted'; undone: string }

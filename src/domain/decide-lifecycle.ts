@@ -66,6 +66,10 @@ export function decideLifecycle(h: Hotfix, cmd: Lifecycle, ctx: DecisionContext,
       return emit({ type: 'input_requested', inputId: cmd.inputId, message: cmd.message });
     case 'answer_input':
       return answerInput(h, cmd, ctx, emit);
+    case 'note_input_answered_outside':
+      // Only the question still pending: an answer the bot passed on, or a newer question, is not noted again.
+      if (h.pendingInput?.id !== cmd.inputId || h.answers[cmd.inputId]) return emit();
+      return emit({ type: 'input_answered', inputId: cmd.inputId, proceed: cmd.proceed, outside: true });
     case 'deploy_succeeded':
       return emit({ type: 'deployed' });
     case 'deploy_failed':

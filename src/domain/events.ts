@@ -43,7 +43,8 @@ export type EventBody =
   | { type: 'deploy_started'; attempt: number }
   | { type: 'stages_updated'; stages: Stage[] }
   | { type: 'input_requested'; inputId: string; message: string }
-  | { type: 'input_answered'; inputId: string; proceed: boolean }
+  /** `outside`: answered in the CI server itself, not through the bot (nothing is passed on). */
+  | { type: 'input_answered'; inputId: string; proceed: boolean; outside?: true }
   | { type: 'deployed' }
   | { type: 'verified' }
   | { type: 'failed'; failure: Failure }

@@ -99,6 +99,11 @@ export interface Approval {
 export interface Stage {
   name: string;
   status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'waiting';
+  /**
+   * How long the stage took, once it ended, when the method knows (Jenkins does). A running stage has none, so time
+   * passing alone never redraws the live status.
+   */
+  durationMs?: number;
 }
 
 /** Progress of one workflow step: the intent is written before the outside call, the result after it. */
@@ -155,7 +160,8 @@ export interface Hotfix {
   stages: Stage[];
   pendingInput?: { id: string; message: string };
   /** Answers to input steps, by input id: who answered, how and when (the deploy method passes them on). */
-  answers: Record<string, { proceed: boolean; by: string; at: string }>;
+  /** `outside`: answered in the CI server itself; there is nothing for the bot to pass on. */
+  answers: Record<string, { proceed: boolean; by: string; at: string; outside?: true }>;
   attempts: number;
   failure?: Failure;
   refs: Record<string, string>;
@@ -196,4 +202,13 @@ export function lockKey(hotfix: Pick<Hotfix, 'client' | 'env'>): string {
 /** The thread everything about this hotfix goes to: the incident thread it was planned in, else its plan message. */
 export function threadOf(hotfix: Pick<Hotfix, 'incident' | 'refs'>): string | undefined {
   return hotfix.incident.threadTs ?? hotfix.refs['planTs'];
+}
+
+/**
+ * The step that records the plan-time check of this plan version passed: once recorded, a re-run never checks (or
+ * cancels) that version again; a revision is a new plan version, checked again before approvers are shown it. Its
+ * detail holds the deploy method's preview, one line each, which the plan and the notice show.
+ */
+export function targetCheckStep(hotfix: Pick<Hotfix, 'planVersion'>): string {
+  return hotfix.planVersion > 1 ? `check_target_v${hotfix.planVersion}` : 'check_target';
 }

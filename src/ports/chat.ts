@@ -55,6 +55,13 @@ export interface Chat {
   postStatus(hotfix: Hotfix, context: StatusContext): Promise<MessageRef>;
   /** Redraws the live status message. */
   updateStatus(hotfix: Hotfix, ref: MessageRef, context: StatusContext): Promise<void>;
+  /**
+   * What the plan message and the notice show for this record, as a fingerprint: equal fingerprints draw equal
+   * messages, so a redraw that would change nothing visible is skipped.
+   */
+  messagesFingerprint(hotfix: Hotfix): string;
+  /** What the live status message shows for this record and context, as a fingerprint. */
+  statusFingerprint(hotfix: Hotfix, context: StatusContext): string;
   /** A plain reply in the hotfix's thread; `key` lets a re-run find this exact reply. */
   replyInThread(hotfix: Hotfix, text: string, key?: string): Promise<MessageRef>;
   /** Tells the incident thread about one event of the audit trail; `key` lets a re-run find this exact reply. */

@@ -2,7 +2,7 @@ import { isTerminal } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
 import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
-import { drawnKey, messagesFingerprint } from './drawn-messages.js';
+import { drawnKey } from './drawn-messages.js';
 import { checkTarget, refusalUntold } from './check-target.js';
 
 /**
@@ -44,7 +44,7 @@ export async function announce(deps: WorkflowDeps, ulid: string): Promise<void> 
   });
   // Both drawn now from the same plan: the reconciler need not redraw them. A message an earlier attempt posted may
   // show an older plan, so it is left for the reconciler to bring up to date.
-  const fingerprint = messagesFingerprint(first);
-  if (posted === 2 && fingerprint === messagesFingerprint(withPlan))
+  const fingerprint = deps.chat.messagesFingerprint(first);
+  if (posted === 2 && fingerprint === deps.chat.messagesFingerprint(withPlan))
     await deps.pacing.rememberRender(drawnKey(ulid, 'messages'), fingerprint, deps.clock.now().getTime());
 }

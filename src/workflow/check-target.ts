@@ -1,4 +1,5 @@
 import type { Hotfix } from '../domain/hotfix.js';
+import { targetCheckStep } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
 import { afterTransition } from './next-jobs.js';
 import { BOT } from './system-actor.js';
@@ -8,11 +9,6 @@ import { transact } from './transact.js';
 const REFUSED = 'refused at plan time: ';
 /** The step that records the requester was told. */
 const TOLD = 'tell_plan_refusal';
-/**
- * The step that records the check passed: once recorded, a re-run announce never checks (or cancels) again. Its
- * detail holds the method's preview, one line each (slack/blocks/hotfix-summary.ts shows it).
- */
-const CHECKED = 'check_target';
 
 /**
  * The plan-time check of the deploy's outside target (for Jenkins: the job exists and declares every parameter the
@@ -20,19 +16,25 @@ const CHECKED = 'check_target';
  * nothing outside may sit between a Slack request and its ack (DESIGN.md section 1), and Jenkins can be slow or down.
  * So the plan is recorded first; a failed check cancels it before anyone is asked to approve it, and the requester
  * is told why, in the channel they planned in (once the telling is recorded, so a retry after Slack failed tells
- * them then). Returns whether the plan may be announced.
+ * them then). A revised plan runs it again before its messages are redrawn (refresh-messages.ts). Returns whether the
+ * plan may be shown.
  */
 export async function checkTarget(deps: WorkflowDeps, hotfix: Hotfix): Promise<boolean> {
   if (refusalUntold(hotfix)) return tellRefusal(deps, hotfix);
   const method = deps.methods[hotfix.method];
-  if (!method?.checkTarget || hotfix.steps[CHECKED]?.result) return true;
+  if (!method?.checkTarget || hotfix.steps[targetCheckStep(hotfix)]?.result) return true;
   const problem = await method.checkTarget(hotfix);
   if (problem === undefined) {
     // What the approver should see before approving, recorded with the check so the plan and the notice show it.
     const preview = method.preview ? await method.preview(hotfix) : [];
     const detail = preview.length > 0 ? { detail: preview.join('\n') } : {};
     // Recorded before anything is posted, so a plan already in Slack is never cancelled by a later look.
-    await transact(deps, { ulid: hotfix.ulid }, { type: 'record_result', step: CHECKED, ...detail }, BOT);
+    await transact(
+      deps,
+      { ulid: hotfix.ulid },
+      { type: 'record_result', step: targetCheckStep(hotfix), ...detail },
+      BOT,
+    );
     return true;
   }
   const outcome = await transact(
@@ -63,7 +65,9 @@ async function tellRefusal(deps: WorkflowDeps, hotfix: Hotfix): Promise<false> {
   await deps.chat.tellUser(
     hotfix.incident.channel,
     hotfix.requester,
-    `${hotfix.id} was not put up for approval and nothing will be deployed: ${problem}`,
+    hotfix.planVersion > 1
+      ? `The revised plan (v${hotfix.planVersion}) of ${hotfix.id} was not put up for approval: ${hotfix.id} is cancelled and nothing will be deployed: ${problem}`
+      : `${hotfix.id} was not put up for approval and nothing will be deployed: ${problem}`,
   );
   await transact(deps, { ulid: hotfix.ulid }, { type: 'record_result', step: TOLD }, BOT);
   return false;

@@ -53,4 +53,9 @@ export interface WorkflowTiming {
    * step over only this long after the first stopped renewing (died). @defaultValue 30000
    */
   claimMs: number;
+  /**
+   * How long a running deploy's outside system (Jenkins) may keep failing (5xx, resets, timeouts; retried with
+   * backoff meanwhile) before the deploy fails with a readable message and the next steps. @defaultValue 300000
+   */
+  outsideTroubleMs: number;
 }

@@ -1,6 +1,8 @@
-import type { Hotfix } from '../domain/hotfix.js';
+import { randomUUID } from 'node:crypto';
+import type { Hotfix, HotfixState } from '../domain/hotfix.js';
 import { isTerminal } from '../domain/hotfix.js';
 import type { ChatError } from '../ports/chat.js';
+import { RetryLater } from '../ports/jobs.js';
 import type { WorkflowDeps } from './deps.js';
 import { isUndeliverable, postOnce } from './post-once.js';
 
@@ -16,26 +18,23 @@ export function drawnKey(ulid: string, message: DrawnMessage): string {
 }
 
 /**
- * What the plan and the notice can show, as a string: equal fingerprints draw equal messages. Deploy stages, the
- * lock, the deploy's plan, input answers and the bot's bookkeeping (steps, finalize) show only in the live status or
- * nowhere, so they do not cause a redraw here.
+ * States a hotfix usually passes through within moments, when nothing blocks it. Their drawing waits until they have
+ * lasted one pacing interval, so the burst after an approval (approved, queued, preparing, deploying) is one update
+ * showing where the hotfix got to; a state that lasts (queued behind another hotfix) is still drawn.
  */
-export function messagesFingerprint(hotfix: Hotfix): string {
-  const {
-    steps: _steps,
-    seq: _seq,
-    stages: _stages,
-    lock: _lock,
-    deployPlan: _deployPlan,
-    answers: _answers,
-    finalizedSeq: _finalized,
-    refs,
-    ...shown
-  } = hotfix;
-  const outside = Object.fromEntries(
-    Object.entries(refs).filter(([k]) => !/^(plan|notice|status)(Channel|Ts)$/.test(k)),
-  );
-  return JSON.stringify({ ...shown, refs: outside, announced: [refs['planTs'], refs['noticeTs']] });
+const PASSING: ReadonlySet<HotfixState> = new Set<HotfixState>(['approved', 'queued', 'preparing']);
+
+/** States whose moment reply pings people now: the messages they open must already say so, so no pacing delay. */
+export const NEEDS_A_PERSON: ReadonlySet<HotfixState> = new Set<HotfixState>([
+  'awaiting_input',
+  'failed',
+  'rollback_failed',
+]);
+
+/** How long a drawing of the hotfix's current state should wait for it to pass or settle; 0 to draw now. */
+export function settleWait(hotfix: Hotfix, now: number, paceMs: number): number {
+  if (!PASSING.has(hotfix.state)) return 0;
+  return Math.max(0, Date.parse(hotfix.stateSince.at) + paceMs - now);
 }
 
 /** Whether the message last drawn (or found undeliverable) shows `fingerprint`. */
@@ -63,7 +62,18 @@ export async function drawTracked(
   draw: () => Promise<void>,
 ): Promise<void> {
   const now = deps.clock.now().getTime();
+  // One drawer at a time per message: two jobs of one burst (a final state and its finalize) would otherwise both
+  // see the old drawing and make the same update twice.
+  const lease = `${hotfix.ulid}.draw.${message}`;
+  const holder = randomUUID();
+  if (!(await deps.leases.take(lease, holder, deps.timing.claimMs))) {
+    // This job runs again once the other drawer is through (it may be drawing an older record), and only then goes
+    // on: a reply that pings people never comes before the message they will open.
+    const delayMs = Math.max(50, Math.min(1000, deps.timing.statusEveryMs));
+    throw new RetryLater(delayMs, `another runner is drawing the ${message} of ${hotfix.id}`);
+  }
   try {
+    if (await drawnAs(deps, hotfix.ulid, message, fingerprint)) return;
     await draw();
     await deps.pacing.rememberRender(drawnKey(hotfix.ulid, message), fingerprint, now);
   } catch (error) {
@@ -71,6 +81,8 @@ export async function drawTracked(
     deps.log.error({ hotfix: hotfix.id, message, err: error }, 'Slack refuses this message for good');
     await tellUndeliverable(deps, hotfix, message, error);
     await deps.pacing.rememberRender(drawnKey(hotfix.ulid, message), `${UNDELIVERABLE}${fingerprint}`, now);
+  } finally {
+    await deps.leases.release(lease, holder);
   }
   if (isTerminal(hotfix.state) && (hotfix.finalizedSeq ?? 0) < hotfix.stateSince.seq) {
     const attempt = `drawn-${message}-${hotfix.stateSince.seq}`;

@@ -7,23 +7,34 @@ import type { HeldClaim } from './claim-step.js';
 import { claimStep } from './claim-step.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
+import { outsideTrouble, troubleOver } from './outside-trouble.js';
 
 /**
  * A running deploy: abort it when a cancel was asked for, start it once, pass on input answers once, and report its
  * progress into the record (stages, an input question, the outcome). Looks again after `pollMs` while it runs.
  * Concurrent runs (the reconciler's look beside the poll and a click's) start and answer at most once: each effect
- * is claimed first (see claim-step.ts).
+ * is claimed first (see claim-step.ts). An outside system that refuses or keeps failing ends as a failed deploy with
+ * a readable message (outside-trouble.ts).
  */
 export async function driveDeploy(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
   const method = deps.methods[hotfix.method];
   if (!method) throw new Error(`${hotfix.id}: deploy method ${hotfix.method} is not available`);
   if (!(await holdsFence(deps, hotfix))) return;
+  try {
+    await drive(deps, hotfix, method);
+  } catch (error) {
+    await outsideTrouble(deps, hotfix.ulid, error);
+  }
+}
+
+async function drive(deps: WorkflowDeps, hotfix: Hotfix, method: DeployMethod): Promise<void> {
   if (hotfix.cancelRequest) return abort(deps, hotfix, method);
   const started = await startOnce(deps, hotfix, method);
   // Another run is starting the deploy or passing an answer on right now: it looks again after it; so do we.
   const current = started && (await passOnAnswers(deps, started, method));
   if (!current) return lookAgain(deps, hotfix, deps.timing.pollMs);
   const progress = await method.poll(current);
+  await troubleOver(deps, current);
   const changed = await report(deps, current, progress);
   if (!changed && (progress.status === 'running' || progress.status === 'input')) {
     await lookAgain(deps, current, deps.timing.pollMs);
@@ -52,6 +63,7 @@ async function passOnAnswers(
 ): Promise<Hotfix | undefined> {
   let current = hotfix;
   for (const [inputId, answer] of Object.entries(hotfix.answers)) {
+    if (answer.outside) continue; // answered in the CI server itself: nothing to pass on
     const step = `answer_${hotfix.attempts}_${inputId}`;
     const claim = await claimStep(deps, current, step);
     if (claim.kind === 'busy') return undefined;
@@ -104,6 +116,13 @@ async function report(deps: WorkflowDeps, hotfix: Hotfix, progress: DeployProgre
   // What the method learned about where the deploy runs (the Jenkins build), recorded once per attempt.
   if (progress.refs && Object.entries(progress.refs).some(([key, value]) => current.refs[key] !== value))
     await apply({ type: 'record_result', step: `located_${current.attempts}`, refs: progress.refs });
+  // The deploy went on while the bot still asks its question: someone answered it in the CI server itself.
+  const asked = current.state === 'awaiting_input' ? current.pendingInput : undefined;
+  const goesOn =
+    progress.status === 'running' ||
+    progress.status === 'succeeded' ||
+    (progress.status === 'input' && progress.input.id !== asked?.id);
+  if (asked && goesOn) await apply({ type: 'note_input_answered_outside', inputId: asked.id, proceed: true });
   if (JSON.stringify(progress.stages) !== JSON.stringify(current.stages))
     await apply({ type: 'update_stages', stages: progress.stages });
   if (progress.status === 'input' && current.state === 'deploying' && !current.answers[progress.input.id]) {

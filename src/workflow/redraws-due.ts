@@ -1,7 +1,7 @@
 import type { Hotfix } from '../domain/hotfix.js';
 import type { StepJob } from '../ports/jobs.js';
 import type { WorkflowDeps } from './deps.js';
-import { drawnAs, messagesFingerprint } from './drawn-messages.js';
+import { drawnAs } from './drawn-messages.js';
 import { statusFingerprint } from './render-status.js';
 
 /**
@@ -23,7 +23,7 @@ export async function redrawsDue(
   if (hotfix.times.queuedAt && !(await drawnAs(deps, ulid, 'status', await statusFingerprint(deps, hotfix))))
     jobs.push({ ulid, step: 'render_status', attempt });
   const posted = hotfix.refs['planTs'] !== undefined || hotfix.refs['noticeTs'] !== undefined;
-  if (posted && !(await drawnAs(deps, ulid, 'messages', messagesFingerprint(hotfix))))
+  if (posted && !(await drawnAs(deps, ulid, 'messages', deps.chat.messagesFingerprint(hotfix))))
     jobs.push({ ulid, step: 'refresh_messages', attempt });
   return jobs;
 }
@@ -34,5 +34,7 @@ export async function allDrawn(deps: WorkflowDeps, hotfix: Hotfix): Promise<bool
   const status =
     !hotfix.times.queuedAt || (await drawnAs(deps, ulid, 'status', await statusFingerprint(deps, hotfix)));
   const posted = hotfix.refs['planTs'] !== undefined || hotfix.refs['noticeTs'] !== undefined;
-  return status && (!posted || (await drawnAs(deps, ulid, 'messages', messagesFingerprint(hotfix))));
+  return (
+    status && (!posted || (await drawnAs(deps, ulid, 'messages', deps.chat.messagesFingerprint(hotfix))))
+  );
 }

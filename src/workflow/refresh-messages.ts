@@ -1,12 +1,13 @@
 import type { HotfixEvent, HotfixEventType } from '../domain/events.js';
-import type { Hotfix, HotfixState } from '../domain/hotfix.js';
+import type { Hotfix } from '../domain/hotfix.js';
 import { holdsLock, isTerminal, threadOf } from '../domain/hotfix.js';
 import type { Moment } from '../domain/moments.js';
 import { momentsOf } from '../domain/moments.js';
 import type { WorkflowDeps } from './deps.js';
 import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
-import { drawTracked, drawnAs, drawnKey, messagesFingerprint } from './drawn-messages.js';
+import { NEEDS_A_PERSON, drawTracked, drawnAs, drawnKey, settleWait } from './drawn-messages.js';
+import { checkTarget, refusalUntold } from './check-target.js';
 
 /** Events the incident thread is told about, each in one reply: decisions people wait for. */
 export const TOLD_IN_THREAD: ReadonlySet<HotfixEventType> = new Set<HotfixEventType>([
@@ -30,29 +31,30 @@ export async function refreshMessages(deps: WorkflowDeps, ulid: string): Promise
   const hotfix = await deps.store.load(ulid);
   if (!hotfix) return;
   await waitForSlack(deps);
+  // A revised plan is checked against its deploy target again before approvers are shown it; one the check cancels
+  // is drawn by the refresh its cancel starts.
+  const shown = hotfix.refs['planTs'] !== undefined || hotfix.refs['noticeTs'] !== undefined;
+  if (shown && (hotfix.state === 'planned' || refusalUntold(hotfix))) {
+    if (!(await checkTarget(deps, hotfix)) && hotfix.state === 'planned') return;
+  }
   await redrawPaced(deps, hotfix);
   await tellThread(deps, hotfix);
 }
 
-// States whose moment reply pings people now: the messages they open must already say so, so no pacing delay.
-const NEEDS_A_PERSON: ReadonlySet<HotfixState> = new Set<HotfixState>([
-  'awaiting_input',
-  'failed',
-  'rollback_failed',
-]);
-
 /**
  * Skips a redraw that would show nothing new, and draws at most once every `statusEveryMs` (a burst of state changes
- * becomes one delayed redraw); an ended hotfix, and one waiting for a person, is drawn at once.
+ * becomes one delayed redraw, and a state that usually passes at once waits to see whether it does: settleWait); an
+ * ended hotfix, and one waiting for a person, is drawn at once.
  */
 async function redrawPaced(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
   const { planTs, noticeTs } = hotfix.refs;
   if (!planTs && !noticeTs) return; // not announced yet: announce draws the current record
-  const fingerprint = messagesFingerprint(hotfix);
+  const fingerprint = deps.chat.messagesFingerprint(hotfix);
   if (await drawnAs(deps, hotfix.ulid, 'messages', fingerprint)) return;
   const last = await deps.pacing.lastRender(drawnKey(hotfix.ulid, 'messages'));
   const now = deps.clock.now().getTime();
-  const wait = last ? last.at + deps.timing.statusEveryMs - now : 0;
+  const paced = last ? last.at + deps.timing.statusEveryMs - now : 0;
+  const wait = Math.max(paced, settleWait(hotfix, now, deps.timing.statusEveryMs));
   if (wait > 0 && !isTerminal(hotfix.state) && !NEEDS_A_PERSON.has(hotfix.state)) {
     const slot = Math.ceil((now + wait) / Math.max(1, deps.timing.statusEveryMs));
     await deps.jobs.enqueue(
@@ -85,7 +87,7 @@ async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
     if (events.length === seen) return;
     for (const [index, event] of events.entries()) {
       if (index < seen) continue;
-      if (TOLD_IN_THREAD.has(event.type)) {
+      if (toldOnItsOwn(events, index)) {
         const key = `tell_${index + 1}`;
         hotfix = await tellDecision(deps, hotfix, event, key);
         if (!hotfix.steps[key]?.result) return;
@@ -100,6 +102,19 @@ async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
     }
     seen = events.length;
   }
+}
+
+/**
+ * Whether event `index` gets a reply of its own. The approval that completes a plan is told by the "approved" reply
+ * recorded with it, which names the approvers: one reply for one click. A break-glass approval keeps its own reply.
+ * An input answered in the CI server itself is told; one answered through the bot is not (the person clicked).
+ */
+function toldOnItsOwn(events: readonly HotfixEvent[], index: number): boolean {
+  const event = events[index];
+  if (event?.type === 'input_answered') return event.outside === true;
+  if (!event || !TOLD_IN_THREAD.has(event.type)) return false;
+  const completes = event.type === 'approval_given' && events[index + 1]?.type === 'approved';
+  return !(completes && !event.approval.breakGlass);
 }
 
 async function tellDecision(deps: WorkflowDeps, current: Hotfix, event: HotfixEvent, key: string) {
@@ -149,7 +164,7 @@ export function owesReply(
 ): boolean {
   return events.some((e, i) => {
     if (now - Date.parse(e.at) < staleMs) return false;
-    if (TOLD_IN_THREAD.has(e.type) && !hotfix.steps[`tell_${i + 1}`]?.result) return true;
+    if (toldOnItsOwn(events, i) && !hotfix.steps[`tell_${i + 1}`]?.result) return true;
     return momentsOf(hotfix, e).some((m) => {
       const key = momentKey(m, i);
       const reachable = m.place === 'thread' || hotfix.refs['noticeTs'] !== undefined;

@@ -3,12 +3,13 @@ import { isTerminal, lockKey } from '../domain/hotfix.js';
 import { ChatError } from '../ports/chat.js';
 import type { StatusContext } from '../ports/chat.js';
 import type { WorkflowDeps } from './deps.js';
-import { drawTracked } from './drawn-messages.js';
+import { NEEDS_A_PERSON, drawTracked, settleWait } from './drawn-messages.js';
 import { postOnce } from './post-once.js';
 
 /**
  * Draws the one live status message of a hotfix from its record (DESIGN.md section 7): skipped when nothing visible
- * changed, at most one update every `statusEveryMs` (the final one at once), and never while Slack has asked every
+ * changed, at most one update every `statusEveryMs` (the final one, and one that needs a person, at once; a state that
+ * usually passes at once only once it has lasted that long), and never while Slack has asked every
  * writer to wait. Waiting is a delayed job, never a sleep. The message is created once, even across crashes.
  */
 export async function renderStatus(deps: WorkflowDeps, ulid: string): Promise<void> {
@@ -18,12 +19,14 @@ export async function renderStatus(deps: WorkflowDeps, ulid: string): Promise<vo
   const pausedFor = await deps.pacing.slackPausedFor();
   if (pausedFor > 0) return later(deps, hotfix, pausedFor);
   const context = await contextOf(deps, hotfix);
-  const fingerprint = fingerprintOf(hotfix, context);
+  const fingerprint = deps.chat.statusFingerprint(hotfix, context);
   const last = await deps.pacing.lastRender(ulid);
   if (last?.fingerprint === fingerprint && hotfix.refs['statusTs']) return;
   const now = deps.clock.now().getTime();
-  const wait = last ? last.at + deps.timing.statusEveryMs - now : 0;
-  if (wait > 0 && !isTerminal(hotfix.state)) return later(deps, hotfix, wait);
+  const paced = last ? last.at + deps.timing.statusEveryMs - now : 0;
+  const wait = Math.max(paced, settleWait(hotfix, now, deps.timing.statusEveryMs));
+  if (wait > 0 && !isTerminal(hotfix.state) && !NEEDS_A_PERSON.has(hotfix.state))
+    return later(deps, hotfix, wait);
   try {
     await drawTracked(deps, hotfix, 'status', fingerprint, () => draw(deps, hotfix, context));
   } catch (error) {
@@ -80,15 +83,5 @@ async function contextOf(deps: WorkflowDeps, hotfix: Hotfix): Promise<StatusCont
 
 /** What the status message of `hotfix` would show now, as a fingerprint (the reconciler compares it to the drawn one). */
 export async function statusFingerprint(deps: WorkflowDeps, hotfix: Hotfix): Promise<string> {
-  return fingerprintOf(hotfix, await contextOf(deps, hotfix));
-}
-
-/** What the message can show, reduced to a string: equal fingerprints draw equal messages. */
-export function fingerprintOf(hotfix: Hotfix, context: StatusContext): string {
-  // Everything but the bot's own bookkeeping (steps, its Slack message references) can appear in the message.
-  const { steps: _steps, seq: _seq, refs, ...shown } = hotfix;
-  const outside = Object.fromEntries(
-    Object.entries(refs).filter(([k]) => !/^(plan|notice|status)(Channel|Ts)$/.test(k)),
-  );
-  return JSON.stringify({ ...shown, refs: outside, context });
+  return deps.chat.statusFingerprint(hotfix, await contextOf(deps, hotfix));
 }

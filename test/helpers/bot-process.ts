@@ -1,6 +1,7 @@
 /**
  * Entry point of one bot child process for crash tests (run with `node --require tsx/cjs`): the role from
- * HOTFIX_ROLE, BullMQ timings short enough that a killed worker's job is taken over within seconds. Prints
+ * HOTFIX_ROLE, BullMQ timings short enough that a killed worker's job is taken over within seconds (and, with
+ * HOTFIX_TEST_POLL_MS, a running deploy looked at that often). Prints
  * `READY <port>` once started, stops cleanly on SIGTERM, and exits if the test process that started it goes away.
  */
 import { addAppMetadata } from '@slack/web-api';
@@ -18,6 +19,9 @@ function optionsFrom(env: NodeJS.ProcessEnv): StartOptions {
   const offsetMs = offset === undefined ? undefined : Number(offset);
   if (offsetMs !== undefined && !Number.isFinite(offsetMs))
     throw new Error(`HOTFIX_TEST_CLOCK_OFFSET_MS is not a number: ${offset}`);
+  const pollMs = env['HOTFIX_TEST_POLL_MS'] === undefined ? undefined : Number(env['HOTFIX_TEST_POLL_MS']);
+  if (pollMs !== undefined && !(pollMs > 0))
+    throw new Error(`HOTFIX_TEST_POLL_MS is not a positive number: ${env['HOTFIX_TEST_POLL_MS']}`);
   const clock: Clock | undefined =
     offsetMs === undefined ? undefined : { now: () => new Date(Date.now() + offsetMs) };
   return {
@@ -26,6 +30,7 @@ function optionsFrom(env: NodeJS.ProcessEnv): StartOptions {
     reconcileEveryMs: 500,
     ...(botId !== undefined && botUserId !== undefined ? { botIds: { botId, botUserId } } : {}),
     ...(clock ? { clock } : {}),
+    ...(pollMs !== undefined ? { timing: { pollMs } } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Test helper for crash tests: the web and worker roles as real child processes (test/helpers/bot-process.ts) on one
- * Redis database, all calling the in-test Slack emulator over HTTP, and a SIGKILL on a worker at a chosen Slack call.
+ * Redis database, all calling the in-test Slack emulator over HTTP, and a SIGKILL on a worker at a chosen Slack call
+ * (or at a hook of another emulator, such as a Jenkins request).
  * Nothing outlives the test: stop() escalates to SIGKILL, an 'exit' handler kills leftovers, and a child whose
  * parent died exits by itself.
  */
@@ -8,6 +9,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
+import type { Hotfix } from '../../src/domain/hotfix.js';
+import type { HotfixStore } from '../../src/ports/hotfix-store.js';
 import type { ObservedCall, SlackEmulator } from '../emulators/slack/index.js';
 import { CALLER_PRODUCT } from './bot-process.js';
 import { testEnv } from './test-bot.js';
@@ -88,6 +91,12 @@ export interface Cluster {
     worker: ChildHandle | 'caller',
     when?: 'before' | 'after',
   ): KillTrigger;
+  /**
+   * Kills the one running worker when a hook `arm` registers fires: for emulators whose requests do not say which
+   * process sent them (Jenkins). `arm` gets the kill action and returns the hook's unsubscribe function, e.g.
+   * `(kill) => jenkins.onRequest(predicate, kill, { when: 'after' })`. Fails the action if more than one is running.
+   */
+  killOnHook(arm: (kill: () => Promise<void>) => () => void): KillTrigger;
   /** The last lines of every child's output. */
   logs(lines?: number): string;
   /** SIGTERM to every child, SIGKILL to any still running after 3 s; safe to call twice. */
@@ -280,6 +289,20 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       disarms.add(disarm);
       return { killed, cancel: disarm };
     },
+    killOnHook(arm) {
+      let fired: (killed: ChildHandle) => void = () => undefined;
+      const killed = new Promise<ChildHandle>((resolve) => (fired = resolve));
+      const disarm = arm(async () => {
+        const running = workers.filter((w) => w.running);
+        const [target] = running;
+        if (running.length !== 1 || !target)
+          throw new Error(`crash harness: ${running.length} workers running; a hook kill needs exactly one`);
+        await terminate(target, 'SIGKILL', STOP_GRACE_MS);
+        fired(target);
+      });
+      disarms.add(disarm);
+      return { killed, cancel: disarm };
+    },
     logs: (lines) => all.map((child) => child.tail(lines)).join('\n'),
     stop() {
       stopped ??= (async () => {
@@ -318,5 +341,35 @@ export async function withCluster<T>(
     throw error;
   } finally {
     await cluster.stop();
+  }
+}
+
+/** Polls the store until the record satisfies `ready`; fails naming the state and refs it last saw. */
+export async function until(
+  store: Pick<HotfixStore, 'load'>,
+  ulid: string,
+  ready: (h: Hotfix) => boolean,
+  ms = 25_000,
+): Promise<Hotfix> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const h = await store.load(ulid);
+    if (h && ready(h)) return h;
+    if (Date.now() > deadline)
+      throw new Error(`not reached within ${ms} ms: ${h?.state} ${JSON.stringify(h?.refs)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits for a kill, failing with the crash point's name instead of the test's timeout. */
+export async function killed(trigger: { killed: Promise<unknown> }, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no worker was killed at ${what} within 20 s`)), 20_000);
+  });
+  try {
+    await Promise.race([trigger.killed, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

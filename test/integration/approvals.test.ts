@@ -9,6 +9,7 @@ import { decideNew } from '../../src/domain/decide.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { snapshotOf } from '../../src/domain/snapshot.js';
 import { transact } from '../../src/workflow/transact.js';
+import { openedFor as openedForIn, submitForm } from '../helpers/forms.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
@@ -49,37 +50,10 @@ async function plan(args: string, user = 'U0PRIYA'): Promise<{ hotfix: Hotfix; n
 const click = (user: string, noticeTs: string, action_id: string) =>
   clickButton(t.eventsUrl, SIGNING_SECRET, { user, channel: 'C0CHANGECTL', ts: noticeTs, action_id }, opts());
 
-/** The newest modal `callback_id` opened for `user` about this hotfix (buttons open forms just after their ack). */
 const openedFor = (user: string, callbackId: string, hotfix: Hotfix) =>
-  t.slack.waitFor((s) =>
-    [...s.views]
-      .reverse()
-      .find(
-        (v) =>
-          v.user === user &&
-          v.view['callback_id'] === callbackId &&
-          String(v.view['private_metadata']).includes(hotfix.ulid),
-      ),
-  );
-
-/** Submits that modal with the given input values. */
-async function submit(user: string, callbackId: string, hotfix: Hotfix, values: JsonObject = {}) {
-  const view = await openedFor(user, callbackId, hotfix);
-  return sendViewSubmission(
-    t.eventsUrl,
-    SIGNING_SECRET,
-    {
-      user,
-      view: {
-        id: view.id,
-        callback_id: callbackId,
-        private_metadata: String(view.view['private_metadata']),
-        state: { values },
-      },
-    },
-    opts(),
-  );
-}
+  openedForIn(t.slack, user, callbackId, hotfix);
+const submit = (user: string, callbackId: string, hotfix: Hotfix, values: JsonObject = {}) =>
+  submitForm(t.slack, t.eventsUrl, { user, callbackId, hotfix, values });
 
 const reason = (text: string): JsonObject => ({
   reason: { value: { type: 'plain_text_input', value: text } },

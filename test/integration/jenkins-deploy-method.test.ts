@@ -101,7 +101,7 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
     expect(progress).toEqual({
       status: 'running',
       stages: [
-        { name: 'Checkout', status: 'succeeded' },
+        { name: 'Checkout', status: 'succeeded', durationMs: 1000 },
         { name: 'Deploy', status: 'running' },
       ],
       // The build the queue item became, for the record (and the live status's link).
@@ -127,7 +127,7 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
     await expect(method.poll(hotfix)).resolves.toEqual({
       status: 'input',
       stages: [
-        { name: 'Checkout', status: 'succeeded' },
+        { name: 'Checkout', status: 'succeeded', durationMs: 1000 },
         { name: 'Deploy', status: 'waiting' },
       ],
       input: { id: 'Proceed', message: 'Deploy to staging?' },
@@ -167,7 +167,7 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
     const progress = await method.poll(hotfix);
     if (progress.status !== 'failed') throw new Error(`expected failed, got ${progress.status}`);
     expect(progress.condition).toBe('smoke_test_failed');
-    expect(progress.stages.at(-1)).toEqual({ name: 'Smoke test', status: 'failed' });
+    expect(progress.stages.at(-1)).toEqual({ name: 'Smoke test', status: 'failed', durationMs: 1000 });
     const lines = progress.message.split('\n');
     expect(lines[0]).toBe(
       'Jenkins build #1 of multi_deploy_pipeline ended FAILED at stage Smoke test. Last 30 console lines:',

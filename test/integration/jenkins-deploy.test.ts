@@ -9,6 +9,7 @@ import type { JenkinsEmulator } from '../emulators/jenkins/index.js';
 import { startJenkinsEmulator } from '../emulators/jenkins/index.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { lockKey } from '../../src/domain/hotfix.js';
+import { submitForm } from '../helpers/forms.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
@@ -20,11 +21,21 @@ const TAG = '24-02-05.619-hotfix.627';
 let jenkins: JenkinsEmulator;
 let t: TestBot;
 const started = Date.now();
+/** Every log line the bot wrote in this file, at debug level, for the credentials check at the end. */
+const logged: string[] = [];
 beforeAll(async () => {
   jenkins = await startJenkinsEmulator({ queueDelayMs: 100, jobs: [{ name: JOB, parameters: PARAMETERS }] });
   t = await startTestBot(6, {
     clock: { now: () => new Date(Date.parse('2026-11-17T15:05:00Z') + (Date.now() - started)) },
-    env: { JENKINS_URL: jenkins.url, JENKINS_USER: jenkins.user, JENKINS_API_TOKEN: jenkins.apiToken },
+    // Jenkins failing for 1.5 s fails a running deploy here (5 minutes in production).
+    timing: { pollMs: 100, statusEveryMs: 200, outsideTroubleMs: 1500 },
+    logDestination: { write: (line: string) => void logged.push(line) },
+    env: {
+      JENKINS_URL: jenkins.url,
+      JENKINS_USER: jenkins.user,
+      JENKINS_API_TOKEN: jenkins.apiToken,
+      LOG_LEVEL: 'debug',
+    },
   });
 });
 afterAll(async () => {
@@ -71,15 +82,24 @@ async function statusShows(h: Hotfix, pattern: RegExp) {
   }, 8000);
 }
 
+/** Approves a hotfix for `target` whose build pauses at a Proceed input before Deploy; returns it once waiting. */
+async function pausedAtProceed(
+  target: string,
+  stageMs: number,
+): Promise<{ hotfix: Hotfix; waiting: Hotfix }> {
+  jenkins.scriptNextBuild(JOB, {
+    stages: STAGES,
+    stageMs,
+    input: { before: 'Deploy', id: 'Proceed', message: `Deploy decanting-service to ${target}?` },
+  });
+  const hotfix = await approvedHotfix(target);
+  const waiting = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'awaiting_input', 10_000);
+  return { hotfix, waiting };
+}
+
 describe('a jenkins-multi-deploy hotfix from approval to the end of its build', () => {
   it('triggers one build with the plan, shows its stages, passes Proceed on once, and waits in verifying holding the lock', async () => {
-    jenkins.scriptNextBuild(JOB, {
-      stages: STAGES,
-      stageMs: 300,
-      input: { before: 'Deploy', id: 'Proceed', message: 'Deploy decanting-service to acme staging?' },
-    });
-    const hotfix = await approvedHotfix('acme staging');
-    const waiting = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'awaiting_input');
+    const { hotfix, waiting } = await pausedAtProceed('acme staging', 300);
     expect(waiting.deployPlan?.join(' ')).toContain(`Jenkins job ${JOB}`);
     expect(waiting.steps['check_target']?.result).toBeDefined();
     expect(waiting.pendingInput?.message).toBe('Deploy decanting-service to acme staging?');
@@ -113,6 +133,8 @@ describe('a jenkins-multi-deploy hotfix from approval to the end of its build', 
     expect(jenkins.callsTo('POST', /input\/Proceed\/proceedEmpty/)).toHaveLength(1);
     expect(jenkins.callsTo('POST', /buildWithParameters/)).toHaveLength(1);
     await statusShows(hotfix, /Smoke test/);
+    // Each ended stage with how long Jenkins says it took.
+    await statusShows(hotfix, /Checkout — succeeded in 3\d\dms/);
     // The live status links the build.
     await statusShows(hotfix, new RegExp(`<${jenkins.url}/job/${JOB}/1/\\|Jenkins build>`));
 
@@ -135,6 +157,7 @@ describe('a jenkins-multi-deploy hotfix from approval to the end of its build', 
       failAt: 'Smoke test',
       failureLog: [
         'curl: (22) The requested URL returned error: 503',
+        `+ curl -u ${jenkins.user}:${jenkins.apiToken} ${jenkins.url}/job/x`,
         'ERROR: smoke test failed for decanting',
       ],
     });
@@ -150,6 +173,153 @@ describe('a jenkins-multi-deploy hotfix from approval to the end of its build', 
     );
     expect(textOf((await slash(`resolve ${hotfix.id} "fixed by hand"`)).body)).toContain('resolved');
     await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
+  });
+});
+
+describe('an input step answered in Jenkins itself', () => {
+  it('is noticed: the thread is told, the buttons go, nothing is passed on, and the deploy goes on', async () => {
+    const { hotfix, waiting } = await pausedAtProceed('globex staging', 200);
+    await statusShows(waiting, /hotfix_input_proceed/);
+    const build = Number(
+      (await waitForRecord(t.bot, hotfix.ulid, (h) => h.refs['jenkinsBuild'] !== undefined)).refs[
+        'jenkinsBuild'
+      ],
+    );
+    const proceedsBefore = jenkins.callsTo('POST', /input\/Proceed\/proceedEmpty/).length;
+    // A Jenkins administrator clicks Proceed on the build's own page.
+    const auth = Buffer.from(`${jenkins.user}:${jenkins.apiToken}`).toString('base64');
+    const answered = await fetch(`${jenkins.url}/job/${JOB}/${build}/input/Proceed/proceedEmpty`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${auth}` },
+    });
+    expect(answered.status).toBe(200);
+
+    const deployed = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'verifying', 10_000);
+    expect(deployed.answers['Proceed']).toMatchObject({ proceed: true, outside: true });
+    const told = await t.slack.waitFor(() =>
+      threadOf(deployed).find((r) => r.text.includes('was answered in Jenkins itself')),
+    );
+    expect(told.text).toContain('<@U0PRIYA>');
+    await statusShows(deployed, /Smoke test/);
+    expect(JSON.stringify(statusMessages(deployed)[0]?.blocks)).not.toContain('hotfix_input_proceed');
+    // Only the administrator's answer reached Jenkins: the bot passed nothing on.
+    expect(jenkins.callsTo('POST', /input\/Proceed\/proceedEmpty/)).toHaveLength(proceedsBefore + 1);
+    expect(jenkins.builds(JOB).find((b) => b.number === build)?.result).toBe('SUCCESS');
+    expect(textOf((await slash('unlock globex staging "checked by hand"', 'U0RELMGR1')).body)).toContain(
+      'unlocked',
+    );
+  });
+});
+
+describe('cancel while Jenkins builds', () => {
+  const cancelledReply = (h: Hotfix) =>
+    t.slack.waitFor(() => threadOf(h).find((r) => r.text.includes(`${h.id} was cancelled`)), 8000);
+
+  it('stops a running build with /stop and says which finished stages stay deployed', async () => {
+    jenkins.scriptNextBuild(JOB, { stages: STAGES, stageDurations: { Checkout: 100, Deploy: 5000 } });
+    const hotfix = await approvedHotfix('globex staging');
+    const running = await waitForRecord(
+      t.bot,
+      hotfix.ulid,
+      (h) => h.stages.some((s) => s.name === 'Deploy' && s.status === 'running'),
+      10_000,
+    );
+    const build = Number(running.refs['jenkinsBuild']);
+    await slash(`cancel ${hotfix.id} "wrong tag"`);
+    const cancelled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled', 10_000);
+    expect(jenkins.callsTo('POST', `/job/${JOB}/${build}/stop`)).toHaveLength(1);
+    expect(jenkins.builds(JOB).find((b) => b.number === build)?.result).toBe('ABORTED');
+    const told = await cancelledReply(cancelled);
+    expect(told.text).toContain('asked Jenkins to stop it at stage Deploy');
+    expect(told.text).toContain('Stage Deploy was interrupted and may have done part of its work');
+    expect(told.text).toContain('Not undone: the finished stages (Checkout) stay as deployed');
+  });
+
+  it('aborts the input of a paused build instead of stopping it, and says which finished stages stay', async () => {
+    const { hotfix, waiting } = await pausedAtProceed('globex staging', 100);
+    const build = Number(
+      (await waitForRecord(t.bot, waiting.ulid, (h) => h.refs['jenkinsBuild'] !== undefined)).refs[
+        'jenkinsBuild'
+      ],
+    );
+    await slash(`cancel ${hotfix.id} "not today"`);
+    const cancelled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled', 10_000);
+    expect(jenkins.callsTo('POST', `/job/${JOB}/${build}/input/Proceed/abort`)).toHaveLength(1);
+    expect(jenkins.callsTo('POST', `/job/${JOB}/${build}/stop`)).toHaveLength(0);
+    expect(jenkins.builds(JOB).find((b) => b.number === build)?.result).toBe('ABORTED');
+    const told = await cancelledReply(cancelled);
+    expect(told.text).toContain('aborted its pending input Proceed at stage Deploy');
+    expect(told.text).toContain('Not undone: the finished stages (Checkout) stay as deployed');
+  });
+});
+
+describe('Jenkins in trouble while a deploy runs', () => {
+  /** A hotfix for globex staging whose build runs (slowly) with its number on the record. */
+  async function building(stageMs = 3000): Promise<Hotfix> {
+    jenkins.scriptNextBuild(JOB, { stages: STAGES, stageMs });
+    const hotfix = await approvedHotfix('globex staging');
+    return waitForRecord(t.bot, hotfix.ulid, (h) => h.refs['jenkinsBuild'] !== undefined, 10_000);
+  }
+  /** The live status offers Retry and says what went wrong; a reply mentions the requester, who must decide. */
+  async function failureShown(h: Hotfix, says: string) {
+    const status = await statusShows(h, /hotfix_retry/);
+    expect(JSON.stringify(status.blocks)).toContain(says);
+    const told = await t.slack.waitFor(() =>
+      threadOf(h).find(
+        (r) => kindOf(r) !== 'status' && r.text.includes('<@U0PRIYA>') && r.text.includes('FAILED'),
+      ),
+    );
+    return [status, told];
+  }
+  afterEach(async () => {
+    jenkins.clearFaults();
+    await slash('unlock globex staging "Jenkins trouble test done"', 'U0RELMGR1');
+  });
+
+  it('retries 503s and resets with backoff, then fails with a readable message and Retry when they last', async () => {
+    const hotfix = await building();
+    const looksBefore = jenkins.callsTo('GET', /wfapi\/describe/).length;
+    // Connection resets first, then 503s.
+    jenkins.failOn(/wfapi\/describe/, 'reset', 2);
+    jenkins.failOn(/wfapi\/describe/, { status: 503 }, 1000);
+    const failed = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'failed', 15_000);
+    // Looked again several times (BullMQ's backoff) before giving up, and never for more than the limit allows.
+    const looks = jenkins.callsTo('GET', /wfapi\/describe/).slice(looksBefore);
+    expect(looks.filter((c) => c.status === 0)).toHaveLength(2);
+    expect(looks.filter((c) => c.status === 503).length).toBeGreaterThanOrEqual(1);
+    expect(failed.failure?.message).toContain('Every look at the deploy has failed');
+    expect(failed.failure?.message).toContain('Jenkins is unavailable (503)');
+    expect(failed.failure?.message).toContain('Retry starts a new build');
+    await failureShown(failed, 'Every look at the deploy has failed');
+    // Still one build: trouble never triggers again.
+    expect(
+      jenkins
+        .callsTo('POST', /buildWithParameters/)
+        .filter((c) => c.form['HOTFIX_ID'] === `${hotfix.ulid}-1`),
+    ).toHaveLength(1);
+  });
+
+  it('rides out a short outage: looks again with backoff, and the deploy goes on to its end', async () => {
+    const hotfix = await building(300);
+    jenkins.failOn(/wfapi\/describe/, { status: 503 }, 1);
+    const deployed = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'verifying', 10_000);
+    const describes = jenkins.callsTo('GET', `/${deployed.refs['jenkinsBuild']}/wfapi/describe`);
+    expect(describes.filter((c) => c.status === 503)).toHaveLength(1);
+    expect(describes.at(-1)?.status).toBe(200);
+    expect(deployed.failure).toBeUndefined();
+  });
+
+  it('fails at once, naming the variables, when Jenkins refuses the credentials mid-deploy', async () => {
+    const hotfix = await building();
+    jenkins.failOn(/wfapi\/describe/, { status: 401 }, 1000);
+    const failed = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'failed', 8000);
+    expect(failed.failure?.message).toContain("refused the bot's credentials");
+    expect(failed.failure?.message).toContain('JENKINS_API_TOKEN');
+    expect(failed.failure?.message).not.toContain(jenkins.apiToken);
+    const shown = await failureShown(failed, 'JENKINS_API_TOKEN');
+    expect(JSON.stringify(shown)).not.toContain(jenkins.apiToken);
+    // One refused look was enough: no retries against a refusal.
+    expect(jenkins.callsTo('GET', /wfapi\/describe/).filter((c) => c.status === 401)).toHaveLength(1);
   });
 });
 
@@ -172,11 +342,13 @@ describe('the plan-time check of the Jenkins job', () => {
   it('refuses a plan whose job does not declare the hotfix id parameter, naming the job and the parameter', async () => {
     const { CLIENT, ENV, SERVICES } = PARAMETERS;
     jenkins.addJob({ name: JOB, parameters: { CLIENT, ENV, SERVICES } });
+    const triggersBefore = jenkins.callsTo('POST', /buildWithParameters/).length;
     try {
       const { told } = await refused('globex staging');
       expect(told.text).toContain(`"${JOB}"`);
       expect(told.text).toContain('HOTFIX_ID');
-      expect(jenkins.callsTo('POST', /buildWithParameters/)).toHaveLength(2);
+      // Nothing was triggered for it.
+      expect(jenkins.callsTo('POST', /buildWithParameters/)).toHaveLength(triggersBefore);
     } finally {
       jenkins.addJob({ name: JOB, parameters: PARAMETERS });
     }
@@ -203,10 +375,120 @@ describe('the plan-time check of the Jenkins job', () => {
     }
   });
 
+  it('answers a Jenkins plan as recorded and being checked, never as planned, and posts it once the job passed', async () => {
+    const answer = textOf((await slash(`plan decanting-service@${TAG} globex staging`)).body);
+    expect(answer).toMatch(/HF-\d+ is recorded but not planned yet/);
+    expect(answer).toContain(`Jenkins job \`${JOB}\``);
+    expect(answer).toContain('if not, I cancel it and tell you why here');
+    expect(answer).not.toContain('is planned');
+    const id = /HF-\d+/.exec(answer)![0];
+    const shown = await waitForRecord(t.bot, (await t.bot.deps.store.findById(id))!.ulid, (h) =>
+      Boolean(h.refs['noticeTs']),
+    );
+    expect(shown.steps['check_target']?.result).toBeDefined();
+    await slash(`cancel ${id} "answer checked"`);
+  });
+
+  it('checks a revised plan against Jenkins again before approvers see it, and cancels it when the job refuses', async () => {
+    const hotfix = await planned('globex staging');
+    const shown = await waitForRecord(t.bot, hotfix.ulid, (h) => Boolean(h.refs['noticeTs']));
+    const noticeTs = shown.refs['noticeTs']!;
+    const revise = async (tag: string) => {
+      const opened = t.slack.views.length;
+      await clickButton(
+        t.eventsUrl,
+        SIGNING_SECRET,
+        { user: 'U0PRIYA', channel: 'C0INC4211', ts: shown.refs['planTs']!, action_id: 'hotfix_revise_open' },
+        opts(),
+      );
+      // The form opens just after the click's ack: wait for this click's form, not an earlier one.
+      await t.slack.waitFor((slack) => slack.views.length > opened);
+      await submitForm(t.slack, t.eventsUrl, {
+        user: 'U0PRIYA',
+        callbackId: 'hotfix_revise',
+        hotfix: shown,
+        values: {
+          services: { value: { type: 'plain_text_input', value: `decanting-service@${tag}` } },
+          severity: { value: { type: 'static_select', selected_option: { value: '3' } } },
+        },
+      });
+    };
+    const jobLooks = () => jenkins.callsTo('GET', `/job/${JOB}/api/json`).length;
+
+    // A revision the job still accepts is checked once more, then shown.
+    const looksBefore = jobLooks();
+    await revise('24-02-05.619-hotfix.628');
+    const v2 = await waitForRecord(
+      t.bot,
+      hotfix.ulid,
+      (h) => h.steps['check_target_v2']?.result !== undefined,
+    );
+    expect(v2.state).toBe('planned');
+    expect(jobLooks()).toBe(looksBefore + 1);
+    await t.slack.waitFor(() => {
+      const notice = t.slack.messages('C0CHANGECTL').find((m) => m.ts === noticeTs);
+      return notice && JSON.stringify(notice.blocks).includes('hotfix.628') ? notice : undefined;
+    }, 8000);
+
+    // The job loses the hotfix id parameter: the next revision is cancelled before anyone is asked to approve it.
+    const { CLIENT, ENV, SERVICES } = PARAMETERS;
+    jenkins.addJob({ name: JOB, parameters: { CLIENT, ENV, SERVICES } });
+    try {
+      await revise('24-02-05.619-hotfix.629');
+      const cancelled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled', 8000);
+      expect(cancelled.planVersion).toBe(3);
+      expect(cancelled.steps['check_target_v3']).toBeUndefined();
+      const told = await t.slack.waitFor(() =>
+        t.slack
+          .ephemerals('U0PRIYA')
+          .find((e) =>
+            e.text.startsWith(`The revised plan (v3) of ${hotfix.id} was not put up for approval`),
+          ),
+      );
+      expect(told.text).toContain('HOTFIX_ID');
+      // No drawing of the notice ever offered plan v3 for approval.
+      const offeredV3 = t.slack.calls.filter(
+        (c) =>
+          c.method === 'chat.update' &&
+          c.args['ts'] === noticeTs &&
+          String(c.args['blocks']).includes('hotfix.629') &&
+          String(c.args['blocks']).includes('hotfix_approve'),
+      );
+      expect(offeredV3).toHaveLength(0);
+      await t.slack.waitFor(() => {
+        const notice = t.slack.messages('C0CHANGECTL').find((m) => m.ts === noticeTs);
+        return notice && /cancelled/i.test(JSON.stringify(notice.blocks)) ? notice : undefined;
+      }, 8000);
+    } finally {
+      jenkins.addJob({ name: JOB, parameters: PARAMETERS });
+    }
+  });
+
   it('refuses a plan when Jenkins does not answer, never passing it', async () => {
     jenkins.failOn(new RegExp(`/job/${JOB}/api/json`), { status: 503 }, 1);
     const { told } = await refused('globex staging');
     expect(told.text).toContain('Jenkins did not answer');
     expect(told.text).toContain('nothing was planned; try again');
+  });
+});
+
+describe('the Jenkins credentials', () => {
+  it('never appear in a log line, a Slack message or a URL the bot printed, in any test of this file', () => {
+    const token = jenkins.apiToken;
+    const spellings = [
+      token,
+      encodeURIComponent(token),
+      Buffer.from(`${jenkins.user}:${token}`).toString('base64'),
+    ];
+    // The checks below can fail: the token did pass through the bot (a failed build's console printed it).
+    expect(jenkins.builds(JOB).some((b) => b.console.includes(token))).toBe(true);
+    expect(logged.length).toBeGreaterThan(100);
+    const slackText = JSON.stringify(t.slack.calls);
+    for (const spelling of spellings) {
+      expect(logged.filter((line) => line.includes(spelling))).toEqual([]);
+      expect(slackText.includes(spelling)).toBe(false);
+    }
+    // Links to Jenkins carry no user information.
+    expect(slackText).not.toMatch(/https?:\/\/[^/\s"]*@127\.0\.0\.1/);
   });
 });

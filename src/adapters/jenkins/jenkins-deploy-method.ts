@@ -37,8 +37,13 @@ const STAGE_STATUS: Record<string, Stage['status']> = {
 const FAILED_RUN = new Set(['FAILED', 'ABORTED', 'UNSTABLE', 'NOT_BUILT', 'NOT_EXECUTED']);
 const ENDED_RUN = new Set([...FAILED_RUN, 'SUCCESS']);
 
+/** Stages as the record keeps them: an ended stage with how long it took, a running one without (it still grows). */
 function stagesOf(stages: readonly CiStage[]): Stage[] {
-  return stages.map((s) => ({ name: s.name, status: STAGE_STATUS[s.status] ?? 'pending' }));
+  return stages.map((s) => {
+    const status = STAGE_STATUS[s.status] ?? 'pending';
+    const ended = status === 'succeeded' || status === 'failed';
+    return { name: s.name, status, ...(ended ? { durationMs: s.durationMillis } : {}) };
+  });
 }
 
 /** The rollback-matrix condition a failed stage suggests. */

@@ -21,6 +21,7 @@ import {
   momentMessage,
   planMessage,
   reminderMessage,
+  statusFingerprint,
 } from '../../slack/blocks/index.js';
 import { asChatError } from './slack-errors.js';
 import type { RecordNote } from '../../ports/record-notes.js';
@@ -61,6 +62,16 @@ export class SlackChat implements Chat {
   /** Redraws the change-control notice. */
   async updateNotice(hotfix: Hotfix, ref: MessageRef, planLink: string | undefined): Promise<void> {
     await this.update(ref, changeControlNotice(hotfix, planLink === undefined ? {} : { planLink }));
+  }
+
+  /** The plan message and the notice as drawn now (the notice without the plan link, which does not change), hashed. */
+  messagesFingerprint(hotfix: Hotfix): string {
+    return statusFingerprint([planMessage(hotfix), changeControlNotice(hotfix)]);
+  }
+
+  /** The live status message as drawn now, hashed. */
+  statusFingerprint(hotfix: Hotfix, context: StatusContext): string {
+    return statusFingerprint(liveStatusMessage(hotfix, context));
   }
 
   /** A plain reply in the hotfix's thread. */

@@ -92,6 +92,13 @@ export function decisionReply(
         () =>
           `:handshake: ${mention(event.from)} handed ${hotfix.id} over to ${mention(event.to)}, who now owns it.`,
       );
+    case 'input_answered':
+      // An answer given through the bot needs no reply (the person clicked); one given in Jenkins itself does.
+      if (!event.outside) return undefined;
+      return reply(
+        () =>
+          `:information_source: ${mention(hotfix.owner)} the input step ${typed(event.inputId)} of ${hotfix.id} was answered in Jenkins itself, not through the bot, so its buttons here are gone and the deploy goes on. An answer in Jenkins skips the bot's check of who may answer; the build's console says who gave it.`,
+      );
     default:
       return undefined;
   }

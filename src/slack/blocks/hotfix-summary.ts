@@ -2,6 +2,7 @@
 import type { DeployMethod, RecordKind } from '../../domain/catalog.js';
 import { stateLabel } from '../../domain/decide.js';
 import type { Hotfix, HotfixState, Severity, Stage } from '../../domain/hotfix.js';
+import { targetCheckStep } from '../../domain/hotfix.js';
 import { approvalsStillNeeded, countedApprovals } from '../../domain/policy.js';
 import { SLACK_LIMITS } from './block-kit.js';
 import { inlineCode, mention, mentions, truncate, typed } from './mrkdwn.js';
@@ -159,15 +160,12 @@ export function reasonQuote(reason: string | undefined): string | undefined {
     .join('\n');
 }
 
-/** The step whose result detail holds the deploy method's preview (workflow/check-target.ts). */
-const PREVIEW_STEP = 'check_target';
-
 /**
  * Staffing warnings, a freeze override and what the deploy method read before approval (the exact image change, a
  * revision whose settings differ): the things a reviewer must not miss.
  */
 export function warningLines(hotfix: Hotfix): string[] {
-  const preview = hotfix.steps[PREVIEW_STEP]?.result?.detail?.split('\n') ?? [];
+  const preview = hotfix.steps[targetCheckStep(hotfix)]?.result?.detail?.split('\n') ?? [];
   const lines = [
     ...preview.map((line) => (line.startsWith(':warning:') ? typed(line) : `:mag: ${typed(line)}`)),
     ...hotfix.warnings.map((w) => `:warning: ${typed(w)}`),

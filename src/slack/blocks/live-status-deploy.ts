@@ -32,7 +32,18 @@ export function stagesText(hotfix: Hotfix): string {
 
 function stageLine(stage: Stage, current: boolean): string {
   const name = typed(truncate(stage.name, 200));
-  return `${STAGE_EMOJI[stage.status]} ${current ? `*${name}*` : name} — ${stage.status}`;
+  const took = stage.durationMs === undefined ? '' : ` in ${stageTime(stage.durationMs)}`;
+  return `${STAGE_EMOJI[stage.status]} ${current ? `*${name}*` : name} — ${stage.status}${took}`;
+}
+
+/** A stage's length as Jenkins' stage view gives it: "300ms", "45s", "2m 5s", "1h 3m". */
+export function stageTime(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  const seconds = Math.round(Math.max(0, ms) / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
+  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
 
 function deployRefs(hotfix: Hotfix): string {

@@ -17,6 +17,7 @@ import {
   send,
   type Request,
 } from './http.js';
+import { CallHooks, HANG_UP_GRACE_MS, watchHangUp, type HookOptions } from '../http-kit/hooks.js';
 import { route } from './routes.js';
 import { JenkinsState, LEFT_ITEM_RETENTION_MS } from './state.js';
 import type {
@@ -34,6 +35,15 @@ export const DEFAULT_USER: JenkinsUser = {
   name: 'hotfix-bot',
   apiTokens: ['11aa22bb33cc44dd55ee66ff77889900aa'],
 };
+
+/** A request as an `onRequest` predicate sees it: authenticated and past the crumb check, about to be routed. */
+export interface ObservedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: Record<string, string>;
+  form: Record<string, string>;
+}
 
 /** How to start the emulator. */
 export interface JenkinsEmulatorOptions {
@@ -70,8 +80,22 @@ export interface JenkinsEmulator {
   builds(job: string): EmulatedBuild[];
   /** A queue item, if not purged yet. */
   queueItem(id: number): QueueItem | undefined;
+  /**
+   * Runs `action` on a matching request (once by default) and holds the answer until it resolves. 'before': the
+   * request is not carried out yet, and is dropped if its caller hung up meanwhile; 'after': it was carried out (a
+   * build was queued) but the caller has not heard back. Returns the unsubscribe function.
+   */
+  onRequest(
+    predicate: (request: ObservedRequest) => boolean,
+    action: () => void | Promise<void>,
+    options?: HookOptions,
+  ): () => void;
+  /** Changes the quiet period of items queued from now on, or how long left items stay before they are purged. */
+  setTiming(timing: Pick<JenkinsEmulatorOptions, 'queueDelayMs' | 'leftItemRetentionMs'>): void;
   /** Makes the next `times` requests to a matching path fail. @defaultValue times 1 */
   failOn(path: string | RegExp, fault: Fault, times?: number): void;
+  /** Forgets every fault still waiting. */
+  clearFaults(): void;
   /** Stops the server. */
   close(): Promise<void>;
 }
@@ -103,6 +127,7 @@ export async function startJenkinsEmulator(options: JenkinsEmulatorOptions = {})
   for (const job of options.jobs ?? []) state.addJob(job);
   const calls: RecordedCall[] = [];
   const faults = new Faults();
+  const hooks = new CallHooks<ObservedRequest>('Jenkins emulator');
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const parsed = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -147,7 +172,23 @@ export async function startJenkinsEmulator(options: JenkinsEmulatorOptions = {})
     if (crumbNeeded && request.crumb !== crumbFor(auth.user, salt)) {
       return answer({ status: 403, text: 'No valid crumb was included in the request' });
     }
-    answer(route(state, request));
+    const observed: ObservedRequest = {
+      method: request.method,
+      path: request.path,
+      query: request.query,
+      form: request.form,
+    };
+    const hungUp = watchHangUp(res);
+    // A caller killed while Jenkins held its request: the request is dropped, as if it never arrived (status 499).
+    if ((await hooks.run(observed, 'before')) > 0 && (await hungUp(HANG_UP_GRACE_MS))) {
+      calls.push(recordOf(request, 499, clock()));
+      return;
+    }
+    const reply = route(state, request);
+    calls.push(recordOf(request, reply.status, clock()));
+    // Run before answering: a caller killed just after the answer was sent could still act on it on a busy machine.
+    await hooks.run(observed, 'after');
+    if (!res.destroyed) send(res, reply);
   };
 
   const server = createServer((req, res) => {
@@ -178,9 +219,16 @@ export async function startJenkinsEmulator(options: JenkinsEmulatorOptions = {})
       state.tick();
       return state.queue.get(id);
     },
+    setTiming: (timing) => {
+      if (timing.queueDelayMs !== undefined) state.queueDelayMs = timing.queueDelayMs;
+      if (timing.leftItemRetentionMs !== undefined) state.leftRetentionMs = timing.leftItemRetentionMs;
+    },
+    onRequest: (predicate, action, hookOptions) => hooks.add(predicate, action, hookOptions),
     failOn: (path, fault, times = 1) => faults.add(path, fault, times),
+    clearFaults: () => faults.clear(),
     close: () =>
       new Promise<void>((resolve) => {
+        hooks.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

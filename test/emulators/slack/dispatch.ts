@@ -5,6 +5,13 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import {
+  CallHooks as GenericCallHooks,
+  HANG_UP_GRACE_MS,
+  watchHangUp,
+  type HookOptions,
+} from '../http-kit/hooks.js';
+
 import { chatMethods, type MethodHandler } from './methods-chat.js';
 import { readMethods } from './methods-read.js';
 import { viewMethods } from './methods-views.js';
@@ -32,74 +39,13 @@ export interface ObservedCall {
 }
 
 /** When and how often an `onCall` action runs. */
-export interface OnCallOptions {
-  /** Only on the first matching call. @defaultValue true */
-  once?: boolean;
-  /**
-   * The answer is held until the action resolves. 'before': the call is not carried out yet, and is dropped if its
-   * caller hung up meanwhile; 'after': the call was carried out (a post landed) but the caller has not heard back,
-   * so a caller killed there can never have recorded the result. @defaultValue 'before'
-   */
-  when?: 'before' | 'after';
-}
-
-interface CallHook {
-  predicate: (call: ObservedCall) => boolean;
-  action: () => void | Promise<void>;
-  once: boolean;
-  when: 'before' | 'after';
-}
-
-/** A held call whose caller hangs up within this long after the action is treated as never received. */
-const HANG_UP_GRACE_MS = 100;
+export type OnCallOptions = HookOptions;
 
 /** The hooks `emulator.onCall` registers, run in registration order. */
-export class CallHooks {
-  private hooks: CallHook[] = [];
-
-  /** Registers a hook; returns its unsubscribe function. */
-  add(predicate: CallHook['predicate'], action: CallHook['action'], options: OnCallOptions = {}): () => void {
-    const hook: CallHook = { predicate, action, once: options.once ?? true, when: options.when ?? 'before' };
-    this.hooks.push(hook);
-    return () => {
-      this.hooks = this.hooks.filter((h) => h !== hook);
-    };
+export class CallHooks extends GenericCallHooks<ObservedCall> {
+  constructor() {
+    super('Slack emulator');
   }
-
-  /** Runs the actions of the hooks matching `call` at `when`; a once-hook is removed before its action runs. */
-  async run(call: ObservedCall, when: CallHook['when']): Promise<number> {
-    const matched = this.hooks.filter((h) => h.when === when && h.predicate(call));
-    this.hooks = this.hooks.filter((h) => !(h.once && matched.includes(h)));
-    for (const hook of matched) {
-      // The emulator has no one to hand an action's failure to but the test's output.
-      await Promise.resolve()
-        .then(hook.action)
-        .catch((error: unknown) =>
-          console.error(`Slack emulator: onCall action for ${call.method} failed`, error),
-        );
-    }
-    return matched.length;
-  }
-
-  /** Forgets every hook. */
-  clear(): void {
-    this.hooks = [];
-  }
-}
-
-/** True once the caller hangs up before being answered; after a hook, waits `graceMs` for the hang-up to show. */
-function watchHangUp(res: ServerResponse): (graceMs: number) => Promise<boolean> {
-  let hungUp = false;
-  const closed = new Promise<void>((resolve) =>
-    res.once('close', () => {
-      hungUp = !res.writableFinished;
-      resolve();
-    }),
-  );
-  return async (graceMs) => {
-    if (!hungUp) await Promise.race([closed, sleep(graceMs)]);
-    return hungUp;
-  };
 }
 
 interface Answer {

@@ -57,6 +57,7 @@ const NEXT: Record<Tested, Partial<Record<HotfixState, HotfixState>>> = {
   start_deploy: { preparing: 'deploying' },
   update_stages: same(['deploying', 'awaiting_input', 'verifying', 'rolling_back']),
   request_input: { deploying: 'awaiting_input' },
+  note_input_answered_outside: { awaiting_input: 'deploying' },
   deploy_succeeded: { deploying: 'verifying' },
   deploy_failed: { deploying: 'failed', awaiting_input: 'failed' },
   deploy_aborted: { deploying: 'cancelled', awaiting_input: 'cancelled' },
@@ -132,6 +133,10 @@ const SAMPLES: Record<
     actor: BOT,
   },
   request_input: { command: { type: 'request_input', inputId: 'Proceed', message: 'Proceed?' }, actor: BOT },
+  note_input_answered_outside: {
+    command: { type: 'note_input_answered_outside', inputId: 'Proceed', proceed: true },
+    actor: BOT,
+  },
   deploy_succeeded: { command: { type: 'deploy_succeeded' }, actor: BOT },
   deploy_failed: { command: { type: 'deploy_failed', message: 'boom' }, actor: BOT },
   deploy_aborted: {

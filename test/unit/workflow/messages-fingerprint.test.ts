@@ -1,7 +1,13 @@
-import { messagesFingerprint } from '../../../src/workflow/drawn-messages.js';
+import { WebClient } from '@slack/web-api';
+import { SlackChat } from '../../../src/adapters/slack/slack-chat.js';
+import type { Hotfix } from '../../../src/domain/hotfix.js';
 import { owesReply } from '../../../src/workflow/refresh-messages.js';
 import { failedInProd } from '../slack/blocks/scenarios.js';
 import { BOT, hotfixIn, run } from '../domain/builders.js';
+
+// Fingerprints are computed from the rendered blocks; the client is never called.
+const chat = new SlackChat(new WebClient('xoxb-never-called'));
+const messagesFingerprint = (hotfix: Hotfix) => chat.messagesFingerprint(hotfix);
 
 describe('messagesFingerprint (what decides whether the plan and the notice are redrawn)', () => {
   it('changes with every state change', () => {
@@ -26,6 +32,17 @@ describe('messagesFingerprint (what decides whether the plan and the notice are 
       BOT,
     );
     expect(messagesFingerprint(recorded)).toBe(messagesFingerprint(deploying));
+    // Where the deploy runs outside (the Jenkins queue item and build) shows in the live status only.
+    const located = run(
+      recorded,
+      {
+        type: 'record_result',
+        step: 'located_1',
+        refs: { jenkinsQueueItem: '7', jenkinsBuild: '12', jenkinsBuildUrl: 'https://ci.example/job/x/12/' },
+      },
+      BOT,
+    );
+    expect(messagesFingerprint(located)).toBe(messagesFingerprint(deploying));
     const completed = hotfixIn('completed');
     expect(messagesFingerprint(run(completed, { type: 'finalize' }, BOT))).toBe(
       messagesFingerprint(completed),

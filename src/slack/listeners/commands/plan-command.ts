@@ -5,7 +5,7 @@ import type { ListenerContext } from '../context.js';
 import type { Invocation, Reply, ReplyThen } from './reply.js';
 import { ephemeral } from './reply.js';
 import { modalContext } from '../views/modal-context.js';
-import { plannedText } from './planned-text.js';
+import { plannedText, targetChecked } from './planned-text.js';
 
 /** `/hotfix plan ...`: a complete plan is recorded; a plan with parts missing opens the form prefilled. */
 export async function planCommand(
@@ -16,7 +16,10 @@ export async function planCommand(
   const result = await planHotfix(ctx.deps, { userId: who.userId, channel: who.channel, text: args });
   switch (result.kind) {
     case 'planned':
-      return { response_type: 'ephemeral', text: plannedText(result.hotfix, result.warnings) };
+      return {
+        response_type: 'ephemeral',
+        text: plannedText(result.hotfix, result.warnings, targetChecked(ctx, result.hotfix)),
+      };
     case 'needs_form': {
       const view = planModal(
         { ...result.partial, problems: result.problems },

@@ -4,7 +4,7 @@ import { planHotfix } from '../../../workflow/plan-hotfix.js';
 import type { ListenerContext } from '../context.js';
 import { STORE_DOWN_TEXT, failureText } from '../failures.js';
 import { ackOnce } from '../ack-once.js';
-import { plannedText } from '../commands/planned-text.js';
+import { plannedText, targetChecked } from '../commands/planned-text.js';
 
 type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
@@ -48,7 +48,7 @@ export function planSubmission(ctx: ListenerContext) {
         await ctx.deps.chat.tellUser(
           origin.channel,
           body.user.id,
-          plannedText(result.hotfix, result.warnings),
+          plannedText(result.hotfix, result.warnings, targetChecked(ctx, result.hotfix)),
         );
         return;
       }

@@ -89,6 +89,25 @@ describe('liveStatusMessage', () => {
     );
   });
 
+  it("shows how long each ended stage took, as Jenkins' stage view does, and nothing for the running one", () => {
+    const timed = steps(deploying(), [
+      {
+        type: 'update_stages',
+        stages: [
+          { name: 'Checkout', status: 'succeeded', durationMs: 45_400 },
+          { name: 'Deploy', status: 'succeeded', durationMs: 125_000 },
+          { name: 'Smoke test', status: 'running' },
+        ],
+      },
+      BOT,
+      26,
+    ]);
+    const text = render(liveStatusMessage(timed));
+    expect(text).toContain('Checkout — succeeded in 45s');
+    expect(text).toContain('Deploy — succeeded in 2m 5s');
+    expect(text).toMatch(/\*Smoke test\* — running(?! in)/);
+  });
+
   it('says who ended a hotfix and why', () => {
     const resolved = render(liveStatusMessage(hotfixIn('resolved')));
     expect(resolved).toContain(':wrench: *resolved*');
