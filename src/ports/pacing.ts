@@ -10,4 +10,9 @@ export interface Pacing {
   /** What the status message of a hotfix last showed (a fingerprint) and when (ms). */
   lastRender(ulid: string): Promise<{ fingerprint: string; at: number } | undefined>;
   rememberRender(ulid: string, fingerprint: string, at: number): Promise<void>;
+  /**
+   * Takes one new message from a channel's budget (Slack: about one post per second per channel, short bursts
+   * allowed): 0 when the post may go now, else the milliseconds until it may. Shared by every worker.
+   */
+  takePost(channel: string): Promise<number>;
 }

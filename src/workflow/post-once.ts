@@ -47,6 +47,14 @@ export function isUndeliverable(error: unknown): error is ChatError {
  * posted.
  */
 export async function postOnce(deps: WorkflowDeps, hotfix: Hotfix, once: OncePost): Promise<Hotfix> {
+  if (hotfix.steps[once.step]?.result) return hotfix;
+  // Within Slack's allowance for the channel, so a burst of posts is spread out rather than refused with a 429.
+  const wait = await deps.pacing.takePost(once.find.channel);
+  if (wait > 0)
+    throw new RetryLater(
+      wait,
+      `${hotfix.id}: ${once.step} waits ${wait} ms for the channel's posting allowance`,
+    );
   const claim = await claimStep(deps, hotfix, once.step);
   if (claim.kind === 'done') return claim.hotfix;
   if (claim.kind === 'busy') {

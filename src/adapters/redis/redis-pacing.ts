@@ -1,7 +1,34 @@
 import type { Redis } from 'ioredis';
 import type { Pacing } from '../../ports/pacing.js';
 
-/** `Pacing` on Redis: a shared pause key with a PX expiry, and one small hash per status message. */
+/**
+ * A token bucket per channel, on the server's clock (workers' clocks and test clocks play no part): `burst` posts at
+ * once, refilled at one per `ms`. Returns 0 and takes a token, or the ms until one is there.
+ */
+const TAKE_POST = `
+local now = redis.call('TIME')
+local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local burst = tonumber(ARGV[1])
+local every = tonumber(ARGV[2])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or burst
+local at = tonumber(state[2]) or ms
+tokens = math.min(burst, tokens + math.max(0, ms - at) / every)
+if tokens >= 1 then
+  redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - 1), 'at', tostring(ms))
+  redis.call('PEXPIRE', KEYS[1], burst * every * 2)
+  return 0
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(ms))
+redis.call('PEXPIRE', KEYS[1], burst * every * 2)
+return math.ceil((1 - tokens) * every)
+`;
+
+/** Slack's chat.postMessage allowance per channel: one a second, with a short burst. */
+const POST_BURST = 3;
+const POST_EVERY_MS = 1000;
+
+/** `Pacing` on Redis: a shared pause key with a PX expiry, one small hash per status message and per channel. */
 export class RedisPacing implements Pacing {
   constructor(
     private readonly redis: Redis,
@@ -33,5 +60,17 @@ export class RedisPacing implements Pacing {
       .hset(key, 'fingerprint', fingerprint, 'at', String(at))
       .expire(key, 7 * 24 * 3600)
       .exec();
+  }
+
+  /** Takes one post from the channel's bucket; the ms to wait when it is empty. */
+  async takePost(channel: string): Promise<number> {
+    const wait = await this.redis.eval(
+      TAKE_POST,
+      1,
+      `${this.prefix}:posts:${channel}`,
+      String(POST_BURST),
+      String(POST_EVERY_MS),
+    );
+    return Number(wait);
   }
 }
