@@ -1,18 +1,93 @@
+import type { PlannedCheck, ProbeAnswer, VerifyPlan } from '../domain/health.js';
+import { failureOf, healthStep, judge, recordedRounds, roundDueAt, verifyPlan } from '../domain/health.js';
 import type { Hotfix } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
-import { afterTransition } from './next-jobs.js';
+import { afterTransition, lookAgain } from './next-jobs.js';
+import { holdsFence } from './prepare.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
 
 /**
- * Verifying. A rehearsal has nothing to check, so it verifies at once; health checks, versions and the soak window
- * of the real methods arrive with them, and until then a real method stays here rather than claiming success.
+ * Verifying: the catalog's health checks of every service of the plan, one round at once and then re-checks through
+ * the soak window. Each wait is a delayed job (this step runs again when the next round falls due), each round's
+ * results go on the record once, and a failing check fails the hotfix with what was expected and what was seen. A
+ * plan whose services have no health checks is verified by its deploy's success.
  */
 export async function verify(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
-  if (hotfix.method !== 'rehearsal') {
-    deps.log.warn({ hotfix: hotfix.id, method: hotfix.method }, 'no verification for this method yet');
-    return;
+  if (!(await holdsFence(deps, hotfix))) return;
+  const plan = verifyPlan(hotfix);
+  const round = recordedRounds(hotfix).length;
+  if (round >= plan.rounds) return conclude(deps, hotfix, { type: 'verify_succeeded' });
+  const deployedAt = Date.parse(hotfix.times.deployedAt ?? hotfix.stateSince.at);
+  const wait = roundDueAt(deployedAt, plan, round) - deps.clock.now().getTime();
+  if (wait > 0) return lookAgain(deps, hotfix, wait);
+
+  const answers = await answersOf(deps, hotfix, plan.checks, round);
+  const results = plan.checks.map((check, i) => judge(check, answers[i] ?? missing()));
+  const step = healthStep(hotfix.attempts, round);
+  const detail = JSON.stringify(results);
+  const recorded = await transact(deps, { ulid: hotfix.ulid }, { type: 'record_result', step, detail }, BOT);
+  if (!recorded.ok) throw new Error(recorded.refusal.message);
+  // A concurrent run recorded this round first: its results stand, and it carries on from them.
+  if (recorded.events.length === 0) return;
+  const failed = results.some((r) => !r.ok);
+  if (failed) {
+    const message = failureOf(results, round, plan);
+    deps.log.warn({ hotfix: hotfix.id, round, results }, 'health check failed');
+    return conclude(deps, recorded.hotfix, {
+      type: 'verify_failed',
+      message,
+      condition: 'smoke_test_failed',
+    });
   }
-  const outcome = await transact(deps, { ulid: hotfix.ulid }, { type: 'verify_succeeded' }, BOT);
+  if (round + 1 >= plan.rounds) return conclude(deps, recorded.hotfix, { type: 'verify_succeeded' });
+  await showRound(deps, recorded.hotfix, round);
+  await lookAgain(deps, recorded.hotfix, nextWait(deps, deployedAt, plan, round + 1));
+}
+
+/** The answers of one round: the method's own where it has them (a rehearsal), else the health URLs over HTTP. */
+async function answersOf(
+  deps: WorkflowDeps,
+  hotfix: Hotfix,
+  checks: readonly PlannedCheck[],
+  round: number,
+): Promise<ProbeAnswer[]> {
+  const method = deps.methods[hotfix.method];
+  if (method?.answerHealthChecks) return method.answerHealthChecks(hotfix, checks, round);
+  return Promise.all(
+    checks.map(({ service, check }) => {
+      const base = hotfix.snapshot.env.healthUrls[service];
+      if (!base) {
+        const where = `${hotfix.client} ${hotfix.env}`;
+        return {
+          kind: 'error',
+          message: `no health URL for ${service} in ${where} (catalog healthUrls)`,
+        } as const;
+      }
+      return deps.health.get(`${base.replace(/\/+$/, '')}${check.path}`, check.timeoutSeconds * 1000);
+    }),
+  );
+}
+
+function missing(): ProbeAnswer {
+  return { kind: 'error', message: 'no answer from the deploy method' };
+}
+
+function nextWait(deps: WorkflowDeps, deployedAt: number, plan: VerifyPlan, round: number): number {
+  return Math.max(1, roundDueAt(deployedAt, plan, round) - deps.clock.now().getTime());
+}
+
+/** Redraws the live status with a passed round (no state changed, so no transition redraws it). */
+async function showRound(deps: WorkflowDeps, hotfix: Hotfix, round: number): Promise<void> {
+  const attempt = `health-${hotfix.attempts}-${round}`;
+  await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'render_status', attempt });
+}
+
+async function conclude(
+  deps: WorkflowDeps,
+  hotfix: Hotfix,
+  command: { type: 'verify_succeeded' } | { type: 'verify_failed'; message: string; condition: string },
+): Promise<void> {
+  const outcome = await transact(deps, { ulid: hotfix.ulid }, command, BOT);
   if (outcome.ok && outcome.events.length > 0) await afterTransition(deps, outcome.hotfix);
 }

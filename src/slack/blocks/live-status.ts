@@ -23,6 +23,7 @@ import {
 } from './hotfix-summary.js';
 import { cancelActions, failureActions, inputActions } from './live-status-actions.js';
 import { deployFields, stagesText } from './live-status-deploy.js';
+import { healthBlocks, verifyingLine } from './live-status-health.js';
 import {
   duration,
   inlineCode,
@@ -77,6 +78,7 @@ export function liveStatusMessage(hotfix: Hotfix, ctx: LiveStatusContext = {}): 
     ...when(Boolean(ctx.paused) && !isTerminal(hotfix.state), () => section(pausedLine(hotfix, ctx))),
     section(nowLines(hotfix, ctx).join('\n')),
     ...when(hotfix.stages.length > 0, () => section(stagesText(hotfix))),
+    ...healthBlocks(hotfix),
     ...inputBlocks(hotfix),
     ...when(Boolean(hotfix.cancelRequest) && ABORTING.has(hotfix.state), () => section(cancelLine(hotfix))),
     ...failureBlocks(hotfix),
@@ -115,12 +117,7 @@ function nowLines(hotfix: Hotfix, ctx: LiveStatusContext): string[] {
       );
       break;
     case 'verifying':
-      // A rehearsal has nothing to check; saying "health checks" there would claim checks that never run.
-      lines.push(
-        isRehearsal(hotfix)
-          ? `${since}${attempt}: a rehearsal has nothing to check; it completes next.`
-          : `${since}${attempt}: health checks, versions and the soak window.`,
-      );
+      lines.push(`${since}${attempt}: ${verifyingLine(hotfix)}`);
       break;
     case 'rolling_back':
       lines.push(`${since}: putting back the rollback target below. Asked${decidedBy(hotfix)}.`);

@@ -136,7 +136,7 @@ const structural: Case[] = [
   [
     'a field that resembles nothing known',
     set(['services', 'deployment', 'colour'], 'blue'),
-    'services.deployment: unknown field "colour"; expected one of: repo, method, tagPattern, tagExample, owners, healthChecks, rehearsal',
+    'services.deployment: unknown field "colour"; expected one of: repo, method, tagPattern, tagExample, owners, healthChecks, soak, rehearsal',
   ],
   [
     'a misspelt top-level section',
