@@ -60,9 +60,23 @@ export function verifyPlan(hotfix: Pick<Hotfix, 'services' | 'snapshot'>): Verif
   return { checks, rounds, everyMs, soakMs };
 }
 
-/** When round `round` (0 = the first) falls due: at once after the deploy, the last at the end of the soak. */
-export function roundDueAt(deployedAt: number, plan: VerifyPlan, round: number): number {
-  return deployedAt + Math.min(round * plan.everyMs, plan.soakMs);
+/**
+ * When round `round` (0 = the first) falls due: the first at once after the deploy, each later one `everyMs` after
+ * the one before it was recorded (so a late round never makes the next ones run back to back), and the last no
+ * earlier than the end of the soak window.
+ */
+export function roundDueAt(
+  hotfix: Pick<Hotfix, 'steps' | 'attempts'>,
+  deployedAt: number,
+  plan: VerifyPlan,
+  round: number,
+): number {
+  if (round === 0) return deployedAt;
+  const before = hotfix.steps[healthStep(hotfix.attempts, round - 1)]?.result?.at;
+  const after = before === undefined ? deployedAt : Date.parse(before);
+  const scheduled = deployedAt + Math.min(round * plan.everyMs, plan.soakMs);
+  const last = round === plan.rounds - 1 ? deployedAt + plan.soakMs : 0;
+  return Math.max(scheduled, after + plan.everyMs, last);
 }
 
 /** The step that records a round's results, per deploy attempt (a retry verifies again from the first round). */

@@ -83,6 +83,9 @@ async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
   for (let seen = 0; ;) {
     const events = await deps.store.events(first.ulid);
     if (events.length === seen) return;
+    // Read after the events, so the record a reply is drawn from is never older than the event it tells (a
+    // failure's reply names the failure that the event recorded).
+    if (hotfix.seq < events.length) hotfix = (await deps.store.load(first.ulid)) ?? hotfix;
     for (const [index, event] of events.entries()) {
       if (index < seen) continue;
       if (TOLD_IN_THREAD.has(event.type)) {

@@ -19,7 +19,7 @@ export async function verify(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> 
   const round = recordedRounds(hotfix).length;
   if (round >= plan.rounds) return conclude(deps, hotfix, { type: 'verify_succeeded' });
   const deployedAt = Date.parse(hotfix.times.deployedAt ?? hotfix.stateSince.at);
-  const wait = roundDueAt(deployedAt, plan, round) - deps.clock.now().getTime();
+  const wait = roundDueAt(hotfix, deployedAt, plan, round) - deps.clock.now().getTime();
   if (wait > 0) return lookAgain(deps, hotfix, wait);
 
   const answers = await answersOf(deps, hotfix, plan.checks, round);
@@ -42,7 +42,7 @@ export async function verify(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> 
   }
   if (round + 1 >= plan.rounds) return conclude(deps, recorded.hotfix, { type: 'verify_succeeded' });
   await showRound(deps, recorded.hotfix, round);
-  await lookAgain(deps, recorded.hotfix, nextWait(deps, deployedAt, plan, round + 1));
+  await lookAgain(deps, recorded.hotfix, nextWait(deps, recorded.hotfix, deployedAt, plan, round + 1));
 }
 
 /** The answers of one round: the method's own where it has them (a rehearsal), else the health URLs over HTTP. */
@@ -73,8 +73,14 @@ function missing(): ProbeAnswer {
   return { kind: 'error', message: 'no answer from the deploy method' };
 }
 
-function nextWait(deps: WorkflowDeps, deployedAt: number, plan: VerifyPlan, round: number): number {
-  return Math.max(1, roundDueAt(deployedAt, plan, round) - deps.clock.now().getTime());
+function nextWait(
+  deps: WorkflowDeps,
+  hotfix: Hotfix,
+  deployedAt: number,
+  plan: VerifyPlan,
+  round: number,
+): number {
+  return Math.max(1, roundDueAt(hotfix, deployedAt, plan, round) - deps.clock.now().getTime());
 }
 
 /** Redraws the live status with a passed round (no state changed, so no transition redraws it). */

@@ -20,8 +20,9 @@ export function verifyingLine(hotfix: Hotfix): string {
   const rehearsed = isRehearsal(hotfix) ? ' (rehearsed, no URL is called)' : '';
   if (plan.rounds === 1) return `${checks}${rehearsed} against the deployed versions.`;
   const deployedAt = Date.parse(hotfix.times.deployedAt ?? hotfix.stateSince.at);
-  const ends = new Date(roundDueAt(deployedAt, plan, plan.rounds - 1)).toISOString();
-  const next = done < plan.rounds ? new Date(roundDueAt(deployedAt, plan, done)).toISOString() : undefined;
+  const ends = new Date(deployedAt + plan.soakMs).toISOString();
+  const next =
+    done < plan.rounds ? new Date(roundDueAt(hotfix, deployedAt, plan, done)).toISOString() : undefined;
   return `${checks}${rehearsed}, round ${Math.min(done + 1, plan.rounds)} of ${plan.rounds}: soak window of ${duration(plan.soakMs)} until ${slackDate(ends)}${next && done > 0 ? `, next check ${slackDate(next)}` : ''}.`;
 }
 

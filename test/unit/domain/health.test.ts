@@ -99,7 +99,11 @@ describe('the rounds of a verify', () => {
       snapshot: { ...hotfix.snapshot, services: { 'decanting-service': soaked } },
     });
     expect(plan).toMatchObject({ rounds: 4, everyMs: 400_000, soakMs: 900_000 });
-    expect([0, 1, 2, 3].map((r) => roundDueAt(0, plan, r))).toEqual([0, 400_000, 800_000, 900_000]);
+    const onTime = { attempts: 1, steps: {} };
+    expect([0, 1, 2, 3].map((r) => roundDueAt(onTime, 0, plan, r))).toEqual([0, 400_000, 800_000, 900_000]);
+    // A round recorded late pushes the next one back, so the re-checks never bunch up.
+    const late = { attempts: 1, steps: { health_1_0: { result: { at: new Date(300_000).toISOString() } } } };
+    expect(roundDueAt(late, 0, plan, 1)).toBe(700_000);
     expect(plan.checks).toEqual([{ service: 'decanting-service', version: TAG, check: check() }]);
   });
 });
