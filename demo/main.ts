@@ -9,7 +9,8 @@
  * owner to proceed with a mention, fails at the smoke test, and is announced with mentions in the incident thread and
  * in change control; its change-control notice is printed as it read at every step. Last, a real deploy method beside
  * the rehearsals: decanting-service through the Jenkins multi-deploy pipeline (a Jenkins emulator with the catalog's
- * job): one build, its stages in the live status, its Proceed input answered from Slack.
+ * job): one build, its stages in the live status, its Proceed input answered from Slack, its health checked through
+ * a soak window, completed.
  */
 import { startBot } from '../src/main.js';
 import type { Hotfix } from '../src/domain/hotfix.js';
@@ -25,6 +26,8 @@ import type { JsonObject, SlackEmulator } from '../test/emulators/slack/index.js
 import { renderMessage } from '../test/emulators/slack/transcript.js';
 import type { JenkinsEmulator } from '../test/emulators/jenkins/index.js';
 import { startJenkinsEmulator } from '../test/emulators/jenkins/index.js';
+import type { HealthEmulator } from '../test/emulators/health/index.js';
+import { startHealthEmulator } from '../test/emulators/health/index.js';
 import { demoCatalog } from './catalog.js';
 import { demoRedis } from './redis.js';
 
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
   const redis = await demoRedis();
   const slack = await startSlackEmulator({ clock: sceneNow });
   const jenkins = await startJenkinsEmulator({ clock: sceneNow, queueDelayMs: 300, jobs: [JENKINS_JOB] });
+  const health = await startHealthEmulator();
   const bot = await startBot(
     {
       SLACK_BOT_TOKEN: slack.token,
@@ -52,7 +56,7 @@ async function main(): Promise<void> {
       SLACK_API_URL: slack.apiUrl,
       PORT: '0',
       REDIS_URL: redis.url,
-      HOTFIX_CATALOG: demoCatalog(),
+      HOTFIX_CATALOG: demoCatalog(health.url),
       LOG_LEVEL: 'silent',
       JENKINS_URL: jenkins.url,
       JENKINS_USER: jenkins.user,
@@ -68,11 +72,12 @@ async function main(): Promise<void> {
   try {
     await play(scene, bot.deps.store);
     const noticeSteps = await playFailure(scene, bot.deps.store);
-    const builds = await playJenkins(scene, bot.deps.store, jenkins);
+    const builds = await playJenkins(scene, bot.deps.store, jenkins, health);
     print(slack, redis.describe, scene.typed, noticeSteps, builds);
   } finally {
     await bot.stop();
     await jenkins.close();
+    await health.close();
     await slack.close();
     await redis.stop();
   }
@@ -258,10 +263,17 @@ const JENKINS_JOB = {
 
 /**
  * decanting-service through Jenkins on globex staging: the plan is checked against the job, bob approves, one build
- * runs, Priya answers its Proceed input in Slack, and the build succeeds. Health checks are not built yet, so the
- * hotfix stays in verifying holding the environment until an admin unlocks it. Returns the builds as Jenkins saw them.
+ * runs, Priya answers its Proceed input in Slack, the build succeeds, and the service's health endpoint reports the
+ * new version through a short soak window, so the hotfix completes and frees the environment. Returns the builds as
+ * Jenkins saw them.
  */
-async function playJenkins(scene: Scene, store: Store, jenkins: JenkinsEmulator): Promise<string[]> {
+async function playJenkins(
+  scene: Scene,
+  store: Store,
+  jenkins: JenkinsEmulator,
+  health: HealthEmulator,
+): Promise<string[]> {
+  health.running('/v1/health', '24-02-05.619-hotfix.630');
   await scene.type(
     'U0PRIYA',
     'plan decanting-service@24-02-05.619-hotfix.630 globex staging reason="pick lists print twice, the real fix"',
@@ -274,13 +286,7 @@ async function playJenkins(scene: Scene, store: Store, jenkins: JenkinsEmulator)
     (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined,
   );
   await proceed(scene, 'U0PRIYA', waiting);
-  await until(store, 'HF-4', (h) => h.state === 'verifying');
-  await new Promise((resolve) => setTimeout(resolve, 1200)); // the status message catches up
-  await scene.type(
-    'U0RELMGR1',
-    'unlock globex staging "HF-4 built and checked by hand; automatic health checks are not built yet"',
-  );
-  await until(store, 'HF-4', (h) => h.state === 'resolved' && h.finalizedSeq !== undefined);
+  await until(store, 'HF-4', (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
   await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
   return jenkins.builds(JENKINS_JOB.name).map((b) => {
     const parameters = Object.entries(b.parameters)
