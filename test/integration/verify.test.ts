@@ -92,6 +92,17 @@ async function statusShows(h: Hotfix, pattern: RegExp) {
   }, 8000);
 }
 
+/** Top-level posts about `h` in the client's prod-support channel. */
+const prodSupport = (h: Hotfix) =>
+  t.slack
+    .messages('C0PSACME')
+    .filter((m) => JSON.stringify(m.metadata ?? {}).includes(h.ulid))
+    .map(asText);
+/** Replies about `h` under its change-control notice. */
+const changeControl = (h: Hotfix) =>
+  (t.slack.messages('C0CHANGECTL').find((m) => m.ts === h.refs['noticeTs'])?.replies ?? []).map(asText);
+const asText = (m: { text?: unknown; blocks?: unknown }) => ({ text: String(m.text), blocks: m.blocks });
+
 const ended = (h: Hotfix) =>
   waitForRecord(t.bot, h.ulid, (r) => r.finalizedSeq !== undefined || r.state === 'failed', 15_000);
 const healthCalls = () => health.calls.filter((c) => c.path === '/v1/health');
@@ -121,6 +132,21 @@ describe('verifying a Jenkins hotfix over HTTP', () => {
     expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toBeUndefined();
     const final = await statusShows(hotfix, /deployed and verified/);
     expect(JSON.stringify(final.blocks)).toContain(`decanting-service health: HTTP 200, version ${TAG}`);
+
+    // The client hears it in its prod-support channel, client-safe, the TAM mentioned; change control gets the record.
+    const client = await t.slack.waitFor(() =>
+      prodSupport(hotfix).find((m) => /Deploy is complete/.test(m.text)),
+    );
+    expect(client.text).toContain('<@U0TAMACME>');
+    expect(JSON.stringify(client.blocks)).not.toMatch(/decanting|http|archives|jenkins/i);
+    const record = await t.slack.waitFor(() =>
+      changeControl(hotfix).find((m) => /completed on/.test(m.text)),
+    );
+    expect(JSON.stringify(record.blocks)).toMatch(
+      /Verification passed: 1 health check at the new version through/,
+    );
+    expect(JSON.stringify(record.blocks)).toContain('Approved by <@U0BOB>');
+    expect(JSON.stringify(record.blocks)).toContain('|Jenkins build>');
   });
 
   it('fails the hotfix when the service reports the old version, saying what was expected and seen', async () => {
@@ -146,6 +172,11 @@ describe('verifying a Jenkins hotfix over HTTP', () => {
       ),
     );
     expect(JSON.stringify(reply.blocks)).toContain(`saw HTTP 200, version ${OLD}`);
+    const client = await t.slack.waitFor(() =>
+      prodSupport(hotfix).find((m) => /did not succeed/.test(m.text)),
+    );
+    expect(client.text).toContain('<@U0TAMACME>');
+    expect(JSON.stringify(client.blocks)).not.toContain(OLD);
     await slash(`resolve ${hotfix.id} "checked by hand"`);
     await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
   });
