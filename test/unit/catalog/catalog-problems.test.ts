@@ -180,6 +180,11 @@ describe('a catalog with one broken cross-reference', () => {
       'clients.acme.envs.staging.ecsRunOnce: missing, expected an ECS run-once target (cluster, service, container, logGroup) for service deployment (method ecs-run-once)',
     ],
     [
+      'an env without the health URL of a service that has health checks',
+      remove([...acmeProd, 'healthUrls', 'external-agent']),
+      'clients.acme.envs.prod.healthUrls.external-agent: missing, expected the base URL of service external-agent, which has health checks (services.external-agent.healthChecks)',
+    ],
+    [
       'a prod env without the calendar its required records need',
       remove([...acmeProd, 'calendarId']),
       'clients.acme.envs.prod.calendarId: missing, expected a change calendar id because policy.records.prod requires a calendar record',
