@@ -316,7 +316,7 @@ function print(
   }
   out();
   out('--- Slack, as the channels read ---');
-  out(renderTranscript(slack, { channels: ['C0INC4211', 'C0CHANGECTL'] }));
+  out(renderTranscript(slack, { channels: ['C0INC4211', 'C0CHANGECTL', 'C0PSGLOBEX'] }));
   out();
   out('--- The change-control notice of HF-3, its first line as it read after each step ---');
   for (const line of noticeSteps) out(line);
