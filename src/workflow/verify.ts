@@ -1,8 +1,8 @@
-import type { PlannedCheck, ProbeAnswer, VerifyPlan } from '../domain/health.js';
+import type { PlannedCheck, ProbeAnswer } from '../domain/health.js';
 import { failureOf, healthStep, judge, recordedRounds, roundDueAt, verifyPlan } from '../domain/health.js';
 import type { Hotfix } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
-import { afterTransition, lookAgain } from './next-jobs.js';
+import { afterTransition } from './next-jobs.js';
 import { holdsFence } from './prepare.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
@@ -19,8 +19,9 @@ export async function verify(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> 
   const round = recordedRounds(hotfix).length;
   if (round >= plan.rounds) return conclude(deps, hotfix, { type: 'verify_succeeded' });
   const deployedAt = Date.parse(hotfix.times.deployedAt ?? hotfix.stateSince.at);
-  const wait = roundDueAt(hotfix, deployedAt, plan, round) - deps.clock.now().getTime();
-  if (wait > 0) return lookAgain(deps, hotfix, wait);
+  const dueAt = roundDueAt(hotfix, deployedAt, plan, round);
+  const wait = dueAt - deps.clock.now().getTime();
+  if (wait > 0) return waitForRound(deps, hotfix, round, dueAt, wait);
 
   const answers = await answersOf(deps, hotfix, plan.checks, round);
   const results = plan.checks.map((check, i) => judge(check, answers[i] ?? missing()));
@@ -42,7 +43,27 @@ export async function verify(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> 
   }
   if (round + 1 >= plan.rounds) return conclude(deps, recorded.hotfix, { type: 'verify_succeeded' });
   await showRound(deps, recorded.hotfix, round);
-  await lookAgain(deps, recorded.hotfix, nextWait(deps, recorded.hotfix, deployedAt, plan, round + 1));
+  const nextDue = roundDueAt(recorded.hotfix, deployedAt, plan, round + 1);
+  await waitForRound(deps, recorded.hotfix, round + 1, nextDue, nextDue - deps.clock.now().getTime());
+}
+
+/** A job that fires this little before its round is due waits under a job id of its own (see waitForRound). */
+const EARLY_MS = 250;
+
+/**
+ * Looks again when round `round` falls due: one delayed job per round and due time, so every run that finds the
+ * round not yet due (the reconciler's looks through a long soak window among them) schedules the same job instead
+ * of one more. A job that fired a moment early is still running under that id, so it waits under another.
+ */
+async function waitForRound(
+  deps: WorkflowDeps,
+  hotfix: Hotfix,
+  round: number,
+  dueAt: number,
+  waitMs: number,
+): Promise<void> {
+  const attempt = `verify-${hotfix.attempts}-${round}-${dueAt}${waitMs < EARLY_MS ? '-again' : ''}`;
+  await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'advance', attempt }, { delayMs: Math.max(1, waitMs) });
 }
 
 /** The answers of one round: the method's own where it has them (a rehearsal), else the health URLs over HTTP. */
@@ -71,16 +92,6 @@ async function answersOf(
 
 function missing(): ProbeAnswer {
   return { kind: 'error', message: 'no answer from the deploy method' };
-}
-
-function nextWait(
-  deps: WorkflowDeps,
-  hotfix: Hotfix,
-  deployedAt: number,
-  plan: VerifyPlan,
-  round: number,
-): number {
-  return Math.max(1, roundDueAt(hotfix, deployedAt, plan, round) - deps.clock.now().getTime());
 }
 
 /** Redraws the live status with a passed round (no state changed, so no transition redraws it). */

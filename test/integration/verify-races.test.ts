@@ -15,6 +15,7 @@ import { verify } from '../../src/workflow/verify.js';
 import { holdingDrill, reload } from '../helpers/hotfixes.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { startTestBot } from '../helpers/test-bot.js';
+import type { BullJobs } from '../../src/queue/step-queue.js';
 
 /** A rehearsal whose next health round can be held open, and whose rounds are counted. */
 class HeldChecks extends RehearsalMethod {
@@ -54,7 +55,7 @@ afterEach(async () => t.stop());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The test bot's catalog with runbook-drill given one health check and no Proceed question. */
-function checkedCatalog(catalog: Catalog): Catalog {
+function checkedCatalog(catalog: Catalog, soak?: { seconds: number; everySeconds: number }): Catalog {
   const drill = catalog.services['runbook-drill']!;
   const { input: _input, ...script } = drill.rehearsal!;
   const healthChecks = [
@@ -62,7 +63,10 @@ function checkedCatalog(catalog: Catalog): Catalog {
   ];
   return {
     ...catalog,
-    services: { ...catalog.services, 'runbook-drill': { ...drill, healthChecks, rehearsal: script } },
+    services: {
+      ...catalog.services,
+      'runbook-drill': { ...drill, healthChecks, rehearsal: script, ...(soak ? { soak } : {}) },
+    },
   };
 }
 
@@ -103,5 +107,31 @@ describe('verifying under overlapping runs', () => {
     expect(recorded).toHaveLength(1);
     expect(events.filter((e) => e.type === 'verified')).toHaveLength(1);
     expect((await reload(deps, h)).state).toBe('completed');
+  });
+
+  it('schedules one delayed look per round however often the step runs before the round is due', async () => {
+    const method = new HeldChecks(t.bot.deps.clock);
+    const deps: WorkflowDeps = {
+      ...t.bot.deps,
+      catalog: checkedCatalog(t.bot.deps.catalog, { seconds: 600, everySeconds: 60 }),
+      methods: { rehearsal: method },
+    };
+    const h = await holdingDrill(deps, 2);
+    await advance(deps, h.ulid);
+    const verifying = await untilVerifying(deps, h);
+    await verify(deps, verifying);
+    expect((await reload(deps, h)).steps[healthStep(1, 0)]?.result).toBeDefined();
+    // The reconciler's looks through the soak window, moments apart.
+    for (let i = 0; i < 4; i++) {
+      await sleep(30);
+      await verify(deps, await reload(deps, h));
+    }
+    const queue = (deps.jobs as BullJobs).queue;
+    const looks = (await queue.getDelayed()).filter(
+      (j) => (j.data as { ulid: string }).ulid === h.ulid && String(j.id).includes('verify-1-1-'),
+    );
+    expect(looks).toHaveLength(1);
+    expect(looks[0]!.opts.delay).toBeGreaterThan(55_000);
+    expect(method.rounds).toBe(1);
   });
 });
