@@ -149,7 +149,7 @@ describe('verifying a Jenkins hotfix over HTTP', () => {
     expect(JSON.stringify(record.blocks)).toContain('|Jenkins build>');
   });
 
-  it('fails the hotfix when the service reports the old version, saying what was expected and seen', async () => {
+  it('fails the hotfix when the service reports the old version, saying what was expected and seen, and completes on retry once fixed', async () => {
     health.running('/v1/health', OLD);
     jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100 });
     const hotfix = await approvedHotfix('decanting-service');
@@ -177,8 +177,16 @@ describe('verifying a Jenkins hotfix over HTTP', () => {
     );
     expect(client.text).toContain('<@U0TAMACME>');
     expect(JSON.stringify(client.blocks)).not.toContain(OLD);
-    await slash(`resolve ${hotfix.id} "checked by hand"`);
-    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
+
+    // The service is fixed; a retry deploys again (a new build) and verifies from the first round of its attempt.
+    health.running('/v1/health', TAG);
+    jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100 });
+    expect(textOf((await slash(`retry ${hotfix.id}`)).body)).not.toMatch(/cannot|refused/i);
+    const done = await waitForRecord(t.bot, hotfix.ulid, (h) => h.finalizedSeq !== undefined, 15_000);
+    expect(done.state).toBe('completed');
+    expect(done.attempts).toBe(2);
+    expect(done.steps[healthStep(2, 0)]?.result?.detail).toContain('"ok":true');
+    expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toBeUndefined();
   });
 
   it('fails a check redirected to another host, or that gets no answer in time', async () => {
