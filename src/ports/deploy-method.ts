@@ -43,6 +43,15 @@ export interface DeployMethod {
    * script). Methods without it are checked over HTTP at the env's `healthUrls` by the bot's own client.
    */
   answerHealthChecks?(hotfix: Hotfix, checks: readonly PlannedCheck[], round: number): Promise<ProbeAnswer[]>;
+  /**
+   * A rollback of the method's own (an ECS panic rollback pointing the service back at its earlier task definition).
+   * Without it, a rollback re-deploys the earlier versions through `start` and `poll`, as the attempt after the last.
+   * `hotfix` is the rollback's view: the plan at the earlier versions.
+   */
+  rollBack?: {
+    start(hotfix: Hotfix): Promise<Record<string, string>>;
+    poll(hotfix: Hotfix): Promise<DeployProgress>;
+  };
 }
 
 /** The deploy methods this installation can run, by name. A plan for any other method is refused. */

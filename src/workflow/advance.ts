@@ -4,6 +4,7 @@ import { acquireLock, queueForLock } from './lock-queue.js';
 import { driveDeploy } from './drive-deploy.js';
 import { finalize } from './finalize.js';
 import { prepare } from './prepare.js';
+import { rollBack } from './roll-back.js';
 import { verify } from './verify.js';
 
 /**
@@ -26,6 +27,8 @@ export async function advance(deps: WorkflowDeps, ulid: string): Promise<void> {
       return driveDeploy(deps, hotfix);
     case 'verifying':
       return verify(deps, hotfix);
+    case 'rolling_back':
+      return rollBack(deps, hotfix);
     default:
       if (isTerminal(hotfix.state)) return finalize(deps, hotfix);
   }

@@ -23,7 +23,7 @@ export async function verify(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> 
   const wait = dueAt - deps.clock.now().getTime();
   if (wait > 0) return waitForRound(deps, hotfix, round, dueAt, wait);
 
-  const answers = await answersOf(deps, hotfix, plan.checks, round);
+  const answers = await healthAnswers(deps, hotfix, plan.checks, round);
   const results = plan.checks.map((check, i) => judge(check, answers[i] ?? missing()));
   const step = healthStep(hotfix.attempts, round);
   const detail = JSON.stringify(results);
@@ -67,7 +67,7 @@ async function waitForRound(
 }
 
 /** The answers of one round: the method's own where it has them (a rehearsal), else the health URLs over HTTP. */
-async function answersOf(
+export async function healthAnswers(
   deps: WorkflowDeps,
   hotfix: Hotfix,
   checks: readonly PlannedCheck[],

@@ -13,6 +13,7 @@ import { startHealthEmulator } from '../emulators/health/index.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { lockKey } from '../../src/domain/hotfix.js';
 import { healthStep } from '../../src/domain/health.js';
+import { act } from '../../src/workflow/act.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { catalogWith, SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
@@ -67,8 +68,8 @@ const kindOf = (m: { metadata?: unknown }) =>
   (m.metadata as { event_payload?: JsonObject } | undefined)?.event_payload?.['kind'];
 
 /** Plans `service` on acme staging and has bob approve it; returns the record once approved. */
-async function approvedHotfix(service: string): Promise<Hotfix> {
-  const answer = await slash(`plan ${service}@${TAG} acme staging`);
+async function approvedHotfix(service: string, tag = TAG): Promise<Hotfix> {
+  const answer = await slash(`plan ${service}@${tag} acme staging`);
   const id = /HF-\d+/.exec(textOf(answer.body))?.[0];
   if (!id) throw new Error(`not planned: ${textOf(answer.body)}`);
   const planned = (await t.bot.deps.store.findById(id))!;
@@ -200,8 +201,7 @@ describe('verifying a Jenkins hotfix over HTTP', () => {
     await waitForRecord(t.bot, moved.ulid, (h) => h.state === 'resolved');
 
     // The test catalog gives the check 1 s; every answer now takes 1.5 s.
-    health.running('/v1/health', TAG);
-    health.failNext('/v1/health', { delayMs: 1500 }, 100);
+    health.answer('/v1/health', { status: 200, body: { version: TAG }, delayMs: 1500 });
     jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100 });
     const slow = await approvedHotfix('decanting-service');
     expect((await ended(slow)).failure?.message).toContain('saw no answer within 1 s');
@@ -233,5 +233,41 @@ describe('verifying a rehearsal with scripted health checks', () => {
     expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toMatchObject({ ulid: hotfix.ulid });
     await slash(`resolve ${hotfix.id} "drill over"`);
     await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
+  });
+});
+
+describe('rolling back a Jenkins hotfix that failed its health check', () => {
+  const NEXT = '24-02-05.619-hotfix.628';
+
+  it('re-runs the job once with the versions captured at preparing, checks them, and ends rolled back', async () => {
+    // The last successful build on acme staging deployed TAG (the first test); the next hotfix brings NEXT, which
+    // the service does not report, so it fails and is rolled back to TAG.
+    health.running('/v1/health', TAG);
+    jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100 });
+    const planned = await approvedHotfix('decanting-service', NEXT);
+    const failed = await ended(planned);
+    expect(failed.state).toBe('failed');
+    expect(failed.versionsBefore).toEqual({ 'decanting-service': TAG });
+    const buildsBefore = jenkins.builds(JOB).length;
+
+    jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100 });
+    const asked = await act(t.bot.deps, {
+      userId: 'U0PRIYA',
+      ref: { ulid: planned.ulid },
+      command: { type: 'rollback', reason: 'health reports the old version' },
+    });
+    expect(asked.ok).toBe(true);
+    const done = await waitForRecord(t.bot, planned.ulid, (h) => h.finalizedSeq !== undefined, 15_000);
+    expect(done.state).toBe('rolled_back');
+    const builds = jenkins.builds(JOB).slice(buildsBefore);
+    expect(builds).toHaveLength(1);
+    expect(builds[0]?.parameters).toMatchObject({
+      SERVICES: `decanting-service ${TAG}`,
+      HOTFIX_ID: `${planned.ulid}-2`,
+    });
+    expect(done.steps['rollback_health']?.result?.detail).toContain('"ok":true');
+    expect(await t.bot.deps.locks.holder(lockKey(planned))).toBeUndefined();
+    const client = await t.slack.waitFor(() => prodSupport(planned).find((m) => /rolled back/.test(m.text)));
+    expect(client.text).toContain('<@U0TAMACME>');
   });
 });

@@ -4,11 +4,12 @@
  * running, an error status, a redirect, a stall) and read the calls it got.
  */
 import type { HttpEmulator, HttpFault, RecordedHttpCall, WireResponse } from '../http-kit/server.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpError, startHttpEmulator } from '../http-kit/server.js';
 
-/** What a path answers: a JSON body with a status, or a redirect to `location`. */
+/** What a path answers: a JSON body with a status (after `delayMs`, to stall), or a redirect to `location`. */
 export type HealthAnswer =
-  { status: number; body: unknown } | { redirect: string; status?: 301 | 302 | 307 | 308 };
+  { status: number; body: unknown; delayMs?: number } | { redirect: string; status?: 301 | 302 | 307 | 308 };
 
 /** A running health endpoint. */
 export interface HealthEmulator {
@@ -26,12 +27,13 @@ export interface HealthEmulator {
 /** Starts a health endpoint; every path answers 404 until told otherwise. */
 export async function startHealthEmulator(): Promise<HealthEmulator> {
   const answers = new Map<string, HealthAnswer>();
-  const server: HttpEmulator = await startHttpEmulator((req): WireResponse => {
+  const server: HttpEmulator = await startHttpEmulator(async (req): Promise<WireResponse> => {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       throw new HttpError(405, { error: 'method not allowed' });
     const found = answers.get(req.path);
     if (!found) throw new HttpError(404, { error: `no route ${req.path}` });
     if ('redirect' in found) return { status: found.status ?? 302, headers: { location: found.redirect } };
+    if (found.delayMs) await sleep(found.delayMs);
     return { status: found.status, body: found.body };
   });
   return {
