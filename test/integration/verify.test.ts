@@ -5,7 +5,7 @@
  * the wire; the rehearsal plays its scripted checks.
  */
 import type { JsonObject } from '../emulators/slack/index.js';
-import { clickButton, sendSlashCommand } from '../emulators/slack/index.js';
+import { clickButton, sendSlashCommand, sendViewSubmission } from '../emulators/slack/index.js';
 import type { JenkinsEmulator } from '../emulators/jenkins/index.js';
 import { startJenkinsEmulator } from '../emulators/jenkins/index.js';
 import type { HealthEmulator } from '../emulators/health/index.js';
@@ -13,7 +13,6 @@ import { startHealthEmulator } from '../emulators/health/index.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { lockKey } from '../../src/domain/hotfix.js';
 import { healthStep } from '../../src/domain/health.js';
-import { act } from '../../src/workflow/act.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { catalogWith, SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
@@ -239,7 +238,7 @@ describe('verifying a rehearsal with scripted health checks', () => {
 describe('rolling back a Jenkins hotfix that failed its health check', () => {
   const NEXT = '24-02-05.619-hotfix.628';
 
-  it('re-runs the job once with the versions captured at preparing, checks them, and ends rolled back', async () => {
+  it('rolls back from the button or the command, after a confirmation naming what it returns to: re-runs the job once with the versions captured at preparing, checks them, and ends rolled back', async () => {
     // The last successful build on acme staging deployed TAG (the first test); the next hotfix brings NEXT, which
     // the service does not report, so it fails and is rolled back to TAG.
     health.running('/v1/health', TAG);
@@ -250,13 +249,45 @@ describe('rolling back a Jenkins hotfix that failed its health check', () => {
     expect(failed.versionsBefore).toEqual({ 'decanting-service': TAG });
     const buildsBefore = jenkins.builds(JOB).length;
 
-    jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100 });
-    const asked = await act(t.bot.deps, {
-      userId: 'U0PRIYA',
-      ref: { ulid: planned.ulid },
-      command: { type: 'rollback', reason: 'health reports the old version' },
+    // `/hotfix rollback` and the Rollback button open the same confirmation, naming what it returns to.
+    const typed = await slash(`rollback ${planned.id}`);
+    expect(textOf(typed.body)).toContain(`Opening the rollback form for ${planned.id}`);
+    const button = await statusShows(planned, /hotfix_rollback/);
+    await clickButton(
+      t.eventsUrl,
+      SIGNING_SECRET,
+      { user: 'U0PRIYA', channel: 'C0INC4211', ts: button.ts, action_id: 'hotfix_rollback' },
+      opts(),
+    );
+    const forms = await t.slack.waitFor(() => {
+      const opened = t.slack.views.filter((v) => String(v.view['private_metadata']).includes(planned.ulid));
+      return opened.length >= 2 ? opened : undefined;
     });
-    expect(asked.ok).toBe(true);
+    for (const form of forms) {
+      expect(JSON.stringify(form.view['blocks'])).toContain(`\`${NEXT}\` → \`${TAG}\``);
+    }
+    // Someone outside the policy is refused; the owner's confirmation rolls it back.
+    jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100 });
+    const submit = (user: string) =>
+      sendViewSubmission(
+        t.eventsUrl,
+        SIGNING_SECRET,
+        {
+          user,
+          view: {
+            id: forms[1]!.id,
+            callback_id: 'hotfix_rollback_reason',
+            private_metadata: String(forms[1]!.view['private_metadata']),
+            state: {
+              values: { reason: { value: { type: 'plain_text_input', value: 'health reports 503' } } },
+            },
+          },
+        },
+        opts(),
+      );
+    await submit('U0DAVE');
+    expect((await t.bot.deps.store.load(planned.ulid))?.state).toBe('failed');
+    await submit('U0PRIYA');
     const done = await waitForRecord(t.bot, planned.ulid, (h) => h.finalizedSeq !== undefined, 15_000);
     expect(done.state).toBe('rolled_back');
     const builds = jenkins.builds(JOB).slice(buildsBefore);

@@ -9,6 +9,7 @@ import type { Hotfix, HotfixState } from '../../domain/hotfix.js';
 import { isTerminal } from '../../domain/hotfix.js';
 import { can } from '../../domain/capabilities.js';
 import { rollbackRowFor, type RollbackRow } from '../../domain/rollback-matrix.js';
+import { rollbackTarget } from '../../domain/rollback.js';
 import { context, header, message, section, type SlackMessage } from './block-kit.js';
 import { outcomeLine } from './change-control-notice.js';
 import {
@@ -212,9 +213,9 @@ function failureBlocks(hotfix: Hotfix): KnownBlock[] {
     // Offered only once rollback is built (domain/capabilities.ts); until then the runbook's rollback is by hand.
     const rollback = !can('rollback')
       ? ' A rollback is done by hand in this version, following the runbook.'
-      : hotfix.versionsBefore && Object.keys(hotfix.versionsBefore).length > 0
-        ? ` Roll back with ${inlineCode(`/hotfix rollback ${hotfix.id}`)}.`
-        : '';
+      : rollbackTarget(hotfix)
+        ? ` Roll back with *Rollback* below or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}.`
+        : ' No earlier version of every service is recorded, so a rollback is done by hand, following the runbook.';
     advice = `*Runbook:* ${row.label} · ${SEVERITY_EMOJI[row.severity]} ${row.severity} — ${row.advice}${rollback}`;
   }
   const lock = `:lock: ${hotfix.id} keeps ${env} until someone decides, so nothing else deploys over it.`;

@@ -7,6 +7,7 @@ import { can } from '../../domain/capabilities.js';
 import type { Hotfix } from '../../domain/hotfix.js';
 import type { Moment } from '../../domain/moments.js';
 import { rollbackRowFor } from '../../domain/rollback-matrix.js';
+import { rollbackTarget } from '../../domain/rollback.js';
 import { verifyPlan } from '../../domain/health.js';
 import { countedApprovals } from '../../domain/policy.js';
 import { context, message, section, type SlackMessage } from './block-kit.js';
@@ -82,10 +83,11 @@ function failedMessage(hotfix: Hotfix, moment: Moment, { who, name, target, wher
     ? `:boom: ${who}*${name}: the rollback FAILED on ${typed(target)}*`
     : `:x: ${who}*${name} FAILED on ${typed(target)}*`;
   const row = rollbackRowFor(failure?.condition);
-  const options = can('rollback') ? 'Retry, Roll back or Resolved manually' : 'Retry or Resolved manually';
+  const rollsBack = can('rollback') && rollbackTarget(hotfix) !== undefined;
+  const options = rollsBack ? 'Rollback, Retry or Resolved manually' : 'Retry or Resolved manually';
   const next = rollbackFailed
     ? `Versions may be mixed. Restore the rollback target by hand following the runbook, then mark ${hotfix.id} resolved.`
-    : `*Runbook:* ${row.label} — ${row.advice}${can('rollback') ? '' : ' A rollback is done by hand in this version.'}\nDecide ${where}: ${options} on the live status. ${hotfix.id} keeps ${hotfix.client} ${hotfix.env} locked until then.`;
+    : `*Runbook:* ${row.label} — ${row.advice}${rollsBack ? '' : ' A rollback is done by hand here.'}\nDecide ${where}: ${options} on the live status. ${hotfix.id} keeps ${hotfix.client} ${hotfix.env} locked until then.`;
   const blocks: KnownBlock[] = [
     section(`${head}\n${typed(what)}`),
     ...(log ? [section(log)] : []),

@@ -14,6 +14,7 @@ import {
   breakGlassSubmitted,
   rejectSubmitted,
   resolveSubmitted,
+  rollbackSubmitted,
   reviseSubmitted,
 } from './views/decision-forms.js';
 import {
@@ -21,9 +22,11 @@ import {
   cancelButton,
   proceedButton,
   resolveButton,
+  rollbackButton,
   retryButton,
 } from './actions/status-buttons.js';
 import { RESOLVE_CALLBACK_ID } from '../blocks/resolve-modal.js';
+import { ROLLBACK_CALLBACK_ID } from '../blocks/rollback-modal.js';
 import { registerDirectoryEvents } from './events/directory-events.js';
 import { TRIAGE_ACTION_ID } from '../blocks/triage-checklist.js';
 import { triageCheckboxes } from './actions/triage-checkboxes.js';
@@ -47,6 +50,8 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   app.action('hotfix_retry', retryButton(ctx));
   app.action('hotfix_resolve', resolveButton(ctx));
   app.view(RESOLVE_CALLBACK_ID, resolveSubmitted(ctx));
+  app.action('hotfix_rollback', rollbackButton(ctx));
+  app.view(ROLLBACK_CALLBACK_ID, rollbackSubmitted(ctx));
   registerDirectoryEvents(app, ctx);
   app.action(TRIAGE_ACTION_ID, triageCheckboxes(ctx));
 }
