@@ -10,7 +10,7 @@
  * in change control; its change-control notice is printed as it read at every step. Last, a real deploy method beside
  * the rehearsals: decanting-service through the Jenkins multi-deploy pipeline (a Jenkins emulator with the catalog's
  * job): one build, its stages in the live status, its Proceed input answered from Slack, its health checked through
- * a soak window, completed.
+ * a soak window, completed; then a follow-up whose health check fails, rolled back from its Rollback button.
  */
 import { startBot } from '../src/main.js';
 import type { Hotfix } from '../src/domain/hotfix.js';
@@ -72,7 +72,9 @@ async function main(): Promise<void> {
   try {
     await play(scene, bot.deps.store);
     const noticeSteps = await playFailure(scene, bot.deps.store);
-    const builds = await playJenkins(scene, bot.deps.store, jenkins, health);
+    await playJenkins(scene, bot.deps.store, health);
+    await playRollback(scene, bot.deps.store, health);
+    const builds = jenkinsBuilds(jenkins);
     print(slack, redis.describe, scene.typed, noticeSteps, builds);
   } finally {
     await bot.stop();
@@ -88,7 +90,7 @@ class Scene {
   readonly typed: Typed[] = [];
   constructor(
     readonly slack: SlackEmulator,
-    private readonly events: string,
+    readonly events: string,
   ) {}
 
   /** Someone types `/hotfix <text>` in the incident channel. */
@@ -135,18 +137,23 @@ type Store = {
   load(ulid: string): Promise<Hotfix | undefined>;
 };
 
-/** Waits for the Proceed button on the hotfix's live status message, then clicks it as `user`. */
-async function proceed(scene: Scene, user: string, hotfix: Hotfix): Promise<void> {
+/** Waits for a button (Proceed unless said) on the hotfix's live status message, then clicks it as `user`. */
+async function proceed(
+  scene: Scene,
+  user: string,
+  hotfix: Hotfix,
+  actionId = 'hotfix_input_proceed',
+): Promise<void> {
   const statusTs = hotfix.refs['statusTs'] ?? '';
   await scene.slack.waitFor(
     (s) =>
       s
         .messages('C0INC4211')
         .flatMap((m) => m.replies)
-        .find((r) => r.ts === statusTs && JSON.stringify(r.blocks).includes('hotfix_input_proceed')),
+        .find((r) => r.ts === statusTs && JSON.stringify(r.blocks).includes(actionId)),
     5000,
   );
-  await scene.click(user, 'C0INC4211', statusTs, 'hotfix_input_proceed');
+  await scene.click(user, 'C0INC4211', statusTs, actionId);
 }
 
 async function until(store: Store, id: string, ready: (h: Hotfix) => boolean): Promise<Hotfix> {
@@ -264,30 +271,69 @@ const JENKINS_JOB = {
 /**
  * decanting-service through Jenkins on globex staging: the plan is checked against the job, bob approves, one build
  * runs, Priya answers its Proceed input in Slack, the build succeeds, and the service's health endpoint reports the
- * new version through a short soak window, so the hotfix completes and frees the environment. Returns the builds as
- * Jenkins saw them.
+ * new version through a short soak window, so the hotfix completes and frees the environment.
  */
-async function playJenkins(
+async function playJenkins(scene: Scene, store: Store, health: HealthEmulator): Promise<void> {
+  health.running('/v1/health', '24-02-05.619-hotfix.630');
+  await deployThroughJenkins(scene, store, 'HF-4', '630', 'pick lists print twice, the real fix');
+  await until(store, 'HF-4', (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
+  await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
+}
+
+/** Plans decanting-service `24-02-05.619-hotfix.<build>` on globex staging as `id`; bob approves; Priya proceeds. */
+async function deployThroughJenkins(
   scene: Scene,
   store: Store,
-  jenkins: JenkinsEmulator,
-  health: HealthEmulator,
-): Promise<string[]> {
-  health.running('/v1/health', '24-02-05.619-hotfix.630');
+  id: string,
+  build: string,
+  reason: string,
+): Promise<void> {
   await scene.type(
     'U0PRIYA',
-    'plan decanting-service@24-02-05.619-hotfix.630 globex staging reason="pick lists print twice, the real fix"',
+    `plan decanting-service@24-02-05.619-hotfix.${build} globex staging reason="${reason}"`,
   );
-  const planned = await until(store, 'HF-4', (h) => h.refs['noticeTs'] !== undefined);
+  const planned = await until(store, id, (h) => h.refs['noticeTs'] !== undefined);
   await scene.click('U0BOB', 'C0CHANGECTL', planned.refs['noticeTs'] ?? '', 'hotfix_approve');
   const waiting = await until(
     store,
-    'HF-4',
+    id,
     (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined,
   );
   await proceed(scene, 'U0PRIYA', waiting);
-  await until(store, 'HF-4', (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
+}
+
+/**
+ * A follow-up to HF-4 whose service keeps reporting HF-4's version, so its health check fails; Priya clicks Rollback
+ * on its live status, confirms in the form that names what it returns to, and the bot runs the job again with
+ * HF-4's version (answering that build's Proceed itself: the rollback was confirmed), checks it and ends the hotfix
+ * rolled back, freeing the environment.
+ */
+async function playRollback(scene: Scene, store: Store, health: HealthEmulator): Promise<void> {
+  health.running('/v1/health', '24-02-05.619-hotfix.630');
+  await deployThroughJenkins(scene, store, 'HF-5', '631', 'faster pick-list printing');
+  const failed = await until(store, 'HF-5', (h) => h.state === 'failed');
+  await proceed(scene, 'U0PRIYA', failed, 'hotfix_rollback');
+  const form = await scene.slack.waitFor(
+    (s) => [...s.views].reverse().find((v) => v.view['callback_id'] === 'hotfix_rollback_reason'),
+    5000,
+  );
+  const view = {
+    id: form.id,
+    callback_id: 'hotfix_rollback_reason',
+    private_metadata: String(form.view['private_metadata']),
+    state: {
+      values: {
+        reason: { value: { type: 'plain_text_input', value: 'health still reports 630 after the deploy' } },
+      },
+    },
+  };
+  await sendViewSubmission(scene.events, SECRET, { user: 'U0PRIYA', view }, { emulator: scene.slack });
+  await until(store, 'HF-5', (h) => h.state === 'rolled_back' && h.finalizedSeq !== undefined);
   await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
+}
+
+/** The builds of the multi-deploy job as Jenkins saw them. */
+function jenkinsBuilds(jenkins: JenkinsEmulator): string[] {
   return jenkins.builds(JENKINS_JOB.name).map((b) => {
     const parameters = Object.entries(b.parameters)
       .map(([name, value]) => `${name}=${value.replace(/\n/g, '; ')}`)

@@ -43,7 +43,10 @@ const healthCheck = z.strictObject({
 });
 
 const soak = z.strictObject({
-  seconds: z.number().positive().max(24 * 3600),
+  seconds: z
+    .number()
+    .positive()
+    .max(24 * 3600),
   everySeconds: z.number().positive().max(3600),
 });
 

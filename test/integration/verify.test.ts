@@ -185,6 +185,9 @@ describe('verifying a Jenkins hotfix over HTTP', () => {
     const done = await waitForRecord(t.bot, hotfix.ulid, (h) => h.finalizedSeq !== undefined, 15_000);
     expect(done.state).toBe('completed');
     expect(done.attempts).toBe(2);
+    // The retry followed its own build to its end, not the first attempt's.
+    expect(jenkins.builds(JOB).at(-1)?.parameters['HOTFIX_ID']).toBe(`${hotfix.ulid}-2`);
+    expect(jenkins.builds(JOB).at(-1)?.result).toBe('SUCCESS');
     expect(done.steps[healthStep(2, 0)]?.result?.detail).toContain('"ok":true');
     expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toBeUndefined();
   });
@@ -296,6 +299,8 @@ describe('rolling back a Jenkins hotfix that failed its health check', () => {
       SERVICES: `decanting-service ${TAG}`,
       HOTFIX_ID: `${planned.ulid}-2`,
     });
+    // Rolled back once the rollback's own build had finished, not on the failed attempt's build.
+    expect(builds[0]?.result).toBe('SUCCESS');
     expect(done.steps['rollback_health']?.result?.detail).toContain('"ok":true');
     expect(await t.bot.deps.locks.holder(lockKey(planned))).toBeUndefined();
     const client = await t.slack.waitFor(() => prodSupport(planned).find((m) => /rolled back/.test(m.text)));
