@@ -1,7 +1,8 @@
 /**
  * The demo's catalog: the example catalog plus `failing-drill`, a copy of its rehearsal scripted to fail at the smoke
- * test (`rehearsal.failAt`), so the scene can show what people see when a deploy fails, and a change calendar and
- * Statuspage page for globex staging. Written to a temporary file; the example catalog itself is left as it is.
+ * test (`rehearsal.failAt`), so the scene can show what people see when a deploy fails; a change calendar and
+ * Statuspage page for globex staging; decanting-service's health URL on globex staging points at the demo's health
+ * endpoint. Written to a temporary file; the example catalog itself is left as it is.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,11 @@ import { parseDocument } from 'yaml';
 export const DEMO_CALENDAR = 'globex-staging-changes@group.calendar.google.com';
 export const DEMO_PAGE = 'globexstagingpg';
 
-/** Writes the demo catalog and returns its path. */
-export function demoCatalog(): string {
+/**
+ * Writes the demo catalog and returns its path. `healthUrl` is where the demo's decanting-service answers its health
+ * check on globex staging (a local health endpoint), with a short soak window so the scene shows re-checks.
+ */
+export function demoCatalog(healthUrl: string): string {
   const doc = parseDocument(readFileSync(join(__dirname, '..', 'manifests', 'catalog.yml'), 'utf8'));
   const drill = doc.getIn(['services', 'runbook-drill']) as { clone(): unknown };
   doc.setIn(['services', 'failing-drill'], drill.clone());
@@ -24,6 +28,8 @@ export function demoCatalog(): string {
     ['clients', 'globex', 'envs', 'staging', 'statuspage'],
     doc.createNode({ pageId: DEMO_PAGE, componentIds: ['globexstgdecant', 'globexstgagent'] }),
   );
+  doc.setIn(['clients', 'globex', 'envs', 'staging', 'healthUrls', 'decanting-service'], healthUrl);
+  doc.setIn(['services', 'decanting-service', 'soak'], doc.createNode({ seconds: 2, everySeconds: 1 }));
   const path = join(mkdtempSync(join(tmpdir(), 'hotfix-demo-')), 'catalog.yml');
   writeFileSync(path, doc.toString());
   return path;

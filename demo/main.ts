@@ -9,12 +9,13 @@
  * owner to proceed with a mention, fails at the smoke test, and is announced with mentions in the incident thread and
  * in change control; its change-control notice is printed as it read at every step. Last, a real deploy method beside
  * the rehearsals: decanting-service through the Jenkins multi-deploy pipeline (a Jenkins emulator with the catalog's
- * job): one build, its stages in the live status, its Proceed input answered from Slack, with its Jira change
- * ticket, change-calendar event and Statuspage maintenance (Jira, Google Calendar and Statuspage emulators) created on
- * approval, linked from the plan, the notice and the status, and closed when it ends. Then external-agent through the
- * ECS image method (an AWS emulator reached by the real SDK client): one tagged revision, one UpdateService, the
- * rollout followed in the live status; and a second image whose rollout ECS's circuit breaker rolls back, which fails
- * the hotfix with ECS's reason.
+ * job): one build, its stages in the live status, its Proceed input answered from Slack, its health checked through
+ * a soak window, completed, with its Jira change ticket, change-calendar event and Statuspage maintenance (Jira,
+ * Google Calendar and Statuspage emulators) created on approval, linked from the plan, the notice and the status, and
+ * closed when it ends; then a follow-up whose health check fails, rolled back from its Rollback button. Then
+ * external-agent through the ECS image method (an AWS emulator reached by the real SDK client): one tagged revision,
+ * one UpdateService, the rollout followed in the live status; and a second image whose rollout ECS's circuit breaker
+ * rolls back, which fails the hotfix with ECS's reason.
  */
 import { startBot } from '../src/main.js';
 import type { Hotfix } from '../src/domain/hotfix.js';
@@ -43,6 +44,8 @@ import {
   type GoogleCalendarEmulator,
 } from '../test/emulators/google-calendar/index.js';
 import { startStatuspageEmulator, type StatuspageEmulator } from '../test/emulators/statuspage/index.js';
+import type { HealthEmulator } from '../test/emulators/health/index.js';
+import { startHealthEmulator } from '../test/emulators/health/index.js';
 import { demoRedis } from './redis.js';
 
 const SECRET = 'demo-signing-secret-0d6b1f';
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
   process.env['AWS_ACCESS_KEY_ID'] = TEST_CREDENTIALS.accessKeyId;
   process.env['AWS_SECRET_ACCESS_KEY'] = TEST_CREDENTIALS.secretAccessKey;
   const records = await startRecordSystems();
+  const health = await startHealthEmulator();
   const bot = await startBot(
     {
       SLACK_BOT_TOKEN: slack.token,
@@ -75,7 +79,7 @@ async function main(): Promise<void> {
       SLACK_API_URL: slack.apiUrl,
       PORT: '0',
       REDIS_URL: redis.url,
-      HOTFIX_CATALOG: demoCatalog(),
+      HOTFIX_CATALOG: demoCatalog(health.url),
       LOG_LEVEL: 'silent',
       JENKINS_URL: jenkins.url,
       JENKINS_USER: jenkins.user,
@@ -94,12 +98,15 @@ async function main(): Promise<void> {
   try {
     await play(scene, bot.deps.store);
     const noticeSteps = await playFailure(scene, bot.deps.store);
-    const builds = await playJenkins(scene, bot.deps.store, jenkins);
+    await playJenkins(scene, bot.deps.store, health);
+    await playRollback(scene, bot.deps.store, health);
+    const builds = jenkinsBuilds(jenkins);
     const revisions = await playEcs(scene, bot.deps.store, aws);
     print(slack, redis.describe, scene.typed, noticeSteps, builds, revisions, recordLines(records));
   } finally {
     await bot.stop();
     await jenkins.close();
+    await health.close();
     await aws.close();
     await records.close();
     await slack.close();
@@ -112,7 +119,7 @@ class Scene {
   readonly typed: Typed[] = [];
   constructor(
     readonly slack: SlackEmulator,
-    private readonly events: string,
+    readonly events: string,
   ) {}
 
   /** Someone types `/hotfix <text>` in the incident channel. */
@@ -159,18 +166,23 @@ type Store = {
   load(ulid: string): Promise<Hotfix | undefined>;
 };
 
-/** Waits for the Proceed button on the hotfix's live status message, then clicks it as `user`. */
-async function proceed(scene: Scene, user: string, hotfix: Hotfix): Promise<void> {
+/** Waits for a button (Proceed unless said) on the hotfix's live status message, then clicks it as `user`. */
+async function proceed(
+  scene: Scene,
+  user: string,
+  hotfix: Hotfix,
+  actionId = 'hotfix_input_proceed',
+): Promise<void> {
   const statusTs = hotfix.refs['statusTs'] ?? '';
   await scene.slack.waitFor(
     (s) =>
       s
         .messages('C0INC4211')
         .flatMap((m) => m.replies)
-        .find((r) => r.ts === statusTs && JSON.stringify(r.blocks).includes('hotfix_input_proceed')),
+        .find((r) => r.ts === statusTs && JSON.stringify(r.blocks).includes(actionId)),
     5000,
   );
-  await scene.click(user, 'C0INC4211', statusTs, 'hotfix_input_proceed');
+  await scene.click(user, 'C0INC4211', statusTs, actionId);
 }
 
 async function until(store: Store, id: string, ready: (h: Hotfix) => boolean): Promise<Hotfix> {
@@ -287,33 +299,79 @@ const JENKINS_JOB = {
 
 /**
  * decanting-service through Jenkins on globex staging: the plan is checked against the job, bob approves, one build
- * runs, Priya answers its Proceed input in Slack, and the build succeeds. Health checks are not built yet, so the
- * hotfix stays in verifying holding the environment until an admin unlocks it. Returns the builds as Jenkins saw them.
+ * runs, Priya answers its Proceed input in Slack, the build succeeds, and the service's health endpoint reports the
+ * new version through a short soak window, so the hotfix completes and frees the environment.
  */
-async function playJenkins(scene: Scene, store: Store, jenkins: JenkinsEmulator): Promise<string[]> {
-  await planApprovedByBob(
-    scene,
-    store,
-    'HF-4',
-    'plan decanting-service@24-02-05.619-hotfix.630 globex staging reason="pick lists print twice, the real fix"',
-  );
-  const waiting = await until(
-    store,
-    'HF-4',
-    (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined,
-  );
-  await proceed(scene, 'U0PRIYA', waiting);
-  await unlockWhenVerifying(scene, store, 'HF-4', 'globex staging', 'built');
+async function playJenkins(scene: Scene, store: Store, health: HealthEmulator): Promise<void> {
+  health.running('/v1/health', '24-02-05.619-hotfix.630');
+  await deployThroughJenkins(scene, store, 'HF-4', '630', 'pick lists print twice, the real fix');
+  const done = await until(store, 'HF-4', (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
   // The records are closed by a job of their own; the thread says so once they are.
   await scene.slack.waitFor(
     (s) =>
       s
         .messages('C0INC4211')
-        .find((m) => m.ts === waiting.refs['planTs'])
+        .find((m) => m.ts === done.refs['planTs'])
         ?.replies.find((r) => JSON.stringify(r.metadata ?? {}).includes('note_closed_')),
     10_000,
   );
   await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
+}
+
+/** Plans decanting-service `24-02-05.619-hotfix.<build>` on globex staging as `id`; bob approves; Priya proceeds. */
+async function deployThroughJenkins(
+  scene: Scene,
+  store: Store,
+  id: string,
+  build: string,
+  reason: string,
+): Promise<void> {
+  await planApprovedByBob(
+    scene,
+    store,
+    id,
+    `plan decanting-service@24-02-05.619-hotfix.${build} globex staging reason="${reason}"`,
+  );
+  const waiting = await until(
+    store,
+    id,
+    (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined,
+  );
+  await proceed(scene, 'U0PRIYA', waiting);
+}
+
+/**
+ * A follow-up to HF-4 whose service keeps reporting HF-4's version, so its health check fails; Priya clicks Rollback
+ * on its live status, confirms in the form that names what it returns to, and the bot runs the job again with
+ * HF-4's version (answering that build's Proceed itself: the rollback was confirmed), checks it and ends the hotfix
+ * rolled back, freeing the environment.
+ */
+async function playRollback(scene: Scene, store: Store, health: HealthEmulator): Promise<void> {
+  health.running('/v1/health', '24-02-05.619-hotfix.630');
+  await deployThroughJenkins(scene, store, 'HF-5', '631', 'faster pick-list printing');
+  const failed = await until(store, 'HF-5', (h) => h.state === 'failed');
+  await proceed(scene, 'U0PRIYA', failed, 'hotfix_rollback');
+  const form = await scene.slack.waitFor(
+    (s) => [...s.views].reverse().find((v) => v.view['callback_id'] === 'hotfix_rollback_reason'),
+    5000,
+  );
+  const view = {
+    id: form.id,
+    callback_id: 'hotfix_rollback_reason',
+    private_metadata: String(form.view['private_metadata']),
+    state: {
+      values: {
+        reason: { value: { type: 'plain_text_input', value: 'health still reports 630 after the deploy' } },
+      },
+    },
+  };
+  await sendViewSubmission(scene.events, SECRET, { user: 'U0PRIYA', view }, { emulator: scene.slack });
+  await until(store, 'HF-5', (h) => h.state === 'rolled_back' && h.finalizedSeq !== undefined);
+  await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
+}
+
+/** The builds of the multi-deploy job as Jenkins saw them. */
+function jenkinsBuilds(jenkins: JenkinsEmulator): string[] {
   return jenkins.builds(JENKINS_JOB.name).map((b) => {
     const parameters = Object.entries(b.parameters)
       .map(([name, value]) => `${name}=${value.replace(/\n/g, '; ')}`)
@@ -358,10 +416,10 @@ async function playEcs(scene: Scene, store: Store, aws: AwsEmulator): Promise<st
   await planApprovedByBob(
     scene,
     store,
-    'HF-5',
+    'HF-6',
     'plan external-agent@v2.14.3-hotfix.1 acme staging reason="agent drops heartbeats"',
   );
-  await unlockWhenVerifying(scene, store, 'HF-5', 'acme staging', 'rolled out');
+  await unlockWhenVerifying(scene, store, 'HF-6', 'acme staging', 'rolled out');
 
   aws.ecs.scriptNextRollout(ECS_AGENT.cluster, ECS_AGENT.service, {
     outcome: 'fail',
@@ -371,16 +429,16 @@ async function playEcs(scene: Scene, store: Store, aws: AwsEmulator): Promise<st
   await planApprovedByBob(
     scene,
     store,
-    'HF-6',
+    'HF-7',
     'plan external-agent@v2.14.4-hotfix.1 acme staging reason="heartbeat retry, take two"',
   );
-  await until(store, 'HF-6', (h) => h.state === 'failed');
+  await until(store, 'HF-7', (h) => h.state === 'failed');
   await new Promise((resolve) => setTimeout(resolve, 1200));
   await scene.type(
     'U0PRIYA',
     'resolve HF-6 "ECS rolled the service back to :2 by itself; the image is being fixed"',
   );
-  await until(store, 'HF-6', (h) => h.state === 'resolved' && h.finalizedSeq !== undefined);
+  await until(store, 'HF-7', (h) => h.state === 'resolved' && h.finalizedSeq !== undefined);
   await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
   const service = aws.ecs.services.find((s) => s.name === ECS_AGENT.service);
   return [
@@ -482,7 +540,7 @@ function print(
   }
   out();
   out('--- Slack, as the channels read ---');
-  out(renderTranscript(slack, { channels: ['C0INC4211', 'C0CHANGECTL'] }));
+  out(renderTranscript(slack, { channels: ['C0INC4211', 'C0CHANGECTL', 'C0PSGLOBEX'] }));
   out();
   out('--- The change-control notice of HF-3, its first line as it read after each step ---');
   for (const line of noticeSteps) out(line);

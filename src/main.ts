@@ -35,6 +35,7 @@ import { RedisLocks } from './adapters/redis/redis-locks.js';
 import { RedisControls } from './adapters/redis/redis-controls.js';
 import { RedisPacing } from './adapters/redis/redis-pacing.js';
 import { RehearsalMethod } from './adapters/rehearsal/rehearsal-method.js';
+import { FetchHealthProbe } from './adapters/http/fetch-health-probe.js';
 import { JenkinsCiServer } from './adapters/jenkins/jenkins-ci-server.js';
 import { JenkinsDeployMethod } from './adapters/jenkins/jenkins-deploy-method.js';
 import { createEcsClient } from './adapters/aws/aws-clients.js';
@@ -115,6 +116,7 @@ export async function startBot(
     locks: new RedisLocks(redis),
     leases: new RedisLeases(redis),
     methods: deployMethods(config, clock, records),
+    health: new FetchHealthProbe(),
     controls: new RedisControls(redis),
     pacing: new RedisPacing(redis),
     records,

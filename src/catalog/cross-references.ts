@@ -59,6 +59,7 @@ function checkEnv(
     checkName(report, [...path, 'ecsImage', service], service, services, 'a service named under services');
   }
   checkTargets(report, path, env, known.services);
+  checkHealthUrls(report, path, env, known.services);
   checkRecordTargets(report, path, env, envName, known.records[envName]);
 }
 
@@ -94,6 +95,32 @@ function checkTargets(
     report(
       [...path, 'ecsImage', service],
       `missing, expected ${expected} for ${servicesUsing([service], 'ecs-image')}`,
+    );
+  }
+}
+
+/**
+ * A service with health checks is checked at the env's health URL after every deploy: an env that lists health URLs
+ * but not this service's would fail a deploy that worked, so it is refused here. Rehearsals play their checks.
+ */
+function checkHealthUrls(
+  report: Report,
+  path: PropertyKey[],
+  env: Record<string, unknown>,
+  services: Record<string, unknown>,
+) {
+  if (env.healthUrls !== undefined && !isMapping(env.healthUrls)) return;
+  // An env that names no health URL at all (or misspells the field, reported already) is left to the verify step,
+  // which fails the check saying the URL is missing; a misspelt service name is reported already too.
+  const urls = Object.keys(mapping(env.healthUrls));
+  if (urls.length === 0 || urls.some((name) => services[name] === undefined)) return;
+  for (const [name, service] of Object.entries(services)) {
+    const spec = mapping(service);
+    if (spec.method === 'rehearsal' || list(spec.healthChecks).length === 0) continue;
+    if (mapping(env.healthUrls)[name] !== undefined) continue;
+    report(
+      [...path, 'healthUrls', name],
+      `missing, expected the base URL of service ${name}, which has health checks (services.${name}.healthChecks)`,
     );
   }
 }

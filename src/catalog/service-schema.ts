@@ -39,6 +39,16 @@ const healthCheck = z.strictObject({
   name: text,
   path: formatted(/^\//, 'a URL path starting with /, like /v1/health'),
   versionField: text.exactOptional(),
+  status: z.number().int().min(100).max(599).default(200),
+  timeoutSeconds: z.number().positive().max(60).default(5),
+});
+
+const soak = z.strictObject({
+  seconds: z
+    .number()
+    .positive()
+    .max(24 * 3600),
+  everySeconds: z.number().positive().max(3600),
 });
 
 const rehearsal = z.strictObject({
@@ -46,6 +56,7 @@ const rehearsal = z.strictObject({
   stageSeconds: z.number().min(0).max(3600),
   input: z.strictObject({ before: text, message: text }).exactOptional(),
   failAt: text.exactOptional(),
+  healthFailsAt: z.number().int().min(1).exactOptional(),
 });
 
 /**
@@ -74,6 +85,7 @@ const service = z
     tagExample: text,
     owners: z.array(userId).min(1),
     healthChecks: z.array(healthCheck).default([]),
+    soak: soak.exactOptional(),
     rehearsal: rehearsal.exactOptional(),
     ci: ci.exactOptional(),
   })

@@ -10,7 +10,7 @@ import { Reason, refuse } from './reasons.js';
 /** Features that are planned (DESIGN.md) but may not be built yet. */
 export const FEATURES = {
   /** Rolling a failed or completed hotfix back to the versions it replaced (button and `/hotfix rollback`). */
-  rollback: false,
+  rollback: true,
   /** Rolling back by itself when verification fails (`policy.autoRollback`). */
   autoRollback: false,
   /** Handing the lock to a new hotfix that fixes a failed one. */

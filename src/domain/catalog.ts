@@ -33,6 +33,16 @@ export interface HealthCheck {
   path: string;
   /** Field of the JSON body that must equal the deployed tag (seed 004: `/v1/health` returns the version). */
   versionField?: string;
+  /** The HTTP status a healthy service answers. @defaultValue 200 */
+  status: number;
+  /** How long the check waits for an answer before it counts as failed. @defaultValue 5 */
+  timeoutSeconds: number;
+}
+
+/** After the first passing check, the checks run again every `everySeconds` until `seconds` have passed. */
+export interface SoakWindow {
+  seconds: number;
+  everySeconds: number;
 }
 
 export interface ServiceSpec {
@@ -47,6 +57,8 @@ export interface ServiceSpec {
   /** Slack user ids of the owning team, named on the plan. */
   owners: string[];
   healthChecks: HealthCheck[];
+  /** How long the health checks keep watching after the deploy (seed 004 watches for 15 minutes); none: one round. */
+  soak?: SoakWindow;
   /** How a `rehearsal` deploy of this service plays out; defaults apply when absent. */
   rehearsal?: RehearsalScript;
   /** What plans do while CI runs on the target tag; DEFAULT_CI_POLICY when absent. */
@@ -62,6 +74,8 @@ export interface RehearsalScript {
   stageSeconds: number;
   input?: { before: string; message: string };
   failAt?: string;
+  /** The round of health checks (1 = the first, after the deploy) whose checks fail, to practise a failed verify. */
+  healthFailsAt?: number;
 }
 
 /** Jenkins `multi_deploy_pipeline`: the job and the names of its parameters (seed 001). */

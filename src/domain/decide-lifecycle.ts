@@ -4,6 +4,7 @@ import { refused } from './decision.js';
 import type { Hotfix } from './hotfix.js';
 import { mayAcknowledgeBreakGlass, mayAdminister, mayOperate, mayReject, requireReason } from './policy.js';
 import { Reason, refuse } from './reasons.js';
+import { rollbackTarget } from './rollback.js';
 import { triageChanges } from './triage.js';
 import { heldBy } from './record-plan.js';
 
@@ -213,11 +214,11 @@ function rollback(
 ): Decision {
   const refusal = mayOperate(h, ctx.actor, 'roll back') ?? requireReason(cmd.reason, `roll back ${h.id}`);
   if (refusal) return refused(refusal);
-  if (!h.versionsBefore || Object.keys(h.versionsBefore).length === 0) {
+  if (!rollbackTarget(h)) {
     return refused(
       refuse(
         Reason.NothingToRollBack,
-        `${h.id} has no recorded earlier versions to return to; patch forward instead.`,
+        `${h.id} has no recorded earlier version of every service to return to (a rehearsal changes nothing; a version Jenkins could not tell is not guessed); restore by hand and mark it resolved, or patch forward.`,
       ),
     );
   }

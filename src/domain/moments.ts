@@ -12,8 +12,11 @@ import { countedApprovals } from './policy.js';
 /** The kinds of moment that get their own reply. */
 export type MomentKind = 'input' | 'failed' | 'rolled_back' | 'completed';
 
-/** Where a moment is told: the incident thread always; change control for failures, rollbacks and the end. */
-export type MomentPlace = 'thread' | 'change_control';
+/**
+ * Where a moment is told: the incident thread always; change control for failures, rollbacks and the end; and the
+ * client's prod-support channel, in client-safe words, for the failures, rollbacks and ends of real deploys.
+ */
+export type MomentPlace = 'thread' | 'change_control' | 'prod_support';
 
 /** One reply to post for a moment: where, who it mentions, and the event it is about. */
 export interface Moment {
@@ -51,13 +54,18 @@ export function momentsOf(hotfix: Hotfix, event: HotfixEvent): Moment[] {
   if (!kind) return [];
   if (kind === 'input' && (event.type !== 'input_requested' || hotfix.pendingInput?.id !== event.inputId))
     return [];
-  const thread = unique(threadAudience(hotfix, kind));
+  // A rehearsal changes nothing for the client, so the client's channel never hears of it. For a real deploy the
+  // TAM is mentioned where the client is (seed 001: "reach out to the site's TAM" and post in prod-support).
+  const client = kind !== 'input' && hotfix.method !== 'rehearsal';
+  const tam = client && hotfix.snapshot.client.tam ? [hotfix.snapshot.client.tam] : [];
+  const thread = unique(threadAudience(hotfix, kind)).filter((u) => !tam.includes(u));
   const moments: Moment[] = [{ kind, place: 'thread', mentions: thread, event }];
   if (kind !== 'input') {
     const approvers = kind === 'completed' ? [] : approversOf(hotfix);
-    const cc = unique(approvers).filter((u) => !thread.includes(u));
+    const cc = unique(approvers).filter((u) => !thread.includes(u) && !tam.includes(u));
     moments.push({ kind, place: 'change_control', mentions: cc, event });
   }
+  if (client) moments.push({ kind, place: 'prod_support', mentions: unique(tam), event });
   return moments;
 }
 

@@ -1,3 +1,4 @@
+import type { PlannedCheck, ProbeAnswer } from '../domain/health.js';
 import type { Hotfix, Stage } from '../domain/hotfix.js';
 
 /** Where a running deploy is, as its method sees it. */
@@ -37,6 +38,11 @@ export interface DeployMethod {
    * (rehearsal) leave it out.
    */
   checkTarget?(hotfix: Hotfix): Promise<string | undefined>;
+  /**
+   * Answers the health checks of one verify round its own way, one answer per check in order (a rehearsal plays its
+   * script). Methods without it are checked over HTTP at the env's `healthUrls` by the bot's own client.
+   */
+  answerHealthChecks?(hotfix: Hotfix, checks: readonly PlannedCheck[], round: number): Promise<ProbeAnswer[]>;
   /**
    * What the deploy will do, read from the outside system while preparing (the exact image change, settings that
    * differ), when `describe` alone cannot say it. Preparing records this instead of `describe` when present.

@@ -4,6 +4,7 @@ import { acquireLock, queueForLock } from './lock-queue.js';
 import { driveDeploy } from './drive-deploy.js';
 import { finalize } from './finalize.js';
 import { prepare } from './prepare.js';
+import { rollBack } from './roll-back.js';
 import { verify } from './verify.js';
 import type { Hotfix } from '../domain/hotfix.js';
 import { recordsHoldDeploy } from '../domain/record-plan.js';
@@ -29,6 +30,8 @@ export async function advance(deps: WorkflowDeps, ulid: string): Promise<void> {
       return driveDeploy(deps, hotfix);
     case 'verifying':
       return verify(deps, hotfix);
+    case 'rolling_back':
+      return rollBack(deps, hotfix);
     default:
       if (isTerminal(hotfix.state)) return finalize(deps, hotfix);
   }

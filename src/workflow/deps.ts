@@ -8,6 +8,7 @@ import type { ActorDirectory } from './actors.js';
 import type { Controls } from '../ports/controls.js';
 import type { Directory, DirectoryRequests, DirectorySource } from '../ports/directory.js';
 import type { DeployMethods } from '../ports/deploy-method.js';
+import type { HealthProbe } from '../ports/health-probe.js';
 import type { Leases } from '../ports/leases.js';
 import type { Locks } from '../ports/locks.js';
 import type { Pacing } from '../ports/pacing.js';
@@ -35,6 +36,8 @@ export interface WorkflowDeps {
   leases: Leases;
   /** The deploy methods this installation can run; plans for others are refused. */
   methods: DeployMethods;
+  /** Reads health URLs while verifying (never follows a redirect to another host). */
+  health: HealthProbe;
   controls: Controls;
   pacing: Pacing;
   /** The change-control systems (Jira, Google Calendar, Statuspage) this installation has enabled. */

@@ -65,4 +65,5 @@ const AUTOMATED: ReadonlySet<HotfixState> = new Set<HotfixState>([
   'deploying',
   'awaiting_input',
   'verifying',
+  'rolling_back',
 ]);

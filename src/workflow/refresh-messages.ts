@@ -85,6 +85,9 @@ async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
   for (let seen = 0; ;) {
     const events = await deps.store.events(first.ulid);
     if (events.length === seen) return;
+    // Read after the events, so the record a reply is drawn from is never older than the event it tells (a
+    // failure's reply names the failure that the event recorded).
+    if (hotfix.seq < events.length) hotfix = (await deps.store.load(first.ulid)) ?? hotfix;
     for (const [index, event] of events.entries()) {
       if (index < seen) continue;
       if (toldOnItsOwn(events, index)) {
@@ -96,7 +99,7 @@ async function tellThread(deps: WorkflowDeps, first: Hotfix): Promise<void> {
       for (const moment of momentsOf(hotfix, event)) {
         const key = momentKey(moment, index);
         hotfix = await tellMoment(deps, hotfix, moment, key);
-        const reachable = moment.place === 'thread' || hotfix.refs['noticeTs'] !== undefined;
+        const reachable = moment.place !== 'change_control' || hotfix.refs['noticeTs'] !== undefined;
         if (reachable && !hotfix.steps[key]?.result) return;
       }
     }
@@ -132,20 +135,51 @@ async function tellDecision(deps: WorkflowDeps, current: Hotfix, event: HotfixEv
   });
 }
 
-/** The step (and metadata key) of a moment's reply: `moment_<n>` in the thread, `cc_moment_<n>` in change control. */
+const MOMENT_PREFIX: Readonly<Record<Moment['place'], string>> = {
+  thread: 'moment',
+  change_control: 'cc_moment',
+  prod_support: 'ps_moment',
+};
+
+/**
+ * The step (and metadata key) of a moment's reply: `moment_<n>` in the thread, `cc_moment_<n>` in change control,
+ * `ps_moment_<n>` in the client's prod-support channel.
+ */
 function momentKey(moment: Moment, eventIndex: number): string {
-  return `${moment.place === 'thread' ? 'moment' : 'cc_moment'}_${eventIndex + 1}`;
+  return `${MOMENT_PREFIX[moment.place]}_${eventIndex + 1}`;
+}
+
+/** Where a moment's reply goes: the channel, and the thread it answers in (none: a message of its own). */
+function momentWhere(hotfix: Hotfix, moment: Moment): { channel?: string; threadTs?: string } | undefined {
+  switch (moment.place) {
+    case 'thread':
+      return { channel: hotfix.incident.channel, ...optionalTs(threadOf(hotfix)) };
+    case 'change_control':
+      // Change control has no notice to reply under until the notice is posted.
+      return hotfix.refs['noticeTs']
+        ? { ...optionalChannel(hotfix.refs['noticeChannel']), threadTs: hotfix.refs['noticeTs'] }
+        : undefined;
+    case 'prod_support':
+      return { channel: hotfix.snapshot.client.prodSupportChannel.id };
+  }
+}
+
+function optionalTs(threadTs: string | undefined) {
+  return threadTs ? { threadTs } : {};
+}
+
+function optionalChannel(channel: string | undefined) {
+  return channel ? { channel } : {};
 }
 
 /** A moment that needs people: a new reply that mentions them, once however often this step runs. */
 async function tellMoment(deps: WorkflowDeps, current: Hotfix, moment: Moment, key: string) {
-  const inThread = moment.place === 'thread';
-  const channel = inThread ? current.incident.channel : current.refs['noticeChannel'];
-  const threadTs = inThread ? threadOf(current) : current.refs['noticeTs'];
-  if (!channel || !threadTs) return current; // change control has no notice to reply under yet
+  const where = momentWhere(current, moment);
+  const channel = where?.channel;
+  if (!channel || (moment.place !== 'prod_support' && !where.threadTs)) return current;
   return postOnce(deps, current, {
     step: key,
-    find: { channel, kind: 'reply', key, threadTs },
+    find: { channel, kind: 'reply', key, ...optionalTs(where.threadTs) },
     whenBusy: 'skip',
     whenUndeliverable: 'record',
     post: () => deps.chat.postMoment(current, moment, key),
@@ -167,7 +201,7 @@ export function owesReply(
     if (toldOnItsOwn(events, i) && !hotfix.steps[`tell_${i + 1}`]?.result) return true;
     return momentsOf(hotfix, e).some((m) => {
       const key = momentKey(m, i);
-      const reachable = m.place === 'thread' || hotfix.refs['noticeTs'] !== undefined;
+      const reachable = m.place !== 'change_control' || hotfix.refs['noticeTs'] !== undefined;
       return reachable && !hotfix.steps[key]?.result;
     });
   });

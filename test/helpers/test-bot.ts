@@ -66,6 +66,15 @@ export function fastCatalog(): string {
 }
 let fastCatalogPath: string | undefined;
 
+/** The fast catalog changed by `edit` (health URLs pointing at an emulator, a soak window), in a new file. */
+export function catalogWith(edit: (doc: ReturnType<typeof parseDocument>) => void): string {
+  const doc = parseDocument(readFileSync(fastCatalog(), 'utf8'));
+  edit(doc);
+  const path = join(mkdtempSync(join(tmpdir(), 'hotfix-catalog-')), 'catalog.yml');
+  writeFileSync(path, doc.toString());
+  return path;
+}
+
 /** Starts the emulator and the bot on Redis database `db`, emptied first. */
 export async function startTestBot(
   db: number,

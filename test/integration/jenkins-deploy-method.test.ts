@@ -63,7 +63,13 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
       Services: 'decanting-service 24-02-05.619-hotfix.627\npicking-service 24-02-05.611',
       HOTFIX_ID: `${hotfix.ulid}-1`,
     });
-    expect(refs).toEqual({ jenkinsRunKey: `${hotfix.ulid}-1`, jenkinsQueueItem: '1' });
+    // Not started yet: the build refs are cleared, so an earlier attempt's build is never followed as this one's.
+    expect(refs).toEqual({
+      jenkinsRunKey: `${hotfix.ulid}-1`,
+      jenkinsQueueItem: '1',
+      jenkinsBuild: '',
+      jenkinsBuildUrl: '',
+    });
     expect(method.describe(hotfix)).toEqual([
       'Jenkins job multi_deploy_pipeline: one build for 2 service(s)',
       `Parameters: Client=acme, Env=staging, HOTFIX_ID=${hotfix.ulid}-1`,

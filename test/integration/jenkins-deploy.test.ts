@@ -11,7 +11,9 @@ import type { Hotfix } from '../../src/domain/hotfix.js';
 import { lockKey } from '../../src/domain/hotfix.js';
 import { submitForm } from '../helpers/forms.js';
 import type { TestBot } from '../helpers/test-bot.js';
-import { SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
+import type { HealthEmulator } from '../emulators/health/index.js';
+import { startHealthEmulator } from '../emulators/health/index.js';
+import { catalogWith, SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
 const JOB = 'multi_deploy_pipeline';
 const PARAMETERS = { CLIENT: '', ENV: '', SERVICES: '', HOTFIX_ID: '' };
@@ -19,18 +21,24 @@ const STAGES = ['Checkout', 'Deploy', 'Smoke test'];
 const TAG = '24-02-05.619-hotfix.627';
 
 let jenkins: JenkinsEmulator;
+let health: HealthEmulator;
 let t: TestBot;
 const started = Date.now();
 /** Every log line the bot wrote in this file, at debug level, for the credentials check at the end. */
 const logged: string[] = [];
 beforeAll(async () => {
   jenkins = await startJenkinsEmulator({ queueDelayMs: 100, jobs: [{ name: JOB, parameters: PARAMETERS }] });
+  health = await startHealthEmulator();
+  const catalog = catalogWith((doc) =>
+    doc.setIn(['clients', 'acme', 'envs', 'staging', 'healthUrls', 'decanting-service'], health.url),
+  );
   t = await startTestBot(6, {
     clock: { now: () => new Date(Date.parse('2026-11-17T15:05:00Z') + (Date.now() - started)) },
     // Jenkins failing for 1.5 s fails a running deploy here (5 minutes in production).
     timing: { pollMs: 100, statusEveryMs: 200, outsideTroubleMs: 1500 },
     logDestination: { write: (line: string) => void logged.push(line) },
     env: {
+      HOTFIX_CATALOG: catalog,
       JENKINS_URL: jenkins.url,
       JENKINS_USER: jenkins.user,
       JENKINS_API_TOKEN: jenkins.apiToken,
@@ -41,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.stop();
   await jenkins.close();
+  await health.close();
 });
 
 const opts = () => ({ emulator: t.slack });
@@ -98,7 +107,8 @@ async function pausedAtProceed(
 }
 
 describe('a jenkins-multi-deploy hotfix from approval to the end of its build', () => {
-  it('triggers one build with the plan, shows its stages, passes Proceed on once, and waits in verifying holding the lock', async () => {
+  it('triggers one build with the plan, shows its stages, passes Proceed on once, and completes once its health check sees the tag', async () => {
+    health.running('/v1/health', TAG);
     const { hotfix, waiting } = await pausedAtProceed('acme staging', 300);
     expect(waiting.deployPlan?.join(' ')).toContain(`Jenkins job ${JOB}`);
     expect(waiting.steps['check_target']?.result).toBeDefined();
@@ -138,15 +148,9 @@ describe('a jenkins-multi-deploy hotfix from approval to the end of its build', 
     // The live status links the build.
     await statusShows(hotfix, new RegExp(`<${jenkins.url}/job/${JOB}/1/\\|Jenkins build>`));
 
-    // Health checks of real methods are not built yet: the hotfix stays in verifying, keeping the environment,
-    // rather than claiming a verification it did not do. The unlock frees it, as an operator would.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await t.bot.deps.store.load(hotfix.ulid))?.state).toBe('verifying');
-    expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toMatchObject({ ulid: hotfix.ulid });
-    expect(
-      textOf((await slash('unlock acme staging "verified by hand after the build"', 'U0RELMGR1')).body),
-    ).toContain('unlocked');
-    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
+    // The service reports the deployed tag at its health URL: verified, completed, the environment freed.
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'completed', 15_000);
+    expect(health.calls.filter((c) => c.path === '/v1/health')).toHaveLength(1);
     expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toBeUndefined();
   });
 

@@ -73,10 +73,10 @@ export function checkJenkinsTarget(ci: CiServer, target: JenkinsTarget): Promise
 export function refsOf(location: RunLocation, runKey: string): Record<string, string> {
   const refs: Record<string, string> = { [REFS.runKey]: runKey };
   if (location.queueItem !== undefined) refs[REFS.queueItem] = String(location.queueItem);
-  if (location.state === 'started') {
-    refs[REFS.build] = String(location.build);
-    refs[REFS.buildUrl] = location.url;
-  }
+  // Refs are merged into the record: a run not started yet clears the build an earlier attempt recorded, or the
+  // next look would follow that earlier build as this attempt's.
+  refs[REFS.build] = location.state === 'started' ? String(location.build) : '';
+  refs[REFS.buildUrl] = location.state === 'started' ? location.url : '';
   return refs;
 }
 

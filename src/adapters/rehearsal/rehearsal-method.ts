@@ -2,6 +2,7 @@ import type { RecordKind, RehearsalScript } from '../../domain/catalog.js';
 import type { RecordText } from '../../domain/change-records.js';
 import { eventText, maintenanceText, ticketText } from '../../domain/change-records.js';
 import { RECORD_LABELS, rehearsedRecords } from '../../domain/record-plan.js';
+import type { PlannedCheck, ProbeAnswer } from '../../domain/health.js';
 import type { Hotfix, Stage } from '../../domain/hotfix.js';
 import type { Clock } from '../../ports/clock.js';
 import type { DeployMethod, DeployProgress } from '../../ports/deploy-method.js';
@@ -70,6 +71,24 @@ export class RehearsalMethod implements DeployMethod {
 
   /** Answers live in the record; the rehearsal reads them from there. */
   async answer(): Promise<void> {}
+
+  /**
+   * Plays the health checks: each answers as a healthy service at the deployed version, except in the round the
+   * script names (`healthFailsAt`, 1 = the first), where each answers 503 at no version, to practise a failed verify.
+   */
+  async answerHealthChecks(
+    hotfix: Hotfix,
+    checks: readonly PlannedCheck[],
+    round: number,
+  ): Promise<ProbeAnswer[]> {
+    const fails = scriptOf(hotfix).healthFailsAt === round + 1;
+    return checks.map(({ check, version }) => {
+      if (fails) return { kind: 'answer', status: 503, body: JSON.stringify({ status: 'unhealthy' }) };
+      const body: Record<string, string> = { status: 'healthy' };
+      if (check.versionField) body[check.versionField] = version;
+      return { kind: 'answer', status: check.status, body: JSON.stringify(body) };
+    });
+  }
 
   /** Stops where it is. */
   async abort(hotfix: Hotfix): Promise<string> {

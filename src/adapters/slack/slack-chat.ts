@@ -116,8 +116,14 @@ export class SlackChat implements Chat {
     return this.post(hotfix, 'reply', hotfix.incident.channel, reply, threadOf(hotfix), key);
   }
 
+  /**
+   * A moment that needs people: a new reply mentioning them, in the incident thread or shown in change control; or a
+   * client-safe post of its own in the client's prod-support channel.
+   */
   async postMoment(hotfix: Hotfix, moment: Moment, key: string): Promise<MessageRef> {
     const reply = momentMessage(hotfix, moment);
+    if (moment.place === 'prod_support')
+      return this.post(hotfix, 'reply', hotfix.snapshot.client.prodSupportChannel.id, reply, undefined, key);
     if (moment.place === 'thread')
       return this.post(hotfix, 'reply', hotfix.incident.channel, reply, threadOf(hotfix), key);
     const channel = hotfix.refs['noticeChannel'] ?? hotfix.snapshot.changeControl.id;

@@ -38,6 +38,8 @@ export const ACTION_IDS = {
   retry: 'hotfix_retry',
   /** "Resolved manually" on a failed hotfix (live status); the value is a HotfixValue. */
   resolve: 'hotfix_resolve',
+  /** Rollback of a failed hotfix (live status): opens the confirmation form; the value is a HotfixValue. */
+  rollback: 'hotfix_rollback',
 } as const;
 
 /** `block_id`s of action rows, so an update can replace the row it belongs to. */

@@ -4,7 +4,9 @@
  * never offered for a click the domain would refuse for the state alone.
  */
 import type { ActionsBlock, Button, ConfirmationDialog } from '@slack/types';
+import { can } from '../../domain/capabilities.js';
 import { ACCEPTED_IN } from '../../domain/decide.js';
+import { rollbackTarget } from '../../domain/rollback.js';
 import type { Hotfix, HotfixState } from '../../domain/hotfix.js';
 import { actions, button, plain, SLACK_LIMITS } from './block-kit.js';
 import { targetName } from './hotfix-summary.js';
@@ -29,10 +31,21 @@ export interface FailureAction {
   style?: Button['style'];
   /** A dialog Slack shows before sending the click; undefined for none. */
   confirm?: (hotfix: Hotfix) => ConfirmationDialog | undefined;
+  /** Whether this hotfix can take the action at all, beyond its state; absent means always. */
+  offered?: (hotfix: Hotfix) => boolean;
 }
 
 /** The failure buttons, in the order they are shown. */
 export const FAILURE_ACTIONS: readonly FailureAction[] = [
+  {
+    actionId: ACTION_IDS.rollback,
+    label: 'Rollback',
+    // Rolling back a completed hotfix is not built yet: only a failed one is offered it. The click opens a form that
+    // names what it returns to and asks why, so no confirm dialog.
+    shownIn: ['failed'],
+    style: 'danger',
+    offered: (h) => can('rollback') && rollbackTarget(h) !== undefined,
+  },
   {
     actionId: ACTION_IDS.retry,
     label: 'Retry',
@@ -110,7 +123,7 @@ export function failureActions(
   hotfix: Hotfix,
   offered: readonly FailureAction[] = FAILURE_ACTIONS,
 ): ActionsBlock | undefined {
-  const shown = offered.filter((a) => a.shownIn.includes(hotfix.state));
+  const shown = offered.filter((a) => a.shownIn.includes(hotfix.state) && (a.offered?.(hotfix) ?? true));
   if (shown.length === 0) return undefined;
   const value = hotfixValue(hotfix);
   return actions(

@@ -49,7 +49,7 @@ export function stageTime(ms: number): string {
 function deployRefs(hotfix: Hotfix): string {
   const shown = Object.entries(DEPLOY_REFS).flatMap(([key, label]) => {
     const value = hotfix.refs[key];
-    if (value === undefined) return [];
+    if (value === undefined || value === '') return [];
     // A URL becomes a link; anything else is shown as code, so it can neither link nor ping.
     if (/^https?:\/\/[^\s<>|]+$/.test(value) && value.length <= 500) return [`<${value}|${label}>`];
     return [`${label} ${inlineCode(typed(truncate(value, 200)))}`];

@@ -10,6 +10,7 @@ import type { Hotfix, HotfixState } from '../../domain/hotfix.js';
 import { isTerminal } from '../../domain/hotfix.js';
 import { can } from '../../domain/capabilities.js';
 import { rollbackRowFor, type RollbackRow } from '../../domain/rollback-matrix.js';
+import { rollbackTarget } from '../../domain/rollback.js';
 import { context, header, message, section, type SlackMessage } from './block-kit.js';
 import { outcomeLine } from './change-control-notice.js';
 import {
@@ -24,6 +25,7 @@ import {
 } from './hotfix-summary.js';
 import { cancelActions, failureActions, inputActions } from './live-status-actions.js';
 import { deployFields, stagesText } from './live-status-deploy.js';
+import { healthBlocks, verifyingLine } from './live-status-health.js';
 import {
   duration,
   inlineCode,
@@ -79,6 +81,7 @@ export function liveStatusMessage(hotfix: Hotfix, ctx: LiveStatusContext = {}): 
     section(nowLines(hotfix, ctx).join('\n')),
     ...when(recordsLine(hotfix) !== undefined, () => section(`:memo: ${recordsLine(hotfix) ?? ''}`)),
     ...when(hotfix.stages.length > 0, () => section(stagesText(hotfix))),
+    ...healthBlocks(hotfix),
     ...inputBlocks(hotfix),
     ...when(Boolean(hotfix.cancelRequest) && ABORTING.has(hotfix.state), () => section(cancelLine(hotfix))),
     ...failureBlocks(hotfix),
@@ -117,12 +120,7 @@ function nowLines(hotfix: Hotfix, ctx: LiveStatusContext): string[] {
       );
       break;
     case 'verifying':
-      // A rehearsal has nothing to check; saying "health checks" there would claim checks that never run.
-      lines.push(
-        isRehearsal(hotfix)
-          ? `${since}${attempt}: a rehearsal has nothing to check; it completes next.`
-          : `${since}${attempt}: health checks, versions and the soak window.`,
-      );
+      lines.push(`${since}${attempt}: ${verifyingLine(hotfix)}`);
       break;
     case 'rolling_back':
       lines.push(`${since}: putting back the rollback target below. Asked${decidedBy(hotfix)}.`);
@@ -217,9 +215,9 @@ function failureBlocks(hotfix: Hotfix): KnownBlock[] {
     // Offered only once rollback is built (domain/capabilities.ts); until then the runbook's rollback is by hand.
     const rollback = !can('rollback')
       ? ' A rollback is done by hand in this version, following the runbook.'
-      : hotfix.versionsBefore && Object.keys(hotfix.versionsBefore).length > 0
-        ? ` Roll back with ${inlineCode(`/hotfix rollback ${hotfix.id}`)}.`
-        : '';
+      : rollbackTarget(hotfix)
+        ? ` Roll back with *Rollback* below or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}.`
+        : ' No earlier version of every service is recorded, so a rollback is done by hand, following the runbook.';
     advice = `*Runbook:* ${row.label} · ${SEVERITY_EMOJI[row.severity]} ${row.severity} — ${row.advice}${rollback}`;
   }
   const lock = `:lock: ${hotfix.id} keeps ${env} until someone decides, so nothing else deploys over it.`;

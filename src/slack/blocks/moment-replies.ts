@@ -7,16 +7,32 @@ import { can } from '../../domain/capabilities.js';
 import type { Hotfix } from '../../domain/hotfix.js';
 import type { Moment } from '../../domain/moments.js';
 import { rollbackRowFor } from '../../domain/rollback-matrix.js';
+import { rollbackTarget } from '../../domain/rollback.js';
+import { verifyPlan } from '../../domain/health.js';
+import { countedApprovals } from '../../domain/policy.js';
 import { context, message, section, type SlackMessage } from './block-kit.js';
+import { clientMomentMessage } from './client-replies.js';
 import { isRehearsal, reasonQuote, targetName } from './hotfix-summary.js';
 import { changeLines } from './notice-lines.js';
-import { codeBlock, duration, fitLines, inlineCode, mentions, truncate, typed } from './mrkdwn.js';
+import {
+  channelLink,
+  codeBlock,
+  duration,
+  fitLines,
+  inlineCode,
+  mentions,
+  plural,
+  slackDate,
+  truncate,
+  typed,
+} from './mrkdwn.js';
 
 /** The most of a failure's log (a Jenkins console tail) shown in the thread: room to spare in a 3000-character section. */
 const LOG_MAX = 2500;
 
-/** The reply for one moment of a hotfix. */
+/** The reply for one moment of a hotfix; in the client's prod-support channel, its client-safe post. */
 export function momentMessage(hotfix: Hotfix, moment: Moment): SlackMessage {
+  if (moment.place === 'prod_support') return clientMomentMessage(hotfix, moment);
   const who = moment.mentions.length > 0 ? `${mentions(moment.mentions)} ` : '';
   const name = `${isRehearsal(hotfix) ? 'REHEARSAL ' : ''}${hotfix.id}`;
   const target = targetName(hotfix);
@@ -43,7 +59,7 @@ export function momentMessage(hotfix: Hotfix, moment: Moment): SlackMessage {
         section('The earlier versions run again. Check the service is healthy, then tell the client.'),
       ]);
     case 'completed':
-      return completedMessage(hotfix, { who, name, target });
+      return completedMessage(hotfix, moment, { who, name, target });
   }
 }
 
@@ -67,10 +83,11 @@ function failedMessage(hotfix: Hotfix, moment: Moment, { who, name, target, wher
     ? `:boom: ${who}*${name}: the rollback FAILED on ${typed(target)}*`
     : `:x: ${who}*${name} FAILED on ${typed(target)}*`;
   const row = rollbackRowFor(failure?.condition);
-  const options = can('rollback') ? 'Retry, Roll back or Resolved manually' : 'Retry or Resolved manually';
+  const rollsBack = can('rollback') && rollbackTarget(hotfix) !== undefined;
+  const options = rollsBack ? 'Rollback, Retry or Resolved manually' : 'Retry or Resolved manually';
   const next = rollbackFailed
     ? `Versions may be mixed. Restore the rollback target by hand following the runbook, then mark ${hotfix.id} resolved.`
-    : `*Runbook:* ${row.label} — ${row.advice}${can('rollback') ? '' : ' A rollback is done by hand in this version.'}\nDecide ${where}: ${options} on the live status. ${hotfix.id} keeps ${hotfix.client} ${hotfix.env} locked until then.`;
+    : `*Runbook:* ${row.label} — ${row.advice}${rollsBack ? '' : ' A rollback is done by hand here.'}\nDecide ${where}: ${options} on the live status. ${hotfix.id} keeps ${hotfix.client} ${hotfix.env} locked until then.`;
   const blocks: KnownBlock[] = [
     section(`${head}\n${typed(what)}`),
     ...(log ? [section(log)] : []),
@@ -80,7 +97,7 @@ function failedMessage(hotfix: Hotfix, moment: Moment, { who, name, target, wher
   return message(text, blocks);
 }
 
-function completedMessage(hotfix: Hotfix, { who, name, target }: Names): SlackMessage {
+function completedMessage(hotfix: Hotfix, moment: Moment, { who, name, target }: Names): SlackMessage {
   const { deployStartedAt, completedAt } = hotfix.times;
   const took =
     deployStartedAt && completedAt
@@ -89,9 +106,42 @@ function completedMessage(hotfix: Hotfix, { who, name, target }: Names): SlackMe
   const next = isRehearsal(hotfix)
     ? 'A rehearsal changes nothing; nothing needs bringing back to the main line.'
     : `Next: bring the fix back to the main line (seed 003), so the next release does not undo it.`;
+  // Change control gets the fuller record of seed 004's completion post: when, how long, verified how, by whom.
+  const record = moment.place === 'change_control' ? [section(completionRecord(hotfix))] : [];
   return message(`${who}${name} completed on ${target}: deployed and verified${took}.`, [
     section(`:large_green_circle: ${who}*${name} completed on ${typed(target)}*${took}`),
     section(fitLines(changeLines(hotfix), 2000)),
+    ...record,
     context(`${next} ${inlineCode(hotfix.ulid)}`),
   ]);
+}
+
+/** Start, duration, verification, approvers and links of a completed hotfix, one per line. */
+function completionRecord(hotfix: Hotfix): string {
+  const { deployStartedAt, completedAt } = hotfix.times;
+  const lines: string[] = [];
+  if (deployStartedAt) {
+    const took = completedAt
+      ? ` · took ${duration(Date.parse(completedAt) - Date.parse(deployStartedAt))}`
+      : '';
+    lines.push(`:clock3: Started ${slackDate(deployStartedAt)}${took}`);
+  }
+  lines.push(`:white_check_mark: Verification passed: ${verificationSummary(hotfix)}`);
+  const approvers = hotfix.breakGlass ? [hotfix.breakGlass.by] : countedApprovals(hotfix);
+  const glass = hotfix.breakGlass ? ' (break-glass)' : '';
+  if (approvers.length > 0) lines.push(`:busts_in_silhouette: Approved by ${mentions(approvers)}${glass}`);
+  const links = [`plan in ${channelLink(hotfix.incident.channel)}`];
+  const build = hotfix.refs['jenkinsBuildUrl'];
+  if (build && /^https?:\/\/[^\s<>|]+$/.test(build)) links.push(`<${build}|Jenkins build>`);
+  lines.push(`:link: ${links.join(' · ')}`);
+  return lines.join('\n');
+}
+
+function verificationSummary(hotfix: Hotfix): string {
+  const plan = verifyPlan(hotfix);
+  if (plan.rounds === 0) return 'the deploy succeeded (no health checks in the catalog for these services)';
+  const checks = plural(plan.checks.length, 'health check');
+  const soak =
+    plan.soakMs > 0 ? ` through a ${duration(plan.soakMs)} soak window (${plan.rounds} rounds)` : '';
+  return `${checks} at the new version${soak}${isRehearsal(hotfix) ? ', rehearsed' : ''}`;
 }

@@ -133,7 +133,7 @@ export function rollbackLine(hotfix: Hotfix): string {
   const together = hotfix.services.length > 1 ? ' (the services go back together)' : '';
   const auto = can('autoRollback') && hotfix.snapshot.policy.autoRollback[hotfix.env];
   const how = can('rollback')
-    ? `${auto ? 'rolls back by itself if verification fails, or ' : ''}${inlineCode(`/hotfix rollback ${hotfix.id}`)}`
+    ? `${auto ? 'rolls back by itself if verification fails, or ' : ''}if it fails, Rollback on its live status or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}`
     : 'a rollback is done by hand, following the runbook';
   return `:leftwards_arrow_with_hook: ${target}${together}; ${how}`;
 }

@@ -14,6 +14,7 @@ import {
   breakGlassSubmitted,
   rejectSubmitted,
   resolveSubmitted,
+  rollbackSubmitted,
   reviseSubmitted,
 } from './views/decision-forms.js';
 import {
@@ -21,10 +22,12 @@ import {
   cancelButton,
   proceedButton,
   resolveButton,
+  rollbackButton,
   retryButton,
 } from './actions/status-buttons.js';
 import { RESOLVE_CALLBACK_ID } from '../blocks/resolve-modal.js';
 import { ACTION_IDS, CALLBACK_IDS } from '../blocks/index.js';
+import { ROLLBACK_CALLBACK_ID } from '../blocks/rollback-modal.js';
 import { registerDirectoryEvents } from './events/directory-events.js';
 import { TRIAGE_ACTION_ID } from '../blocks/triage-checklist.js';
 import { triageCheckboxes } from './actions/triage-checkboxes.js';
@@ -50,6 +53,7 @@ export function listenerRoutes(ctx: ListenerContext): {
     [ACTION_IDS.cancel, cancelButton(ctx)],
     [ACTION_IDS.retry, retryButton(ctx)],
     [ACTION_IDS.resolve, resolveButton(ctx)],
+    [ACTION_IDS.rollback, rollbackButton(ctx)],
     [TRIAGE_ACTION_ID, triageCheckboxes(ctx)],
   ]);
   const views = new Map<string, Route>([
@@ -59,6 +63,7 @@ export function listenerRoutes(ctx: ListenerContext): {
     [CALLBACK_IDS.rejectReason, rejectSubmitted(ctx)],
     [CALLBACK_IDS.revise, reviseSubmitted(ctx)],
     [RESOLVE_CALLBACK_ID, resolveSubmitted(ctx)],
+    [ROLLBACK_CALLBACK_ID, rollbackSubmitted(ctx)],
   ]);
   return { actions, views };
 }

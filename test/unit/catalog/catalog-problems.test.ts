@@ -141,7 +141,7 @@ const structural: Case[] = [
   [
     'a field that resembles nothing known',
     set(['services', 'deployment', 'colour'], 'blue'),
-    'services.deployment: unknown field "colour"; expected one of: repo, method, tagPattern, tagExample, owners, healthChecks, rehearsal, ci',
+    'services.deployment: unknown field "colour"; expected one of: repo, method, tagPattern, tagExample, owners, healthChecks, soak, rehearsal, ci',
   ],
   [
     'a misspelt top-level section',
@@ -183,6 +183,11 @@ describe('a catalog with one broken cross-reference', () => {
       'an env without the run-once target its ecs-run-once service needs',
       remove(['clients', 'acme', 'envs', 'staging', 'ecsRunOnce']),
       'clients.acme.envs.staging.ecsRunOnce: missing, expected an ECS run-once target (cluster, service, container, logGroup) for service deployment (method ecs-run-once)',
+    ],
+    [
+      'an env without the health URL of a service that has health checks',
+      remove([...acmeProd, 'healthUrls', 'external-agent']),
+      'clients.acme.envs.prod.healthUrls.external-agent: missing, expected the base URL of service external-agent, which has health checks (services.external-agent.healthChecks)',
     ],
     [
       'a prod env without the calendar its required records need',

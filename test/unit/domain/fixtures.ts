@@ -72,7 +72,9 @@ export function testCatalog(): Catalog {
         tagPattern: TAG.calver,
         tagExample: '24-02-05.619-hotfix.627',
         owners: ['U0DECANT1'],
-        healthChecks: [{ name: 'health', path: '/v1/health', versionField: 'version' }],
+        healthChecks: [
+          { name: 'health', path: '/v1/health', versionField: 'version', status: 200, timeoutSeconds: 5 },
+        ],
       },
       'external-agent': {
         name: 'external-agent',
@@ -81,7 +83,9 @@ export function testCatalog(): Catalog {
         tagPattern: TAG.semver,
         tagExample: 'v3.14.2-hotfix.1',
         owners: ['U0AGENT01'],
-        healthChecks: [{ name: 'health', path: '/v1/health', versionField: 'version' }],
+        healthChecks: [
+          { name: 'health', path: '/v1/health', versionField: 'version', status: 200, timeoutSeconds: 5 },
+        ],
       },
       deployment: {
         name: 'deployment',

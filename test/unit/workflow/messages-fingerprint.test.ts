@@ -63,7 +63,7 @@ describe('owesReply (what lets the reconciler post a reply whose job was lost)',
           events
             .slice(0, n)
             .flatMap((e, i) =>
-              [`tell_${i + 1}`, `moment_${i + 1}`, `cc_moment_${i + 1}`].map((k) => [
+              [`tell_${i + 1}`, `moment_${i + 1}`, `cc_moment_${i + 1}`, `ps_moment_${i + 1}`].map((k) => [
                 k,
                 { result: { at: e.at } },
               ]),

@@ -4,6 +4,7 @@ import type { Hotfix } from '../../../domain/hotfix.js';
 import { act } from '../../../workflow/act.js';
 import { readHotfixValue, readInputValue, refusalReply } from '../../blocks/index.js';
 import { resolveModal } from '../../blocks/resolve-modal.js';
+import { rollbackModal } from '../../blocks/rollback-modal.js';
 import type { ListenerContext } from '../context.js';
 import { STORE_DOWN_TEXT, failureText } from '../failures.js';
 
@@ -12,7 +13,7 @@ type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddleware
 /** A button on the live status message: ack at once, decide, tell the clicker only when something was refused. */
 function statusButton(
   ctx: ListenerContext,
-  toCommand: (args: Args, hotfix: Hotfix) => PersonCommand | 'form' | undefined,
+  toCommand: (args: Args, hotfix: Hotfix) => PersonCommand | { form: typeof resolveModal } | undefined,
   read: (value: string | undefined) => { ulid: string } | undefined = readHotfixValue,
 ) {
   return async (args: Args): Promise<void> => {
@@ -29,8 +30,8 @@ function statusButton(
           'That button no longer points at a hotfix. `/hotfix list` shows the active ones.',
         ));
       const command = toCommand(args, hotfix);
-      if (command === 'form') {
-        const view = resolveModal(hotfix, { noticeChannel: channel, noticeTs: body.message?.ts ?? '' });
+      if (command && 'form' in command) {
+        const view = command.form(hotfix, { noticeChannel: channel, noticeTs: body.message?.ts ?? '' });
         return void (await client.views.open({ trigger_id: body.trigger_id, view }));
       }
       if (!command) return;
@@ -70,4 +71,6 @@ export const cancelButton = (ctx: ListenerContext) =>
 /** Retry a failed deploy. */
 export const retryButton = (ctx: ListenerContext) => statusButton(ctx, () => ({ type: 'retry' }));
 /** Resolved manually: asks what was done first. */
-export const resolveButton = (ctx: ListenerContext) => statusButton(ctx, () => 'form');
+export const resolveButton = (ctx: ListenerContext) => statusButton(ctx, () => ({ form: resolveModal }));
+/** Rollback: asks for confirmation, naming what it returns to, and the reason. */
+export const rollbackButton = (ctx: ListenerContext) => statusButton(ctx, () => ({ form: rollbackModal }));

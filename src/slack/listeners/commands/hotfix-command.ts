@@ -15,6 +15,8 @@ import { ackOnce } from '../ack-once.js';
 import { planCommand } from './plan-command.js';
 import type { Invocation, Reply, ReplyThen } from './reply.js';
 import { ephemeral } from './reply.js';
+import { rollbackModal } from '../../blocks/rollback-modal.js';
+import { rollbackTarget } from '../../../domain/rollback.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -92,6 +94,8 @@ async function dispatch(
         await act(ctx.deps, { userId: who.userId, ref: { id: parsed.id }, command: { type: 'retry' } }),
         `${parsed.id} is deploying again.`,
       );
+    case 'rollback':
+      return rollbackForm(ctx, parsed.id, who);
     case 'resolve':
       return said(
         await act(ctx.deps, {
@@ -126,6 +130,35 @@ async function dispatch(
     default:
       return { response_type: 'ephemeral', text: subcommandUnavailable(parsed.kind).message };
   }
+}
+
+/**
+ * `/hotfix rollback HF-n`: the confirmation form (opened after the ack), which names what the rollback returns to;
+ * the rollback itself is decided when it is submitted. Only what the record already says is checked here.
+ */
+async function rollbackForm(ctx: ListenerContext, id: string, who: Invocation): Promise<Reply | ReplyThen> {
+  const hotfix = await ctx.deps.store.findById(id);
+  if (!hotfix)
+    return {
+      response_type: 'ephemeral',
+      text: `There is no hotfix ${id}. \`/hotfix list\` shows the active ones.`,
+    };
+  if (hotfix.state !== 'failed')
+    return {
+      response_type: 'ephemeral',
+      text: `:no_entry: ${id} is ${hotfix.state.replace(/_/g, ' ')}; this version rolls back a failed hotfix only.`,
+    };
+  if (!rollbackTarget(hotfix))
+    return {
+      response_type: 'ephemeral',
+      text: `:no_entry: ${id} has no recorded earlier version of every service to return to; restore by hand and mark it resolved.`,
+    };
+  const view = rollbackModal(hotfix, { noticeChannel: who.channel, noticeTs: '' });
+  return {
+    reply: { response_type: 'ephemeral', text: `Opening the rollback form for ${id}.` },
+    afterAck: async () => void (await who.client.views.open({ trigger_id: who.triggerId, view })),
+    ifThenFails: `I could not open the rollback form, so nothing was rolled back. Use the Rollback button on the live status of ${id}.`,
+  };
 }
 
 function said(outcome: Outcome, done: string): Reply {

@@ -102,6 +102,15 @@ export const reviseSubmitted = (ctx: ListenerContext) =>
     };
   });
 
+/** A rollback, confirmed with its reason. */
+export const rollbackSubmitted = (ctx: ListenerContext) =>
+  decisionForm(ctx, 'reason', ({ view }) => {
+    const reason = readReason(view.state.values);
+    if (reason.length === 0)
+      return { errors: { reason: 'Say why; it goes on the record and in the thread.' } };
+    return { type: 'rollback', reason };
+  });
+
 /** Resolved by hand, with what was done. */
 export const resolveSubmitted = (ctx: ListenerContext) =>
   decisionForm(ctx, 'reason', ({ view }) => {

@@ -102,11 +102,11 @@ describe('changeControlNotice', () => {
     expect(failed.text).toContain('FAILED');
   });
 
-  it('promises no rollback button, automatic rollback or change records this version does not have', () => {
+  it('promises no automatic rollback this version does not have, and offers the rollback it has', () => {
     for (const hotfix of [halfApproved(), planned(), failedInProd().hotfix]) {
       const text = render(changeControlNotice(hotfix));
-      expect(text).not.toMatch(/one click|\/hotfix rollback|Rolls back by itself/);
-      expect(text).toContain('a rollback is done by hand, following the runbook');
+      expect(text).not.toMatch(/one click|Rolls back by itself/);
+      expect(text).toContain('if it fails, Rollback on its live status or `/hotfix rollback HF-1`');
     }
   });
 

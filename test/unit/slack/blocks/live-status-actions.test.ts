@@ -99,7 +99,12 @@ describe('live status buttons', () => {
       });
     }
     const message = liveStatusMessage(failed());
-    expect(actionIds(message)).toEqual([ACTION_IDS.retry, ACTION_IDS.resolve]);
+    expect(actionIds(message)).toEqual([ACTION_IDS.rollback, ACTION_IDS.retry, ACTION_IDS.resolve]);
+    // Rollback opens a form that names what it returns to and asks why; with no earlier version to return to (a
+    // rehearsal, a version Jenkins could not tell), it is not offered.
+    expect(buttonOf(message, ACTION_IDS.rollback).confirm).toBeUndefined();
+    const unknown = { ...failed(), versionsBefore: { 'decanting-service': 'unknown (no build)' } };
+    expect(actionIds(liveStatusMessage(unknown))).not.toContain(ACTION_IDS.rollback);
     expect(buttonOf(message, ACTION_IDS.resolve).text.text).toBe('Resolved manually');
     // Resolving opens a form that explains it and asks why; a dialog before it would ask twice.
     expect(buttonOf(message, ACTION_IDS.resolve).confirm).toBeUndefined();
@@ -111,19 +116,19 @@ describe('live status buttons', () => {
   });
 
   it('takes more failure actions through the extension point, in the order given', () => {
-    const rollback: FailureAction = {
-      actionId: 'hotfix_rollback',
-      label: 'Rollback',
-      style: 'danger',
+    const patch: FailureAction = {
+      actionId: 'hotfix_patch_forward',
+      label: 'Patch forward',
       shownIn: ['failed'],
     };
-    const row = failureActions(failed(), [rollback, ...FAILURE_ACTIONS]);
+    const row = failureActions(failed(), [patch, ...FAILURE_ACTIONS]);
     expect(row?.elements.map((e) => (e.type === 'button' ? e.action_id : e.type))).toEqual([
-      'hotfix_rollback',
+      'hotfix_patch_forward',
+      ACTION_IDS.rollback,
       ACTION_IDS.retry,
       ACTION_IDS.resolve,
     ]);
-    expect(failureActions(hotfixIn('completed'), [rollback])).toBeUndefined();
+    expect(failureActions(hotfixIn('completed'), [patch])).toBeUndefined();
   });
 
   it('shows no buttons once the hotfix has ended', () => {

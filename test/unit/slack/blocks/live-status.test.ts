@@ -108,6 +108,51 @@ describe('liveStatusMessage', () => {
     expect(text).toMatch(/\*Smoke test\* — running(?! in)/);
   });
 
+  it('shows the health rounds through the soak window, and the failing check with what was expected and seen', () => {
+    const base = verifying();
+    const service = base.snapshot.services['decanting-service']!;
+    const soaked = {
+      ...base,
+      snapshot: {
+        ...base.snapshot,
+        services: { 'decanting-service': { ...service, soak: { seconds: 900, everySeconds: 300 } } },
+      },
+    };
+    const result = (ok: boolean, seen: string) => ({
+      service: 'decanting-service',
+      check: 'health',
+      ok,
+      expected: 'HTTP 200, version 24-02-05.619-hotfix.627',
+      seen,
+    });
+    const passed = steps(soaked, [
+      {
+        type: 'record_result',
+        step: 'health_1_0',
+        detail: JSON.stringify([result(true, 'HTTP 200, version 24-02-05.619-hotfix.627')]),
+      },
+      BOT,
+      32,
+    ]);
+    const text = render(liveStatusMessage(passed));
+    expect(text).toContain('1 health check, round 2 of 4: soak window of 15 minutes until');
+    expect(text).toContain('next check <!date^1794929820');
+    expect(text).toContain('*Health checks* · round 1 of 4');
+    expect(text).toContain(
+      ':white_check_mark: decanting-service health: HTTP 200, version 24-02-05.619-hotfix.627',
+    );
+
+    const seen = 'HTTP 200, version 24-01-20.600';
+    const failing = steps(
+      passed,
+      [{ type: 'record_result', step: 'health_1_1', detail: JSON.stringify([result(false, seen)]) }, BOT, 37],
+      [{ type: 'verify_failed', message: 'Health check failed', condition: 'smoke_test_failed' }, BOT, 37],
+    );
+    expect(render(liveStatusMessage(failing))).toContain(
+      ':x: decanting-service health: expected HTTP 200, version 24-02-05.619-hotfix.627, saw HTTP 200, version 24-01-20.600',
+    );
+  });
+
   it('says who ended a hotfix and why', () => {
     const resolved = render(liveStatusMessage(hotfixIn('resolved')));
     expect(resolved).toContain(':wrench: *resolved*');

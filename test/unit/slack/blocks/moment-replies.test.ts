@@ -53,13 +53,17 @@ describe('moment replies', () => {
     expect(momentsOf(answered, events[0]!)).toEqual([]);
   });
 
-  it('tells a failure to the owner, service owners and TAM in the thread, and to the approvers in change control, each once', () => {
+  it('tells a failure to the owner and service owners in the thread, the approvers in change control and the TAM in prod-support, each once', () => {
     const { hotfix, events } = failedInProd();
     const shown = replies(hotfix, events.at(-1));
     expect(shown).toMatchSnapshot();
     const all = shown.flatMap(mentionsIn);
     expect(new Set(all).size).toBe(all.length);
     expect(shown[1]).toContain('<@U0APPROVER1>');
+    // The client's channel hears it in client-safe words: the TAM, no service name, no failure detail.
+    expect(shown[2]).toMatch(/^\(prod_support\)/);
+    expect(shown[2]).toContain('<@U0TAMACME>');
+    expect(shown[2]).not.toMatch(/decanting|v1\/health|503/);
     // No rollback is offered until it is built.
     expect(shown.join('\n')).not.toMatch(/\/hotfix rollback|Roll back on/);
   });
@@ -82,7 +86,7 @@ describe('moment replies', () => {
     expect(changeControl).not.toContain('ERROR: smoke test failed');
   });
 
-  it('tells the end in the thread and in change control', () => {
+  it('tells the end in the thread, in change control with the fuller record, and client-safe in prod-support', () => {
     const completed = hotfixIn('completed');
     const shown = replies(completed, {
       type: 'verified',
@@ -91,6 +95,11 @@ describe('moment replies', () => {
       planVersion: 1,
     });
     expect(shown).toMatchSnapshot();
-    expect(shown.map((s) => s.split('\n')[0])).toEqual(['(thread)', '(change_control)']);
+    expect(shown.map((s) => s.split('\n')[0])).toEqual(['(thread)', '(change_control)', '(prod_support)']);
+    expect(shown[1]).toMatch(/Verification passed: 1 health check at the new version/);
+    expect(shown[1]).toMatch(/Approved by <@U0APPROVER1>/);
+    expect(shown[2]).toMatch(/Deploy is complete/);
+    expect(shown[2]).toContain('<@U0TAMACME>');
+    expect(shown[2]).not.toMatch(/decanting|archives|http/);
   });
 });

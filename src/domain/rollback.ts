@@ -1,0 +1,27 @@
+/**
+ * What a rollback returns to (seed 004: "Document current state for rollback"; "never run mixed versions"): the
+ * versions recorded while preparing, for every service of the plan, each a real tag of its service. A plan with any
+ * service whose earlier version is unknown cannot be rolled back as a whole, so it is not rolled back at all.
+ */
+import type { Hotfix, PlannedService } from './hotfix.js';
+
+/** The services of the plan at the versions they replaced; undefined when any of them is not known. */
+export function rollbackTarget(
+  hotfix: Pick<Hotfix, 'services' | 'versionsBefore' | 'snapshot'>,
+): PlannedService[] | undefined {
+  const before = hotfix.versionsBefore ?? {};
+  const target = hotfix.services.map((s) => ({ ...s, tag: before[s.service] ?? '' }));
+  const known = target.every(({ service, tag }) => {
+    const pattern = hotfix.snapshot.services[service]?.tagPattern;
+    return tag !== '' && pattern !== undefined && new RegExp(pattern).test(tag);
+  });
+  return known && target.length > 0 ? target : undefined;
+}
+
+/**
+ * The hotfix as its rollback deploys it: the same plan at the earlier versions, as the attempt after the last one, so
+ * a method that finds its deploys by the ULID and attempt (a Jenkins build's hotfix id) finds the rollback's own.
+ */
+export function rollbackView(hotfix: Hotfix, target: PlannedService[]): Hotfix {
+  return { ...hotfix, services: target, attempts: hotfix.attempts + 1 };
+}

@@ -1,0 +1,40 @@
+/** The confirmation behind Rollback and `/hotfix rollback`: what the rollback returns to, and why it is asked for. */
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { Hotfix } from '../../domain/hotfix.js';
+import { rollbackTarget } from '../../domain/rollback.js';
+import { section } from './block-kit.js';
+import { targetName } from './hotfix-summary.js';
+import { decisionMetadata, REASON_BLOCK_ID, type NoticeRef } from './interaction-ids.js';
+import { modal, textInput } from './modal-kit.js';
+import { inlineCode, typed } from './mrkdwn.js';
+
+/** callback_id of the rollback form. */
+export const ROLLBACK_CALLBACK_ID = 'hotfix_rollback_reason';
+
+/** The rollback form: each service from its hotfix version back to the one it replaced, and a required reason. */
+export function rollbackModal(hotfix: Hotfix, from: NoticeRef): ModalView {
+  const target = rollbackTarget(hotfix) ?? [];
+  const lines = target.map(({ service, tag }) => {
+    const now = hotfix.services.find((s) => s.service === service)?.tag ?? '?';
+    return `• ${typed(service)} ${inlineCode(now)} → ${inlineCode(tag)}`;
+  });
+  const together = target.length > 1 ? ' All services go back together, never some of them.' : '';
+  const blocks: KnownBlock[] = [
+    section(
+      `You are rolling *${hotfix.id}* back on ${typed(targetName(hotfix))}, to the versions that ran before it:\n${lines.join('\n')}\n` +
+        `The same deploy method deploys them again, then the same health checks check them.${together}`,
+    ),
+    textInput(REASON_BLOCK_ID, 'Why roll back?', {
+      placeholder: 'e.g. health reports 503 since the deploy',
+      multiline: true,
+      hint: 'This goes on the audit trail and in the thread.',
+    }),
+  ];
+  return modal({
+    callbackId: ROLLBACK_CALLBACK_ID,
+    title: `Roll back ${hotfix.id}`,
+    submit: 'Roll back',
+    metadata: decisionMetadata(hotfix, from),
+    blocks,
+  });
+}

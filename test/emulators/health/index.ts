@@ -1,0 +1,2 @@
+export { startHealthEmulator } from './health-emulator.js';
+export type { HealthAnswer, HealthEmulator } from './health-emulator.js';
