@@ -30,6 +30,9 @@ export function demoCatalog(healthUrl: string): string {
   );
   doc.setIn(['clients', 'globex', 'envs', 'staging', 'healthUrls', 'decanting-service'], healthUrl);
   doc.setIn(['services', 'decanting-service', 'soak'], doc.createNode({ seconds: 2, everySeconds: 1 }));
+  // external-agent on acme staging (the ECS scene) answers at the same endpoint, with the same short soak.
+  doc.setIn(['clients', 'acme', 'envs', 'staging', 'healthUrls', 'external-agent'], healthUrl);
+  doc.setIn(['services', 'external-agent', 'soak'], doc.createNode({ seconds: 2, everySeconds: 1 }));
   const path = join(mkdtempSync(join(tmpdir(), 'hotfix-demo-')), 'catalog.yml');
   writeFileSync(path, doc.toString());
   return path;

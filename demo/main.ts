@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     await playJenkins(scene, bot.deps.store, health);
     await playRollback(scene, bot.deps.store, health);
     const builds = jenkinsBuilds(jenkins);
-    const revisions = await playEcs(scene, bot.deps.store, aws);
+    const revisions = await playEcs(scene, bot.deps.store, aws, health);
     print(slack, redis.describe, scene.typed, noticeSteps, builds, revisions, recordLines(records));
   } finally {
     await bot.stop();
@@ -390,36 +390,30 @@ async function planApprovedByBob(scene: Scene, store: Store, id: string, text: s
   await scene.click('U0BOB', 'C0CHANGECTL', planned.refs['noticeTs'] ?? '', 'hotfix_approve');
 }
 
-/** Health checks are not built yet: once `id` verifies, an admin unlocks `env` saying it was checked by hand. */
-async function unlockWhenVerifying(scene: Scene, store: Store, id: string, env: string, done: string) {
-  await until(store, id, (h) => h.state === 'verifying');
-  await new Promise((resolve) => setTimeout(resolve, 1200)); // the status message catches up
-  await scene.type(
-    'U0RELMGR1',
-    `unlock ${env} "${id} ${done} and checked by hand; automatic health checks are not built yet"`,
-  );
-  await until(store, id, (h) => h.state === 'resolved' && h.finalizedSeq !== undefined);
-  await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
-}
-
 /** The catalog's external-agent service on acme staging, as the demo's ECS has it. */
 const ECS_AGENT = { cluster: 'staging-acme', service: 'staging-external-agent-acme' };
 
 /**
  * external-agent through the ECS image method on acme staging: bob approves, one revision with only the image changed
- * is registered and the service follows it to COMPLETED; as health checks are not built yet an admin unlocks the
- * environment. Then a second image whose tasks keep exiting: ECS's circuit breaker rolls the service back, and the
+ * is registered and the service follows it to COMPLETED; its health check passes through a short soak and it completes.
+ * Then a second image whose tasks keep exiting: ECS's circuit breaker rolls the service back, and the
  * hotfix fails with ECS's reason (the service is stable again, on the old revision). Returns the revisions as ECS
  * holds them.
  */
-async function playEcs(scene: Scene, store: Store, aws: AwsEmulator): Promise<string[]> {
+async function playEcs(
+  scene: Scene,
+  store: Store,
+  aws: AwsEmulator,
+  health: HealthEmulator,
+): Promise<string[]> {
+  health.running('/healthz', 'v2.14.3-hotfix.1');
   await planApprovedByBob(
     scene,
     store,
     'HF-6',
     'plan external-agent@v2.14.3-hotfix.1 acme staging reason="agent drops heartbeats"',
   );
-  await unlockWhenVerifying(scene, store, 'HF-6', 'acme staging', 'rolled out');
+  await until(store, 'HF-6', (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
 
   aws.ecs.scriptNextRollout(ECS_AGENT.cluster, ECS_AGENT.service, {
     outcome: 'fail',
@@ -436,7 +430,7 @@ async function playEcs(scene: Scene, store: Store, aws: AwsEmulator): Promise<st
   await new Promise((resolve) => setTimeout(resolve, 1200));
   await scene.type(
     'U0PRIYA',
-    'resolve HF-6 "ECS rolled the service back to :2 by itself; the image is being fixed"',
+    'resolve HF-7 "ECS rolled the service back to :2 by itself; the image is being fixed"',
   );
   await until(store, 'HF-7', (h) => h.state === 'resolved' && h.finalizedSeq !== undefined);
   await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
