@@ -14,6 +14,10 @@ export interface RunFigures {
   max: number;
   /** Answers other than HTTP 200, and requests that failed outright. */
   non200: number;
+  /** The bot's web process: CPU time it spent per request of the run (Linux). */
+  webCpuMsPerRequest?: number;
+  /** The bot's worker process: CPU time it spent during the run and the moment after, per request (Linux). */
+  workerCpuMsPerRequest?: number;
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });

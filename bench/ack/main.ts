@@ -8,7 +8,7 @@
  * the bare app.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, startPrivateRedis } from '../../dev/private-redis.js';
 import { WebClient } from '@slack/web-api';
@@ -90,7 +90,9 @@ async function startBotProcesses(slack: Slack, redisUrl: string) {
   });
   const webPort = await freePort();
   const workerPort = await freePort();
-  const worker = await child('node', ['dist/main.js'], env('worker', workerPort), () => true);
+  // BENCH_WORKER_NODE_OPTIONS=--cpu-prof profiles the worker the same way.
+  const workerFlags = (process.env.BENCH_WORKER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const worker = await child('node', [...workerFlags, 'dist/main.js'], env('worker', workerPort), () => true);
   await waitReady(workerPort);
   // BENCH_WEB_NODE_OPTIONS=--cpu-prof profiles the web process (the profile lands in the working directory).
   const webFlags = (process.env.BENCH_WEB_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
@@ -101,7 +103,12 @@ async function startBotProcesses(slack: Slack, redisUrl: string) {
   const [command, ...args] = pin === undefined ? node : ['taskset', '-c', pin, ...node];
   const web = await child(command ?? 'node', args, env('web', webPort), () => true);
   await waitReady(webPort);
-  return { url: `http://127.0.0.1:${webPort}/slack/events`, procs: [web.proc, worker.proc] };
+  return {
+    url: `http://127.0.0.1:${webPort}/slack/events`,
+    procs: [web.proc, worker.proc],
+    webPid: web.proc.pid,
+    workerPid: worker.proc.pid,
+  };
 }
 
 /** The request of `kind` number `i`, signed as Slack signs it, sent to `url` (the capture server). */
@@ -171,7 +178,18 @@ async function main(): Promise<void> {
           for (let i = 0; i < rate * (SECONDS + 1); i++) await make(i);
           const requests = capture.take();
           await runOpenLoop(target.url, rate, requests.slice(0, rate));
+          const cpuBefore = target.name === 'bot' ? cpuMs(bot.webPid) : undefined;
+          const workerBefore = target.name === 'bot' ? cpuMs(bot.workerPid) : undefined;
           const figures = await runOpenLoop(target.url, rate, requests.slice(rate));
+          if (cpuBefore !== undefined) {
+            // The web's work after each ack (enqueues, logging) ends shortly after the last answer.
+            await new Promise((resolve) => setTimeout(resolve, 500));
+            const spent = (cpuMs(bot.webPid) ?? cpuBefore) - cpuBefore;
+            figures.webCpuMsPerRequest = spent / Math.max(figures.sent, 1);
+            // The worker's share of the same cores during the run (it may still be announcing the plans after it).
+            const worker = (cpuMs(bot.workerPid) ?? 0) - (workerBefore ?? 0);
+            figures.workerCpuMsPerRequest = worker / Math.max(figures.sent, 1);
+          }
           (results[`${kind}@${rate}`] ??= {})[target.name] = figures;
         }
       }
@@ -183,6 +201,26 @@ async function main(): Promise<void> {
     await redis.stop();
   }
 }
+
+/**
+ * CPU time a process has used so far (user + system), from /proc: it counts what the web itself spends per request,
+ * whatever else shares the machine. Undefined where there is no /proc (macOS).
+ */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them, in clock ticks.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * TICK_MS : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux's USER_HZ is 100 on every architecture Node runs on. */
+const TICK_MS = 10;
 
 /** A change-control notice and its Approve button's value. */
 interface Notice {
@@ -255,14 +293,16 @@ function approveValue(node: unknown): string | undefined {
 }
 
 function report(results: Record<string, Record<string, RunFigures>>): void {
-  const rows: string[] = ['kind@rate        target  p50 ms  p99 ms  max ms  non-200  p99 vs bare'];
+  const rows: string[] = [
+    'kind@rate        target  p50 ms  p99 ms  max ms  non-200  p99 vs bare  CPU ms/request: web  worker',
+  ];
   const verdicts: string[] = [];
   for (const [key, byTarget] of Object.entries(results)) {
     const bare = byTarget.bare;
     for (const [name, f] of Object.entries(byTarget)) {
       const ratio = bare && name === 'bot' ? `${(f.p99 / Math.max(bare.p99, 0.001)).toFixed(2)}x` : '';
       rows.push(
-        `${key.padEnd(16)} ${name.padEnd(6)} ${f.p50.toFixed(1).padStart(7)} ${f.p99.toFixed(1).padStart(7)} ${f.max.toFixed(1).padStart(7)} ${String(f.non200).padStart(8)}  ${ratio}`,
+        `${key.padEnd(16)} ${name.padEnd(6)} ${f.p50.toFixed(1).padStart(7)} ${f.p99.toFixed(1).padStart(7)} ${f.max.toFixed(1).padStart(7)} ${String(f.non200).padStart(8)}  ${ratio.padEnd(11)}  ${f.webCpuMsPerRequest?.toFixed(2).padStart(19) ?? ''}  ${f.workerCpuMsPerRequest?.toFixed(2).padStart(6) ?? ''}`,
       );
     }
     const bot = byTarget.bot;

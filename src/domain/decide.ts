@@ -106,6 +106,20 @@ export function decideNew(command: PlanCommand, ctx: DecisionContext, existing?:
   return decidePlan(command, ctx);
 }
 
+/**
+ * A new plan's decision under the id the store handed out. Plans are decided before they take an `HF-<n>`, so a
+ * refused plan never burns one; the accepted decision then carries its number.
+ */
+export function numbered(
+  decision: Extract<Decision, { ok: true }>,
+  id: string,
+): Extract<Decision, { ok: true }> {
+  const events = decision.events.map((event) =>
+    event.type === 'planned' ? { ...event, facts: { ...event.facts, id } } : event,
+  );
+  return { ...decision, events };
+}
+
 /** A reject or revise of a plan version other than the current one: the person decided on what they were shown. */
 function stalePlan(hotfix: Hotfix, command: HotfixCommand): Refusal | undefined {
   if (command.type !== 'reject' && command.type !== 'revise') return undefined;

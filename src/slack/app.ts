@@ -38,6 +38,8 @@ export function createSlackApp(options: SlackAppOptions, ctx: ListenerContext): 
     token: options.botToken,
     logger: toBoltLogger(options.logger),
     logLevel: LogLevel.INFO,
+    // No listener reads Bolt's conversation state; its store would be one more middleware on every request.
+    convoStore: false as const,
     // Listener calls run inside Slack's 3-second window: one quick retry, then the person is told.
     clientOptions: {
       slackApiUrl: options.apiUrl,

@@ -1,4 +1,5 @@
 import type { PersonCommand } from '../domain/commands.js';
+import type { Hotfix } from '../domain/hotfix.js';
 import { decide } from '../domain/decide.js';
 import type { Refusal } from '../domain/reasons.js';
 import type { StepJob } from '../ports/jobs.js';
@@ -15,6 +16,8 @@ export interface PersonAction {
   userId: string;
   ref: HotfixRef;
   command: PersonCommand;
+  /** The record as the caller has just read it (a button's handler): saves reads; a newer one still wins. */
+  loaded?: Hotfix;
 }
 
 /**
@@ -23,7 +26,13 @@ export interface PersonAction {
  */
 export async function act(deps: WorkflowDeps, action: PersonAction): Promise<Outcome> {
   const { actor, gaps, policy } = await actorFor(deps, action);
-  const outcome = await transact(deps, action.ref, action.command, actor);
+  const outcome = await transact(
+    deps,
+    action.ref,
+    action.command,
+    actor,
+    action.loaded ? { loaded: action.loaded } : {},
+  );
   if (!outcome.ok) return { ...outcome, refusal: explainRefusal(outcome.refusal, gaps, policy) };
   if (outcome.events.length > 0) {
     const { hotfix } = outcome;
@@ -68,7 +77,7 @@ function followUps(
  * once, instead of opening a form that would be refused on submit.
  */
 export async function check(deps: WorkflowDeps, action: PersonAction): Promise<Refusal | undefined> {
-  const hotfix = await loadRef(deps, action.ref);
+  const hotfix = action.loaded ?? (await loadRef(deps, action.ref));
   if (!hotfix) return refuse(Reason.NotFound, 'That hotfix no longer exists.');
   const { actor, gaps } = await deps.actors.resolve(action.userId, hotfix.snapshot.policy);
   const decision = decide(hotfix, action.command, { now: deps.clock.now(), actor });
@@ -97,7 +106,7 @@ export async function breakGlassOffered(
  * membership must be read for the same groups, not the live catalog's (a catalog change never alters a hotfix).
  */
 async function actorFor(deps: WorkflowDeps, action: PersonAction) {
-  const hotfix = await loadRef(deps, action.ref);
+  const hotfix = action.loaded ?? (await loadRef(deps, action.ref));
   const policy = hotfix?.snapshot.policy ?? deps.catalog.policy;
   return { ...(await deps.actors.resolve(action.userId, policy)), policy };
 }

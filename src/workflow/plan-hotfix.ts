@@ -1,5 +1,6 @@
 import type { Actor, PlanCommand } from '../domain/commands.js';
-import { decideNew } from '../domain/decide.js';
+import { decideNew, numbered } from '../domain/decide.js';
+import type { Decision } from '../domain/decision.js';
 import type { Hotfix } from '../domain/hotfix.js';
 import type { PartialPlan, PlanRequest } from '../domain/plan-grammar.js';
 import { parsePlan } from '../domain/plan-grammar.js';
@@ -64,21 +65,19 @@ export async function planHotfix(deps: WorkflowDeps, input: PlanInput): Promise<
   const now = deps.clock.now();
   const incidentStart = channel.createdAt ? new Date(channel.createdAt) : now;
   const draft = planCommand(deps, parsed.plan, input, { id: 'HF-0', ulid: deps.newUlid(now), incidentStart });
-  // Decide before taking an id, so a refused plan does not burn an HF number.
-  const trial = decideNew(draft, { now, actor });
-  if (!trial.ok)
-    return { kind: 'refused', problems: [explainRefusal(trial.refusal, gaps, deps.catalog.policy)] };
-  return record(deps, { ...draft, id: await deps.store.nextId() }, actor, now);
+  // Decided before it takes an id, so a refused plan does not burn an HF number.
+  const decision = decideNew(draft, { now, actor });
+  if (!decision.ok)
+    return { kind: 'refused', problems: [explainRefusal(decision.refusal, gaps, deps.catalog.policy)] };
+  return record(deps, numbered(decision, await deps.store.nextId()), actor, now);
 }
 
 async function record(
   deps: WorkflowDeps,
-  command: PlanCommand,
+  decision: Extract<Decision, { ok: true }>,
   actor: Actor,
   now: Date,
 ): Promise<PlanResult> {
-  const decision = decideNew(command, { now, actor });
-  if (!decision.ok) return { kind: 'refused', problems: [decision.refusal] };
   const hotfix = await deps.store.create(decision.events);
   // Saved: from here a failure must not tell the person "nothing was done" (the reconciler enqueues what is due).
   await afterCommit(`${hotfix.id} was planned`, async () => {

@@ -34,12 +34,17 @@ export async function transact(
   ref: HotfixRef,
   command: HotfixCommand,
   actor: Actor,
-  options: { paused?: boolean } = {},
+  options: {
+    paused?: boolean;
+    /** The record as the caller has just read it: saves the first read; compare-and-set still catches a newer one. */
+    loaded?: Hotfix;
+  } = {},
 ): Promise<Outcome> {
+  const { loaded, ...context } = options;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const hotfix = await loadRef(deps, ref);
+    const hotfix = attempt === 1 && loaded && matches(loaded, ref) ? loaded : await loadRef(deps, ref);
     if (!hotfix) return { ok: false, refusal: notFound(ref) };
-    const decision = decide(hotfix, command, { now: deps.clock.now(), actor, ...options });
+    const decision = decide(hotfix, command, { now: deps.clock.now(), actor, ...context });
     if (!decision.ok) return { ok: false, refusal: decision.refusal, hotfix };
     if (decision.events.length === 0) return { ok: true, hotfix, events: [], warnings: decision.warnings };
     try {
@@ -52,6 +57,10 @@ export async function transact(
   throw new Error(
     `hotfix ${'ulid' in ref ? ref.ulid : ref.id}: gave up after ${MAX_ATTEMPTS} concurrent updates`,
   );
+}
+
+function matches(hotfix: Hotfix, ref: HotfixRef): boolean {
+  return 'ulid' in ref ? hotfix.ulid === ref.ulid : hotfix.id === ref.id;
 }
 
 function notFound(ref: HotfixRef): Refusal {

@@ -200,6 +200,25 @@ describe('/hotfix help offers only what answers', () => {
   });
 });
 
+describe('a button this version does not have', () => {
+  it('is acknowledged at once, so the clicker sees no error', async () => {
+    const started = Date.now();
+    const response = await sendBlockAction(
+      t.eventsUrl,
+      SIGNING_SECRET,
+      {
+        user: 'U0PRIYA',
+        channel: INCIDENT,
+        message: { ts: '1700000000.000100' },
+        actions: [{ action_id: 'hotfix_retired_button', type: 'button', value: '{}' }],
+      },
+      opts(),
+    );
+    expect(response.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
 describe('the triage checklist on the plan', () => {
   const tick = (h: Hotfix, user: string, items: string[]) =>
     sendBlockAction(

@@ -36,6 +36,8 @@ if ARGV[2] == 'not_member' or ARGV[2] == 'missing' then redis.call('SREM', KEYS[
 return 1
 `;
 
+const MAX_PARSED_GROUPS = 500;
+
 /** A list read back from Lua's cjson, which writes an empty list as `{}`. */
 const listOf = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
@@ -45,6 +47,12 @@ const listOf = (value: unknown): string[] =>
  * everything a request needs comes back from one MGET; `<p>:dir:member-channels` is the set of channels the bot is in.
  */
 export class RedisDirectory implements Directory {
+  /**
+   * The last group facts parsed per group, with the stored text they came from: a group read on every request is
+   * parsed again only when it changed (a big group's member list is the costly part of a read).
+   */
+  private readonly parsedGroups = new Map<string, { raw: string | null; facts: GroupFacts }>();
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'hotfix',
@@ -71,11 +79,21 @@ export class RedisDirectory implements Directory {
     ];
     if (keys.length === 0) return facts;
     const values = await this.redis.mget(...keys);
-    query.groups.forEach((id, i) => facts.groups.set(id, groupFrom(id, values[i] ?? null)));
+    query.groups.forEach((id, i) => facts.groups.set(id, this.group(id, values[i] ?? null)));
     query.channels.forEach((id, i) => {
       const channel = channelFrom(id, values[query.groups.length + i] ?? null);
       if (channel) facts.channels.set(id, channel);
     });
+    return facts;
+  }
+
+  private group(id: string, raw: string | null): GroupFacts {
+    const last = this.parsedGroups.get(id);
+    if (last && last.raw === raw) return last.facts;
+    const facts = groupFrom(id, raw);
+    // Catalog groups and the groups of active hotfixes' snapshots: a handful, but never let it grow without bound.
+    if (this.parsedGroups.size >= MAX_PARSED_GROUPS) this.parsedGroups.clear();
+    this.parsedGroups.set(id, { raw, facts });
     return facts;
   }
 

@@ -169,7 +169,9 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       ? void socketMode.connectionsOpen(req, res).catch(() => res.destroy())
       : api(req, res),
   );
-  server.keepAliveTimeout = 1000;
+  // Slack keeps idle connections open for about a minute, so clients reuse them; a short timeout here would make
+  // every call a new connection (fetch drops a connection whose server hints at less than two seconds left).
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -16,6 +16,15 @@ describe('local time', () => {
   ])('%s in %s', (instant, zone, expected) => {
     expect(localTime(new Date(instant), zone)).toEqual(expected);
   });
+
+  it('follows the clock from minute to minute and zone to zone, forwards and back', () => {
+    const at = (iso: string, zone = 'Asia/Kolkata') => localTime(new Date(iso), zone).time;
+    expect(at('2026-11-20T10:29:59.999Z')).toBe('15:59');
+    expect(at('2026-11-20T10:30:00.000Z')).toBe('16:00');
+    expect(at('2026-11-20T10:30:00.000Z', 'UTC')).toBe('10:30');
+    expect(at('2026-11-20T10:29:30.000Z')).toBe('15:59');
+    expect(at('2026-11-20T10:30:59.999Z')).toBe('16:00');
+  });
 });
 
 describe('staffing warnings (seed 001)', () => {

@@ -2,7 +2,6 @@
  * A message never offers what this version cannot do: every button any message draws, in any state, is one a
  * registered listener answers, and every command help lists is available (domain/capabilities.ts).
  */
-import type { App } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { OFFERED_SUBCOMMANDS, subcommandAvailable } from '../../../src/domain/command-usage.js';
 import { STATES } from '../../../src/domain/hotfix.js';
@@ -11,21 +10,12 @@ import { helpMessage } from '../../../src/slack/blocks/help-message.js';
 import { liveStatusMessage } from '../../../src/slack/blocks/live-status.js';
 import { planMessage } from '../../../src/slack/blocks/plan-message.js';
 import type { ListenerContext } from '../../../src/slack/listeners/context.js';
-import { registerListeners } from '../../../src/slack/listeners/index.js';
+import { ROUTED_IDS, listenerRoutes } from '../../../src/slack/listeners/index.js';
 import { hotfixIn } from '../domain/builders.js';
 import { brokenGlass, failedInProd, rehearsal } from './blocks/scenarios.js';
 
 function registeredActions(): Set<string> {
-  const actions = new Set<string>();
-  const app = {
-    command: () => undefined,
-    shortcut: () => undefined,
-    view: () => undefined,
-    event: () => undefined,
-    action: (id: string) => void actions.add(id),
-  } as unknown as App;
-  registerListeners(app, {} as ListenerContext);
-  return actions;
+  return new Set(listenerRoutes({} as ListenerContext).actions.keys());
 }
 
 function actionIds(blocks: KnownBlock[]): string[] {
@@ -52,6 +42,11 @@ describe('what messages offer', () => {
     );
     expect(drawn.size).toBeGreaterThan(5);
     for (const id of drawn) expect({ id, handled: handled.has(id) }).toEqual({ id, handled: true });
+  });
+
+  it('routes every button and form it answers through the one listener per kind', () => {
+    const { actions, views } = listenerRoutes({} as ListenerContext);
+    for (const id of [...actions.keys(), ...views.keys()]) expect(id).toMatch(ROUTED_IDS);
   });
 
   it('lists in help only the commands that work', () => {

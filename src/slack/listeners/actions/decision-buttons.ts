@@ -74,16 +74,24 @@ async function precheck(
   click: Click,
   command: PersonCommand,
 ): Promise<Refusal | undefined> {
-  return check(ctx.deps, { userId: click.user, ref: { ulid: hotfix.ulid }, command });
+  return check(ctx.deps, { userId: click.user, ref: { ulid: hotfix.ulid }, command, loaded: hotfix });
 }
 
 const where = (click: Click) => ({ noticeChannel: click.channel, noticeTs: click.ts });
 
-/** Approve: a confirmation form on production, at once elsewhere; the requester may be offered break-glass. */
+/**
+ * Approve: a confirmation form on production, at once elsewhere (the decision is its own check); the requester may
+ * be offered break-glass.
+ */
 export const approveButton = (ctx: ListenerContext) =>
   decisionButton(ctx, async (c, hotfix, planVersion, click) => {
-    const refusal = await precheck(c, hotfix, click, { type: 'approve', planVersion });
-    const glass = { userId: click.user, ref: { ulid: hotfix.ulid }, planVersion };
+    const command = { type: 'approve' as const, planVersion };
+    const ref = { ulid: hotfix.ulid };
+    const production = hotfix.snapshot.env.production;
+    const refusal = production
+      ? await precheck(c, hotfix, click, command)
+      : await approveNow(c, { userId: click.user, ref, command, loaded: hotfix });
+    const glass = { userId: click.user, ref, planVersion };
     if (refusal?.code === Reason.SelfApproval && (await breakGlassOffered(c.deps, glass))) {
       return void (await click.client.views.open({
         trigger_id: click.triggerId,
@@ -91,20 +99,21 @@ export const approveButton = (ctx: ListenerContext) =>
       }));
     }
     if (refusal) return refuseTo(c, click, refusal, hotfix);
-    if (hotfix.snapshot.env.production) {
+    if (production) {
       await click.client.views.open({
         trigger_id: click.triggerId,
         view: approveConfirmModal(hotfix, where(click)),
       });
-      return;
     }
-    const outcome = await act(c.deps, {
-      userId: click.user,
-      ref: { ulid: hotfix.ulid },
-      command: { type: 'approve', planVersion },
-    });
-    if (!outcome.ok) await refuseTo(c, click, outcome.refusal, hotfix);
   });
+
+async function approveNow(
+  ctx: ListenerContext,
+  action: Parameters<typeof act>[1],
+): Promise<Refusal | undefined> {
+  const outcome = await act(ctx.deps, action);
+  return outcome.ok ? undefined : outcome.refusal;
+}
 
 /** Reject: asks for the reason first. */
 export const rejectButton = (ctx: ListenerContext) =>
@@ -121,6 +130,7 @@ export const acknowledgeBreakGlassButton = (ctx: ListenerContext) =>
       userId: click.user,
       ref: { ulid: hotfix.ulid },
       command: { type: 'acknowledge_break_glass' },
+      loaded: hotfix,
     });
     if (!outcome.ok) await refuseTo(c, click, outcome.refusal, hotfix);
   });

@@ -38,20 +38,11 @@ export function registerDirectoryEvents(app: App, ctx: ListenerContext): void {
       ctx.deps.directory.putChannel(...a),
   };
   const at = () => ctx.deps.clock.now().toISOString();
+  const handlers = new Map<string, (event: Record<string, unknown>, botUserId?: string) => Promise<void>>();
   const handle = (
     name: (typeof DIRECTORY_EVENTS)[number],
     run: (event: Record<string, unknown>, botUserId?: string) => Promise<void>,
-  ) =>
-    app.event(name, async ({ event, context }) => {
-      try {
-        await run(event as unknown as Record<string, unknown>, context.botUserId);
-      } catch (error) {
-        ctx.deps.log.error(
-          { err: error, event: name },
-          'directory event failed; the scheduled refresh will catch up',
-        );
-      }
-    });
+  ) => handlers.set(name, run);
 
   handle('subteam_members_changed', async (e) => {
     const group = str(e.subteam_id);
@@ -95,4 +86,18 @@ export function registerDirectoryEvents(app: App, ctx: ListenerContext): void {
   handle('group_archive', archived(true));
   handle('channel_unarchive', archived(false));
   handle('group_unarchive', archived(false));
+
+  // One listener for all of them: Bolt runs every listener's matchers on every request, buttons and commands too.
+  app.event(new RegExp(`^(${DIRECTORY_EVENTS.join('|')})$`), async ({ event, context }) => {
+    const run = handlers.get(event.type);
+    if (!run) return;
+    try {
+      await run(event as unknown as Record<string, unknown>, context.botUserId);
+    } catch (error) {
+      ctx.deps.log.error(
+        { err: error, event: event.type },
+        'directory event failed; the scheduled refresh will catch up',
+      );
+    }
+  });
 }
