@@ -65,7 +65,7 @@ export type SystemCommand =
   | { type: 'acquire_lock'; lock: LockGrant }
   | { type: 'prepare'; versionsBefore: Record<string, string>; deployPlan: string[] }
   | { type: 'start_deploy' }
-  | { type: 'update_stages'; stages: Stage[] }
+  | { type: 'update_stages'; stages: Stage[]; refs?: Record<string, string> }
   | { type: 'request_input'; inputId: string; message: string }
   | { type: 'deploy_succeeded' }
   | { type: 'deploy_failed'; message: string; condition?: string }

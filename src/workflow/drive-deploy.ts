@@ -104,8 +104,10 @@ async function report(deps: WorkflowDeps, hotfix: Hotfix, progress: DeployProgre
   // What the method learned about where the deploy runs (the Jenkins build), recorded once per attempt.
   if (progress.refs && Object.entries(progress.refs).some(([key, value]) => current.refs[key] !== value))
     await apply({ type: 'record_result', step: `located_${current.attempts}`, refs: progress.refs });
-  if (JSON.stringify(progress.stages) !== JSON.stringify(current.stages))
-    await apply({ type: 'update_stages', stages: progress.stages });
+  const notes = progress.notes ?? {};
+  const noted = Object.entries(notes).some(([key, value]) => current.refs[key] !== value);
+  if (noted || JSON.stringify(progress.stages) !== JSON.stringify(current.stages))
+    await apply({ type: 'update_stages', stages: progress.stages, ...(noted ? { refs: notes } : {}) });
   if (progress.status === 'input' && current.state === 'deploying' && !current.answers[progress.input.id]) {
     await apply({ type: 'request_input', inputId: progress.input.id, message: progress.input.message });
   }

@@ -22,7 +22,7 @@ import {
   targetName,
 } from './hotfix-summary.js';
 import { cancelActions, failureActions, inputActions } from './live-status-actions.js';
-import { deployFields, stagesText } from './live-status-deploy.js';
+import { deployFields, logBlocks, stagesText } from './live-status-deploy.js';
 import {
   duration,
   inlineCode,
@@ -77,6 +77,7 @@ export function liveStatusMessage(hotfix: Hotfix, ctx: LiveStatusContext = {}): 
     ...when(Boolean(ctx.paused) && !isTerminal(hotfix.state), () => section(pausedLine(hotfix, ctx))),
     section(nowLines(hotfix, ctx).join('\n')),
     ...when(hotfix.stages.length > 0, () => section(stagesText(hotfix))),
+    ...logBlocks(hotfix),
     ...inputBlocks(hotfix),
     ...when(Boolean(hotfix.cancelRequest) && ABORTING.has(hotfix.state), () => section(cancelLine(hotfix))),
     ...failureBlocks(hotfix),
