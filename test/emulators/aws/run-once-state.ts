@@ -33,6 +33,8 @@ interface RunOnceTask {
   script: RunOnceScript;
   written: number;
   stoppedAt?: number;
+  /** Set when ECS stopped the task (scaled to 0) before it exited by itself. */
+  stopped?: { exitCode: number; reason: string };
 }
 
 /** The one-shot services of an emulated account and their tasks, oldest first. */
@@ -67,11 +69,16 @@ export class RunOnceTasks {
     return this.seeds.has(`${service.cluster}/${service.name}`);
   }
 
-  /** After a desired-count change: starts a task when one is wanted and none runs. */
+  /** After a desired-count change: starts a task when one is wanted and none runs, stops it at 0 (SIGTERM). */
   scaled(service: ServiceRecord): void {
     if (!this.handles(service)) return;
     this.advance(service);
-    if (service.desiredCount >= 1 && !this.running(service)) this.start(service, this.clock());
+    const running = this.running(service);
+    if (service.desiredCount >= 1 && !running) this.start(service, this.clock());
+    if (service.desiredCount < 1 && running) {
+      running.stopped = { exitCode: 143, reason: 'Scaling activity initiated by (deployment ecs-svc)' };
+      this.stop(service, running, this.clock());
+    }
   }
 
   /** Brings the service's tasks up to the clock: lines written, tasks stopped, failed runs restarted. */
@@ -128,7 +135,7 @@ export class RunOnceTasks {
     task.stoppedAt = at;
     this.setRunning(service, 0);
     // The deployment service scales itself back to 0 when it succeeded (seed 000).
-    if ((task.script.exitCode ?? 0) === 0) {
+    if (!task.stopped && (task.script.exitCode ?? 0) === 0) {
       service.desiredCount = 0;
       for (const d of service.deployments) d.desiredCount = 0;
     }
@@ -143,7 +150,7 @@ export class RunOnceTasks {
 
   private taskObject(t: RunOnceTask, container: string): JsonObject {
     const stopped = t.stoppedAt !== undefined;
-    const exitCode = t.script.exitCode ?? 0;
+    const exitCode = t.stopped?.exitCode ?? t.script.exitCode ?? 0;
     return {
       taskArn: t.arn,
       clusterArn: `arn:aws:ecs:${this.region}:${this.account}:cluster/${t.service.cluster}`,
@@ -165,8 +172,8 @@ export class RunOnceTasks {
       ...(stopped
         ? {
             stoppedAt: epochSeconds(t.stoppedAt ?? 0),
-            stopCode: 'EssentialContainerExited',
-            stoppedReason: 'Essential container in task exited',
+            stopCode: t.stopped ? 'ServiceSchedulerInitiated' : 'EssentialContainerExited',
+            stoppedReason: t.stopped?.reason ?? 'Essential container in task exited',
           }
         : {}),
     };
