@@ -15,8 +15,13 @@ export const STAGING_DEPLOYMENT = {
 };
 
 /** Seeds the deployment service on revision 1 of its family with image `tag`, at `desiredCount` (default 0). */
-export function seedDeploymentService(emulator: AwsEmulator, tag: string, desiredCount = 0): string {
-  const { cluster, service, logGroup } = STAGING_DEPLOYMENT;
+export function seedDeploymentService(
+  emulator: AwsEmulator,
+  tag: string,
+  desiredCount = 0,
+  names: { cluster: string; service: string; logGroup: string } = STAGING_DEPLOYMENT,
+): string {
+  const { cluster, service, logGroup } = names;
   const revision = emulator.ecs.seedTaskDefinition({
     family: service,
     cpu: '1024',
