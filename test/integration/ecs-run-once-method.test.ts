@@ -34,7 +34,7 @@ describe('EcsRunOnceMethod against the AWS emulator and PostgreSQL', () => {
   let env: NodeJS.ProcessEnv;
   let method: EcsRunOnceMethod;
 
-  /** The hotfix with its start's intent recorded now, as the workflow records it before calling start. */
+  /** The hotfix with its attempt begun and its start's intent recorded now, as the workflow records them. */
   const intended = (
     hotfix: Hotfix = hotfixIn('deploying', {
       method: 'ecs-run-once',
@@ -42,6 +42,7 @@ describe('EcsRunOnceMethod against the AWS emulator and PostgreSQL', () => {
     }),
   ): Hotfix => ({
     ...hotfix,
+    times: { ...hotfix.times, attemptStartedAt: new Date(clock.now()).toISOString() },
     steps: {
       ...hotfix.steps,
       [`start_${hotfix.attempts}`]: { intent: { key: 'k', at: new Date(clock.now()).toISOString() } },
@@ -93,6 +94,24 @@ describe('EcsRunOnceMethod against the AWS emulator and PostgreSQL', () => {
     expect(emulator.runOnce.tasks).toHaveLength(1);
     const [, progress] = await pollAfter(first, 0);
     expect(progress.status).toBe('succeeded');
+  });
+
+  it('counts a task a dead runner started before a newer runner took the start over (a later intent)', async () => {
+    emulator.runOnce.scriptNextRun(NAMES.cluster, NAMES.service, { lines: ['one'] });
+    const hotfix = intended();
+    await started(hotfix);
+    clock.advance(10_000);
+    // The run is over and back at 0 when the next runner records its own, later intent and calls start again.
+    const takenOver = {
+      ...hotfix,
+      steps: {
+        ...hotfix.steps,
+        [`start_${hotfix.attempts}`]: { intent: { key: 'k2', at: new Date(clock.now()).toISOString() } },
+      },
+    };
+    await started(takenOver);
+    expect(scaledTo(1)).toHaveLength(1);
+    expect(emulator.runOnce.tasks).toHaveLength(1);
   });
 
   it('reads the log from its cursor: each line once, across polls, the latest and the error lines kept', async () => {

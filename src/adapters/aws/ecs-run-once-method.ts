@@ -6,8 +6,10 @@
  * bot then sets the desired count to 0 (else ECS starts the task again and again) and reports the log. The
  * deployment service rolls back by itself; this method has no rollback of its own.
  *
- * Every call is safe to repeat: the start's intent time is recorded first, and before setting the desired count the
- * method looks for a task created since then and at the count itself, so a re-run after a crash starts no second task.
+ * Every call is safe to repeat: the attempt's start time is recorded before the start's intent, and before setting
+ * the desired count the method looks for a task created since then and at the count itself, so a re-run after a
+ * crash starts no second task. Tasks' createdAt (ECS's clock) is compared with the bot's clock: both hosts keep NTP
+ * time; ECS lists stopped tasks for about an hour, long enough for any re-run.
  */
 import type { Hotfix, Stage } from '../../domain/hotfix.js';
 import type { Clock } from '../../ports/clock.js';
@@ -110,8 +112,13 @@ export class EcsRunOnceMethod implements DeployMethod {
   /** Records when the start was intended, then starts the run unless processes are running (poll waits for them). */
   async start(hotfix: Hotfix): Promise<Record<string, string>> {
     const run = runOnceOf(hotfix);
-    const intended = hotfix.steps[`start_${hotfix.attempts}`]?.intent?.at;
-    const since = String(intended ? Date.parse(intended) : this.deps.clock.now().getTime());
+    // The attempt's start, recorded before any start intent: a runner taking over a dead one's claim writes a newer
+    // intent, and a task the dead runner started before that must still count as this attempt's.
+    const began =
+      hotfix.times.attemptStartedAt ??
+      hotfix.times.deployStartedAt ??
+      hotfix.steps[`start_${hotfix.attempts}`]?.intent?.at;
+    const since = String(began ? Date.parse(began) : this.deps.clock.now().getTime());
     const refs: Record<string, string> = {
       [sinceRef(hotfix.attempts)]: since,
       ecsService: `${run.target.cluster}/${run.target.service}`,
