@@ -164,12 +164,12 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       if (fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
       throw new AwsError(fault.fault.status, fault.fault.type, fault.fault.message ?? fault.fault.type);
     }
-    const op =
-      call.service === 'ecs'
-        ? ECS_OPS[call.operation]
-        : call.operation === 'FilterLogEvents'
-          ? () => logs.filter(call.body)
-          : undefined;
+    const logsOps: Record<string, () => JsonObject> = {
+      FilterLogEvents: () => logs.filter(call.body),
+      DescribeLogStreams: () => logs.describeStreams(call.body),
+      GetLogEvents: () => logs.getEvents(call.body),
+    };
+    const op = call.service === 'ecs' ? ECS_OPS[call.operation] : logsOps[call.operation];
     if (!op) throw new AwsError(400, 'UnknownOperationException', `${call.operation} is not emulated`);
     return op(ecs, call.body);
   };
