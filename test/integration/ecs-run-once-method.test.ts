@@ -130,6 +130,24 @@ describe('EcsRunOnceMethod against the AWS emulator and PostgreSQL', () => {
     expect(new Set(starts).size).toBeGreaterThan(2);
   });
 
+  it('passes the plan-time check only with the latest revision and the log group there, saying what is wrong', async () => {
+    const hotfix = intended();
+    await expect(method.checkTarget(hotfix)).resolves.toBeUndefined();
+    emulator.logs.groups.delete(NAMES.logGroup);
+    expect(await method.checkTarget(hotfix)).toMatch(
+      /^AWS found nothing while reading the log group \/ecs\/staging-deployment-acme \(ResourceNotFoundException.*nothing was planned\.$/,
+    );
+    emulator.logs.createGroup(NAMES.logGroup);
+    emulator.ecs.seedTaskDefinition({
+      family: NAMES.service,
+      containerDefinitions: [{ name: 'deployment', image: `repo/deployment:2024.12.1`, essential: true }],
+    });
+    expect(await method.checkTarget(hotfix)).toBe(
+      `${NAMES.service} runs ${NAMES.service}:1, but the family's latest revision is ${NAMES.service}:2; a hotfix runs the deployment service as it is (seed 000), so nothing was planned. Point the service at the revision you mean, then plan again.`,
+    );
+    expect(scaledTo(1)).toHaveLength(0);
+  });
+
   it('fails a run past the timeout and sets the service back to 0', async () => {
     emulator.runOnce.scriptNextRun(NAMES.cluster, NAMES.service, {
       lines: ['migrating', 'still migrating'],

@@ -76,6 +76,13 @@ export class EcsRunOnceAws {
       .sort((a, b) => a.createdAt - b.createdAt);
   }
 
+  /** Whether the log group exists (a missing one is a not_found ContainersError naming it). */
+  async checkLogGroup(logGroupName: string): Promise<void> {
+    await call(`reading the log group ${logGroupName}`, () =>
+      this.logs.send(new FilterLogEventsCommand({ logGroupName, limit: 1, startTime: Date.now() })),
+    );
+  }
+
   /** The log group's events from `startTime` (inclusive), oldest first, at most MAX_PAGES pages. */
   async logSince(logGroupName: string, startTime: number): Promise<LogLine[]> {
     const lines: LogLine[] = [];

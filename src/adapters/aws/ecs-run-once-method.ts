@@ -79,7 +79,7 @@ export class EcsRunOnceMethod implements DeployMethod {
 
   /**
    * The deployment service exists, runs the family's latest revision with the planned image tag, is at 0 desired (no
-   * other deployment running), and the process guard finds nothing running.
+   * other deployment running), its log group exists, and the process guard finds nothing running.
    */
   async checkTarget(hotfix: Hotfix): Promise<string | undefined> {
     const run = runOnceOf(hotfix);
@@ -95,6 +95,8 @@ export class EcsRunOnceMethod implements DeployMethod {
       const latest = await this.deps.ecs.taskDefinition(family);
       if (latest.arn !== revision)
         return `${service} runs ${shortName(revision)}, but the family's latest revision is ${shortName(latest.arn)}; a hotfix runs the deployment service as it is (seed 000), so nothing was planned. Point the service at the revision you mean, then plan again.`;
+      // The log the thread follows must be there before anything runs: a run nobody can watch is not started.
+      await this.deps.aws.checkLogGroup(run.logGroup);
       const wrong = hotfix.services.filter(({ tag }) => tag !== imageTag(image));
       if (wrong.length > 0)
         return `${service} runs ${image} (task definition ${shortName(revision)}), not ${wrong.map((s) => `${s.service}@${s.tag}`).join(', ')}, so nothing was planned. Plan the tag it runs, or change its task definition first.`;
