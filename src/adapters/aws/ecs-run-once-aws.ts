@@ -76,10 +76,10 @@ export class EcsRunOnceAws {
       .sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  /** Whether the log group exists (a missing one is a not_found ContainersError naming it). */
-  async checkLogGroup(logGroupName: string): Promise<void> {
+  /** Whether the log group exists (a missing one is a not_found ContainersError naming it); reads one event at most. */
+  async checkLogGroup(logGroupName: string, startTime: number): Promise<void> {
     await call(`reading the log group ${logGroupName}`, () =>
-      this.logs.send(new FilterLogEventsCommand({ logGroupName, limit: 1, startTime: Date.now() })),
+      this.logs.send(new FilterLogEventsCommand({ logGroupName, limit: 1, startTime })),
     );
   }
 

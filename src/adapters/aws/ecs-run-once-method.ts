@@ -96,7 +96,7 @@ export class EcsRunOnceMethod implements DeployMethod {
       if (latest.arn !== revision)
         return `${service} runs ${shortName(revision)}, but the family's latest revision is ${shortName(latest.arn)}; a hotfix runs the deployment service as it is (seed 000), so nothing was planned. Point the service at the revision you mean, then plan again.`;
       // The log the thread follows must be there before anything runs: a run nobody can watch is not started.
-      await this.deps.aws.checkLogGroup(run.logGroup);
+      await this.deps.aws.checkLogGroup(run.logGroup, this.deps.clock.now().getTime());
       const wrong = hotfix.services.filter(({ tag }) => tag !== imageTag(image));
       if (wrong.length > 0)
         return `${service} runs ${image} (task definition ${shortName(revision)}), not ${wrong.map((s) => `${s.service}@${s.tag}`).join(', ')}, so nothing was planned. Plan the tag it runs, or change its task definition first.`;
