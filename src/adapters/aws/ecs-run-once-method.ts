@@ -111,7 +111,7 @@ export class EcsRunOnceMethod implements DeployMethod {
     return guardRefusal(await checkGuard(this.deps.guard, guard.target), this.deps.redact);
   }
 
-  /** Records when the start was intended, then starts the run unless processes are running (poll waits for them). */
+  /** Records when the attempt began, then starts the run unless processes are running (poll waits for them). */
   async start(hotfix: Hotfix): Promise<Record<string, string>> {
     const run = runOnceOf(hotfix);
     // The attempt's start, recorded before any start intent: a runner taking over a dead one's claim writes a newer
