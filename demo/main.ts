@@ -15,7 +15,9 @@
  * closed when it ends; then a follow-up whose health check fails, rolled back from its Rollback button. Then
  * external-agent through the ECS image method (an AWS emulator reached by the real SDK client): one tagged revision,
  * one UpdateService, the rollout followed in the live status; and a second image whose rollout ECS's circuit breaker
- * rolls back, which fails the hotfix with ECS's reason.
+ * rolls back, which fails the hotfix with ECS's reason. Last, the deployment service through ecs-run-once (when PostgreSQL is
+ * reachable for the process guard): a plan refused while a process runs in the client's database, then, once it is
+ * gone, the service set 0 -> 1, its CloudWatch log in the live status, and the service back at 0.
  */
 import { startBot } from '../src/main.js';
 import type { Hotfix } from '../src/domain/hotfix.js';
@@ -46,6 +48,11 @@ import {
 import { startStatuspageEmulator, type StatuspageEmulator } from '../test/emulators/statuspage/index.js';
 import type { HealthEmulator } from '../test/emulators/health/index.js';
 import { startHealthEmulator } from '../test/emulators/health/index.js';
+import {
+  processDatabase,
+  seedDeploymentService,
+  STAGING_DEPLOYMENT,
+} from '../test/helpers/run-once-world.js';
 import { demoRedis } from './redis.js';
 
 const SECRET = 'demo-signing-secret-0d6b1f';
@@ -67,6 +74,13 @@ async function main(): Promise<void> {
   const jenkins = await startJenkinsEmulator({ clock: sceneNow, queueDelayMs: 300, jobs: [JENKINS_JOB] });
   const aws = await startAwsEmulator({ clock: sceneNow, stepMs: 400 });
   seedAgentService(aws, ECS_AGENT);
+  seedDeploymentService(aws, DEPLOYMENT_TAG);
+  const db = processDatabase('hotfix_demo');
+  // The process guard reads a real PostgreSQL; without one the run-once scene is left out, and the demo says so.
+  const guardDb = await db.create().then(
+    () => db,
+    (error: unknown) => (error instanceof Error ? error.message : String(error)),
+  );
   // The AWS SDK's default credential chain reads these, as it reads the real ones in production.
   process.env['AWS_ACCESS_KEY_ID'] = TEST_CREDENTIALS.accessKeyId;
   process.env['AWS_SECRET_ACCESS_KEY'] = TEST_CREDENTIALS.secretAccessKey;
@@ -87,6 +101,7 @@ async function main(): Promise<void> {
       AWS_REGION: aws.region,
       AWS_ENDPOINT_URL: aws.url,
       ...records.env,
+      ...(typeof guardDb === 'string' ? {} : { PROCESS_GUARD_URL_ACME_STAGING: guardDb.url }),
     },
     {
       clock: { now: () => new Date(sceneNow()) },
@@ -102,8 +117,21 @@ async function main(): Promise<void> {
     await playRollback(scene, bot.deps.store, health);
     const builds = jenkinsBuilds(jenkins);
     const revisions = await playEcs(scene, bot.deps.store, aws, health);
-    print(slack, redis.describe, scene.typed, noticeSteps, builds, revisions, recordLines(records));
+    const runOnce =
+      typeof guardDb === 'string'
+        ? [`(left out: PostgreSQL for the process guard could not be reached: ${guardDb})`]
+        : await playRunOnce(scene, bot.deps.store, aws, guardDb);
+    print(
+      slack,
+      redis.describe,
+      scene.typed,
+      noticeSteps,
+      builds,
+      [...revisions, '', ...runOnce],
+      recordLines(records),
+    );
   } finally {
+    if (typeof guardDb !== 'string') await guardDb.drop();
     await bot.stop();
     await jenkins.close();
     await health.close();
@@ -436,11 +464,15 @@ async function playEcs(
   await new Promise((resolve) => setTimeout(resolve, 1200)); // final redraws
   const service = aws.ecs.services.find((s) => s.name === ECS_AGENT.service);
   return [
-    ...aws.ecs.taskDefinitions.map((td) => {
-      const image = String((td.body['containerDefinitions'] as { image?: string }[] | undefined)?.[0]?.image);
-      const tags = td.tags.map((t) => `${t.key}=${t.value}`).join(' ');
-      return `${td.family}:${td.revision} ${td.status} ${image}${tags ? ` [${tags}]` : ''}`;
-    }),
+    ...aws.ecs.taskDefinitions
+      .filter((td) => td.family === ECS_AGENT.service)
+      .map((td) => {
+        const image = String(
+          (td.body['containerDefinitions'] as { image?: string }[] | undefined)?.[0]?.image,
+        );
+        const tags = td.tags.map((t) => `${t.key}=${t.value}`).join(' ');
+        return `${td.family}:${td.revision} ${td.status} ${image}${tags ? ` [${tags}]` : ''}`;
+      }),
     `service ${ECS_AGENT.service} runs ${service?.taskDefinition.split('/').pop() ?? '?'}; UpdateService calls: ${aws.callsOf('UpdateService').length}`,
   ];
 }
@@ -515,6 +547,53 @@ function recordLines(records: {
   return lines;
 }
 
+/** The deployment service's image, unchanged by a hotfix (seed 000). */
+const DEPLOYMENT_TAG = '2024.11.3-hotfix.2';
+
+/**
+ * The deployment service through ecs-run-once on acme staging: while a nightly export runs in the client's database
+ * the plan is refused, naming it; once it is gone bob approves, the service is set 0 -> 1 once, its log reaches the
+ * live status (a password in it redacted), it exits 0 and scales itself back to 0, and the hotfix completes. Returns the run as ECS and CloudWatch hold it.
+ */
+async function playRunOnce(
+  scene: Scene,
+  store: Store,
+  aws: AwsEmulator,
+  db: ReturnType<typeof processDatabase>,
+): Promise<string[]> {
+  await db.query(`INSERT INTO meta.process (name) VALUES ('nightly-export acme')`);
+  await scene.type('U0PRIYA', `plan deployment@${DEPLOYMENT_TAG} acme staging reason="order import fix"`);
+  await until(store, 'HF-8', (h) => h.state === 'cancelled');
+  const refused = await scene.slack.waitFor(
+    (s) => s.ephemerals('U0PRIYA').find((e) => e.text.startsWith('HF-8 was not put up for approval')),
+    5000,
+  );
+  await db.query('TRUNCATE meta.process');
+  aws.runOnce.scriptNextRun(STAGING_DEPLOYMENT.cluster, STAGING_DEPLOYMENT.service, {
+    lines: [
+      `Deployment ${DEPLOYMENT_TAG} starting for acme staging`,
+      'Connecting to postgres://deployer:Demo-Pa55word@db.acme-staging.internal/acme',
+      'Applying migration 0042_order_import_retry',
+      'Deployment finished; scaling the service to 0',
+    ],
+    stepMs: 600,
+  });
+  await planApprovedByBob(
+    scene,
+    store,
+    'HF-9',
+    `plan deployment@${DEPLOYMENT_TAG} acme staging reason="order import fix, nightly export done"`,
+  );
+  await until(store, 'HF-9', (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
+  const service = aws.ecs.services.find((s) => s.name === STAGING_DEPLOYMENT.service);
+  return [
+    `--- The deployment service ${STAGING_DEPLOYMENT.service}, as ECS and CloudWatch hold it ---`,
+    `HF-8 refused, as priya read it: ${refused.text.split('\n').slice(0, 3).join(' / ')}`,
+    `UpdateService calls setting it to 1: ${aws.callsOf('UpdateService').filter((c) => c.body['desiredCount'] === 1).length}; tasks: ${aws.runOnce.tasks.length}; desired now: ${service?.desiredCount ?? '?'}`,
+    `${STAGING_DEPLOYMENT.logGroup}: ${aws.logs.groups.get(STAGING_DEPLOYMENT.logGroup)?.length ?? 0} lines, shown in the thread above with the password redacted`,
+  ];
+}
+
 function print(
   slack: SlackEmulator,
   redis: string,
@@ -542,7 +621,9 @@ function print(
   out('--- Jenkins builds of multi_deploy_pipeline, as Jenkins saw them ---');
   for (const line of builds) out(line);
   out();
-  out('--- ECS task definitions of external-agent on acme staging, as ECS holds them ---');
+  out(
+    '--- ECS task definitions of external-agent on acme staging, as ECS holds them; then the deployment service ---',
+  );
   for (const line of revisions) out(line);
   out('--- The change records, as Jira, Google Calendar and Statuspage hold them at the end ---');
   for (const line of records) out(line);

@@ -38,7 +38,10 @@ import { RehearsalMethod } from './adapters/rehearsal/rehearsal-method.js';
 import { FetchHealthProbe } from './adapters/http/fetch-health-probe.js';
 import { JenkinsCiServer } from './adapters/jenkins/jenkins-ci-server.js';
 import { JenkinsDeployMethod } from './adapters/jenkins/jenkins-deploy-method.js';
-import { createEcsClient } from './adapters/aws/aws-clients.js';
+import { createEcsClient, createLogsClient } from './adapters/aws/aws-clients.js';
+import { EcsRunOnceAws } from './adapters/aws/ecs-run-once-aws.js';
+import { EcsRunOnceMethod } from './adapters/aws/ecs-run-once-method.js';
+import { PostgresProcessGuard } from './adapters/postgres/postgres-process-guard.js';
 import { EcsContainers } from './adapters/aws/ecs-containers.js';
 import { EcsImageMethod } from './adapters/aws/ecs-image-method.js';
 import type { DeployMethods } from './ports/deploy-method.js';
@@ -115,7 +118,7 @@ export async function startBot(
     newUlid: options.newUlid ?? ulidFactory(),
     locks: new RedisLocks(redis),
     leases: new RedisLeases(redis),
-    methods: deployMethods(config, clock, records),
+    methods: deployMethods(config, clock, records, env),
     health: new FetchHealthProbe(),
     controls: new RedisControls(redis),
     pacing: new RedisPacing(redis),
@@ -221,10 +224,17 @@ export async function startBot(
 
 /**
  * The deploy methods this installation can run: the rehearsal always, Jenkins when JENKINS_URL, JENKINS_USER and
- * JENKINS_API_TOKEN are all set, ECS image updates when AWS_REGION is set (credentials from the SDK's chain). Plans for a method left out are refused at plan time (domain/capabilities.ts reads
+ * JENKINS_API_TOKEN are all set, ECS image updates and the run-once deployment service (with the Postgres process
+ * guard reading the connection strings the catalog names from `env`) when AWS_REGION is set (credentials from the
+ * SDK's chain). Plans for a method left out are refused at plan time (domain/capabilities.ts reads
  * these keys), so no message offers a deploy the installation cannot do.
  */
-function deployMethods(config: Config, clock: Clock, records: ChangeRecordSystems): DeployMethods {
+function deployMethods(
+  config: Config,
+  clock: Clock,
+  records: ChangeRecordSystems,
+  env: NodeJS.ProcessEnv,
+): DeployMethods {
   const methods: DeployMethods = { rehearsal: new RehearsalMethod(clock, enabledKinds(records)) };
   const jenkins = config.systems.jenkins;
   if (jenkins.enabled) {
@@ -239,6 +249,19 @@ function deployMethods(config: Config, clock: Clock, records: ChangeRecordSystem
       ...(aws.endpointUrl ? { endpoint: aws.endpointUrl } : {}),
     });
     methods['ecs-image'] = new EcsImageMethod(new EcsContainers(ecs), clock);
+    const logs = createLogsClient({
+      region: aws.region,
+      ...(aws.endpointUrl ? { endpoint: aws.endpointUrl } : {}),
+    });
+    const redact = createRedactor(secretsOf(config));
+    methods['ecs-run-once'] = new EcsRunOnceMethod({
+      ecs: new EcsContainers(ecs),
+      aws: new EcsRunOnceAws(ecs, logs),
+      guard: new PostgresProcessGuard({ env, redact }),
+      clock,
+      redact,
+      region: aws.region,
+    });
   }
   return methods;
 }

@@ -20,7 +20,15 @@ const ecsImageTarget = z.strictObject({
   timeoutMinutes: z.number().int().min(1).max(720).exactOptional(),
 });
 
-const ecsRunOnceTarget = z.strictObject({ cluster: text, service: text, container: text, logGroup: text });
+const ecsRunOnceTarget = z.strictObject({
+  cluster: text,
+  service: text,
+  container: text,
+  /** Defaults to seed 000's `/ecs/<env>-deployment-<client>`. */
+  logGroup: text.exactOptional(),
+  /** How long the run may take before the hotfix fails. */
+  timeoutMinutes: z.number().int().min(1).max(720).exactOptional(),
+});
 
 const ENV_VAR = 'the name of an environment variable like PROCESS_GUARD_URL_ACME_PROD';
 
@@ -32,7 +40,13 @@ const connectionEnv = z
       `found something that is not a variable name (not shown, in case it is a secret), expected ${ENV_VAR}`,
   });
 
-const processGuard = z.strictObject({ connectionEnv, table: text });
+const processGuard = z.strictObject({
+  connectionEnv,
+  table: text.exactOptional(),
+  query: text.exactOptional(),
+  /** How long a deploy waits for running processes to finish. */
+  waitMinutes: z.number().int().min(1).max(720).exactOptional(),
+});
 
 const statuspage = z.strictObject({ pageId: text, componentIds: z.array(text).min(1) });
 

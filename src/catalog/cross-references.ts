@@ -82,7 +82,7 @@ function checkTargets(
   }
   const runOnce = byMethod('ecs-run-once');
   if (runOnce.length > 0 && env.ecsRunOnce === undefined) {
-    const expected = 'an ECS run-once target (cluster, service, container, logGroup)';
+    const expected = 'an ECS run-once target (cluster, service, container)';
     report(
       [...path, 'ecsRunOnce'],
       `missing, expected ${expected} for ${servicesUsing(runOnce, 'ecs-run-once')}`,

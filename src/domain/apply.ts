@@ -107,7 +107,7 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
     case 'deploy_started':
       return deployStarted(h, e);
     case 'stages_updated':
-      return { ...h, stages: e.stages };
+      return { ...h, stages: e.stages, ...(e.refs ? { refs: { ...h.refs, ...e.refs } } : {}) };
     case 'input_requested':
       return { ...moveTo(h, 'awaiting_input'), pendingInput: { id: e.inputId, message: e.message } };
     case 'input_answered': {

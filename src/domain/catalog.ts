@@ -110,15 +110,22 @@ export interface EcsRunOnceTarget {
   cluster: string;
   service: string;
   container: string;
-  /** CloudWatch log group followed while it runs, e.g. `/ecs/prod-deployment-acme`. */
-  logGroup: string;
+  /** CloudWatch log group followed while it runs. @defaultValue `/ecs/<env>-deployment-<client>` */
+  logGroup?: string;
+  /** How long the run may take before the hotfix fails and the service is set back to 0. @defaultValue 60 */
+  timeoutMinutes?: number;
 }
 
 /** The Postgres guard of seed 000: the deploy must not start while rows exist in the process table. */
 export interface ProcessGuardSpec {
   /** Name of the environment variable holding the connection string (secrets stay out of the catalog). */
   connectionEnv: string;
-  table: string;
+  /** `schema.table` whose rows are running processes. @defaultValue 'meta.process' */
+  table?: string;
+  /** A SELECT whose rows are running processes, instead of a table. */
+  query?: string;
+  /** How long a deploy waits for running processes to finish before it fails. @defaultValue 30 */
+  waitMinutes?: number;
 }
 
 export interface StatuspageTarget {

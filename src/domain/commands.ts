@@ -65,7 +65,7 @@ export type SystemCommand =
   | { type: 'acquire_lock'; lock: LockGrant }
   | { type: 'prepare'; versionsBefore: Record<string, string>; deployPlan: string[] }
   | { type: 'start_deploy' }
-  | { type: 'update_stages'; stages: Stage[] }
+  | { type: 'update_stages'; stages: Stage[]; refs?: Record<string, string> }
   | { type: 'request_input'; inputId: string; message: string }
   /** The deploy went on (or ended) without the bot passing an answer on: someone answered in the CI server itself. */
   | { type: 'note_input_answered_outside'; inputId: string; proceed: boolean }

@@ -62,7 +62,7 @@ export function decideLifecycle(h: Hotfix, cmd: Lifecycle, ctx: DecisionContext,
       }
       return emit({ type: 'deploy_started', attempt: h.attempts + 1 });
     case 'update_stages':
-      return emit({ type: 'stages_updated', stages: cmd.stages });
+      return emit({ type: 'stages_updated', stages: cmd.stages, ...(cmd.refs ? { refs: cmd.refs } : {}) });
     case 'request_input':
       return emit({ type: 'input_requested', inputId: cmd.inputId, message: cmd.message });
     case 'answer_input':

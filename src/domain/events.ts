@@ -41,7 +41,7 @@ export type EventBody =
   | { type: 'lock_acquired'; token: number }
   | { type: 'prepared'; versionsBefore: Record<string, string>; deployPlan: string[] }
   | { type: 'deploy_started'; attempt: number }
-  | { type: 'stages_updated'; stages: Stage[] }
+  | { type: 'stages_updated'; stages: Stage[]; refs?: Record<string, string> }
   | { type: 'input_requested'; inputId: string; message: string }
   /** `outside`: answered in the CI server itself, not through the bot (nothing is passed on). */
   | { type: 'input_answered'; inputId: string; proceed: boolean; outside?: true }

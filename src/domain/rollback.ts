@@ -19,6 +19,18 @@ export function rollbackTarget(
 }
 
 /**
+ * Whether the bot can roll this hotfix back itself, now or once its running versions are recorded: Jenkins re-runs
+ * the job at the versions it replaced. The run-once deployment service rolls back what it can by itself (seed 000),
+ * and the ECS panic rollback is not offered from Slack yet; their rollbacks are done by hand, following the runbook.
+ */
+export function rollsBack(
+  hotfix: Pick<Hotfix, 'method' | 'services' | 'versionsBefore' | 'snapshot'>,
+): boolean {
+  if (hotfix.method !== 'jenkins-multi-deploy') return false;
+  return hotfix.versionsBefore === undefined || rollbackTarget(hotfix) !== undefined;
+}
+
+/**
  * The hotfix as its rollback deploys it: the same plan at the earlier versions, as the attempt after the last one, so
  * a method that finds its deploys by the ULID and attempt (a Jenkins build's hotfix id) finds the rollback's own.
  */

@@ -12,6 +12,11 @@ export type DeployProgress = (
 ) & {
   /** References the method learned while following the deploy (the build a Jenkins queue item became), to record. */
   refs?: Record<string, string>;
+  /**
+   * What the method keeps between polls in the record's refs (a log cursor, the log lines shown), recorded with the
+   * stages whenever it changes, so a re-run continues where the last poll stopped.
+   */
+  notes?: Record<string, string>;
 };
 
 /**

@@ -123,8 +123,10 @@ async function report(deps: WorkflowDeps, hotfix: Hotfix, progress: DeployProgre
     progress.status === 'succeeded' ||
     (progress.status === 'input' && progress.input.id !== asked?.id);
   if (asked && goesOn) await apply({ type: 'note_input_answered_outside', inputId: asked.id, proceed: true });
-  if (JSON.stringify(progress.stages) !== JSON.stringify(current.stages))
-    await apply({ type: 'update_stages', stages: progress.stages });
+  const notes = progress.notes ?? {};
+  const noted = Object.entries(notes).some(([key, value]) => current.refs[key] !== value);
+  if (noted || JSON.stringify(progress.stages) !== JSON.stringify(current.stages))
+    await apply({ type: 'update_stages', stages: progress.stages, ...(noted ? { refs: notes } : {}) });
   if (progress.status === 'input' && current.state === 'deploying' && !current.answers[progress.input.id]) {
     await apply({ type: 'request_input', inputId: progress.input.id, message: progress.input.message });
   }

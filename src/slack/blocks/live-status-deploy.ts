@@ -1,9 +1,9 @@
 /** The deploy part of the live status: its stages, where it runs, what it does and what it replaces. */
 import type { KnownBlock } from '@slack/types';
 import type { Hotfix, Stage } from '../../domain/hotfix.js';
-import { fields, SLACK_LIMITS } from './block-kit.js';
+import { fields, section, SLACK_LIMITS } from './block-kit.js';
 import { STAGE_EMOJI } from './hotfix-summary.js';
-import { fitLines, inlineCode, truncate, typed } from './mrkdwn.js';
+import { codeBlock, fitLines, inlineCode, truncate, typed } from './mrkdwn.js';
 
 // Room in a section or field for lines under a heading.
 const SECTION_BODY = SLACK_LIMITS.sectionText - 200;
@@ -17,7 +17,11 @@ const DEPLOY_REFS: Readonly<Record<string, string>> = {
   ecsTaskDefinition: 'ECS task definition',
   ecsTask: 'ECS task',
   ecsService: 'ECS service',
+  ecsLogUrl: 'full log in CloudWatch',
 };
+
+/** Room for the log excerpt in its own section. */
+const LOG_BODY = SLACK_LIMITS.sectionText - 1000;
 
 /** The stages one per line, the one running marked, and where the deploy runs when a method said so. */
 export function stagesText(hotfix: Hotfix): string {
@@ -73,4 +77,19 @@ export function deployFields(hotfix: Hotfix): KnownBlock[] {
       ['Running before (rollback target)', before.length > 0 ? fitLines(before, FIELD_BODY) : undefined],
     ]),
   ];
+}
+
+/**
+ * The deploy's log as a method keeps it in the refs (the run-once deployment service's CloudWatch log): every error
+ * line kept, then the latest lines, already redacted by the method, cut to fit one section.
+ */
+export function logBlocks(hotfix: Hotfix): KnownBlock[] {
+  const errors = hotfix.refs['ecsLogErrors'] ?? '';
+  const latest = hotfix.refs['ecsLogLatest'] ?? '';
+  if (!errors && !latest) return [];
+  const text = [
+    ...(errors ? ['-- error lines --', errors] : []),
+    ...(latest ? ['-- latest lines --', latest] : []),
+  ];
+  return [section(`*Log*\n${codeBlock(text.join('\n'), LOG_BODY)}`)];
 }

@@ -24,7 +24,7 @@ import {
   targetName,
 } from './hotfix-summary.js';
 import { cancelActions, failureActions, inputActions } from './live-status-actions.js';
-import { deployFields, stagesText } from './live-status-deploy.js';
+import { deployFields, logBlocks, stagesText } from './live-status-deploy.js';
 import { healthBlocks, verifyingLine } from './live-status-health.js';
 import {
   duration,
@@ -81,6 +81,7 @@ export function liveStatusMessage(hotfix: Hotfix, ctx: LiveStatusContext = {}): 
     section(nowLines(hotfix, ctx).join('\n')),
     ...when(recordsLine(hotfix) !== undefined, () => section(`:memo: ${recordsLine(hotfix) ?? ''}`)),
     ...when(hotfix.stages.length > 0, () => section(stagesText(hotfix))),
+    ...logBlocks(hotfix),
     ...healthBlocks(hotfix),
     ...inputBlocks(hotfix),
     ...when(Boolean(hotfix.cancelRequest) && ABORTING.has(hotfix.state), () => section(cancelLine(hotfix))),
@@ -215,9 +216,13 @@ function failureBlocks(hotfix: Hotfix): KnownBlock[] {
     // Offered only once rollback is built (domain/capabilities.ts); until then the runbook's rollback is by hand.
     const rollback = !can('rollback')
       ? ' A rollback is done by hand in this version, following the runbook.'
-      : rollbackTarget(hotfix)
-        ? ` Roll back with *Rollback* below or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}.`
-        : ' No earlier version of every service is recorded, so a rollback is done by hand, following the runbook.';
+      : hotfix.method === 'ecs-run-once'
+        ? ' The deployment service rolls back what it can by itself (its log is above); anything more is done by hand, following the runbook.'
+        : hotfix.method === 'ecs-image'
+          ? ' The panic rollback is not offered from Slack yet: return the service to the rollback target by hand, following the runbook.'
+          : rollbackTarget(hotfix)
+            ? ` Roll back with *Rollback* below or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}.`
+            : ' No earlier version of every service is recorded, so a rollback is done by hand, following the runbook.';
     advice = `*Runbook:* ${row.label} · ${SEVERITY_EMOJI[row.severity]} ${row.severity} — ${row.advice}${rollback}`;
   }
   const lock = `:lock: ${hotfix.id} keeps ${env} until someone decides, so nothing else deploys over it.`;

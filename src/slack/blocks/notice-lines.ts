@@ -3,6 +3,7 @@
  * then the change (running version -> new version), target, severity, reason, incident, window, rollback target and
  * warnings. Each line says only what this version does (domain/capabilities.ts).
  */
+import { rollsBack } from '../../domain/rollback.js';
 import { can } from '../../domain/capabilities.js';
 import type { Hotfix } from '../../domain/hotfix.js';
 import { describeAudience } from '../../domain/policy.js';
@@ -132,9 +133,12 @@ export function rollbackLine(hotfix: Hotfix): string {
         : 'Rollback target: the versions running when the deploy starts';
   const together = hotfix.services.length > 1 ? ' (the services go back together)' : '';
   const auto = can('autoRollback') && hotfix.snapshot.policy.autoRollback[hotfix.env];
-  const how = can('rollback')
-    ? `${auto ? 'rolls back by itself if verification fails, or ' : ''}if it fails, Rollback on its live status or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}`
-    : 'a rollback is done by hand, following the runbook';
+  const how =
+    can('rollback') && rollsBack(hotfix)
+      ? `${auto ? 'rolls back by itself if verification fails, or ' : ''}if it fails, Rollback on its live status or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}`
+      : hotfix.method === 'ecs-run-once'
+        ? 'the deployment service rolls back what it can by itself; anything more is done by hand, following the runbook'
+        : 'a rollback is done by hand, following the runbook';
   return `:leftwards_arrow_with_hook: ${target}${together}; ${how}`;
 }
 

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { EcsState } from './ecs-state.js';
 import { ECS_OPS } from './ecs-ops.js';
 import { LogsState } from './logs-state.js';
+import { RunOnceTasks } from './run-once-state.js';
 import {
   AMZ_JSON,
   AwsError,
@@ -79,6 +80,8 @@ export interface AwsEmulator {
   readonly region: string;
   readonly ecs: EcsState;
   readonly logs: LogsState;
+  /** One-shot services (seed 000's deployment service): configure one, script its next runs. */
+  readonly runOnce: RunOnceTasks;
   readonly calls: readonly AwsCall[];
   /** Successful calls of one operation. */
   callsOf(operation: string): AwsCall[];
@@ -119,6 +122,8 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   const keys = new Set(options.accessKeyIds ?? [TEST_CREDENTIALS.accessKeyId]);
   const ecs = new EcsState(clock, region, TEST_ACCOUNT, options.stepMs ?? 1000);
   const logs = new LogsState(clock, options.logPageSize ?? 50);
+  const runOnce = new RunOnceTasks(logs, clock, region, TEST_ACCOUNT, options.stepMs ?? 1000);
+  ecs.runOnce = runOnce;
   const calls: AwsCall[] = [];
   const faults: { operation: string; fault: AwsFault; remaining: number }[] = [];
 
@@ -159,12 +164,12 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       if (fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
       throw new AwsError(fault.fault.status, fault.fault.type, fault.fault.message ?? fault.fault.type);
     }
-    const op =
-      call.service === 'ecs'
-        ? ECS_OPS[call.operation]
-        : call.operation === 'FilterLogEvents'
-          ? () => logs.filter(call.body)
-          : undefined;
+    const logsOps: Record<string, () => JsonObject> = {
+      FilterLogEvents: () => logs.filter(call.body),
+      DescribeLogStreams: () => logs.describeStreams(call.body),
+      GetLogEvents: () => logs.getEvents(call.body),
+    };
+    const op = call.service === 'ecs' ? ECS_OPS[call.operation] : logsOps[call.operation];
     if (!op) throw new AwsError(400, 'UnknownOperationException', `${call.operation} is not emulated`);
     return op(ecs, call.body);
   };
@@ -208,6 +213,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     region,
     ecs,
     logs,
+    runOnce,
     calls,
     callsOf: (operation) => calls.filter((c) => c.operation === operation && c.status === 200),
     failNext(operation, fault, times = 1) {

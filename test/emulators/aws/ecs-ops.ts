@@ -102,6 +102,9 @@ export const ECS_OPS: Record<string, Op> = {
   },
   ListTasks(state, body) {
     const name = optionalString(body, 'serviceName');
+    const desiredStatus = optionalString(body, 'desiredStatus') ?? 'RUNNING';
+    if (!['RUNNING', 'PENDING', 'STOPPED'].includes(desiredStatus))
+      throw invalidParameter('desiredStatus must be RUNNING, PENDING or STOPPED.');
     state.requireCluster(cluster(body));
     const services = state.services.filter(
       (s) => s.cluster === state.clusterName(cluster(body)) && (name === undefined || s.name === name),
@@ -110,7 +113,7 @@ export const ECS_OPS: Record<string, Op> = {
       throw new AwsError(400, 'ServiceNotFoundException', 'Service not found.');
     const arns = services.flatMap((s) => {
       state.service(s.cluster, s.name);
-      return state.tasks(s).map((t) => String(t['taskArn']));
+      return state.tasks(s, desiredStatus).map((t) => String(t['taskArn']));
     });
     const { items, nextToken } = page(arns, body, 100);
     return { taskArns: items, ...(nextToken ? { nextToken } : {}) };
@@ -121,7 +124,7 @@ export const ECS_OPS: Record<string, Op> = {
     state.requireCluster(cluster(body));
     const all = state.services
       .filter((s) => s.cluster === state.clusterName(cluster(body)))
-      .flatMap((s) => state.tasks(s));
+      .flatMap((s) => [...state.tasks(s), ...state.tasks(s, 'STOPPED')]);
     const tasks = all.filter((t) => wanted.includes(String(t['taskArn'])));
     const failures = wanted
       .filter((arn) => !tasks.some((t) => t['taskArn'] === arn))

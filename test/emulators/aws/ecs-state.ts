@@ -10,6 +10,7 @@ import type {
   ServiceSeed,
   TaskDefinitionRecord,
 } from './ecs-types.js';
+import type { RunOnceTasks } from './run-once-state.js';
 import { AwsError, clientError, epochSeconds, invalidParameter, type Json, type JsonObject } from './wire.js';
 
 /** Fields ECS returns but refuses on RegisterTaskDefinition. */
@@ -33,6 +34,8 @@ export class EcsState {
   readonly services: ServiceRecord[] = [];
   private readonly scripts = new Map<string, RolloutScript[]>();
   private sequence = 0;
+  /** The one-shot services (seed 000's deployment service) and their tasks, when the emulator has them. */
+  runOnce: RunOnceTasks | undefined;
 
   constructor(
     private readonly clock: () => number,
@@ -161,6 +164,7 @@ export class EcsState {
     const name = ref.startsWith('arn:') ? ref.split('/').pop() : ref;
     const found = this.services.find((s) => s.cluster === this.clusterName(cluster) && s.name === name);
     if (found) this.advance(found);
+    if (found) this.runOnce?.advance(found);
     return found;
   }
 
@@ -184,6 +188,7 @@ export class EcsState {
       service.desiredCount = change.desiredCount;
       for (const d of service.deployments.filter((d) => d.status === 'PRIMARY'))
         d.desiredCount = change.desiredCount;
+      this.runOnce?.scaled(service);
     }
     if (change.taskDefinition === undefined && !change.forceNewDeployment) return;
     const td = change.taskDefinition
@@ -262,8 +267,10 @@ export class EcsState {
       }));
   }
 
-  /** The running tasks of a service, one per running task of each deployment. */
-  tasks(service: ServiceRecord): JsonObject[] {
+  /** The tasks of a service with this desired status, one per running task of each deployment. */
+  tasks(service: ServiceRecord, desiredStatus = 'RUNNING'): JsonObject[] {
+    if (this.runOnce?.handles(service)) return this.runOnce.describe(service, desiredStatus);
+    if (desiredStatus !== 'RUNNING') return [];
     return service.deployments.flatMap((d) =>
       Array.from({ length: d.runningCount }, (_, i) => ({
         taskArn: `arn:aws:ecs:${this.region}:${this.account}:task/${service.cluster}/${d.id.replace('ecs-svc/', '')}${i}`,

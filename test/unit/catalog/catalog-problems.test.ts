@@ -182,7 +182,7 @@ describe('a catalog with one broken cross-reference', () => {
     [
       'an env without the run-once target its ecs-run-once service needs',
       remove(['clients', 'acme', 'envs', 'staging', 'ecsRunOnce']),
-      'clients.acme.envs.staging.ecsRunOnce: missing, expected an ECS run-once target (cluster, service, container, logGroup) for service deployment (method ecs-run-once)',
+      'clients.acme.envs.staging.ecsRunOnce: missing, expected an ECS run-once target (cluster, service, container) for service deployment (method ecs-run-once)',
     ],
     [
       'an env without the health URL of a service that has health checks',

@@ -153,6 +153,29 @@ describe('liveStatusMessage', () => {
     );
   });
 
+  it("shows a deploy's log kept in the refs: error lines, then the latest, as typed, and the console link", () => {
+    const hotfix = steps(deploying(), [
+      {
+        type: 'update_stages',
+        stages: [{ name: 'staging-deployment-acme: task a1 RUNNING', status: 'running' }],
+        refs: {
+          ecsLogErrors: 'ERROR <@U0ALL> could not lock orders',
+          ecsLogLatest: 'Applying migration 0042\nERROR <@U0ALL> could not lock orders',
+          ecsLogUrl:
+            'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups',
+        },
+      },
+      BOT,
+      26,
+    ]);
+    const text = render(liveStatusMessage(hotfix));
+    expect(text).toMatch(
+      /\*Log\*\s+```\s+-- error lines --\s+ERROR &lt;@U0ALL&gt; could not lock orders\s+-- latest lines --\s+Applying migration 0042\s/,
+    );
+    expect(text).toContain('|full log in CloudWatch>');
+    expect(render(liveStatusMessage(deploying()))).not.toContain('*Log*');
+  });
+
   it('says who ended a hotfix and why', () => {
     const resolved = render(liveStatusMessage(hotfixIn('resolved')));
     expect(resolved).toContain(':wrench: *resolved*');
