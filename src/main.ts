@@ -128,6 +128,7 @@ export async function startBot(
       statusEveryMs: 3000,
       claimMs: options.workerTimings?.lockDuration ?? 30_000,
       outsideTroubleMs: 5 * 60_000,
+      postEveryMs: 1000,
       ...options.timing,
     },
   };

@@ -11,8 +11,8 @@ export interface Pacing {
   lastRender(ulid: string): Promise<{ fingerprint: string; at: number } | undefined>;
   rememberRender(ulid: string, fingerprint: string, at: number): Promise<void>;
   /**
-   * Takes one new message from a channel's budget (Slack: about one post per second per channel, short bursts
-   * allowed): 0 when the post may go now, else the milliseconds until it may. Shared by every worker.
+   * Takes one new message from a channel's budget (a short burst, then one per `everyMs`; Slack allows about one post
+   * per second per channel): 0 when the post may go now, else the milliseconds until it may. Shared by every worker.
    */
-  takePost(channel: string): Promise<number>;
+  takePost(channel: string, everyMs: number): Promise<number>;
 }

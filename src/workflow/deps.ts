@@ -61,4 +61,9 @@ export interface WorkflowTiming {
    * backoff meanwhile) before the deploy fails with a readable message and the next steps. @defaultValue 300000
    */
   outsideTroubleMs: number;
+  /**
+   * New messages per channel: a short burst, then one per this many ms (Slack allows about one post per second per
+   * channel). @defaultValue 1000
+   */
+  postEveryMs: number;
 }

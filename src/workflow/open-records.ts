@@ -46,8 +46,12 @@ export async function openRecords(deps: WorkflowDeps, hotfix: Hotfix): Promise<b
       : await notConfigured(deps, current, record.kind);
     current = outcome.hotfix;
     if (outcome.kind === 'busy') busy = true;
-    if (outcome.kind === 'failed') await tellFailure(deps, current, record.kind);
-    if (outcome.kind === 'created' && !recordsHoldDeploy(current))
+  }
+  // Told after every record is made, each reply once (postOnce): a run cut short by Slack's pacing tells, when it
+  // runs again, what it had not told yet, though the records themselves are already made.
+  for (const record of recordsOf(current, enabled)) {
+    if (failureOf(current, record.kind) !== undefined) await tellFailure(deps, current, record.kind);
+    else if (created(current, record.kind) && !recordsHoldDeploy(current))
       await tellCreated(deps, current, record.kind);
   }
   return !busy && heldBy(current).length === 0;

@@ -30,7 +30,8 @@ function optionsFrom(env: NodeJS.ProcessEnv): StartOptions {
     reconcileEveryMs: 500,
     ...(botId !== undefined && botUserId !== undefined ? { botIds: { botId, botUserId } } : {}),
     ...(clock ? { clock } : {}),
-    ...(pollMs !== undefined ? { timing: { pollMs } } : {}),
+    // New messages paced as production is, scaled down like the rest of a test's timings.
+    timing: { postEveryMs: 50, ...(pollMs !== undefined ? { pollMs } : {}) },
   };
 }
 

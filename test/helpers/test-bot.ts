@@ -85,10 +85,11 @@ export async function startTestBot(
   const { env, slack: _slack, ...start } = options;
   const bot = await startBot(testEnv(slack, redisUrl, env), {
     workerTimings: { lockDuration: 3000, stalledInterval: 3000 },
-    timing: { pollMs: 100, statusEveryMs: 200 },
     reconcileEveryMs: 500,
     botIds: { botId: slack.bot.botId, botUserId: slack.bot.userId },
     ...start,
+    // Paced as production is, scaled down like the rest of a test's timings.
+    timing: { pollMs: 100, statusEveryMs: 200, postEveryMs: 50, ...start.timing },
   });
   const baseUrl = `http://127.0.0.1:${bot.port}`;
   return {

@@ -126,7 +126,12 @@ describe('SIGKILL around the effects of an ecs-run-once hotfix', () => {
             { emulator: slack },
           );
           await Promise.all(crashes);
-          const deployed = await until(store, planned.ulid, (h) => h.state === 'verifying', 60_000);
+          const deployed = await until(
+            store,
+            planned.ulid,
+            (h) => h.state === 'verifying' || h.state === 'completed',
+            60_000,
+          );
           expect(cluster.workers.filter((w) => !w.running)).toHaveLength(2);
           expect(aws.callsOf('UpdateService').filter((c) => c.body['desiredCount'] === 1)).toHaveLength(1);
           expect(aws.runOnce.tasks).toHaveLength(1);

@@ -157,7 +157,7 @@ describe('SIGKILL around the Jenkins trigger of a jenkins-multi-deploy hotfix', 
     jenkins.setTiming({ queueDelayMs: 300, leftItemRetentionMs: 5 * 60_000 });
     const hotfix = await announced();
     await approve(hotfix);
-    const located = await until(store, hotfix.ulid, (h) => h.refs['jenkinsBuild'] !== undefined);
+    const located = await until(store, hotfix.ulid, (h) => Boolean(h.refs['jenkinsBuild']));
     const describe = `/job/${JOB}/${located.refs['jenkinsBuild']}/wfapi/describe`;
     const trigger = cluster.killOnHook((kill) =>
       jenkins.onRequest((r) => r.method === 'GET' && r.path === describe, kill, { when: 'before' }),

@@ -87,6 +87,8 @@ const told = (hotfix: Hotfix) =>
     t.slack.ephemerals('U0PRIYA').find((e) => e.text.startsWith(`${hotfix.id} was not put up for approval`)),
   );
 async function resolve(hotfix: Hotfix, why: string) {
+  // A deployment service without health checks is verified by its run's success: nothing is left to resolve.
+  if ((await t.bot.deps.store.load(hotfix.ulid))?.state === 'completed') return;
   await slash(`resolve ${hotfix.id} "${why}"`);
   if ((await t.bot.deps.store.load(hotfix.ulid))?.state !== 'resolved')
     await slash('unlock acme staging "verified by hand"', 'U0RELMGR1');

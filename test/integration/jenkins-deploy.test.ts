@@ -185,9 +185,7 @@ describe('an input step answered in Jenkins itself', () => {
     const { hotfix, waiting } = await pausedAtProceed('globex staging', 200);
     await statusShows(waiting, /hotfix_input_proceed/);
     const build = Number(
-      (await waitForRecord(t.bot, hotfix.ulid, (h) => h.refs['jenkinsBuild'] !== undefined)).refs[
-        'jenkinsBuild'
-      ],
+      (await waitForRecord(t.bot, hotfix.ulid, (h) => Boolean(h.refs['jenkinsBuild']))).refs['jenkinsBuild'],
     );
     const proceedsBefore = jenkins.callsTo('POST', /input\/Proceed\/proceedEmpty/).length;
     // A Jenkins administrator clicks Proceed on the build's own page.
@@ -242,9 +240,7 @@ describe('cancel while Jenkins builds', () => {
   it('aborts the input of a paused build instead of stopping it, and says which finished stages stay', async () => {
     const { hotfix, waiting } = await pausedAtProceed('globex staging', 100);
     const build = Number(
-      (await waitForRecord(t.bot, waiting.ulid, (h) => h.refs['jenkinsBuild'] !== undefined)).refs[
-        'jenkinsBuild'
-      ],
+      (await waitForRecord(t.bot, waiting.ulid, (h) => Boolean(h.refs['jenkinsBuild']))).refs['jenkinsBuild'],
     );
     await slash(`cancel ${hotfix.id} "not today"`);
     const cancelled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled', 10_000);
@@ -262,7 +258,7 @@ describe('Jenkins in trouble while a deploy runs', () => {
   async function building(stageMs = 3000): Promise<Hotfix> {
     jenkins.scriptNextBuild(JOB, { stages: STAGES, stageMs });
     const hotfix = await approvedHotfix('globex staging');
-    return waitForRecord(t.bot, hotfix.ulid, (h) => h.refs['jenkinsBuild'] !== undefined, 10_000);
+    return waitForRecord(t.bot, hotfix.ulid, (h) => Boolean(h.refs['jenkinsBuild']), 10_000);
   }
   /** The live status offers Retry and says what went wrong; a reply mentions the requester, who must decide. */
   async function failureShown(h: Hotfix, says: string) {

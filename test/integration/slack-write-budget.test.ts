@@ -34,7 +34,7 @@ beforeAll(async () => {
   t = await startTestBot(12, {
     slack,
     clock: { now: () => new Date(Date.parse('2026-11-17T15:05:00Z') + (Date.now() - started)) },
-    timing: { pollMs: 150, statusEveryMs: 3000 },
+    timing: { pollMs: 150, statusEveryMs: 3000, postEveryMs: 1000 },
     env: { JENKINS_URL: jenkins.url, JENKINS_USER: jenkins.user, JENKINS_API_TOKEN: jenkins.apiToken },
   });
 });

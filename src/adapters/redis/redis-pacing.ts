@@ -24,9 +24,8 @@ redis.call('PEXPIRE', KEYS[1], burst * every * 2)
 return math.ceil((1 - tokens) * every)
 `;
 
-/** Slack's chat.postMessage allowance per channel: one a second, with a short burst. */
+/** The burst of new messages a channel takes at once (Slack: "short bursts allowed"). */
 const POST_BURST = 3;
-const POST_EVERY_MS = 1000;
 
 /** `Pacing` on Redis: a shared pause key with a PX expiry, one small hash per status message and per channel. */
 export class RedisPacing implements Pacing {
@@ -63,13 +62,13 @@ export class RedisPacing implements Pacing {
   }
 
   /** Takes one post from the channel's bucket; the ms to wait when it is empty. */
-  async takePost(channel: string): Promise<number> {
+  async takePost(channel: string, everyMs: number): Promise<number> {
     const wait = await this.redis.eval(
       TAKE_POST,
       1,
       `${this.prefix}:posts:${channel}`,
       String(POST_BURST),
-      String(POST_EVERY_MS),
+      String(Math.max(1, Math.round(everyMs))),
     );
     return Number(wait);
   }
