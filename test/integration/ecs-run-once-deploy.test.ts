@@ -86,9 +86,12 @@ const told = (hotfix: Hotfix) =>
   t.slack.waitFor(() =>
     t.slack.ephemerals('U0PRIYA').find((e) => e.text.startsWith(`${hotfix.id} was not put up for approval`)),
   );
+/** Where a run-once hotfix stops by itself: completed, or failed awaiting a person. */
+const SETTLED = new Set(['completed', 'failed']);
 async function resolve(hotfix: Hotfix, why: string) {
-  // A deployment service without health checks is verified by its run's success: nothing is left to resolve.
-  if ((await t.bot.deps.store.load(hotfix.ulid))?.state === 'completed') return;
+  // A deployment service without health checks is verified by its run's success: nothing is left to resolve then.
+  const settled = await waitForRecord(t.bot, hotfix.ulid, (h) => SETTLED.has(h.state), 15_000);
+  if (settled.state === 'completed') return;
   await slash(`resolve ${hotfix.id} "${why}"`);
   if ((await t.bot.deps.store.load(hotfix.ulid))?.state !== 'resolved')
     await slash('unlock acme staging "verified by hand"', 'U0RELMGR1');
