@@ -250,6 +250,17 @@ describe('rolling back a Jenkins hotfix that failed its health check', () => {
     const failed = await ended(planned);
     expect(failed.state).toBe('failed');
     expect(failed.versionsBefore).toEqual({ 'decanting-service': TAG });
+    // Read at preparing from Jenkins' last successful build: the plan and the notice show it as current -> target.
+    const shows = (channel: string, ts: string | undefined) =>
+      t.slack.waitFor(
+        () =>
+          JSON.stringify(t.slack.messages(channel).find((m) => m.ts === ts)?.blocks ?? '').includes(
+            `\`${TAG}\` → \`${NEXT}\``,
+          ) || undefined,
+        8000,
+      );
+    await shows('C0INC4211', failed.refs['planTs']);
+    await shows('C0CHANGECTL', failed.refs['noticeTs']);
     const buildsBefore = jenkins.builds(JOB).length;
 
     // `/hotfix rollback` and the Rollback button open the same confirmation, naming what it returns to.
