@@ -12,7 +12,9 @@ import { clickButton, sendSlashCommand, startSlackEmulator } from '../emulators/
 import { startAwsEmulator, TEST_CREDENTIALS, type AwsEmulator } from '../emulators/aws/index.js';
 import type { Cluster } from '../helpers/crash-harness.js';
 import { withCluster } from '../helpers/crash-harness.js';
-import { SIGNING_SECRET } from '../helpers/test-bot.js';
+import { catalogWith, SIGNING_SECRET } from '../helpers/test-bot.js';
+import type { HealthEmulator } from '../emulators/health/index.js';
+import { startHealthEmulator } from '../emulators/health/index.js';
 import { seedAgentService } from '../helpers/ecs-world.js';
 
 const DB = 8;
@@ -23,14 +25,23 @@ jest.setTimeout(120_000);
 
 let slack: SlackEmulator;
 let aws: AwsEmulator;
+let health: HealthEmulator;
+let catalog: string;
 beforeAll(async () => {
   slack = await startSlackEmulator();
   aws = await startAwsEmulator({ stepMs: 200 });
   seedAgentService(aws, STAGING);
+  // Healthy at the target version: the deployed hotfix soaks in verifying while the test looks at it.
+  health = await startHealthEmulator();
+  health.running('/healthz', 'v2.14.3-hotfix.1');
+  catalog = catalogWith((doc) =>
+    doc.setIn(['clients', 'acme', 'envs', 'staging', 'healthUrls', 'external-agent'], health.url),
+  );
 });
 afterAll(async () => {
   await slack.close();
   await aws.close();
+  await health.close();
 });
 
 async function until(store: RedisHotfixStore, ulid: string, ready: (h: Hotfix) => boolean, ms = 30_000) {
@@ -68,6 +79,7 @@ describe('SIGKILL around the ECS effects of an ecs-image hotfix', () => {
         slack,
         workers: 1,
         env: {
+          HOTFIX_CATALOG: catalog,
           AWS_REGION: aws.region,
           AWS_ENDPOINT_URL: aws.url,
           AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,

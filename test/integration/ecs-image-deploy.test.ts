@@ -9,7 +9,9 @@ import { FAULTS, startAwsEmulator, TEST_CREDENTIALS, type AwsEmulator } from '..
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { lockKey } from '../../src/domain/hotfix.js';
 import type { TestBot } from '../helpers/test-bot.js';
-import { SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
+import { catalogWith, SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
+import type { HealthEmulator } from '../emulators/health/index.js';
+import { startHealthEmulator } from '../emulators/health/index.js';
 import { AGENT_REPO, agentDefinition, seedAgentService } from '../helpers/ecs-world.js';
 
 const TAG = 'v2.14.3-hotfix.1';
@@ -17,11 +19,19 @@ const STAGING = { cluster: 'staging-acme', service: 'staging-external-agent-acme
 const PROD = { cluster: 'prod-acme', service: 'prod-external-agent-acme' };
 
 let aws: AwsEmulator;
+let health: HealthEmulator;
 let t: TestBot;
 const started = Date.now();
 const saved = { id: process.env['AWS_ACCESS_KEY_ID'], secret: process.env['AWS_SECRET_ACCESS_KEY'] };
 beforeAll(async () => {
   aws = await startAwsEmulator({ stepMs: 150 });
+  // The agent answers its health check at the target version, so a deployed hotfix stays verifying (its soak is
+  // 15 minutes) until a test ends it.
+  health = await startHealthEmulator();
+  health.running('/healthz', TAG);
+  const catalog = catalogWith((doc) =>
+    doc.setIn(['clients', 'acme', 'envs', 'staging', 'healthUrls', 'external-agent'], health.url),
+  );
   seedAgentService(aws, STAGING);
   seedAgentService(aws, PROD);
   // The SDK's default credential chain reads these, as it would in production.
@@ -29,12 +39,13 @@ beforeAll(async () => {
   process.env['AWS_SECRET_ACCESS_KEY'] = TEST_CREDENTIALS.secretAccessKey;
   t = await startTestBot(7, {
     clock: { now: () => new Date(Date.parse('2026-11-17T15:05:00Z') + (Date.now() - started)) },
-    env: { AWS_REGION: aws.region, AWS_ENDPOINT_URL: aws.url },
+    env: { HOTFIX_CATALOG: catalog, AWS_REGION: aws.region, AWS_ENDPOINT_URL: aws.url },
   });
 });
 afterAll(async () => {
   await t.stop();
   await aws.close();
+  await health.close();
   for (const [name, value] of [
     ['AWS_ACCESS_KEY_ID', saved.id],
     ['AWS_SECRET_ACCESS_KEY', saved.secret],

@@ -13,9 +13,11 @@ import type { SlackEmulator } from '../emulators/slack/index.js';
 import { clickButton, sendSlashCommand, startSlackEmulator } from '../emulators/slack/index.js';
 import type { JenkinsEmulator } from '../emulators/jenkins/index.js';
 import { startJenkinsEmulator } from '../emulators/jenkins/index.js';
-import { ADMIN, APPROVER, REQUESTER } from '../helpers/hotfixes.js';
+import { APPROVER, REQUESTER } from '../helpers/hotfixes.js';
 import type { TestBot } from '../helpers/test-bot.js';
-import { SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
+import { catalogWith, SIGNING_SECRET, startTestBot, waitForRecord } from '../helpers/test-bot.js';
+import type { HealthEmulator } from '../emulators/health/index.js';
+import { startHealthEmulator } from '../emulators/health/index.js';
 
 const JOB = 'multi_deploy_pipeline';
 const PARAMETERS = { CLIENT: '', ENV: '', SERVICES: '', HOTFIX_ID: '' };
@@ -26,21 +28,34 @@ const BUDGET = 15;
 
 let slack: SlackEmulator;
 let jenkins: JenkinsEmulator;
+let health: HealthEmulator;
 let t: TestBot;
 const started = Date.now();
 beforeAll(async () => {
   slack = await startSlackEmulator({ rateLimits: true });
   jenkins = await startJenkinsEmulator({ queueDelayMs: 100, jobs: [{ name: JOB, parameters: PARAMETERS }] });
+  // Healthy at the target version: the hotfix soaks in verifying until the test ends it.
+  health = await startHealthEmulator();
+  health.running('/v1/health', '24-02-05.619-hotfix.627');
+  const catalog = catalogWith((doc) =>
+    doc.setIn(['clients', 'acme', 'envs', 'staging', 'healthUrls', 'decanting-service'], health.url),
+  );
   t = await startTestBot(12, {
     slack,
     clock: { now: () => new Date(Date.parse('2026-11-17T15:05:00Z') + (Date.now() - started)) },
     timing: { pollMs: 150, statusEveryMs: 3000, postEveryMs: 1000 },
-    env: { JENKINS_URL: jenkins.url, JENKINS_USER: jenkins.user, JENKINS_API_TOKEN: jenkins.apiToken },
+    env: {
+      HOTFIX_CATALOG: catalog,
+      JENKINS_URL: jenkins.url,
+      JENKINS_USER: jenkins.user,
+      JENKINS_API_TOKEN: jenkins.apiToken,
+    },
   });
 });
 afterAll(async () => {
   await t.stop();
   await jenkins.close();
+  await health.close();
   await slack.close();
 });
 
@@ -90,16 +105,14 @@ describe('the Slack write budget of a Jenkins hotfix', () => {
       { user: REQUESTER, channel: INCIDENT, ts: statusTs, action_id: 'hotfix_input_proceed' },
       opts(),
     );
-    await waitForRecord(t.bot, planned.ulid, (h) => h.state === 'verifying', 15_000);
-    await slash('unlock acme staging "verified by hand after the build"', ADMIN);
     await waitForRecord(
       t.bot,
       planned.ulid,
-      (h) => h.state === 'resolved' && h.finalizedSeq !== undefined,
-      10_000,
+      (h) => h.state === 'completed' && h.finalizedSeq !== undefined,
+      20_000,
     );
-    // Every message shows the end: the live status with all five stages done, the plan and the notice resolved.
-    await slack.waitFor(() => /resolved/i.test(statusBlocks()), 5000);
+    // Every message shows the end: the live status with all five stages done and the health check passed.
+    await slack.waitFor(() => /complete/i.test(statusBlocks()), 5000);
     for (const stage of STAGES) expect(statusBlocks()).toContain(stage);
     await new Promise((resolve) => setTimeout(resolve, 1500));
 
