@@ -37,6 +37,8 @@ import { RedisPacing } from './adapters/redis/redis-pacing.js';
 import { RehearsalMethod } from './adapters/rehearsal/rehearsal-method.js';
 import { FetchHealthProbe } from './adapters/http/fetch-health-probe.js';
 import { JenkinsCiServer } from './adapters/jenkins/jenkins-ci-server.js';
+import { GithubSourceHost } from './adapters/github/github-source-host.js';
+import type { SourceHost } from './ports/source-host.js';
 import { JenkinsDeployMethod } from './adapters/jenkins/jenkins-deploy-method.js';
 import { createEcsClient, createLogsClient } from './adapters/aws/aws-clients.js';
 import { EcsRunOnceAws } from './adapters/aws/ecs-run-once-aws.js';
@@ -123,6 +125,7 @@ export async function startBot(
     controls: new RedisControls(redis),
     pacing: new RedisPacing(redis),
     records,
+    ...sourceHostOf(config),
     timing: {
       pollMs: 5000,
       statusEveryMs: 3000,
@@ -265,6 +268,13 @@ function deployMethods(
     });
   }
   return methods;
+}
+
+/** GitHub through GITHUB_API_URL when GITHUB_TOKEN is set (config.ts reports it as disabled otherwise). */
+function sourceHostOf(config: Config): { sourceHost?: SourceHost } {
+  const github = config.systems.github;
+  if (!github.enabled) return {};
+  return { sourceHost: new GithubSourceHost({ apiUrl: github.apiUrl, token: github.token }) };
 }
 
 /**

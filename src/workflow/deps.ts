@@ -13,6 +13,7 @@ import type { Leases } from '../ports/leases.js';
 import type { Locks } from '../ports/locks.js';
 import type { Pacing } from '../ports/pacing.js';
 import type { ChangeRecordSystems } from '../ports/change-records.js';
+import type { SourceHost } from '../ports/source-host.js';
 
 /** What every use case and step may use. Built once in main.ts; tests build it with real adapters and emulators. */
 export interface WorkflowDeps {
@@ -42,6 +43,8 @@ export interface WorkflowDeps {
   pacing: Pacing;
   /** The change-control systems (Jira, Google Calendar, Statuspage) this installation has enabled. */
   records: ChangeRecordSystems;
+  /** GitHub (tags, CI, compare, deployments, forward-port), when this installation has it enabled. */
+  sourceHost?: SourceHost;
   timing: WorkflowTiming;
 }
 
