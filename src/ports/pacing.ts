@@ -12,7 +12,9 @@ export interface Pacing {
   rememberRender(ulid: string, fingerprint: string, at: number): Promise<void>;
   /**
    * Takes one new message from a channel's budget (a short burst, then one per `everyMs`; Slack allows about one post
-   * per second per channel): 0 when the post may go now, else the milliseconds until it may. Shared by every worker.
+   * per second per channel): 0 when the post may go now, else the milliseconds until it may. A post that must wait
+   * keeps its turn: asked again by the same `claimant` (the same post), it is told the time left to its own turn, so
+   * waiting posts go out in order and each is woken once. Shared by every worker.
    */
-  takePost(channel: string, everyMs: number): Promise<number>;
+  takePost(channel: string, everyMs: number, claimant: string): Promise<number>;
 }

@@ -49,7 +49,11 @@ export function isUndeliverable(error: unknown): error is ChatError {
 export async function postOnce(deps: WorkflowDeps, hotfix: Hotfix, once: OncePost): Promise<Hotfix> {
   if (hotfix.steps[once.step]?.result) return hotfix;
   // Within Slack's allowance for the channel, so a burst of posts is spread out rather than refused with a 429.
-  const wait = await deps.pacing.takePost(once.find.channel, deps.timing.postEveryMs);
+  const wait = await deps.pacing.takePost(
+    once.find.channel,
+    deps.timing.postEveryMs,
+    `${hotfix.ulid}:${once.step}`,
+  );
   if (wait > 0)
     throw new RetryLater(
       wait,

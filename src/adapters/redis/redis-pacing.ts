@@ -2,32 +2,39 @@ import type { Redis } from 'ioredis';
 import type { Pacing } from '../../ports/pacing.js';
 
 /**
- * A token bucket per channel, on the server's clock (workers' clocks and test clocks play no part): `burst` posts at
- * once, refilled at one per `ms`. Returns 0 and takes a token, or the ms until one is there.
+ * A channel's posting allowance as a schedule of slots (GCRA), on the server's clock (workers' clocks and test clocks
+ * play no part): `burst` posts at once, then one per `every` ms. A post that cannot go now reserves the next free slot
+ * under its claimant and is told how long to wait; asked again, the claimant gets its own slot (0 once it has come), so
+ * waiting posts go out in turn, each woken once, instead of all retrying together. A slot whose post never comes back
+ * is simply lost. KEYS: the channel's schedule, its reservations. ARGV: burst, every, claimant.
  */
 const TAKE_POST = `
 local now = redis.call('TIME')
 local ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local burst = tonumber(ARGV[1])
 local every = tonumber(ARGV[2])
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1]) or burst
-local at = tonumber(state[2]) or ms
-tokens = math.min(burst, tokens + math.max(0, ms - at) / every)
-if tokens >= 1 then
-  redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - 1), 'at', tostring(ms))
-  redis.call('PEXPIRE', KEYS[1], burst * every * 2)
-  return 0
+local reserved = tonumber(redis.call('HGET', KEYS[2], ARGV[3]))
+if reserved then
+  if reserved <= ms then
+    redis.call('HDEL', KEYS[2], ARGV[3])
+    return 0
+  end
+  return reserved - ms
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(ms))
-redis.call('PEXPIRE', KEYS[1], burst * every * 2)
-return math.ceil((1 - tokens) * every)
+local tat = math.max(tonumber(redis.call('GET', KEYS[1])) or ms, ms)
+local slot = math.max(ms, tat - (burst - 1) * every)
+local keep = tat + every - ms + 60000
+redis.call('SET', KEYS[1], tostring(tat + every), 'PX', keep)
+if slot <= ms then return 0 end
+redis.call('HSET', KEYS[2], ARGV[3], tostring(slot))
+redis.call('PEXPIRE', KEYS[2], keep)
+return slot - ms
 `;
 
 /** The burst of new messages a channel takes at once (Slack: "short bursts allowed"). */
 const POST_BURST = 3;
 
-/** `Pacing` on Redis: a shared pause key with a PX expiry, one small hash per status message and per channel. */
+/** `Pacing` on Redis: a shared pause key with a PX expiry, one small hash per status message, a schedule per channel. */
 export class RedisPacing implements Pacing {
   constructor(
     private readonly redis: Redis,
@@ -61,14 +68,16 @@ export class RedisPacing implements Pacing {
       .exec();
   }
 
-  /** Takes one post from the channel's bucket; the ms to wait when it is empty. */
-  async takePost(channel: string, everyMs: number): Promise<number> {
+  /** Takes a slot of the channel's allowance for `claimant`; the ms until its slot when it is not now. */
+  async takePost(channel: string, everyMs: number, claimant: string): Promise<number> {
     const wait = await this.redis.eval(
       TAKE_POST,
-      1,
+      2,
       `${this.prefix}:posts:${channel}`,
+      `${this.prefix}:posts-reserved:${channel}`,
       String(POST_BURST),
       String(Math.max(1, Math.round(everyMs))),
+      claimant,
     );
     return Number(wait);
   }
