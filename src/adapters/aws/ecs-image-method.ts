@@ -5,6 +5,7 @@
  * use it. Every call is safe to repeat: start() looks for the tagged revision before registering and at the service
  * before updating it; poll() reads everything from ECS.
  */
+import type { HealthResult } from '../../domain/health.js';
 import type { Hotfix, Stage } from '../../domain/hotfix.js';
 import type { Clock } from '../../ports/clock.js';
 import { ContainersError, type Containers, type TaskDefinitionRevision } from '../../ports/containers.js';
@@ -15,6 +16,7 @@ import {
   imageTag,
   REPLACES_TAG,
   revisionRef,
+  rollbackToRef,
   settingsDiff,
   shortName,
   targetsOf,
@@ -26,6 +28,7 @@ import { EcsPanicRollback } from './ecs-panic-rollback.js';
 
 export { revisionRef } from './ecs-image-target.js';
 import { readRollout } from './ecs-rollout.js';
+import { tasksOnRevision } from './ecs-task-revisions.js';
 
 /** The ref a start that ECS refused for good leaves, per attempt, so poll() fails the hotfix with it. */
 const startFailureRef = (attempt: number): string => `ecsStartFailure:${attempt}`;
@@ -42,13 +45,16 @@ export class EcsImageMethod implements DeployMethod {
     this.rollback = new EcsPanicRollback(ecs);
   }
 
-  /** Per service, the image tag and the revision the service runs now (the rollback target). */
+  /**
+   * Per service, the image tag the service runs now: the version a rollback returns to and its health checks expect.
+   * The revision itself (what the panic rollback puts the service back on) is recorded by start() as `ecsRollbackTo`,
+   * and the plan names it (`a copy of family:revision`).
+   */
   async currentVersions(hotfix: Hotfix): Promise<Record<string, string>> {
     const versions: Record<string, string> = {};
     for (const s of targetsOf(hotfix)) {
       const running = await this.running(s);
-      versions[s.service] =
-        `${imageTag(this.imageOf(running, s))} (task definition ${shortName(running.arn)})`;
+      versions[s.service] = imageTag(this.imageOf(running, s));
     }
     return versions;
   }
@@ -117,6 +123,10 @@ export class EcsImageMethod implements DeployMethod {
       for (const s of targetsOf(hotfix)) {
         const revision = await this.revisionFor(hotfix, s);
         refs[revisionRef(s.service)] = revision.arn;
+        // The revision it replaced, as tagged when it was registered: a re-run after the rollout began still names
+        // the one that ran before the hotfix, never the hotfix's own.
+        const replaces = revision.tags.find((t) => t.key === REPLACES_TAG)?.value;
+        if (replaces) refs[rollbackToRef(s.service)] = replaces;
         const service = await this.ecs.service(s.target.cluster, s.target.service);
         if (!service) throw new ContainersError('not_found', `ECS service ${s.target.service} is gone`);
         const primary = service.deployments.find((d) => d.status === 'PRIMARY');
@@ -153,6 +163,14 @@ export class EcsImageMethod implements DeployMethod {
     if (failures.length > 0)
       return { status: 'failed', stages, message: failures.join('\n'), condition: 'unknown' };
     return { status: done === targetsOf(hotfix).length ? 'succeeded' : 'running', stages };
+  }
+
+  /** Per service, every running task on the revision the hotfix deployed, judged with each verify round. */
+  async checkRunning(hotfix: Hotfix): Promise<HealthResult[]> {
+    const results: HealthResult[] = [];
+    for (const s of targetsOf(hotfix))
+      results.push(await tasksOnRevision(this.ecs, s, hotfix.refs[revisionRef(s.service)]));
+    return results;
   }
 
   /** ECS image deploys have no input steps. */

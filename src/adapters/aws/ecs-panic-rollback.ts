@@ -1,6 +1,7 @@
 /**
- * Seed 002's panic rollback for `ecs-image`: the service back on the revision it ran before the hotfix (named by the
- * REPLACES tag on the hotfix's own revision), followed until stable, then the hotfix's revision deregistered. While ECS
+ * Seed 002's panic rollback for `ecs-image`: the service back on the revision it ran before the hotfix (recorded as
+ * `ecsRollbackTo` by the deploy, from the REPLACES tag on the hotfix's own revision), followed until stable and its
+ * running tasks on that revision, then the hotfix's revision deregistered. While ECS
  * still rolls the bad revision out, its own StopServiceDeployment with the ROLLBACK stop type is the fastest way back;
  * otherwise one UpdateService. Every step first reads where ECS is, so a re-run after a crash at any point sends at
  * most one UpdateService back and one deregistration.
@@ -12,6 +13,7 @@ import {
   HOTFIX_TAG,
   REPLACES_TAG,
   revisionRef,
+  rollbackToRef,
   shortName,
   targetsOf,
   type EcsImageService,
@@ -48,7 +50,7 @@ export class EcsPanicRollback implements MethodRollback {
           `ECS service ${s.target.service} in ${s.target.cluster} is gone`,
         );
       const primary = service.deployments.find((d) => d.status === 'PRIMARY');
-      refs[`ecsRollbackTo:${s.service}`] = back;
+      refs[rollbackToRef(s.service)] = back;
       // Already on the way back (ECS's circuit breaker, or an earlier run of this step): nothing more to send.
       if (primary?.taskDefinition === back) continue;
       const rolling = primary?.taskDefinition === bad.arn && primary.rolloutState === 'IN_PROGRESS';
@@ -88,7 +90,16 @@ export class EcsPanicRollback implements MethodRollback {
         primary.runningCount === primary.desiredCount &&
         service.deployments.length === 1;
       stages.push({ name: `${returning} ${counts}`, status: stable ? 'succeeded' : 'running' });
-      if (!stable) {
+      // Stable is not enough: the running tasks themselves must be on the revision returned to.
+      const tasks = stable ? await this.ecs.runningTaskDefinitions(s.target.cluster, s.target.service) : [];
+      const onIt = tasks.filter((t) => t === back).length;
+      const confirmed = stable && onIt === primary.desiredCount && onIt === tasks.length;
+      const confirm = `${s.service}: running tasks on ${shortName(back)}`;
+      stages.push({
+        name: stable ? `${confirm} (${onIt} of ${tasks.length})` : confirm,
+        status: confirmed ? 'succeeded' : stable ? 'running' : 'pending',
+      });
+      if (!confirmed) {
         stages.push({ name: deregister, status: 'pending' });
         continue;
       }
@@ -111,7 +122,9 @@ export class EcsPanicRollback implements MethodRollback {
     const ways: Way[] = [];
     for (const s of targetsOf(hotfix)) {
       const bad = await this.badRevision(hotfix, s);
-      const back = bad?.tags.find((t) => t.key === REPLACES_TAG)?.value;
+      // The revision the record names (the one the confirmation showed), else the bad revision's REPLACES tag.
+      const back =
+        hotfix.refs[rollbackToRef(s.service)] ?? bad?.tags.find((t) => t.key === REPLACES_TAG)?.value;
       // No revision of this hotfix: nothing was deployed to this service, so there is nothing to return from.
       if (bad && back) ways.push({ s, bad, back });
     }
