@@ -4,6 +4,7 @@
  * puts external-agent on service staging-acme-external-agent in cluster staging-acme.
  */
 import { EcsImageMethod, revisionRef } from '../../src/adapters/aws/ecs-image-method.js';
+import { rollbackToRef } from '../../src/adapters/aws/ecs-image-target.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { hotfixIn } from '../unit/domain/builders.js';
 import { ManualClock } from '../emulators/jenkins/index.js';
@@ -45,13 +46,19 @@ describe('EcsImageMethod against the AWS emulator', () => {
 
   it('captures the running image and revision as the rollback target, and shows the exact image change', async () => {
     const hotfix = deploying();
-    await expect(method.currentVersions(hotfix)).resolves.toEqual({
-      'external-agent': `v2.14.2 (task definition ${NAMES.service}:1)`,
-    });
+    // The version the rollback returns to is the running image's tag, a tag of the service like any other.
+    await expect(method.currentVersions(hotfix)).resolves.toEqual({ 'external-agent': 'v2.14.2' });
     const plan = await method.plan(hotfix);
     expect(plan).toEqual([
       `ECS ${NAMES.cluster}/${NAMES.service}: a copy of ${NAMES.service}:1 with container external-agent ${AGENT_REPO}:v2.14.2 → ${AGENT_REPO}:${TAG}; nothing else changes`,
     ]);
+    // The revision it returns to is recorded by the start, from the new revision's REPLACES tag, also on a re-run.
+    const first = await method.start(hotfix);
+    const again = await method.start({ ...hotfix, refs: { ...hotfix.refs, ...first } });
+    for (const refs of [first, again])
+      expect(refs[rollbackToRef('external-agent')]).toMatch(
+        new RegExp(`task-definition/${NAMES.service}:1$`),
+      );
   });
 
   it("flags a family's latest revision that differs from the running one in anything but the image", async () => {

@@ -61,12 +61,17 @@ describe('the ecs-image panic rollback against the AWS emulator', () => {
     expect(rolling.status).toBe('running');
     expect(rolling.stages).toEqual([
       { name: `external-agent: back to ${GOOD} (desired 2 · running 0 · pending 2)`, status: 'running' },
+      { name: `external-agent: running tasks on ${GOOD}`, status: 'pending' },
       { name: `external-agent: deregister ${BAD}`, status: 'pending' },
     ]);
     expect(emulator.callsOf('DeregisterTaskDefinition')).toHaveLength(0);
     clock.advance(10_000);
     const done = await rollback.poll(hotfix);
     expect(done.status).toBe('succeeded');
+    expect(done.stages).toContainEqual({
+      name: `external-agent: running tasks on ${GOOD} (2 of 2)`,
+      status: 'succeeded',
+    });
     expect(done.stages.at(-1)).toEqual({ name: `external-agent: deregister ${BAD}`, status: 'succeeded' });
     // A crash after the deregistration: the re-run sees the revision INACTIVE and sends nothing again.
     await expect(rollback.poll(hotfix)).resolves.toMatchObject({ status: 'succeeded' });
