@@ -221,6 +221,25 @@ describe('EcsImageMethod against the AWS emulator', () => {
     expect(hotfix.refs[revisionRef('external-agent')]).toContain(':2');
   });
 
+  it('abort after the rollout finished returns the service to the revision it replaced, once however often it runs', async () => {
+    const hotfix = await started(deploying());
+    clock.advance(10_000);
+    const said = await method.abort(hotfix);
+    expect(said).toMatch(
+      new RegExp(
+        `${NAMES.service}:2 had rolled out; returned the service to ${NAMES.service}:1 \\(one UpdateService\\)`,
+      ),
+    );
+    expect(said).toContain(`${NAMES.service}:2 stays registered`);
+    // A re-run after a crash finds the service on its way back and sends nothing more.
+    await expect(method.abort(hotfix)).resolves.toMatch(new RegExp(`on its way back to ${NAMES.service}:1`));
+    const back = emulator
+      .callsOf('UpdateService')
+      .filter((c) => String(c.body['taskDefinition']).endsWith(`${NAMES.service}:1`));
+    expect(back).toHaveLength(1);
+    expect(emulator.callsOf('StopServiceDeployment')).toHaveLength(0);
+  });
+
   async function restartWith(options: { rollback: boolean }): Promise<AwsEmulator> {
     await emulator.close();
     const next = await startAwsEmulator({ clock: clock.now, stepMs: 1000 });

@@ -178,24 +178,45 @@ export class EcsImageMethod implements DeployMethod {
     return Promise.reject(new Error('ecs-image deploys have no input steps to answer'));
   }
 
-  /** Stops a rollout still in progress with ECS's own rollback; a finished one is left as it is, and said so. */
+  /**
+   * Stops a rollout still in progress with ECS's own rollback; a finished one is returned to the revision it replaced
+   * with one UpdateService (a cancelled hotfix gives up its lock, so nothing is left on the new revision). The new
+   * revision stays registered, and said so.
+   */
   async abort(hotfix: Hotfix): Promise<string> {
     const said: string[] = [];
     for (const s of targetsOf(hotfix)) {
       const arn = hotfix.refs[revisionRef(s.service)];
+      const back = hotfix.refs[rollbackToRef(s.service)];
       const service = await this.ecs.service(s.target.cluster, s.target.service);
       const primary = service?.deployments.find((d) => d.status === 'PRIMARY');
+      const kept = arn
+        ? ` ${shortName(arn)} stays registered; deregister it in ECS once nothing runs it.`
+        : '';
       if (!arn || !service || primary?.taskDefinition !== arn) {
-        said.push(`${s.target.service}: the new revision was not rolling out; nothing was stopped.`);
+        // Looked at before anything is sent: a re-run after a crash finds the service already on its way back.
+        const returning = back !== undefined && primary?.taskDefinition === back;
+        said.push(
+          returning
+            ? `${s.target.service}: on its way back to ${shortName(back)}.${kept}`
+            : `${s.target.service}: the new revision was not rolling out; nothing was stopped.`,
+        );
       } else if (
         primary.rolloutState === 'IN_PROGRESS' &&
         (await this.ecs.stopWithRollback(s.target.cluster, s.target.service))
       ) {
         said.push(
-          `${s.target.service}: stopped the rollout of ${shortName(arn)}; ECS is rolling back to the previous revision.`,
+          `${s.target.service}: stopped the rollout of ${shortName(arn)}; ECS is rolling back to the previous revision.${kept}`,
+        );
+      } else if (back) {
+        await this.ecs.updateService(s.target.cluster, s.target.service, back);
+        said.push(
+          `${s.target.service}: ${shortName(arn)} had rolled out; returned the service to ${shortName(back)} (one UpdateService), ECS replaces its tasks now.${kept}`,
         );
       } else {
-        said.push(`${s.target.service}: not undone, it runs ${shortName(arn)}; roll back to undo it.`);
+        said.push(
+          `${s.target.service}: not undone, it runs ${shortName(arn)} and no earlier revision is recorded; return it in ECS following the runbook.`,
+        );
       }
     }
     return said.join(' ');
