@@ -10,7 +10,7 @@
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { JsonObject } from '../emulators/slack/index.js';
 import { clickButton, sendSlashCommand, sendViewSubmission } from '../emulators/slack/index.js';
-import { startAwsEmulator, TEST_CREDENTIALS, type AwsEmulator } from '../emulators/aws/index.js';
+import { FAULTS, startAwsEmulator, TEST_CREDENTIALS, type AwsEmulator } from '../emulators/aws/index.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { lockKey } from '../../src/domain/hotfix.js';
 import type { TestBot } from '../helpers/test-bot.js';
@@ -253,6 +253,29 @@ describe('the ecs-image panic rollback from Slack', () => {
     expect(textOf((await slash(`resolve ${hotfix.id} "service put back by hand"`)).body)).toContain(
       'resolved',
     );
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
+  });
+  it('a rollback ECS refuses (access denied on the UpdateService back) ends rollback failed and keeps the environment locked', async () => {
+    health.answer('/healthz', { status: 503, body: { status: 'unhealthy' } });
+    const hotfix = await approvedHotfix();
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'failed', 15_000);
+    await slash(`rollback ${hotfix.id}`);
+    const [form] = await rollbackForms(hotfix, 1);
+    aws.failNext('UpdateService', FAULTS.accessDenied);
+    await confirm(form!, 'U0PRIYA', 'health reports 503');
+    const failed = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'rollback_failed', 15_000);
+    expect(failed.failure?.message).toMatch(
+      /the rollback deploy failed: AWS refused the bot's credentials while updating ECS service .*AccessDeniedException/,
+    );
+    expect(failed.failure?.message).not.toContain(TEST_CREDENTIALS.secretAccessKey);
+    expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toMatchObject({ ulid: hotfix.ulid });
+    expect(
+      aws
+        .callsOf('DeregisterTaskDefinition')
+        .filter((c) => JSON.stringify(c.body).includes(failed.refs['ecsTaskDefinition']!)),
+    ).toHaveLength(0);
+    await statusShows(hotfix, /hotfix_resolve/);
+    await slash(`resolve ${hotfix.id} "service returned by hand in the console"`);
     await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
   });
 });

@@ -115,6 +115,20 @@ describe('the ecs-image panic rollback against the AWS emulator', () => {
     expect(updatesBack()).toHaveLength(1);
   });
 
+  it('access denied on the UpdateService back fails the rollback with what was refused, and sends nothing more', async () => {
+    hotfix = await deployed();
+    clock.advance(10_000);
+    emulator.failNext('UpdateService', FAULTS.accessDenied);
+    const refs = await rollback.start(hotfix);
+    const progress = await rollback.poll({ ...hotfix, refs: { ...hotfix.refs, ...refs } });
+    expect(progress.status).toBe('failed');
+    expect(progress.status === 'failed' && progress.message).toMatch(
+      /AWS refused the bot's credentials while updating ECS service .*AccessDeniedException/,
+    );
+    expect(updatesBack()).toHaveLength(0);
+    expect(emulator.callsOf('DeregisterTaskDefinition')).toHaveLength(0);
+  });
+
   it('a rollback whose own rollout fails is a failure with the reason', async () => {
     hotfix = await deployed();
     clock.advance(10_000);

@@ -19,6 +19,9 @@ import {
   type EcsImageService,
 } from './ecs-image-target.js';
 
+/** The ref a rollback start that ECS refused for good leaves, so poll() fails the rollback with ECS's words. */
+const REFUSED_REF = 'ecsRollbackRefused';
+
 /** The bad revision and the one to return to, for one service. */
 interface Way {
   s: EcsImageService;
@@ -40,7 +43,29 @@ export class EcsPanicRollback implements MethodRollback {
     );
   }
 
+  /** Sends the service back once; a refusal for good (access denied, service gone) is kept for poll() to report. */
   async start(hotfix: Hotfix): Promise<Record<string, string>> {
+    try {
+      return await this.send(hotfix);
+    } catch (error) {
+      if (!(error instanceof ContainersError) || error.retryable) throw error;
+      return { [REFUSED_REF]: error.message };
+    }
+  }
+
+  /** Follows the return and deregisters the bad revision; ECS refusing for good fails the rollback with its words. */
+  async poll(hotfix: Hotfix): Promise<DeployProgress> {
+    const refused = hotfix.refs[REFUSED_REF];
+    if (refused) return { status: 'failed', stages: [], message: refused, condition: 'unknown' };
+    try {
+      return await this.follow(hotfix);
+    } catch (error) {
+      if (!(error instanceof ContainersError) || error.retryable) throw error;
+      return { status: 'failed', stages: [], message: error.message, condition: 'unknown' };
+    }
+  }
+
+  private async send(hotfix: Hotfix): Promise<Record<string, string>> {
     const refs: Record<string, string> = {};
     for (const { s, bad, back } of await this.ways(hotfix)) {
       const service = await this.ecs.service(s.target.cluster, s.target.service);
@@ -60,7 +85,7 @@ export class EcsPanicRollback implements MethodRollback {
     return refs;
   }
 
-  async poll(hotfix: Hotfix): Promise<DeployProgress> {
+  private async follow(hotfix: Hotfix): Promise<DeployProgress> {
     const stages: Stage[] = [];
     const failures: string[] = [];
     let done = 0;
