@@ -15,7 +15,8 @@
  * closed when it ends; then a follow-up whose health check fails, rolled back from its Rollback button. Then
  * external-agent through the ECS image method (an AWS emulator reached by the real SDK client): one tagged revision,
  * one UpdateService, the rollout followed in the live status; and a second image whose rollout ECS's circuit breaker
- * rolls back, which fails the hotfix with ECS's reason. Last, the deployment service through ecs-run-once (when PostgreSQL is
+ * rolls back, which fails the hotfix with ECS's reason and is then rolled back from Slack (seed 002's panic rollback,
+ * the bad revision deregistered). Last, the deployment service through ecs-run-once (when PostgreSQL is
  * reachable for the process guard): a plan refused while a process runs in the client's database, then, once it is
  * gone, the service set 0 -> 1, its CloudWatch log in the live status, and the service back at 0.
  *

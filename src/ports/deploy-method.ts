@@ -1,4 +1,4 @@
-import type { PlannedCheck, ProbeAnswer } from '../domain/health.js';
+import type { HealthResult, PlannedCheck, ProbeAnswer } from '../domain/health.js';
 import type { Hotfix, Stage } from '../domain/hotfix.js';
 
 /** Where a running deploy is, as its method sees it. */
@@ -48,6 +48,12 @@ export interface DeployMethod {
    * script). Methods without it are checked over HTTP at the env's `healthUrls` by the bot's own client.
    */
   answerHealthChecks?(hotfix: Hotfix, checks: readonly PlannedCheck[], round: number): Promise<ProbeAnswer[]>;
+  /**
+   * The method's own checks of what runs, judged, added to every verify round beside the HTTP health checks (ECS:
+   * the service's running tasks on the task-definition revision the hotfix deployed), so a mismatch fails the hotfix
+   * with what was expected and what was seen. Throws only where a retry may help (throttling, 5xx).
+   */
+  checkRunning?(hotfix: Hotfix): Promise<HealthResult[]>;
   /**
    * What the deploy will do, read from the outside system while preparing (the exact image change, settings that
    * differ), when `describe` alone cannot say it. Preparing records this instead of `describe` when present.

@@ -105,17 +105,34 @@ async function once(
   }
 }
 
-/** Records where the rollback deploy runs (the Jenkins build it became) once, so the live status links it. */
+/**
+ * Records where the rollback deploy runs (the Jenkins build it became) once, so the live status links it, and its
+ * steps whenever they change, redrawn on the live status.
+ */
 async function located(deps: WorkflowDeps, hotfix: Hotfix, progress: DeployProgress): Promise<Hotfix> {
+  let current = hotfix;
   const refs = progress.refs;
-  if (!refs || Object.entries(refs).every(([key, value]) => hotfix.refs[key] === value)) return hotfix;
-  const outcome = await transact(
+  if (refs && Object.entries(refs).some(([key, value]) => current.refs[key] !== value)) {
+    const outcome = await transact(
+      deps,
+      { ulid: current.ulid },
+      { type: 'record_result', step: LOCATED, refs },
+      BOT,
+    );
+    if (outcome.ok) current = outcome.hotfix;
+  }
+  if (progress.stages.length === 0 || JSON.stringify(progress.stages) === JSON.stringify(current.stages))
+    return current;
+  const shown = await transact(
     deps,
-    { ulid: hotfix.ulid },
-    { type: 'record_result', step: LOCATED, refs },
+    { ulid: current.ulid },
+    { type: 'update_stages', stages: progress.stages },
     BOT,
   );
-  return outcome.ok ? outcome.hotfix : hotfix;
+  if (!shown.ok || shown.events.length === 0) return current;
+  const attempt = String(shown.hotfix.seq);
+  await deps.jobs.enqueue({ ulid: shown.hotfix.ulid, step: 'render_status', attempt });
+  return shown.hotfix;
 }
 
 /** Answers an input step of the rollback deploy Proceed, once. */

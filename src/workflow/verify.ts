@@ -10,8 +10,9 @@ import { transact } from './transact.js';
 /**
  * Verifying: the catalog's health checks of every service of the plan, one round at once and then re-checks through
  * the soak window. Each wait is a delayed job (this step runs again when the next round falls due), each round's
- * results go on the record once, and a failing check fails the hotfix with what was expected and what was seen. A
- * plan whose services have no health checks is verified by its deploy's success.
+ * results go on the record once, and a failing check fails the hotfix with what was expected and what was seen. The
+ * method's own checks of what runs (ECS: the tasks on the deployed revision) join every round. A plan whose services
+ * have no health checks is verified by its deploy's success.
  */
 export async function verify(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
   if (!(await holdsFence(deps, hotfix))) return;
@@ -24,7 +25,8 @@ export async function verify(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> 
   if (wait > 0) return waitForRound(deps, hotfix, round, dueAt, wait);
 
   const answers = await healthAnswers(deps, hotfix, plan.checks, round);
-  const results = plan.checks.map((check, i) => judge(check, answers[i] ?? missing()));
+  const running = (await deps.methods[hotfix.method]?.checkRunning?.(hotfix)) ?? [];
+  const results = [...plan.checks.map((check, i) => judge(check, answers[i] ?? missing())), ...running];
   const step = healthStep(hotfix.attempts, round);
   const detail = JSON.stringify(results);
   const recorded = await transact(deps, { ulid: hotfix.ulid }, { type: 'record_result', step, detail }, BOT);

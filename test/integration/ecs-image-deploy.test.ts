@@ -97,9 +97,10 @@ describe('an ecs-image hotfix through the bot', () => {
     const hotfix = await approvedHotfix('acme staging');
     const deployed = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'verifying', 15_000);
     expect(deployed.steps['check_target']?.result).toBeDefined();
-    expect(deployed.versionsBefore).toEqual({
-      'external-agent': `v2.14.2 (task definition ${STAGING.service}:1)`,
-    });
+    expect(deployed.versionsBefore).toEqual({ 'external-agent': 'v2.14.2' });
+    expect(deployed.refs['ecsRollbackTo:external-agent']).toMatch(
+      /task-definition\/staging-external-agent-acme:1$/,
+    );
     expect(deployed.deployPlan?.[0]).toContain(`${AGENT_REPO}:v2.14.2 → ${AGENT_REPO}:${TAG}`);
     expect(deployed.refs).toMatchObject({
       ecsService: `${STAGING.cluster}/${STAGING.service}`,

@@ -4,6 +4,7 @@
  * puts external-agent on service staging-acme-external-agent in cluster staging-acme.
  */
 import { EcsImageMethod, revisionRef } from '../../src/adapters/aws/ecs-image-method.js';
+import { rollbackToRef } from '../../src/adapters/aws/ecs-image-target.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { hotfixIn } from '../unit/domain/builders.js';
 import { ManualClock } from '../emulators/jenkins/index.js';
@@ -45,13 +46,19 @@ describe('EcsImageMethod against the AWS emulator', () => {
 
   it('captures the running image and revision as the rollback target, and shows the exact image change', async () => {
     const hotfix = deploying();
-    await expect(method.currentVersions(hotfix)).resolves.toEqual({
-      'external-agent': `v2.14.2 (task definition ${NAMES.service}:1)`,
-    });
+    // The version the rollback returns to is the running image's tag, a tag of the service like any other.
+    await expect(method.currentVersions(hotfix)).resolves.toEqual({ 'external-agent': 'v2.14.2' });
     const plan = await method.plan(hotfix);
     expect(plan).toEqual([
       `ECS ${NAMES.cluster}/${NAMES.service}: a copy of ${NAMES.service}:1 with container external-agent ${AGENT_REPO}:v2.14.2 → ${AGENT_REPO}:${TAG}; nothing else changes`,
     ]);
+    // The revision it returns to is recorded by the start, from the new revision's REPLACES tag, also on a re-run.
+    const first = await method.start(hotfix);
+    const again = await method.start({ ...hotfix, refs: { ...hotfix.refs, ...first } });
+    for (const refs of [first, again])
+      expect(refs[rollbackToRef('external-agent')]).toMatch(
+        new RegExp(`task-definition/${NAMES.service}:1$`),
+      );
   });
 
   it("flags a family's latest revision that differs from the running one in anything but the image", async () => {
@@ -212,6 +219,25 @@ describe('EcsImageMethod against the AWS emulator', () => {
     await expect(method.abort(hotfix)).resolves.toMatch(/stopped the rollout of .*:2; ECS is rolling back/);
     expect(emulator.callsOf('StopServiceDeployment')).toHaveLength(1);
     expect(hotfix.refs[revisionRef('external-agent')]).toContain(':2');
+  });
+
+  it('abort after the rollout finished returns the service to the revision it replaced, once however often it runs', async () => {
+    const hotfix = await started(deploying());
+    clock.advance(10_000);
+    const said = await method.abort(hotfix);
+    expect(said).toMatch(
+      new RegExp(
+        `${NAMES.service}:2 had rolled out; returned the service to ${NAMES.service}:1 \\(one UpdateService\\)`,
+      ),
+    );
+    expect(said).toContain(`${NAMES.service}:2 stays registered`);
+    // A re-run after a crash finds the service on its way back and sends nothing more.
+    await expect(method.abort(hotfix)).resolves.toMatch(new RegExp(`on its way back to ${NAMES.service}:1`));
+    const back = emulator
+      .callsOf('UpdateService')
+      .filter((c) => String(c.body['taskDefinition']).endsWith(`${NAMES.service}:1`));
+    expect(back).toHaveLength(1);
+    expect(emulator.callsOf('StopServiceDeployment')).toHaveLength(0);
   });
 
   async function restartWith(options: { rollback: boolean }): Promise<AwsEmulator> {

@@ -61,12 +61,17 @@ describe('the ecs-image panic rollback against the AWS emulator', () => {
     expect(rolling.status).toBe('running');
     expect(rolling.stages).toEqual([
       { name: `external-agent: back to ${GOOD} (desired 2 · running 0 · pending 2)`, status: 'running' },
+      { name: `external-agent: running tasks on ${GOOD}`, status: 'pending' },
       { name: `external-agent: deregister ${BAD}`, status: 'pending' },
     ]);
     expect(emulator.callsOf('DeregisterTaskDefinition')).toHaveLength(0);
     clock.advance(10_000);
     const done = await rollback.poll(hotfix);
     expect(done.status).toBe('succeeded');
+    expect(done.stages).toContainEqual({
+      name: `external-agent: running tasks on ${GOOD} (2 of 2)`,
+      status: 'succeeded',
+    });
     expect(done.stages.at(-1)).toEqual({ name: `external-agent: deregister ${BAD}`, status: 'succeeded' });
     // A crash after the deregistration: the re-run sees the revision INACTIVE and sends nothing again.
     await expect(rollback.poll(hotfix)).resolves.toMatchObject({ status: 'succeeded' });
@@ -108,6 +113,20 @@ describe('the ecs-image panic rollback against the AWS emulator', () => {
     await expect(rollback.start(hotfix)).rejects.toMatchObject({ code: 'throttled', retryable: true });
     await rollback.start(hotfix);
     expect(updatesBack()).toHaveLength(1);
+  });
+
+  it('access denied on the UpdateService back fails the rollback with what was refused, and sends nothing more', async () => {
+    hotfix = await deployed();
+    clock.advance(10_000);
+    emulator.failNext('UpdateService', FAULTS.accessDenied);
+    const refs = await rollback.start(hotfix);
+    const progress = await rollback.poll({ ...hotfix, refs: { ...hotfix.refs, ...refs } });
+    expect(progress.status).toBe('failed');
+    expect(progress.status === 'failed' && progress.message).toMatch(
+      /AWS refused the bot's credentials while updating ECS service .*AccessDeniedException/,
+    );
+    expect(updatesBack()).toHaveLength(0);
+    expect(emulator.callsOf('DeregisterTaskDefinition')).toHaveLength(0);
   });
 
   it('a rollback whose own rollout fails is a failure with the reason', async () => {

@@ -5,6 +5,7 @@
  * use it. Every call is safe to repeat: start() looks for the tagged revision before registering and at the service
  * before updating it; poll() reads everything from ECS.
  */
+import type { HealthResult } from '../../domain/health.js';
 import type { Hotfix, Stage } from '../../domain/hotfix.js';
 import type { Clock } from '../../ports/clock.js';
 import { ContainersError, type Containers, type TaskDefinitionRevision } from '../../ports/containers.js';
@@ -15,6 +16,7 @@ import {
   imageTag,
   REPLACES_TAG,
   revisionRef,
+  rollbackToRef,
   settingsDiff,
   shortName,
   targetsOf,
@@ -26,6 +28,7 @@ import { EcsPanicRollback } from './ecs-panic-rollback.js';
 
 export { revisionRef } from './ecs-image-target.js';
 import { readRollout } from './ecs-rollout.js';
+import { tasksOnRevision } from './ecs-task-revisions.js';
 
 /** The ref a start that ECS refused for good leaves, per attempt, so poll() fails the hotfix with it. */
 const startFailureRef = (attempt: number): string => `ecsStartFailure:${attempt}`;
@@ -42,13 +45,16 @@ export class EcsImageMethod implements DeployMethod {
     this.rollback = new EcsPanicRollback(ecs);
   }
 
-  /** Per service, the image tag and the revision the service runs now (the rollback target). */
+  /**
+   * Per service, the image tag the service runs now: the version a rollback returns to and its health checks expect.
+   * The revision itself (what the panic rollback puts the service back on) is recorded by start() as `ecsRollbackTo`,
+   * and the plan names it (`a copy of family:revision`).
+   */
   async currentVersions(hotfix: Hotfix): Promise<Record<string, string>> {
     const versions: Record<string, string> = {};
     for (const s of targetsOf(hotfix)) {
       const running = await this.running(s);
-      versions[s.service] =
-        `${imageTag(this.imageOf(running, s))} (task definition ${shortName(running.arn)})`;
+      versions[s.service] = imageTag(this.imageOf(running, s));
     }
     return versions;
   }
@@ -117,6 +123,10 @@ export class EcsImageMethod implements DeployMethod {
       for (const s of targetsOf(hotfix)) {
         const revision = await this.revisionFor(hotfix, s);
         refs[revisionRef(s.service)] = revision.arn;
+        // The revision it replaced, as tagged when it was registered: a re-run after the rollout began still names
+        // the one that ran before the hotfix, never the hotfix's own.
+        const replaces = revision.tags.find((t) => t.key === REPLACES_TAG)?.value;
+        if (replaces) refs[rollbackToRef(s.service)] = replaces;
         const service = await this.ecs.service(s.target.cluster, s.target.service);
         if (!service) throw new ContainersError('not_found', `ECS service ${s.target.service} is gone`);
         const primary = service.deployments.find((d) => d.status === 'PRIMARY');
@@ -155,29 +165,58 @@ export class EcsImageMethod implements DeployMethod {
     return { status: done === targetsOf(hotfix).length ? 'succeeded' : 'running', stages };
   }
 
+  /** Per service, every running task on the revision the hotfix deployed, judged with each verify round. */
+  async checkRunning(hotfix: Hotfix): Promise<HealthResult[]> {
+    const results: HealthResult[] = [];
+    for (const s of targetsOf(hotfix))
+      results.push(await tasksOnRevision(this.ecs, s, hotfix.refs[revisionRef(s.service)]));
+    return results;
+  }
+
   /** ECS image deploys have no input steps. */
   answer(): Promise<void> {
     return Promise.reject(new Error('ecs-image deploys have no input steps to answer'));
   }
 
-  /** Stops a rollout still in progress with ECS's own rollback; a finished one is left as it is, and said so. */
+  /**
+   * Stops a rollout still in progress with ECS's own rollback; a finished one is returned to the revision it replaced
+   * with one UpdateService (a cancelled hotfix gives up its lock, so nothing is left on the new revision). The new
+   * revision stays registered, and said so.
+   */
   async abort(hotfix: Hotfix): Promise<string> {
     const said: string[] = [];
     for (const s of targetsOf(hotfix)) {
       const arn = hotfix.refs[revisionRef(s.service)];
+      const back = hotfix.refs[rollbackToRef(s.service)];
       const service = await this.ecs.service(s.target.cluster, s.target.service);
       const primary = service?.deployments.find((d) => d.status === 'PRIMARY');
+      const kept = arn
+        ? ` ${shortName(arn)} stays registered; deregister it in ECS once nothing runs it.`
+        : '';
       if (!arn || !service || primary?.taskDefinition !== arn) {
-        said.push(`${s.target.service}: the new revision was not rolling out; nothing was stopped.`);
+        // Looked at before anything is sent: a re-run after a crash finds the service already on its way back.
+        const returning = back !== undefined && primary?.taskDefinition === back;
+        said.push(
+          returning
+            ? `${s.target.service}: on its way back to ${shortName(back)}.${kept}`
+            : `${s.target.service}: the new revision was not rolling out; nothing was stopped.`,
+        );
       } else if (
         primary.rolloutState === 'IN_PROGRESS' &&
         (await this.ecs.stopWithRollback(s.target.cluster, s.target.service))
       ) {
         said.push(
-          `${s.target.service}: stopped the rollout of ${shortName(arn)}; ECS is rolling back to the previous revision.`,
+          `${s.target.service}: stopped the rollout of ${shortName(arn)}; ECS is rolling back to the previous revision.${kept}`,
+        );
+      } else if (back) {
+        await this.ecs.updateService(s.target.cluster, s.target.service, back);
+        said.push(
+          `${s.target.service}: ${shortName(arn)} had rolled out; returned the service to ${shortName(back)} (one UpdateService), ECS replaces its tasks now.${kept}`,
         );
       } else {
-        said.push(`${s.target.service}: not undone, it runs ${shortName(arn)}; roll back to undo it.`);
+        said.push(
+          `${s.target.service}: not undone, it runs ${shortName(arn)} and no earlier revision is recorded; return it in ECS following the runbook.`,
+        );
       }
     }
     return said.join(' ');

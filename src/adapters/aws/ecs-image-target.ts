@@ -1,5 +1,6 @@
 /** What an `ecs-image` hotfix changes, read from its catalog snapshot, and how images and revisions are compared. */
 import type { EcsImageTarget } from '../../domain/catalog.js';
+import { ecsRevisionRef, taskDefinitionName } from '../../domain/ecs-refs.js';
 import type { Hotfix } from '../../domain/hotfix.js';
 import type { TaskDefinitionRevision } from '../../ports/containers.js';
 
@@ -8,7 +9,8 @@ export const HOTFIX_TAG = 'hotfix-bot:hotfix';
 /** The tag naming the revision the hotfix's revision replaced: where a panic rollback returns. */
 export const REPLACES_TAG = 'hotfix-bot:replaces';
 /** The ref holding the revision a service's rollout uses, per service (recorded by the deploy's start). */
-export const revisionRef = (service: string): string => `ecsRevision:${service}`;
+export const revisionRef = ecsRevisionRef;
+export { ecsRollbackToRef as rollbackToRef } from '../../domain/ecs-refs.js';
 /** A rollout that takes longer fails the hotfix, unless the catalog says otherwise. */
 export const DEFAULT_TIMEOUT_MINUTES = 30;
 
@@ -31,7 +33,7 @@ export function targetsOf(hotfix: Hotfix): EcsImageService[] {
 
 /** `family:revision` of a task-definition ARN. */
 export function shortName(arn: string): string {
-  return arn.split('/').pop() ?? arn;
+  return taskDefinitionName(arn);
 }
 
 /** The tag of an image reference (`repo:tag`), or `latest` when it has none; a digest is returned whole. */

@@ -1,6 +1,7 @@
 /**
- * Seed 002's panic rollback for `ecs-image`: the service back on the revision it ran before the hotfix (named by the
- * REPLACES tag on the hotfix's own revision), followed until stable, then the hotfix's revision deregistered. While ECS
+ * Seed 002's panic rollback for `ecs-image`: the service back on the revision it ran before the hotfix (recorded as
+ * `ecsRollbackTo` by the deploy, from the REPLACES tag on the hotfix's own revision), followed until stable and its
+ * running tasks on that revision, then the hotfix's revision deregistered. While ECS
  * still rolls the bad revision out, its own StopServiceDeployment with the ROLLBACK stop type is the fastest way back;
  * otherwise one UpdateService. Every step first reads where ECS is, so a re-run after a crash at any point sends at
  * most one UpdateService back and one deregistration.
@@ -12,10 +13,14 @@ import {
   HOTFIX_TAG,
   REPLACES_TAG,
   revisionRef,
+  rollbackToRef,
   shortName,
   targetsOf,
   type EcsImageService,
 } from './ecs-image-target.js';
+
+/** The ref a rollback start that ECS refused for good leaves, so poll() fails the rollback with ECS's words. */
+const REFUSED_REF = 'ecsRollbackRefused';
 
 /** The bad revision and the one to return to, for one service. */
 interface Way {
@@ -38,7 +43,29 @@ export class EcsPanicRollback implements MethodRollback {
     );
   }
 
+  /** Sends the service back once; a refusal for good (access denied, service gone) is kept for poll() to report. */
   async start(hotfix: Hotfix): Promise<Record<string, string>> {
+    try {
+      return await this.send(hotfix);
+    } catch (error) {
+      if (!(error instanceof ContainersError) || error.retryable) throw error;
+      return { [REFUSED_REF]: error.message };
+    }
+  }
+
+  /** Follows the return and deregisters the bad revision; ECS refusing for good fails the rollback with its words. */
+  async poll(hotfix: Hotfix): Promise<DeployProgress> {
+    const refused = hotfix.refs[REFUSED_REF];
+    if (refused) return { status: 'failed', stages: [], message: refused, condition: 'unknown' };
+    try {
+      return await this.follow(hotfix);
+    } catch (error) {
+      if (!(error instanceof ContainersError) || error.retryable) throw error;
+      return { status: 'failed', stages: [], message: error.message, condition: 'unknown' };
+    }
+  }
+
+  private async send(hotfix: Hotfix): Promise<Record<string, string>> {
     const refs: Record<string, string> = {};
     for (const { s, bad, back } of await this.ways(hotfix)) {
       const service = await this.ecs.service(s.target.cluster, s.target.service);
@@ -48,7 +75,7 @@ export class EcsPanicRollback implements MethodRollback {
           `ECS service ${s.target.service} in ${s.target.cluster} is gone`,
         );
       const primary = service.deployments.find((d) => d.status === 'PRIMARY');
-      refs[`ecsRollbackTo:${s.service}`] = back;
+      refs[rollbackToRef(s.service)] = back;
       // Already on the way back (ECS's circuit breaker, or an earlier run of this step): nothing more to send.
       if (primary?.taskDefinition === back) continue;
       const rolling = primary?.taskDefinition === bad.arn && primary.rolloutState === 'IN_PROGRESS';
@@ -58,7 +85,7 @@ export class EcsPanicRollback implements MethodRollback {
     return refs;
   }
 
-  async poll(hotfix: Hotfix): Promise<DeployProgress> {
+  private async follow(hotfix: Hotfix): Promise<DeployProgress> {
     const stages: Stage[] = [];
     const failures: string[] = [];
     let done = 0;
@@ -88,7 +115,16 @@ export class EcsPanicRollback implements MethodRollback {
         primary.runningCount === primary.desiredCount &&
         service.deployments.length === 1;
       stages.push({ name: `${returning} ${counts}`, status: stable ? 'succeeded' : 'running' });
-      if (!stable) {
+      // Stable is not enough: the running tasks themselves must be on the revision returned to.
+      const tasks = stable ? await this.ecs.runningTaskDefinitions(s.target.cluster, s.target.service) : [];
+      const onIt = tasks.filter((t) => t === back).length;
+      const confirmed = stable && onIt === primary.desiredCount && onIt === tasks.length;
+      const confirm = `${s.service}: running tasks on ${shortName(back)}`;
+      stages.push({
+        name: stable ? `${confirm} (${onIt} of ${tasks.length})` : confirm,
+        status: confirmed ? 'succeeded' : stable ? 'running' : 'pending',
+      });
+      if (!confirmed) {
         stages.push({ name: deregister, status: 'pending' });
         continue;
       }
@@ -111,7 +147,9 @@ export class EcsPanicRollback implements MethodRollback {
     const ways: Way[] = [];
     for (const s of targetsOf(hotfix)) {
       const bad = await this.badRevision(hotfix, s);
-      const back = bad?.tags.find((t) => t.key === REPLACES_TAG)?.value;
+      // The revision the record names (the one the confirmation showed), else the bad revision's REPLACES tag.
+      const back =
+        hotfix.refs[rollbackToRef(s.service)] ?? bad?.tags.find((t) => t.key === REPLACES_TAG)?.value;
       // No revision of this hotfix: nothing was deployed to this service, so there is nothing to return from.
       if (bad && back) ways.push({ s, bad, back });
     }

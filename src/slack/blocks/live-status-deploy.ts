@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Hotfix, Stage } from '../../domain/hotfix.js';
 import { fields, section, SLACK_LIMITS } from './block-kit.js';
 import { STAGE_EMOJI } from './hotfix-summary.js';
+import { revisionOf } from './notice-lines.js';
 import { codeBlock, fitLines, inlineCode, truncate, typed } from './mrkdwn.js';
 
 // Room in a section or field for lines under a heading.
@@ -67,7 +68,7 @@ export function deployFields(hotfix: Hotfix): KnownBlock[] {
   const before = Object.entries(hotfix.versionsBefore ?? {}).map(([service, version]) => {
     const target = hotfix.services.find((s) => s.service === service)?.tag;
     const to = target === undefined ? '' : ` → ${inlineCode(target)}`;
-    return `• ${typed(service)} ${inlineCode(version)}${to}`;
+    return `• ${typed(service)} ${inlineCode(version)}${revisionOf(hotfix, service)}${to}`;
   });
   if (plan.length === 0 && before.length === 0) return [];
   const does = plan.map((line) => `• ${typed(truncate(line, 500))}`);

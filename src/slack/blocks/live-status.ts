@@ -218,11 +218,9 @@ function failureBlocks(hotfix: Hotfix): KnownBlock[] {
       ? ' A rollback is done by hand in this version, following the runbook.'
       : hotfix.method === 'ecs-run-once'
         ? ' The deployment service rolls back what it can by itself (its log is above); anything more is done by hand, following the runbook.'
-        : hotfix.method === 'ecs-image'
-          ? ' The panic rollback is not offered from Slack yet: return the service to the rollback target by hand, following the runbook.'
-          : rollbackTarget(hotfix)
-            ? ` Roll back with *Rollback* below or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}.`
-            : ' No earlier version of every service is recorded, so a rollback is done by hand, following the runbook.';
+        : rollbackTarget(hotfix)
+          ? ` Roll back with *Rollback* below or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}.`
+          : ' No earlier version of every service is recorded, so a rollback is done by hand, following the runbook.';
     advice = `*Runbook:* ${row.label} · ${SEVERITY_EMOJI[row.severity]} ${row.severity} — ${row.advice}${rollback}`;
   }
   const lock = `:lock: ${hotfix.id} keeps ${env} until someone decides, so nothing else deploys over it.`;

@@ -3,6 +3,7 @@
  * then the change (running version -> new version), target, severity, reason, incident, window, rollback target and
  * warnings. Each line says only what this version does (domain/capabilities.ts).
  */
+import { ecsReturnsTo } from '../../domain/ecs-refs.js';
 import { rollsBack } from '../../domain/rollback.js';
 import { can } from '../../domain/capabilities.js';
 import type { Hotfix } from '../../domain/hotfix.js';
@@ -127,7 +128,7 @@ export function rollbackLine(hotfix: Hotfix): string {
   const known = Object.entries(before);
   const target =
     known.length > 0
-      ? `Rollback target: ${known.map(([s, v]) => `${typed(s)} ${inlineCode(v)}`).join(', ')}`
+      ? `Rollback target: ${known.map(([s, v]) => `${typed(s)} ${inlineCode(v)}${revisionOf(hotfix, s)}`).join(', ')}`
       : hotfix.versionsBefore
         ? 'Rollback target: none recorded'
         : 'Rollback target: the versions running when the deploy starts';
@@ -140,6 +141,12 @@ export function rollbackLine(hotfix: Hotfix): string {
         ? 'the deployment service rolls back what it can by itself; anything more is done by hand, following the runbook'
         : 'a rollback is done by hand, following the runbook';
   return `:leftwards_arrow_with_hook: ${target}${together}; ${how}`;
+}
+
+/** ` (task definition family:n)` after a version whose ECS revision the panic rollback returns to; else nothing. */
+export function revisionOf(hotfix: Pick<Hotfix, 'refs'>, service: string): string {
+  const revision = ecsReturnsTo(hotfix.refs, service);
+  return revision ? ` (task definition ${inlineCode(revision)})` : '';
 }
 
 /** How much of the triage checklist is ticked on the plan. */

@@ -6,6 +6,7 @@ import { section } from './block-kit.js';
 import { targetName } from './hotfix-summary.js';
 import { decisionMetadata, REASON_BLOCK_ID, type NoticeRef } from './interaction-ids.js';
 import { modal, textInput } from './modal-kit.js';
+import { revisionOf } from './notice-lines.js';
 import { inlineCode, typed } from './mrkdwn.js';
 
 /** callback_id of the rollback form. */
@@ -16,13 +17,13 @@ export function rollbackModal(hotfix: Hotfix, from: NoticeRef): ModalView {
   const target = rollbackTarget(hotfix) ?? [];
   const lines = target.map(({ service, tag }) => {
     const now = hotfix.services.find((s) => s.service === service)?.tag ?? '?';
-    return `• ${typed(service)} ${inlineCode(now)} → ${inlineCode(tag)}`;
+    return `• ${typed(service)} ${inlineCode(now)} → ${inlineCode(tag)}${revisionOf(hotfix, service)}`;
   });
   const together = target.length > 1 ? ' All services go back together, never some of them.' : '';
   const blocks: KnownBlock[] = [
     section(
       `You are rolling *${hotfix.id}* back on ${typed(targetName(hotfix))}, to the versions that ran before it:\n${lines.join('\n')}\n` +
-        `The same deploy method deploys them again, then the same health checks check them.${together}`,
+        `${howItGoesBack(hotfix)}${together}`,
     ),
     textInput(REASON_BLOCK_ID, 'Why roll back?', {
       placeholder: 'e.g. health reports 503 since the deploy',
@@ -37,4 +38,15 @@ export function rollbackModal(hotfix: Hotfix, from: NoticeRef): ModalView {
     metadata: decisionMetadata(hotfix, from),
     blocks,
   });
+}
+
+/** How this hotfix's method returns the services, in a sentence for the person confirming. */
+function howItGoesBack(hotfix: Hotfix): string {
+  if (hotfix.method === 'ecs-image')
+    return (
+      'ECS puts each service back on the task definition it ran before (stopping the rollout if it is still under way), ' +
+      "the bot follows it until stable with every task on it, deregisters the hotfix's revision, then the same health " +
+      'checks check it.'
+    );
+  return 'The same deploy method deploys them again, then the same health checks check them.';
 }

@@ -153,7 +153,9 @@ async function rollbackForm(ctx: ListenerContext, id: string, who: Invocation): 
       response_type: 'ephemeral',
       text: `:no_entry: ${id} has no recorded earlier version of every service to return to; restore by hand and mark it resolved.`,
     };
-  const view = rollbackModal(hotfix, { noticeChannel: who.channel, noticeTs: '' });
+  // The form reads its notice back as a pair of non-empty ids: the live status, where the Rollback button is.
+  const at = hotfix.refs['statusTs'] ?? hotfix.refs['planTs'] ?? '';
+  const view = rollbackModal(hotfix, { noticeChannel: who.channel, noticeTs: at });
   return {
     reply: { response_type: 'ephemeral', text: `Opening the rollback form for ${id}.` },
     afterAck: async () => void (await who.client.views.open({ trigger_id: who.triggerId, view })),
