@@ -3,6 +3,7 @@ import type { DeployMethod, RecordKind } from '../../domain/catalog.js';
 import { stateLabel } from '../../domain/decide.js';
 import type { Hotfix, HotfixState, Severity, Stage } from '../../domain/hotfix.js';
 import { targetCheckStep } from '../../domain/hotfix.js';
+import { sourceLines } from '../../domain/source-check.js';
 import { approvalsStillNeeded, countedApprovals } from '../../domain/policy.js';
 import { SLACK_LIMITS } from './block-kit.js';
 import { inlineCode, mention, mentions, truncate, typed } from './mrkdwn.js';
@@ -168,6 +169,8 @@ export function warningLines(hotfix: Hotfix): string[] {
   const preview = hotfix.steps[targetCheckStep(hotfix)]?.result?.detail?.split('\n') ?? [];
   const lines = [
     ...preview.map((line) => (line.startsWith(':warning:') ? typed(line) : `:mag: ${typed(line)}`)),
+    // The tag and CI check and the change over the running version (or "waiting for CI"), as the bot wrote them.
+    ...sourceLines(hotfix).map(typed),
     ...hotfix.warnings.map((w) => `:warning: ${typed(w)}`),
   ];
   const freeze = hotfix.freezeOverride;
