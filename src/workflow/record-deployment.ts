@@ -73,7 +73,7 @@ async function markService(
       ulid: hotfix.ulid,
       hotfixId: hotfix.id,
       description: `${hotfix.id}: ${planned.service} ${planned.tag} to ${hotfix.client} ${hotfix.env}`,
-      production: /^prod/i.test(hotfix.env),
+      production: hotfix.snapshot.env.production,
     });
     current = await recorded(deps, current, created, String(deployment.id), {
       [`ghDeployment.${planned.service}`]: String(deployment.id),

@@ -170,7 +170,7 @@ export function warningLines(hotfix: Hotfix): string[] {
   const lines = [
     ...preview.map((line) => (line.startsWith(':warning:') ? typed(line) : `:mag: ${typed(line)}`)),
     // The tag and CI check and the change over the running version (or "waiting for CI"), as the bot wrote them.
-    ...sourceLines(hotfix).map(typed),
+    ...sourceLines(hotfix).map(withChangeLinks),
     ...hotfix.warnings.map((w) => `:warning: ${typed(w)}`),
   ];
   const freeze = hotfix.freezeOverride;
@@ -180,6 +180,20 @@ export function warningLines(hotfix: Hotfix): string[] {
     );
   }
   return lines;
+}
+
+// The compare link the bot writes for the change over the running version (`<url|2 commits>`); nothing else is kept.
+const CHANGE_LINK = /<https?:\/\/[^<>\s|]+\|\d+ commits?>/g;
+
+/** A source line with its compare link live and everything else (check names, tags from GitHub) escaped. */
+function withChangeLinks(line: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of line.matchAll(CHANGE_LINK)) {
+    out += typed(line.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return out + typed(line.slice(last));
 }
 
 /** The services as the plan grammar writes them: `decanting-service@24-02-05.619-hotfix.627,picking-service@1.2`. */
