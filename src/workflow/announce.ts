@@ -79,9 +79,11 @@ async function gateAtPlan(
     return undefined;
   }
   if (gate.outcome === 'wait') {
-    const at = deps.clock.now().getTime() + gate.delayMs;
+    // Named by time slot, as lookAgain names its looks: runs that schedule the same look (a reconciler's run beside
+    // the delayed one) merge into one job instead of growing into several chains of looks.
+    const slot = Math.ceil((deps.clock.now().getTime() + gate.delayMs) / Math.max(1, gate.delayMs));
     await deps.jobs.enqueue(
-      { ulid: hotfix.ulid, step: 'announce', attempt: `source-v${hotfix.planVersion}-${at}` },
+      { ulid: hotfix.ulid, step: 'announce', attempt: `source-v${hotfix.planVersion}-${slot}` },
       { delayMs: gate.delayMs },
     );
     if (gate.firstHold)
