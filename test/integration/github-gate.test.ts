@@ -5,6 +5,8 @@
  * retried and then refused, never passed), checked again when the approval completes, the notice links the change
  * over the running version, and the hotfix's GitHub deployment follows it to success or failure.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { JsonObject, MessageThread } from '../emulators/slack/index.js';
 import { clickButton, sendSlashCommand } from '../emulators/slack/index.js';
 import { startGithubEmulator, type GhRepo, type GithubEmulator } from '../emulators/github/index.js';
@@ -29,6 +31,10 @@ beforeAll(async () => {
   const catalog = catalogWith((doc) => {
     // The rehearsal shares decanting-service's repository; its plans wait at most a minute for CI.
     doc.setIn(['services', 'runbook-drill', 'ci'], doc.createNode({ whenPending: 'hold', waitMinutes: 1 }));
+    // A rehearsal whose repository GitHub does not have.
+    const drill = doc.getIn(['services', 'runbook-drill']) as { clone(): unknown };
+    doc.setIn(['services', 'lost-drill'], drill.clone());
+    doc.setIn(['services', 'lost-drill', 'repo'], 'example-org/no-such-repo');
   });
   t = await startTestBot(0, {
     env: { GITHUB_TOKEN: gh.token, GITHUB_API_URL: gh.url, HOTFIX_CATALOG: catalog },
@@ -150,6 +156,48 @@ describe('the plan-time gate', () => {
       ephemeralsFor(h).find((e) => e.includes('24-02-05.619-hotfix.999')),
     );
     expect(told).toMatch(/no tag|not found|does not exist/i);
+  });
+
+  it('refuses a plan whose repository GitHub does not have, readably', async () => {
+    const { tag } = newTag('green');
+    const h = await plan('lost-drill', tag, 'acme staging');
+    await waitForRecord(t.bot, h.ulid, (r) => r.state === 'cancelled');
+    const told = await t.slack.waitFor(() => ephemeralsFor(h).find((e) => e.includes('no-such-repo')));
+    expect(told).toContain('nothing will be deployed');
+    expect(told).toMatch(/not found|does not exist|cannot see/i);
+  });
+
+  it('refuses a plan when GitHub cannot be reached at all, never passing it', async () => {
+    // A bot whose GITHUB_API_URL answers nothing: a port that was free a moment ago.
+    const closed = await new Promise<string>((resolve) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(`http://127.0.0.1:${port}`));
+      });
+    });
+    const cut = await startTestBot(1, {
+      env: { GITHUB_TOKEN: gh.token, GITHUB_API_URL: closed },
+      slack: t.slack,
+      timing: { sourceRecheckMs: 100 },
+    });
+    try {
+      const { tag } = newTag('green');
+      const answer = await sendSlashCommand(
+        cut.eventsUrl,
+        SIGNING_SECRET,
+        { text: `plan runbook-drill@${tag} acme staging`, user_id: 'U0PRIYA', channel_id: 'C0INC4211' },
+        { emulator: t.slack },
+      );
+      const id = /HF-\d+/.exec(textOf(answer.body))?.[0];
+      const found = id ? await cut.bot.deps.store.findById(id) : undefined;
+      if (!found) throw new Error(`not planned: ${textOf(answer.body)}`);
+      const refused = await waitForRecord(cut.bot, found.ulid, (r) => r.state === 'cancelled', 20_000);
+      expect(refused.refs['noticeTs']).toBeUndefined();
+      expect(refused.decision?.reason).toMatch(/could not be checked: .*(reach|unreachable|answer)/i);
+    } finally {
+      await cut.stop();
+    }
   });
 
   it('holds a plan while CI runs, showing "waiting for CI", and announces it once CI is green', async () => {
