@@ -310,6 +310,31 @@ describe('after the plan', () => {
     );
   });
 
+  it('holds an approved hotfix while CI runs again on its tag, tells the thread, and deploys once it is green', async () => {
+    const { tag, sha } = newTag('green');
+    const h = await plan('runbook-drill', tag, 'globex staging');
+    const shown = await waitForRecord(t.bot, h.ulid, (r) => r.refs['noticeTs'] !== undefined);
+    // Someone re-runs a check on the tag's commit between the plan and the approval.
+    const rerun = repo.addCheckRun(sha, { name: 'unit', status: 'queued' });
+    await approve(shown);
+    const held = await waitForRecord(
+      t.bot,
+      h.ulid,
+      (r) => r.steps['recheck_source_held']?.result !== undefined,
+    );
+    expect(held.state).toBe('approved');
+    const note = await t.slack.waitFor(() =>
+      (planMessage(held)?.replies ?? []).find((r) => String(r.text).includes('CI is running again')),
+    );
+    expect(String(note.text)).toContain('unit (queued)');
+    expect(deploymentsOf(held)).toHaveLength(0);
+
+    repo.completeCheckRun(rerun.id, 'success');
+    const running = await waitForRecord(t.bot, h.ulid, (r) => r.state === 'awaiting_input', 15_000);
+    expect(running.steps['recheck_source']?.result?.detail).toContain('CI is green');
+    await deploymentShows(running, 'in_progress');
+  });
+
   it('marks the GitHub deployment failed when the deploy fails', async () => {
     const { tag } = newTag('green');
     const h = await plan('failing-drill', tag, 'acme staging');
