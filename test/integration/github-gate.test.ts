@@ -3,7 +3,8 @@
  * emulator, reached through the real Octokit): the plan is checked before its notice is posted (green goes, red and a
  * missing tag refuse, pending holds and is re-checked by delayed jobs until green or out of time, GitHub trouble is
  * retried and then refused, never passed), checked again when the approval completes, the notice links the change
- * over the running version, and the hotfix's GitHub deployment follows it to success or failure.
+ * over the running version, and the hotfix's GitHub deployment follows it to success, failure, or inactive after a
+ * rollback (that last one moved by the domain's own commands, since a rehearsal has no rollback).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,12 @@ import type { JsonObject, MessageThread } from '../emulators/slack/index.js';
 import { clickButton, sendSlashCommand } from '../emulators/slack/index.js';
 import { startGithubEmulator, type GhRepo, type GithubEmulator } from '../emulators/github/index.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
+import type { HotfixCommand } from '../../src/domain/commands.js';
+import { decideNew } from '../../src/domain/decide.js';
+import { SYSTEM } from '../../src/domain/hotfix.js';
+import { snapshotOf } from '../../src/domain/snapshot.js';
 import { recordDeployment } from '../../src/workflow/record-deployment.js';
+import { transact } from '../../src/workflow/transact.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { SIGNING_SECRET, catalogWith, startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
@@ -364,5 +370,56 @@ describe('after the plan', () => {
     const deployment = await deploymentShows(end, 'failure');
     expect(deployment.environment).toBe('acme-staging');
     expect(deployment.statuses.map((s) => s.state)).toEqual(['failure', 'in_progress']);
+  });
+});
+
+describe('the GitHub deployment of a rolled-back hotfix', () => {
+  it('goes in progress, failure, then inactive once the rollback is done, marked once each', async () => {
+    // The record is moved by the domain's own commands (the rehearsal has no rollback); GitHub is the emulator.
+    const deps = t.bot.deps;
+    const { tag } = newTag('green');
+    const now = deps.clock.now();
+    const ulid = deps.newUlid(now);
+    const planned = decideNew(
+      {
+        type: 'plan',
+        id: await deps.store.nextId(),
+        ulid,
+        incident: { channel: 'C0INC4211', startedAt: now.toISOString() },
+        client: 'globex',
+        env: 'staging',
+        severity: 3,
+        method: 'jenkins-multi-deploy',
+        services: [{ service: 'decanting-service', tag, method: 'jenkins-multi-deploy' }],
+        snapshot: snapshotOf(deps.catalog, 'globex', 'staging', ['decanting-service']),
+        triage: {},
+      },
+      { now, actor: { userId: 'U0PRIYA', groups: [] } },
+    );
+    if (!planned.ok) throw new Error(planned.refusal.message);
+    await deps.store.create(planned.events);
+    const move = async (command: HotfixCommand, userId = SYSTEM, groups: string[] = []) => {
+      const outcome = await transact(deps, { ulid }, command, { userId, groups });
+      if (!outcome.ok) throw new Error(outcome.refusal.message);
+      return outcome.hotfix;
+    };
+    await move({ type: 'approve', planVersion: 1 }, 'U0BOB', ['S0APPROVERS']);
+    await move({ type: 'queue' });
+    await move({ type: 'acquire_lock', lock: { token: 901 } });
+    await move({ type: 'prepare', versionsBefore: { 'decanting-service': '24-02-05.619' }, deployPlan: [] });
+    const deploying = await move({ type: 'start_deploy' });
+    await recordDeployment(deps, ulid);
+    await deploymentShows(deploying, 'in_progress');
+    await move({ type: 'deploy_failed', message: 'stage Deploy failed' });
+    await recordDeployment(deps, ulid);
+    await move({ type: 'rollback', reason: 'orders still stuck' }, 'U0PRIYA');
+    await recordDeployment(deps, ulid); // rolling back: the deployment is left as it is
+    const rolledBack = await move({ type: 'rollback_succeeded' });
+    await recordDeployment(deps, ulid);
+    await recordDeployment(deps, ulid); // a re-run adds nothing
+    const deployment = await deploymentShows(rolledBack, 'inactive');
+    expect(deploymentsOf(rolledBack)).toHaveLength(1);
+    expect(deployment.environment).toBe('globex-staging');
+    expect(deployment.statuses.map((s) => s.state)).toEqual(['inactive', 'failure', 'in_progress']);
   });
 });
