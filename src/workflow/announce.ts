@@ -56,6 +56,13 @@ export async function announce(deps: WorkflowDeps, ulid: string): Promise<void> 
     },
     refs: (ref) => ({ noticeChannel: ref.channel, noticeTs: ref.ts }),
   });
+  // The requester was told the plan waits for CI: tell them it no longer does.
+  if (held && posted > 0)
+    await deps.chat.tellUser(
+      first.incident.channel,
+      first.requester,
+      `CI is green now: ${first.id} went to change control for approval.`,
+    );
   // Both drawn now from the same plan: the reconciler need not redraw them. A message an earlier attempt posted may
   // show an older plan, so it is left for the reconciler to bring up to date.
   const fingerprint = deps.chat.messagesFingerprint(first);

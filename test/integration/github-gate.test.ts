@@ -224,6 +224,7 @@ describe('the plan-time gate', () => {
     expect(announced.state).toBe('planned');
     expect(blocksOf(noticeMessage(announced))).toContain('CI is green');
     expect(blocksOf(noticeMessage(announced))).not.toContain('Waiting for CI');
+    await t.slack.waitFor(() => ephemeralsFor(h).find((e) => e.includes('went to change control')));
     // The plan shown while it waited is redrawn with the passed check.
     await t.slack.waitFor(() =>
       blocksOf(planMessage(announced)).includes('CI is green') ? true : undefined,
