@@ -18,7 +18,9 @@
  * rolls back, which fails the hotfix with ECS's reason and is then rolled back from Slack (seed 002's panic rollback,
  * the bad revision deregistered). Last, the deployment service through ecs-run-once (when PostgreSQL is
  * reachable for the process guard): a plan refused while a process runs in the client's database, then, once it is
- * gone, the service set 0 -> 1, its CloudWatch log in the live status, and the service back at 0.
+ * gone, the service set 0 -> 1, its CloudWatch log in the live status, and the service back at 0. Every plan's tag and
+ * CI are checked on GitHub (an emulator reached through Octokit); the GitHub scene holds a plan while CI runs and
+ * announces it once CI is green.
  *
  * Each scene is a file in `demo/scenes/`, played in the order below; `demo/scene.ts` holds what people do (type,
  * click, approve) and the waits. A new scene goes last and takes its hotfix ids from the answers (`scene.plan`).
@@ -40,6 +42,7 @@ import { ECS_AGENT, playEcs } from './scenes/ecs.js';
 import { JENKINS_JOB, jenkinsBuilds, playJenkins, playRollback } from './scenes/jenkins.js';
 import { play, playFailure } from './scenes/rehearsal.js';
 import { DEPLOYMENT_TAG, playRunOnce } from './scenes/run-once.js';
+import { playGithub, startDemoGithub } from './scenes/github.js';
 
 async function main(): Promise<void> {
   const redis = await demoRedis();
@@ -59,6 +62,8 @@ async function main(): Promise<void> {
   process.env['AWS_SECRET_ACCESS_KEY'] = TEST_CREDENTIALS.secretAccessKey;
   const records = await startRecordSystems();
   const health = await startHealthEmulator();
+  // Every plan's tag and CI are checked on GitHub (an emulator holding every tag the scenes deploy).
+  const github = await startDemoGithub();
   const bot = await startBot(
     {
       SLACK_BOT_TOKEN: slack.token,
@@ -74,12 +79,13 @@ async function main(): Promise<void> {
       AWS_REGION: aws.region,
       AWS_ENDPOINT_URL: aws.url,
       ...records.env,
+      ...github.env,
       ...(typeof guardDb === 'string' ? {} : { PROCESS_GUARD_URL_ACME_STAGING: guardDb.url }),
     },
     {
       clock: { now: () => new Date(sceneNow()) },
       botIds: { botId: slack.bot.botId, botUserId: slack.bot.userId },
-      timing: { pollMs: 500, statusEveryMs: 1000 },
+      timing: { pollMs: 500, statusEveryMs: 1000, sourceRecheckMs: 1000 },
     },
   );
   const scene = new Scene(slack, `http://127.0.0.1:${bot.port}/slack/events`);
@@ -94,6 +100,7 @@ async function main(): Promise<void> {
       typeof guardDb === 'string'
         ? [`(left out: PostgreSQL for the process guard could not be reached: ${guardDb})`]
         : await playRunOnce(scene, bot.deps.store, aws, guardDb);
+    const githubLines = await playGithub(scene, bot.deps.store, github.github);
     print(
       slack,
       redis.describe,
@@ -102,6 +109,7 @@ async function main(): Promise<void> {
       builds,
       [...revisions, '', ...runOnce],
       recordLines(records),
+      githubLines,
     );
   } finally {
     if (typeof guardDb !== 'string') await guardDb.drop();
@@ -110,6 +118,7 @@ async function main(): Promise<void> {
     await health.close();
     await aws.close();
     await records.close();
+    await github.github.close();
     await slack.close();
     await redis.stop();
   }
@@ -123,6 +132,7 @@ function print(
   builds: string[],
   revisions: string[],
   records: string[],
+  github: string[],
 ): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(`hotfix-bot demo: the bot, a Slack emulator and Redis (${redis})`);
@@ -148,6 +158,8 @@ function print(
   for (const line of revisions) out(line);
   out('--- The change records, as Jira, Google Calendar and Statuspage hold them at the end ---');
   for (const line of records) out(line);
+  out('--- GitHub: a plan held while CI ran, then approved once it was green ---');
+  for (const line of github) out(line);
   out(`(${slack.writeCount()} Slack messages posted or updated in all)`);
 }
 

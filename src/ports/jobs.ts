@@ -9,6 +9,7 @@ export const STEPS = [
   'open_records',
   'close_records',
   'sync_records',
+  'source_deployment',
 ] as const;
 export type StepName = (typeof STEPS)[number];
 

@@ -9,6 +9,7 @@ import { verify } from './verify.js';
 import type { Hotfix } from '../domain/hotfix.js';
 import { recordsHoldDeploy } from '../domain/record-plan.js';
 import { openRecords } from './open-records.js';
+import { recheckSource } from './recheck-source.js';
 
 /**
  * The one step that moves an approved hotfix along: it reads the record and does what its state calls for. Run it
@@ -19,8 +20,10 @@ export async function advance(deps: WorkflowDeps, ulid: string): Promise<void> {
   const hotfix = await deps.store.load(ulid);
   if (!hotfix) return;
   switch (hotfix.state) {
-    case 'approved':
-      return recordsThenQueue(deps, hotfix);
+    case 'approved': {
+      const checked = await recheckSource(deps, hotfix);
+      return checked ? recordsThenQueue(deps, checked) : undefined;
+    }
     case 'queued':
       return acquireLock(deps, hotfix);
     case 'preparing':

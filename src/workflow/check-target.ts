@@ -37,6 +37,14 @@ export async function checkTarget(deps: WorkflowDeps, hotfix: Hotfix): Promise<b
     );
     return true;
   }
+  return refusePlan(deps, hotfix, problem);
+}
+
+/**
+ * Cancels a plan a plan-time check refused (`problem` says why, for people) and tells its requester, once; a plan
+ * already decided otherwise is left as it is. Returns false: the plan is not shown for approval.
+ */
+export async function refusePlan(deps: WorkflowDeps, hotfix: Hotfix, problem: string): Promise<false> {
   const outcome = await transact(
     deps,
     { ulid: hotfix.ulid },

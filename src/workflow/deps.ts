@@ -69,4 +69,6 @@ export interface WorkflowTiming {
    * channel). @defaultValue 1000
    */
   postEveryMs: number;
+  /** Between two looks at the CI of a plan held for it (and GitHub trouble's first retry). @defaultValue 30000 */
+  sourceRecheckMs?: number;
 }

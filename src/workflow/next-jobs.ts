@@ -12,6 +12,9 @@ export async function afterTransition(deps: Pick<WorkflowDeps, 'jobs'>, hotfix: 
   // The change ticket follows the deploy (started, failed); nothing when the hotfix has no ticket.
   if (hotfix.refs['jiraKey'])
     await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'sync_records', attempt: String(hotfix.seq) });
+  // The GitHub deployment follows the deploy from its start (in progress, success, failure, inactive).
+  if (hotfix.times.deployStartedAt !== undefined)
+    await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'source_deployment', attempt: String(hotfix.seq) });
 }
 
 /**

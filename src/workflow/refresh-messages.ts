@@ -7,7 +7,8 @@ import type { WorkflowDeps } from './deps.js';
 import { waitForSlack } from './slack-gate.js';
 import { postOnce } from './post-once.js';
 import { NEEDS_A_PERSON, drawTracked, drawnAs, drawnKey, settleWait } from './drawn-messages.js';
-import { checkTarget, refusalUntold } from './check-target.js';
+import { checkTarget, refusalUntold, refusePlan } from './check-target.js';
+import { gateSource } from './gate-source.js';
 
 /** Events the incident thread is told about, each in one reply: decisions people wait for. */
 export const TOLD_IN_THREAD: ReadonlySet<HotfixEventType> = new Set<HotfixEventType>([
@@ -37,8 +38,11 @@ export async function refreshMessages(deps: WorkflowDeps, ulid: string): Promise
   if (shown && (hotfix.state === 'planned' || refusalUntold(hotfix))) {
     if (!(await checkTarget(deps, hotfix)) && hotfix.state === 'planned') return;
   }
-  await redrawPaced(deps, hotfix);
-  await tellThread(deps, hotfix);
+  // A revised plan's tags and CI are checked again too (the first version's are, before its notice is posted).
+  const current = shown && hotfix.planVersion > 1 ? await gateRevision(deps, hotfix) : hotfix;
+  if (!current) return;
+  await redrawPaced(deps, current);
+  await tellThread(deps, current);
 }
 
 /**
@@ -215,4 +219,28 @@ export async function lockHolderOf(
   const others = await deps.store.listByTarget(hotfix.client, hotfix.env);
   const holder = others.find((h) => h.ulid !== hotfix.ulid && holdsLock(h.state));
   return holder ? { id: holder.id, state: holder.state, since: holder.stateSince.at } : undefined;
+}
+
+/**
+ * The source gate of a revised plan still waiting for approval: undefined when it refused the revision (cancelled and
+ * told; the cancel's own refresh draws it), else the record to draw. While CI runs the plan shows "waiting for CI"
+ * and is looked at again later; an approval meanwhile is held by the check at approval.
+ */
+async function gateRevision(deps: WorkflowDeps, hotfix: Hotfix): Promise<Hotfix | undefined> {
+  if (hotfix.state !== 'planned') return hotfix;
+  const gate = await gateSource(deps, hotfix, 'plan');
+  if (gate.outcome === 'refused') {
+    await refusePlan(deps, gate.hotfix, gate.problem);
+    return undefined;
+  }
+  if (gate.outcome === 'wait') {
+    // Named by time slot, as lookAgain names its looks: runs that schedule the same look (a reconciler's run beside
+    // the delayed one) merge into one job instead of growing into several chains of looks.
+    const slot = Math.ceil((deps.clock.now().getTime() + gate.delayMs) / Math.max(1, gate.delayMs));
+    await deps.jobs.enqueue(
+      { ulid: hotfix.ulid, step: 'refresh_messages', attempt: `source-v${hotfix.planVersion}-${slot}` },
+      { delayMs: gate.delayMs },
+    );
+  }
+  return gate.hotfix;
 }

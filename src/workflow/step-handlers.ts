@@ -5,6 +5,7 @@ import { closeRecords } from './close-records.js';
 import type { WorkflowDeps } from './deps.js';
 import { expirePlan } from './expire.js';
 import { openRecordsAlongside } from './open-records.js';
+import { recordDeployment } from './record-deployment.js';
 import { syncRecords } from './record-moments.js';
 import { refreshMessages } from './refresh-messages.js';
 import { remind } from './remind.js';
@@ -22,5 +23,6 @@ export function stepHandlers(deps: WorkflowDeps): Record<StepName, (ulid: string
     open_records: (id) => openRecordsAlongside(deps, id),
     close_records: (id) => closeRecords(deps, id),
     sync_records: (id) => syncRecords(deps, id),
+    source_deployment: (id) => recordDeployment(deps, id),
   };
 }

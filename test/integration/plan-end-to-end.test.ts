@@ -70,12 +70,15 @@ describe('/hotfix plan, end to end', () => {
     const events = await t.bot.deps.store.events(hotfix.ulid);
     expect(events.map((e) => `${e.type}${'step' in e ? `:${e.step}` : ''}`)).toEqual([
       'planned',
+      // Without GitHub the tag and CI are not checked, and the record (and the notice) says so.
+      'step_recorded:check_source',
       'step_intended:post_plan',
       'step_recorded:post_plan',
       'step_intended:post_notice',
       'step_recorded:post_notice',
     ]);
     expect(events[0]).toMatchObject({ by: 'U0PRIYA', planVersion: 1 });
+    expect(blocksJson(notice)).toContain('Tag and CI not checked: GitHub is not configured');
   });
 
   it('lists every problem of a wrong plan and records nothing', async () => {

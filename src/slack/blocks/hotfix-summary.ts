@@ -3,6 +3,7 @@ import type { DeployMethod, RecordKind } from '../../domain/catalog.js';
 import { stateLabel } from '../../domain/decide.js';
 import type { Hotfix, HotfixState, Severity, Stage } from '../../domain/hotfix.js';
 import { targetCheckStep } from '../../domain/hotfix.js';
+import { sourceLines } from '../../domain/source-check.js';
 import { approvalsStillNeeded, countedApprovals } from '../../domain/policy.js';
 import { SLACK_LIMITS } from './block-kit.js';
 import { inlineCode, mention, mentions, truncate, typed } from './mrkdwn.js';
@@ -168,6 +169,8 @@ export function warningLines(hotfix: Hotfix): string[] {
   const preview = hotfix.steps[targetCheckStep(hotfix)]?.result?.detail?.split('\n') ?? [];
   const lines = [
     ...preview.map((line) => (line.startsWith(':warning:') ? typed(line) : `:mag: ${typed(line)}`)),
+    // The tag and CI check and the change over the running version (or "waiting for CI"), as the bot wrote them.
+    ...sourceLines(hotfix).map(withChangeLinks),
     ...hotfix.warnings.map((w) => `:warning: ${typed(w)}`),
   ];
   const freeze = hotfix.freezeOverride;
@@ -177,6 +180,20 @@ export function warningLines(hotfix: Hotfix): string[] {
     );
   }
   return lines;
+}
+
+// The compare link the bot writes for the change over the running version (`<url|2 commits>`); nothing else is kept.
+const CHANGE_LINK = /<https?:\/\/[^<>\s|]+\|\d+ commits?>/g;
+
+/** A source line with its compare link live and everything else (check names, tags from GitHub) escaped. */
+function withChangeLinks(line: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of line.matchAll(CHANGE_LINK)) {
+    out += typed(line.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return out + typed(line.slice(last));
 }
 
 /** The services as the plan grammar writes them: `decanting-service@24-02-05.619-hotfix.627,picking-service@1.2`. */
