@@ -20,13 +20,14 @@ export function rollbackTarget(
 
 /**
  * Whether the bot can roll this hotfix back itself, now or once its running versions are recorded: Jenkins re-runs
- * the job at the versions it replaced. The run-once deployment service rolls back what it can by itself (seed 000),
- * and the ECS panic rollback is not offered from Slack yet; their rollbacks are done by hand, following the runbook.
+ * the job at the versions it replaced, and a rehearsal plays the return to the versions it pretended ran, so the
+ * failure path can be practised. The run-once deployment service rolls back what it can by itself (seed 000), and
+ * the ECS panic rollback is not offered from Slack yet; their rollbacks are done by hand, following the runbook.
  */
 export function rollsBack(
   hotfix: Pick<Hotfix, 'method' | 'services' | 'versionsBefore' | 'snapshot'>,
 ): boolean {
-  if (hotfix.method !== 'jenkins-multi-deploy') return false;
+  if (hotfix.method !== 'jenkins-multi-deploy' && hotfix.method !== 'rehearsal') return false;
   return hotfix.versionsBefore === undefined || rollbackTarget(hotfix) !== undefined;
 }
 

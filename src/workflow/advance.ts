@@ -22,6 +22,7 @@ export async function advance(deps: WorkflowDeps, ulid: string): Promise<void> {
     case 'approved':
       return recordsThenQueue(deps, hotfix);
     case 'queued':
+    case 'rollback_queued':
       return acquireLock(deps, hotfix);
     case 'preparing':
       return prepare(deps, hotfix);

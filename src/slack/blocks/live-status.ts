@@ -123,6 +123,12 @@ function nowLines(hotfix: Hotfix, ctx: LiveStatusContext): string[] {
     case 'verifying':
       lines.push(`${since}${attempt}: ${verifyingLine(hotfix)}`);
       break;
+    case 'rollback_queued':
+      lines.push(
+        `${since}: the rollback waits its turn for ${hotfix.client} ${hotfix.env} before putting back the rollback target below. Asked${decidedBy(hotfix)}.`,
+        queueLine(hotfix, ctx),
+      );
+      break;
     case 'rolling_back':
       lines.push(`${since}: putting back the rollback target below. Asked${decidedBy(hotfix)}.`);
       break;
@@ -242,7 +248,8 @@ function fallback(hotfix: Hotfix, ctx: LiveStatusContext): string {
   const name = `${isRehearsal(hotfix) ? 'REHEARSAL ' : ''}${hotfix.id} ${serviceNames(hotfix)} → ${hotfix.client} ${hotfix.env}`;
   let now = stateLabel(hotfix.state);
   if (hotfix.attempts > 1 && !isTerminal(hotfix.state)) now += ` (attempt ${hotfix.attempts})`;
-  if (hotfix.state === 'queued' && ctx.queuedBehind) now += ` behind ${ctx.queuedBehind.id}`;
+  if ((hotfix.state === 'queued' || hotfix.state === 'rollback_queued') && ctx.queuedBehind)
+    now += ` behind ${ctx.queuedBehind.id}`;
   if (hotfix.state === 'awaiting_input' && hotfix.pendingInput)
     now = `waiting for an answer: "${truncate(hotfix.pendingInput.message, 300)}"`;
   if ((hotfix.state === 'failed' || hotfix.state === 'rollback_failed') && hotfix.failure)

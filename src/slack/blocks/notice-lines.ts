@@ -48,6 +48,8 @@ export function noticeHeadline(hotfix: Hotfix): string {
       return `${emoji} *Completed on ${target}* ${since}: deployed and verified`;
     case 'failed':
       return `${emoji} *FAILED on ${target}* ${since}${failureText(hotfix)} — ${owner} decides next in the incident thread`;
+    case 'rollback_queued':
+      return `${emoji} *Rollback of ${target} waits its turn* since ${since}`;
     case 'rolling_back':
       return `${emoji} *Rolling back ${target}* since ${since}`;
     case 'rolled_back':
