@@ -31,10 +31,58 @@ export function rollsBack(
   return hotfix.versionsBefore === undefined || rollbackTarget(hotfix) !== undefined;
 }
 
+/** The states a hotfix is offered Rollback in: once it has deployed (DESIGN.md section 2). */
+export const ROLLBACK_OFFERED_IN = ['verifying', 'failed', 'completed'] as const;
+
+/** Whether a person can be offered Rollback on this hotfix now: it has deployed, and the bot can do it. */
+export function rollbackOffered(hotfix: Hotfix): boolean {
+  const state: string = hotfix.state;
+  return (
+    (ROLLBACK_OFFERED_IN as readonly string[]).includes(state) &&
+    rollsBack(hotfix) &&
+    rollbackTarget(hotfix) !== undefined
+  );
+}
+
 /**
  * The hotfix as its rollback deploys it: the same plan at the earlier versions, as the attempt after the last one, so
  * a method that finds its deploys by the ULID and attempt (a Jenkins build's hotfix id) finds the rollback's own.
  */
 export function rollbackView(hotfix: Hotfix, target: PlannedService[]): Hotfix {
   return { ...hotfix, services: target, attempts: hotfix.attempts + 1 };
+}
+
+/**
+ * Hotfixes that deployed to the same client and env after this one did, newest first: rolling this one back puts its
+ * services back to what ran before it, so it undoes theirs too. Rolled-back ones no longer run, and a rehearsal and
+ * a real deploy never undo each other.
+ */
+export function deployedSince(hotfix: Hotfix, others: readonly Hotfix[]): Hotfix[] {
+  const since = Date.parse(hotfix.times.deployStartedAt ?? '');
+  if (Number.isNaN(since)) return [];
+  const rehearsal = hotfix.method === 'rehearsal';
+  return others
+    .filter(
+      (o) =>
+        o.ulid !== hotfix.ulid &&
+        o.client === hotfix.client &&
+        o.env === hotfix.env &&
+        o.state !== 'rolled_back' &&
+        (o.method === 'rehearsal') === rehearsal &&
+        Date.parse(o.times.deployStartedAt ?? '') > since,
+    )
+    .sort((a, b) => Date.parse(b.times.deployStartedAt ?? '') - Date.parse(a.times.deployStartedAt ?? ''));
+}
+
+/** What a service runs now, as far as the records tell: the newest later hotfix that deployed it, else this one. */
+export function runningNow(
+  hotfix: Hotfix,
+  later: readonly Hotfix[],
+  service: string,
+): { tag: string; by: string } {
+  for (const other of later) {
+    const deployed = other.services.find((s) => s.service === service);
+    if (deployed) return { tag: deployed.tag, by: other.id };
+  }
+  return { tag: hotfix.services.find((s) => s.service === service)?.tag ?? '?', by: hotfix.id };
 }

@@ -83,8 +83,8 @@ describe('a rehearsal hotfix from approval to completion', () => {
     const hotfix = await approvedHotfix('runbook-drill', 'acme staging');
     const waiting = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'awaiting_input');
     expect(waiting.lock?.token).toBeGreaterThan(0);
-    // A rehearsal reads nothing outside, so it records no running version rather than a made-up one.
-    expect(waiting.versionsBefore).toEqual({});
+    // A rehearsal pretends each service runs its catalog tagExample: the version its rollback returns to.
+    expect(waiting.versionsBefore).toEqual({ 'runbook-drill': '24-02-05.619-hotfix.627' });
     expect(waiting.deployPlan?.join(' ')).toMatch(/REHEARSAL/);
     expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toMatchObject({
       ulid: hotfix.ulid,

@@ -88,6 +88,7 @@ export function liveStatusMessage(hotfix: Hotfix, ctx: LiveStatusContext = {}): 
     ...failureBlocks(hotfix),
     ...deployFields(hotfix),
     ...optional(cancelActions(hotfix)),
+    ...deployedActions(hotfix),
     liveContext(hotfix),
   ];
   return message(fallback(hotfix, ctx), blocks);
@@ -233,6 +234,12 @@ function failureBlocks(hotfix: Hotfix): KnownBlock[] {
   }
   const lock = `:lock: ${hotfix.id} keeps ${env} until someone decides, so nothing else deploys over it.`;
   return [section(`${head}\n${advice}\n${lock}`), ...optional(failureActions(hotfix))];
+}
+
+/** Rollback while verifying and after completion (a failure shows its buttons with what went wrong). */
+function deployedActions(hotfix: Hotfix): KnownBlock[] {
+  if (hotfix.state !== 'verifying' && hotfix.state !== 'completed') return [];
+  return optional(failureActions(hotfix));
 }
 
 function liveContext(hotfix: Hotfix): KnownBlock {
