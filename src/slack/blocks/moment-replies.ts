@@ -121,7 +121,9 @@ function autoRollbackMessage(
 ${typed(what)}`),
     section(`:rewind: *Rolling back automatically.* ${typed(truncate(reason, 500))}
 ${lock}`),
-    ...(moment.place === 'thread' ? [context(`Audited as a rollback by hotfix-bot ${slackDate(moment.event.at)}.`)] : []),
+    ...(moment.place === 'thread'
+      ? [context(`Audited as a rollback by hotfix-bot ${slackDate(moment.event.at)}.`)]
+      : []),
   ]);
 }
 

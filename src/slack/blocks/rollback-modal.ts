@@ -19,7 +19,11 @@ const BODY_MAX = SLACK_LIMITS.sectionText - 200;
  * first (a completed hotfix takes the environment again), every later hotfix the rollback would undo, and a
  * required reason. `later`: hotfixes that deployed to the same client and env since, newest first.
  */
-export function rollbackModal(hotfix: Hotfix, from: NoticeRef, later: readonly Hotfix[] = []): ModalView {
+export function rollbackModal(
+  hotfix: Hotfix,
+  from: NoticeRef | undefined,
+  later: readonly Hotfix[] = [],
+): ModalView {
   const target = rollbackTarget(hotfix) ?? [];
   const lines = target.map(({ service, tag }) => {
     const now = runningNow(hotfix, later, service);

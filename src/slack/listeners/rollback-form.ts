@@ -16,7 +16,7 @@ export async function rollbackFormFor(
   ctx: ListenerContext,
   hotfix: Hotfix,
   userId: string,
-  from: NoticeRef,
+  from: NoticeRef | undefined,
 ): Promise<ModalView | string> {
   const command = { type: 'rollback' as const, reason: 'asked for in the form' };
   const refusal = await check(ctx.deps, { userId, ref: { ulid: hotfix.ulid }, command, loaded: hotfix });

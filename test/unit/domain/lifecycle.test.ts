@@ -221,7 +221,11 @@ describe('workflow bookkeeping', () => {
 });
 
 describe('rolling back', () => {
-  const smokeTest = { type: 'verify_failed', message: '/v1/health 503', condition: 'smoke_test_failed' } as const;
+  const smokeTest = {
+    type: 'verify_failed',
+    message: '/v1/health 503',
+    condition: 'smoke_test_failed',
+  } as const;
 
   it('rolls back by itself, in the same write as the failure, where the policy says so for the env', () => {
     const decision = decide(hotfixIn('verifying'), smokeTest, { now: NOW, actor: BOT });
@@ -234,7 +238,9 @@ describe('rolling back', () => {
       decision: { by: 'system' },
       lock: { token: 7 },
     });
-    expect(rolling.decision?.reason).toMatch(/Automatic rollback.*Smoke test fails.*staging.*policy\.autoRollback/);
+    expect(rolling.decision?.reason).toMatch(
+      /Automatic rollback.*Smoke test fails.*staging.*policy\.autoRollback/,
+    );
   });
 
   it('leaves the failure to people where the policy does not allow it, or the matrix says wait', () => {

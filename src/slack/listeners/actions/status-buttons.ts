@@ -13,7 +13,11 @@ import { STORE_DOWN_TEXT, failureText } from '../failures.js';
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 /** A form a button opens, or the sentence saying why this person cannot have it. */
-type Form = (hotfix: Hotfix, from: NoticeRef, userId: string) => ModalView | string | Promise<ModalView | string>;
+type Form = (
+  hotfix: Hotfix,
+  from: NoticeRef,
+  userId: string,
+) => ModalView | string | Promise<ModalView | string>;
 
 /** A button on the live status message: ack at once, decide, tell the clicker only when something was refused. */
 function statusButton(

@@ -16,6 +16,7 @@ import { planCommand } from './plan-command.js';
 import type { Invocation, Reply, ReplyThen } from './reply.js';
 import { ephemeral } from './reply.js';
 import { rollbackFormFor } from '../rollback-form.js';
+import { threadOf } from '../../../domain/hotfix.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -143,7 +144,11 @@ async function rollbackForm(ctx: ListenerContext, id: string, who: Invocation): 
       response_type: 'ephemeral',
       text: `There is no hotfix ${id}. \`/hotfix list\` shows the active ones.`,
     };
-  const view = await rollbackFormFor(ctx, hotfix, who.userId, { noticeChannel: who.channel, noticeTs: '' });
+  // Where a refusal on submit is told: the channel the command came from, by the hotfix's thread (a form's notice
+  // reference is a pair of non-empty ids, or none).
+  const thread = threadOf(hotfix);
+  const from = thread ? { noticeChannel: who.channel, noticeTs: thread } : undefined;
+  const view = await rollbackFormFor(ctx, hotfix, who.userId, from);
   if (typeof view === 'string') return { response_type: 'ephemeral', text: view };
   return {
     reply: { response_type: 'ephemeral', text: `Opening the rollback form for ${id}.` },
