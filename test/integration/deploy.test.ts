@@ -102,7 +102,10 @@ describe('a rehearsal hotfix from approval to completion', () => {
     expect(done.stages.every((s) => s.status === 'succeeded')).toBe(true);
     expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toBeUndefined();
     const final = await statusShows(hotfix, /completed/i);
-    expect(JSON.stringify(final.blocks)).not.toContain('"type":"button"');
+    // Nothing left to do on a completed hotfix but roll it back.
+    expect(JSON.stringify(final.blocks).match(/"action_id":"[a-z_]+"/g)).toEqual([
+      '"action_id":"hotfix_rollback"',
+    ]);
     expect(statusMessages(hotfix)).toHaveLength(1);
   });
 });
