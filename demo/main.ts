@@ -17,7 +17,9 @@
  * one UpdateService, the rollout followed in the live status; and a second image whose rollout ECS's circuit breaker
  * rolls back, which fails the hotfix with ECS's reason. Last, the deployment service through ecs-run-once (when PostgreSQL is
  * reachable for the process guard): a plan refused while a process runs in the client's database, then, once it is
- * gone, the service set 0 -> 1, its CloudWatch log in the live status, and the service back at 0.
+ * gone, the service set 0 -> 1, its CloudWatch log in the live status, and the service back at 0. Then a Jenkins
+ * hotfix that completed is rolled back by a release manager from the Rollback beside its state on the change-control
+ * notice: the environment taken again, the version before deployed and checked, the hotfix rolled back.
  *
  * Each scene is a file in `demo/scenes/`, played in the order below; `demo/scene.ts` holds what people do (type,
  * click, approve) and the waits. A new scene goes last and takes its hotfix ids from the answers (`scene.plan`).
@@ -39,6 +41,7 @@ import { ECS_AGENT, playEcs } from './scenes/ecs.js';
 import { JENKINS_JOB, jenkinsBuilds, playJenkins, playRollback } from './scenes/jenkins.js';
 import { play, playFailure } from './scenes/rehearsal.js';
 import { DEPLOYMENT_TAG, playRunOnce } from './scenes/run-once.js';
+import { playRollbackAfterCompletion } from './scenes/rollback-completed.js';
 
 async function main(): Promise<void> {
   const redis = await demoRedis();
@@ -93,6 +96,7 @@ async function main(): Promise<void> {
       typeof guardDb === 'string'
         ? [`(left out: PostgreSQL for the process guard could not be reached: ${guardDb})`]
         : await playRunOnce(scene, bot.deps.store, aws, guardDb);
+    const rollbackForm = await playRollbackAfterCompletion(scene, bot.deps.store, health);
     print(
       slack,
       redis.describe,
@@ -102,6 +106,10 @@ async function main(): Promise<void> {
       [...revisions, '', ...runOnce],
       recordLines(records),
     );
+    process.stdout.write(
+      '\n--- The rollback form of the completed hotfix, as the release manager read it ---\n',
+    );
+    for (const line of rollbackForm) process.stdout.write(`${line}\n`);
   } finally {
     if (typeof guardDb !== 'string') await guardDb.drop();
     await bot.stop();
