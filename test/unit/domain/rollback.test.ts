@@ -1,7 +1,7 @@
 import type { Hotfix } from '../../../src/domain/hotfix.js';
 import { deployedSince, rollbackOffered, rollsBack, runningNow } from '../../../src/domain/rollback.js';
 import { rollbackModal } from '../../../src/slack/blocks/rollback-modal.js';
-import { render } from '../slack/blocks/render.js';
+import { renderModal } from '../slack/blocks/render.js';
 import { hotfixIn } from './builders.js';
 
 /** A hotfix as another one on the same client and env, deploying `tag` at `at`. */
@@ -42,12 +42,12 @@ describe('what a rollback would undo', () => {
 
   it('the confirmation says which later hotfix it undoes, and from which version', () => {
     const newer = other('HF-8', '24-02-05.619-hotfix.800', later(9));
-    const text = render({ text: '', blocks: rollbackModal(mine, undefined, [newer]).blocks });
+    const text = renderModal(rollbackModal(mine, undefined, [newer]));
     expect(text).toContain('decanting-service `24-02-05.619-hotfix.800` (HF-8) → `24-01-20.600`');
     expect(text).toContain(`Deployed to Acme Corp staging since ${mine.id}:* *HF-8* (completed)`);
     expect(text).toContain('HF-8: undoes decanting-service `24-02-05.619-hotfix.800`');
     expect(text).toContain('the rollback first takes it again');
-    const alone = render({ text: '', blocks: rollbackModal(mine, undefined, []).blocks });
+    const alone = renderModal(rollbackModal(mine, undefined, []));
     expect(alone).not.toContain('Deployed to');
   });
 
