@@ -45,6 +45,11 @@ beforeAll(async () => {
     doc.deleteIn(['services', 'unhealthy-drill', 'rehearsal', 'input']);
     doc.setIn(['services', 'unhealthy-drill', 'healthChecks'], doc.createNode(HEALTH));
     doc.setIn(['services', 'unhealthy-drill', 'rehearsal', 'healthFailsAt'], 1);
+    // Verifying through a long soak window: long enough to be rolled back from while it verifies.
+    const soaking = (doc.getIn(['services', 'unhealthy-drill']) as { clone(): unknown }).clone();
+    doc.setIn(['services', 'soaking-drill'], soaking);
+    doc.deleteIn(['services', 'soaking-drill', 'rehearsal', 'healthFailsAt']);
+    doc.setIn(['services', 'soaking-drill', 'soak'], doc.createNode({ seconds: 120, everySeconds: 60 }));
   });
   t = await startTestBot(11, {
     clock: { now: () => new Date(Date.parse('2026-11-17T15:05:00Z') + (Date.now() - started)) },
@@ -316,5 +321,28 @@ describe('the rehearsal takes part', () => {
     expect(done.decision?.by).toBe('system');
     expect(done.steps['rollback_health']?.result?.detail).toContain(`"ok":true`);
     expect(done.steps['rollback_health']?.result?.detail).toContain('24-02-05.619-hotfix.627');
+  });
+
+  it('a hotfix still verifying is rolled back from the Rollback beside its state on the change-control notice, keeping its lock throughout', async () => {
+    const drill = await approvedHotfix('soaking-drill', tag(708));
+    const verifying = await waitForRecord(t.bot, drill.ulid, (h) => h.state === 'verifying', 15_000);
+    const notice = await noticeShows(verifying, /hotfix_rollback/);
+    await clickButton(
+      t.eventsUrl,
+      SIGNING_SECRET,
+      { user: 'U0RELMGR1', channel: CHANGE_CONTROL, ts: notice.ts, action_id: 'hotfix_rollback' },
+      opts(),
+    );
+    const [form] = await formsFor(drill);
+    expect(JSON.stringify(form!.view['blocks'])).toContain('Verification stops');
+    await confirm(form!, 'U0RELMGR1', 'error rate up while soaking');
+    const rolling = await waitForRecord(t.bot, drill.ulid, (h) => h.state !== 'verifying');
+    expect(rolling.state).toMatch(/rolling_back|rolled_back/);
+    // The lock it verified under is the one it rolls back under: taken once, never released in between.
+    const taken = (await t.bot.deps.store.events(drill.ulid)).filter((e) => e.type === 'lock_acquired');
+    expect(taken).toHaveLength(1);
+    const done = await endedIn(drill, 'rolled_back');
+    expect(done.decision).toMatchObject({ by: 'U0RELMGR1', reason: 'error rate up while soaking' });
+    expect(await t.bot.deps.locks.holder(lockKey(drill))).toBeUndefined();
   });
 });
