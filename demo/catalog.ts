@@ -29,6 +29,8 @@ export function demoCatalog(healthUrl: string): string {
     doc.createNode({ pageId: DEMO_PAGE, componentIds: ['globexstgdecant', 'globexstgagent'] }),
   );
   doc.setIn(['clients', 'globex', 'envs', 'staging', 'healthUrls', 'decanting-service'], healthUrl);
+  // The scenes show people choosing to roll back (a failure, a completed hotfix): staging waits for them here.
+  doc.setIn(['policy', 'autoRollback', 'staging'], false);
   doc.setIn(['services', 'decanting-service', 'soak'], doc.createNode({ seconds: 2, everySeconds: 1 }));
   // external-agent on acme staging (the ECS scene) answers at the same endpoint, with the same short soak.
   doc.setIn(['clients', 'acme', 'envs', 'staging', 'healthUrls', 'external-agent'], healthUrl);

@@ -20,7 +20,9 @@
  * reachable for the process guard): a plan refused while a process runs in the client's database, then, once it is
  * gone, the service set 0 -> 1, its CloudWatch log in the live status, and the service back at 0. Every plan's tag and
  * CI are checked on GitHub (an emulator reached through Octokit); the GitHub scene holds a plan while CI runs and
- * announces it once CI is green.
+ * announces it once CI is green. Then a Jenkins hotfix that completed is rolled back by a release manager from the
+ * Rollback beside its state on the change-control notice: the environment taken again, the version before deployed
+ * and checked, the hotfix rolled back.
  *
  * Each scene is a file in `demo/scenes/`, played in the order below; `demo/scene.ts` holds what people do (type,
  * click, approve) and the waits. A new scene goes last and takes its hotfix ids from the answers (`scene.plan`).
@@ -43,6 +45,7 @@ import { JENKINS_JOB, jenkinsBuilds, playJenkins, playRollback } from './scenes/
 import { play, playFailure } from './scenes/rehearsal.js';
 import { DEPLOYMENT_TAG, playRunOnce } from './scenes/run-once.js';
 import { playGithub, startDemoGithub } from './scenes/github.js';
+import { playRollbackAfterCompletion } from './scenes/rollback-completed.js';
 
 async function main(): Promise<void> {
   const redis = await demoRedis();
@@ -101,6 +104,7 @@ async function main(): Promise<void> {
         ? [`(left out: PostgreSQL for the process guard could not be reached: ${guardDb})`]
         : await playRunOnce(scene, bot.deps.store, aws, guardDb);
     const githubLines = await playGithub(scene, bot.deps.store, github.github);
+    const rollbackForm = await playRollbackAfterCompletion(scene, bot.deps.store, health);
     print(
       slack,
       redis.describe,
@@ -111,6 +115,10 @@ async function main(): Promise<void> {
       recordLines(records),
       githubLines,
     );
+    process.stdout.write(
+      '\n--- The rollback form of the completed hotfix, as the release manager read it ---\n',
+    );
+    for (const line of rollbackForm) process.stdout.write(`${line}\n`);
   } finally {
     if (typeof guardDb !== 'string') await guardDb.drop();
     await bot.stop();

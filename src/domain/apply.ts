@@ -99,7 +99,11 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
       return { ...moveTo(h, 'queued'), times: { ...h.times, queuedAt: e.at } };
     case 'lock_acquired':
       return {
-        ...(h.state === 'queued' ? moveTo(h, 'preparing') : h),
+        ...(h.state === 'queued'
+          ? moveTo(h, 'preparing')
+          : h.state === 'rollback_queued'
+            ? moveTo(h, 'rolling_back')
+            : h),
         lock: { token: e.token, since: e.at },
       };
     case 'prepared':
@@ -121,8 +125,11 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
       return { ...moveTo(h, 'completed'), times: { ...h.times, completedAt: e.at } };
     case 'failed':
       return { ...withoutInput(moveTo(h, 'failed')), failure: e.failure };
-    case 'rollback_started':
-      return { ...moveTo(h, 'rolling_back'), decision: { by: e.by, at: e.at, reason: e.reason } };
+    case 'rollback_started': {
+      // A completed hotfix released its lock: its rollback queues for it again before deploying anything.
+      const next = h.state === 'completed' ? 'rollback_queued' : 'rolling_back';
+      return { ...moveTo(h, next), decision: { by: e.by, at: e.at, reason: e.reason } };
+    }
     case 'rolled_back':
       return moveTo(h, 'rolled_back');
     case 'rollback_failed':

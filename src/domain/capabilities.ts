@@ -12,7 +12,7 @@ export const FEATURES = {
   /** Rolling a failed or completed hotfix back to the versions it replaced (button and `/hotfix rollback`). */
   rollback: true,
   /** Rolling back by itself when verification fails (`policy.autoRollback`). */
-  autoRollback: false,
+  autoRollback: true,
   /** Handing the lock to a new hotfix that fixes a failed one. */
   patchForward: false,
   /** Opening the change records (Jira, calendar, Statuspage) itself. */

@@ -14,7 +14,10 @@ export const SUBCOMMAND_USAGE = {
   status: ['status [HF-n]', 'where a hotfix is, or every active hotfix'],
   list: ['list', 'active hotfixes and who holds each environment'],
   cancel: ['cancel HF-n "<why>"', 'cancel a hotfix that has not finished (the deploy is aborted)'],
-  rollback: ['rollback HF-n', 'put back the versions a failed hotfix replaced'],
+  rollback: [
+    'rollback HF-n',
+    'put back the versions a deployed hotfix replaced (failed, verifying or completed)',
+  ],
   retry: ['retry HF-n', 'deploy a failed hotfix again'],
   resolve: ['resolve HF-n "<why>"', 'close a failed hotfix that was dealt with by hand'],
   handoff: ['handoff HF-n @person', 'make someone else the owner of a hotfix'],

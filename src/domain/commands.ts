@@ -52,7 +52,8 @@ export type PersonCommand =
   | { type: 'cancel'; reason: string }
   | { type: 'answer_input'; inputId: string; proceed: boolean }
   | { type: 'retry' }
-  | { type: 'rollback'; reason: string; lock?: LockGrant }
+  /** From a completed hotfix the rollback first queues for the lock it released (state `rollback_queued`). */
+  | { type: 'rollback'; reason: string }
   | { type: 'supersede'; supersededBy: string }
   | { type: 'resolve'; reason: string }
   | { type: 'handoff'; to: string }

@@ -4,7 +4,9 @@ import { refused } from './decision.js';
 import type { Hotfix } from './hotfix.js';
 import { mayAcknowledgeBreakGlass, mayAdminister, mayOperate, mayReject, requireReason } from './policy.js';
 import { Reason, refuse } from './reasons.js';
-import { rollbackTarget } from './rollback.js';
+import { can } from './capabilities.js';
+import { rollbackRowFor, shouldAutoRollback } from './rollback-matrix.js';
+import { rollbackTarget, rollsBack } from './rollback.js';
 import { triageChanges } from './triage.js';
 import { heldBy } from './record-plan.js';
 
@@ -84,8 +86,12 @@ export function decideLifecycle(h: Hotfix, cmd: Lifecycle, ctx: DecisionContext,
       return emit({ type: 'cancelled', reason: h.cancelRequest.reason, undone: cmd.undone });
     case 'verify_succeeded':
       return emit({ type: 'verified' });
-    case 'verify_failed':
-      return emit({ type: 'failed', failure: failure(ctx, 'verify', cmd.message, cmd.condition) });
+    case 'verify_failed': {
+      const failed = { type: 'failed' as const, failure: failure(ctx, 'verify', cmd.message, cmd.condition) };
+      const auto = autoRollbackReason(h, cmd.condition);
+      // In the same write as the failure, so no crash can leave a failure the policy rolls back sitting failed.
+      return auto ? emit(failed, { type: 'rollback_started', reason: auto }) : emit(failed);
+    }
     case 'rollback_succeeded':
       return emit({ type: 'rolled_back' });
     case 'rollback_failed':
@@ -214,30 +220,30 @@ function rollback(
 ): Decision {
   const refusal = mayOperate(h, ctx.actor, 'roll back') ?? requireReason(cmd.reason, `roll back ${h.id}`);
   if (refusal) return refused(refusal);
-  if (!rollbackTarget(h)) {
+  if (!rollsBack(h) || !rollbackTarget(h)) {
+    const why = rollsBack(h)
+      ? 'has no recorded earlier version of every service to return to (a version the deploy method could not tell is not guessed)'
+      : `deploys with ${h.method}, whose rollback the bot does not do yet`;
     return refused(
       refuse(
         Reason.NothingToRollBack,
-        `${h.id} has no recorded earlier version of every service to return to (a rehearsal changes nothing; a version Jenkins could not tell is not guessed); restore by hand and mark it resolved, or patch forward.`,
+        `${h.id} ${why}; restore by hand following the runbook and mark it resolved, or patch forward.`,
       ),
     );
   }
-  if (h.state === 'failed') return emit({ type: 'rollback_started', reason: cmd.reason });
-  // A completed hotfix released its lock; rolling back takes it again.
-  if (!cmd.lock)
-    return refused(refuse(Reason.NotLockHolder, `Rolling back ${h.id} needs the ${h.client} ${h.env} lock.`));
-  if (cmd.lock.heldBy && cmd.lock.heldBy !== h.id) {
-    return refused(
-      refuse(
-        Reason.LockHeld,
-        `${cmd.lock.heldBy} holds ${h.client} ${h.env}; wait for it to finish, then roll back.`,
-      ),
-    );
-  }
-  return emit(
-    { type: 'lock_acquired', token: cmd.lock.token },
-    { type: 'rollback_started', reason: cmd.reason },
-  );
+  // A completed hotfix released its lock: the rollback queues for it again (apply.ts), like a new deploy would.
+  return emit({ type: 'rollback_started', reason: cmd.reason });
+}
+
+/**
+ * Why the bot rolls back by itself after a failed verify, when it does: the feature is on, the policy allows it for
+ * the env, the decision-matrix row says roll back now, and every service has a version to return to.
+ */
+function autoRollbackReason(h: Hotfix, condition: string | undefined): string | undefined {
+  const allowed = can('autoRollback') && h.snapshot.policy.autoRollback[h.env] === true;
+  if (!shouldAutoRollback(condition, allowed) || !rollsBack(h) || !rollbackTarget(h)) return undefined;
+  const row = rollbackRowFor(condition);
+  return `Automatic rollback: verification failed (${row.label}: ${row.advice.toLowerCase().replace(/\.$/, '')}), and the policy rolls back by itself on ${h.env} (policy.autoRollback).`;
 }
 
 function acknowledgeBreakGlass(h: Hotfix, ctx: DecisionContext, emit: Emit): Decision {

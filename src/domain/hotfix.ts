@@ -11,6 +11,7 @@ export const STATES = [
   'verifying',
   'completed',
   'failed',
+  'rollback_queued',
   'rolling_back',
   'rolled_back',
   'rollback_failed',
@@ -53,8 +54,16 @@ export const LOCK_STATES: ReadonlySet<HotfixState> = new Set<HotfixState>([
 /**
  * States in which a hotfix may wait in its environment's queue. Any other state leaves the queue in the same write
  * that enters it, and the queue refuses a late join: a finished or revised plan never blocks the line.
+ * `rollback_queued`: a completed hotfix whose rollback waits to take the lock again.
  */
-export const WAITING_STATES: ReadonlySet<HotfixState> = new Set<HotfixState>(['approved', 'queued']);
+export const WAITING_STATES: ReadonlySet<HotfixState> = new Set<HotfixState>([
+  'approved',
+  'queued',
+  'rollback_queued',
+]);
+
+/** Waiting states in which the lock is granted when its turn comes (an approved hotfix first opens its records). */
+export const GRANTABLE_STATES: ReadonlySet<HotfixState> = new Set<HotfixState>(['queued', 'rollback_queued']);
 
 /** Sev 1 is the worst; 3 is the default when a plan names none. */
 export type Severity = 1 | 2 | 3 | 4;

@@ -21,14 +21,29 @@ export function rollbackTarget(
 /**
  * Whether the bot can roll this hotfix back itself, now or once its running versions are recorded: Jenkins re-runs
  * the job at the versions it replaced; ECS image returns the service to the revision it replaced (seed 002's panic
- * rollback). The run-once deployment service rolls back what it can by itself (seed 000); anything more is done by
- * hand, following the runbook.
+ * rollback); a rehearsal plays the return to the versions it pretended ran, so the failure path can be practised.
+ * The run-once deployment service rolls back what it can by itself (seed 000); anything more is done by hand,
+ * following the runbook.
  */
 export function rollsBack(
   hotfix: Pick<Hotfix, 'method' | 'services' | 'versionsBefore' | 'snapshot'>,
 ): boolean {
-  if (hotfix.method !== 'jenkins-multi-deploy' && hotfix.method !== 'ecs-image') return false;
+  const methods = ['jenkins-multi-deploy', 'ecs-image', 'rehearsal'];
+  if (!methods.includes(hotfix.method)) return false;
   return hotfix.versionsBefore === undefined || rollbackTarget(hotfix) !== undefined;
+}
+
+/** The states a hotfix is offered Rollback in: once it has deployed (DESIGN.md section 2). */
+export const ROLLBACK_OFFERED_IN = ['verifying', 'failed', 'completed'] as const;
+
+/** Whether a person can be offered Rollback on this hotfix now: it has deployed, and the bot can do it. */
+export function rollbackOffered(hotfix: Hotfix): boolean {
+  const state: string = hotfix.state;
+  return (
+    (ROLLBACK_OFFERED_IN as readonly string[]).includes(state) &&
+    rollsBack(hotfix) &&
+    rollbackTarget(hotfix) !== undefined
+  );
 }
 
 /**
@@ -37,4 +52,39 @@ export function rollsBack(
  */
 export function rollbackView(hotfix: Hotfix, target: PlannedService[]): Hotfix {
   return { ...hotfix, services: target, attempts: hotfix.attempts + 1 };
+}
+
+/**
+ * Hotfixes that deployed to the same client and env after this one did, newest first: rolling this one back puts its
+ * services back to what ran before it, so it undoes theirs too. Rolled-back ones no longer run, and a rehearsal and
+ * a real deploy never undo each other.
+ */
+export function deployedSince(hotfix: Hotfix, others: readonly Hotfix[]): Hotfix[] {
+  const since = Date.parse(hotfix.times.deployStartedAt ?? '');
+  if (Number.isNaN(since)) return [];
+  const rehearsal = hotfix.method === 'rehearsal';
+  return others
+    .filter(
+      (o) =>
+        o.ulid !== hotfix.ulid &&
+        o.client === hotfix.client &&
+        o.env === hotfix.env &&
+        o.state !== 'rolled_back' &&
+        (o.method === 'rehearsal') === rehearsal &&
+        Date.parse(o.times.deployStartedAt ?? '') > since,
+    )
+    .sort((a, b) => Date.parse(b.times.deployStartedAt ?? '') - Date.parse(a.times.deployStartedAt ?? ''));
+}
+
+/** What a service runs now, as far as the records tell: the newest later hotfix that deployed it, else this one. */
+export function runningNow(
+  hotfix: Hotfix,
+  later: readonly Hotfix[],
+  service: string,
+): { tag: string; by: string } {
+  for (const other of later) {
+    const deployed = other.services.find((s) => s.service === service);
+    if (deployed) return { tag: deployed.tag, by: other.id };
+  }
+  return { tag: hotfix.services.find((s) => s.service === service)?.tag ?? '?', by: hotfix.id };
 }

@@ -25,6 +25,7 @@ export async function advance(deps: WorkflowDeps, ulid: string): Promise<void> {
       return checked ? recordsThenQueue(deps, checked) : undefined;
     }
     case 'queued':
+    case 'rollback_queued':
       return acquireLock(deps, hotfix);
     case 'preparing':
       return prepare(deps, hotfix);

@@ -139,7 +139,18 @@ async function closeTicket(deps: WorkflowDeps, hotfix: Hotfix, link: RecordLink)
     throw new RecordSystemError('Jira', false, 'Jira is not configured in this installation');
   // A deploy whose start the ticket missed (its job was lost) still reaches the status the ending leaves from.
   await ticketStarted(deps, hotfix, settings);
-  await tickets.comment(link.id, timelineText(hotfix, await deps.store.events(hotfix.ulid)));
+  // The timeline once per ending, even when the transition after it is tried again.
+  const timeline = `${closeStep('jira', hotfix.stateSince.seq)}_timeline`;
+  if (!hotfix.steps[timeline]?.result) {
+    await tickets.comment(link.id, timelineText(hotfix, await deps.store.events(hotfix.ulid)));
+    await recordResult(deps, hotfix, timeline, 'added');
+  }
+  // Rolled back after it completed: the ticket was closed as done, so it is reopened and started again first.
+  const { reopen, start } = settings.transitions;
+  if (hotfix.state === 'rolled_back' && hotfix.times.completedAt && reopen) {
+    await tickets.transition(link.id, reopen).catch(() => undefined);
+    await tickets.transition(link.id, start).catch(() => undefined);
+  }
   const name = endingTransition(hotfix, settings.transitions);
   const ticket = await tickets.transition(link.id, name);
   return `timeline added, now ${ticket.status}`;

@@ -65,5 +65,6 @@ const AUTOMATED: ReadonlySet<HotfixState> = new Set<HotfixState>([
   'deploying',
   'awaiting_input',
   'verifying',
+  'rollback_queued',
   'rolling_back',
 ]);

@@ -12,6 +12,12 @@ export async function queueForLock(deps: WorkflowDeps, hotfix: Hotfix): Promise<
   if (outcome.ok && outcome.events.length > 0) await afterTransition(deps, outcome.hotfix);
 }
 
+/** When the hotfix joined the line it waits in now: a rollback after completion joins anew when it is asked for. */
+function queuedSince(hotfix: Hotfix): string {
+  if (hotfix.state === 'rollback_queued') return hotfix.stateSince.at;
+  return hotfix.times.queuedAt ?? hotfix.stateSince.at;
+}
+
 /**
  * Takes the lock when the environment is free and this hotfix is first in line; otherwise waits (the status shows
  * behind whom). Nothing polls: finalize wakes the next in line, and the reconciler catches a missed wake-up.
@@ -20,7 +26,7 @@ export async function acquireLock(deps: WorkflowDeps, hotfix: Hotfix): Promise<v
   const key = lockKey(hotfix);
   // A queued hotfix that somehow lost its place gets it back: joining is idempotent, and refused once the record
   // has moved on (the queue reads the record's state in the same step), so this stale copy cannot re-add a finished one.
-  await deps.locks.enqueue(key, hotfix.ulid, new Date(hotfix.times.queuedAt ?? hotfix.stateSince.at));
+  await deps.locks.enqueue(key, hotfix.ulid, new Date(queuedSince(hotfix)));
   if (await deps.controls.paused()) return;
   const attempt = await deps.locks.tryAcquire(key, hotfix.ulid);
   if (!attempt.granted) return;

@@ -1,3 +1,4 @@
+import { GRANTABLE_STATES } from '../domain/hotfix.js';
 import { mayAdminister, requireReason } from '../domain/policy.js';
 import { Reason, refuse } from '../domain/reasons.js';
 import type { WorkflowDeps } from './deps.js';
@@ -61,7 +62,7 @@ export async function resumeDeploys(deps: WorkflowDeps, input: { userId: string 
 }
 
 async function redrawQueued(deps: WorkflowDeps) {
-  const queued = (await deps.store.listActive()).filter((h) => h.state === 'queued');
+  const queued = (await deps.store.listActive()).filter((h) => GRANTABLE_STATES.has(h.state));
   for (const h of queued)
     await deps.jobs.enqueue({
       ulid: h.ulid,

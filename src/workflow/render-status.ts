@@ -71,7 +71,7 @@ async function later(deps: WorkflowDeps, hotfix: Hotfix, delayMs: number): Promi
 async function contextOf(deps: WorkflowDeps, hotfix: Hotfix): Promise<StatusContext> {
   const paused = await deps.controls.paused();
   const context: StatusContext = paused ? { paused } : {};
-  if (hotfix.state !== 'queued') return context;
+  if (hotfix.state !== 'queued' && hotfix.state !== 'rollback_queued') return context;
   const key = lockKey(hotfix);
   const [holder, waiting] = await Promise.all([deps.locks.holder(key), deps.locks.waiting(key)]);
   const position = waiting.indexOf(hotfix.ulid);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { JsonObject } from '../emulators/slack/index.js';
-import { clickButton, sendSlashCommand } from '../emulators/slack/index.js';
+import { clickButton, sendSlashCommand, sendViewSubmission } from '../emulators/slack/index.js';
 import { startJenkinsEmulator, type JenkinsEmulator } from '../emulators/jenkins/index.js';
 import { adfText, startJiraEmulator, type JiraEmulator } from '../emulators/jira/index.js';
 import {
@@ -207,6 +207,52 @@ describe('change records', () => {
     expect(statuspage.component('stgdecant')?.status).toBe('operational');
     expect(statuspage.component('stgagent')?.status).toBe('partial_outage');
     expect(google.events(CALENDAR)[0]?.['end']).toEqual({ dateTime: ended.times.endedAt });
+  });
+
+  it('reopens the ticket of a completed hotfix that is rolled back afterwards, with one timeline per ending', async () => {
+    jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100 });
+    const hotfix = await planned();
+    await approve(hotfix);
+    const done = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'completed', 20_000);
+    await reply(done, /^note_closed_/);
+    const [issue] = issuesOf(hotfix);
+    expect(jira.issue(issue!.key)?.status).toBe('Done');
+
+    jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100 });
+    await slash(`rollback ${hotfix.id}`);
+    const form = await t.slack.waitFor(() =>
+      t.slack.views.find(
+        (v) =>
+          v.view['callback_id'] === 'hotfix_rollback_reason' &&
+          String(v.view['private_metadata']).includes(hotfix.ulid),
+      ),
+    );
+    const reason = { reason: { value: { type: 'plain_text_input', value: 'errors after the deploy' } } };
+    await sendViewSubmission(
+      t.eventsUrl,
+      SIGNING_SECRET,
+      {
+        user: 'U0PRIYA',
+        view: {
+          id: form.id,
+          callback_id: 'hotfix_rollback_reason',
+          private_metadata: String(form.view['private_metadata']),
+          state: { values: reason },
+        },
+      },
+      opts(),
+    );
+    const rolled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'rolled_back', 20_000);
+    await t.slack.waitFor(
+      () =>
+        replies(rolled).filter((r) => /^note_closed_/.test(String(keyOf(r) ?? ''))).length >= 2 || undefined,
+      10_000,
+    );
+    expect(jira.issue(issue!.key)?.status).toBe('Failed');
+    const comments = jira.issue(issue!.key)?.comments.map((c) => adfText(c.body)) ?? [];
+    const timelines = comments.filter((c) => c.includes('Timeline of'));
+    expect(timelines).toHaveLength(2);
+    expect(timelines[1]).toContain('rollback started: errors after the deploy');
   });
 
   it('holds the hotfix when a required record fails, names the system and error, and Retry creates it', async () => {

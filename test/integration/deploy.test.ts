@@ -83,8 +83,8 @@ describe('a rehearsal hotfix from approval to completion', () => {
     const hotfix = await approvedHotfix('runbook-drill', 'acme staging');
     const waiting = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'awaiting_input');
     expect(waiting.lock?.token).toBeGreaterThan(0);
-    // A rehearsal reads nothing outside, so it records no running version rather than a made-up one.
-    expect(waiting.versionsBefore).toEqual({});
+    // A rehearsal pretends each service runs its catalog tagExample: the version its rollback returns to.
+    expect(waiting.versionsBefore).toEqual({ 'runbook-drill': '24-02-05.619-hotfix.627' });
     expect(waiting.deployPlan?.join(' ')).toMatch(/REHEARSAL/);
     expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toMatchObject({
       ulid: hotfix.ulid,
@@ -102,7 +102,10 @@ describe('a rehearsal hotfix from approval to completion', () => {
     expect(done.stages.every((s) => s.status === 'succeeded')).toBe(true);
     expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toBeUndefined();
     const final = await statusShows(hotfix, /completed/i);
-    expect(JSON.stringify(final.blocks)).not.toContain('"type":"button"');
+    // Nothing left to do on a completed hotfix but roll it back.
+    expect(JSON.stringify(final.blocks).match(/"action_id":"[a-z_]+"/g)).toEqual([
+      '"action_id":"hotfix_rollback"',
+    ]);
     expect(statusMessages(hotfix)).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { LOCK_STATES, WAITING_STATES } from '../../domain/hotfix.js';
+import { GRANTABLE_STATES, LOCK_STATES, WAITING_STATES } from '../../domain/hotfix.js';
 import type { ForcedRelease, LockAttempt, Locks } from '../../ports/locks.js';
 
 /*
@@ -37,8 +37,9 @@ return 1
 `;
 
 /**
- * KEYS: lock, fence, waiters, record of ARGV[1]. ARGV: ulid, waiting states, record key prefix. Grants the lock only
- * to a queued record first in line; waiters ahead that can no longer use the lock are dropped first.
+ * KEYS: lock, fence, waiters, record of ARGV[1]. ARGV: ulid, waiting states, record key prefix, grantable states.
+ * Grants the lock only to a queued record (or a queued rollback) first in line; waiters ahead that can no longer use
+ * the lock are dropped first.
  */
 const ACQUIRE = `${STATE}
 local holder = redis.call('HGET', KEYS[1], 'ulid')
@@ -49,7 +50,7 @@ while true do
   redis.call('ZREM', KEYS[3], first)
 end
 local mine = state_of(KEYS[4])
-if mine ~= 'queued' then
+if not one_of(mine, ARGV[4]) then
   if not one_of(mine, ARGV[2]) then redis.call('ZREM', KEYS[3], ARGV[1]) end
   return {'UNUSABLE'}
 end
@@ -98,6 +99,7 @@ interface LockCommands {
 
 const csv = (states: ReadonlySet<string>) => `,${[...states].join(',')},`;
 const WAITING = csv(WAITING_STATES);
+const GRANTABLE = csv(GRANTABLE_STATES);
 const LIVE = csv(new Set([...WAITING_STATES, ...LOCK_STATES]));
 
 /** `Locks` on Redis, sharing the hotfix store's key prefix. */
@@ -137,6 +139,7 @@ export class RedisLocks implements Locks {
       ulid,
       WAITING,
       this.recordKey(''),
+      GRANTABLE,
     )) as [string, ...(string | number)[]];
     const [status, ...rest] = reply;
     if (status === 'GRANTED' || status === 'HELD') return { granted: true, token: Number(rest[0]) };

@@ -5,7 +5,8 @@ import { RECORD_LABELS, rehearsedRecords } from '../../domain/record-plan.js';
 import type { PlannedCheck, ProbeAnswer } from '../../domain/health.js';
 import type { Hotfix, Stage } from '../../domain/hotfix.js';
 import type { Clock } from '../../ports/clock.js';
-import type { DeployMethod, DeployProgress } from '../../ports/deploy-method.js';
+import { rollbackTarget } from '../../domain/rollback.js';
+import type { DeployMethod, DeployProgress, MethodRollback } from '../../ports/deploy-method.js';
 
 /** The script used when a rehearsal service's catalog entry names none. */
 export const DEFAULT_REHEARSAL: RehearsalScript = {
@@ -38,10 +39,29 @@ export class RehearsalMethod implements DeployMethod {
     return { ...script, stages: [RECORDS_STAGE, ...script.stages] };
   }
 
-  /** Nothing is read from outside, so no version is recorded: messages never show a version nobody read. */
-  async currentVersions(): Promise<Record<string, string>> {
-    return {};
+  /**
+   * Nothing is read from outside: the drill pretends each service runs its catalog `tagExample`, so the rollback the
+   * runbook asks for has a version to return to and can be practised.
+   */
+  async currentVersions(hotfix: Hotfix): Promise<Record<string, string>> {
+    const running = hotfix.services.flatMap(({ service }) => {
+      const example = hotfix.snapshot.services[service]?.tagExample;
+      return example ? [[service, example] as const] : [];
+    });
+    return Object.fromEntries(running);
   }
+
+  /**
+   * The drill's rollback: it plays the script's stages again at the earlier versions, from when the rollback took the
+   * environment, with no question and no scripted failure, so a failed rehearsal can be practised through to
+   * `rolled_back`. Where it is comes from the record alone, as for the deploy.
+   */
+  readonly rollback: MethodRollback = {
+    returnsTo: async (hotfix) =>
+      Object.fromEntries((rollbackTarget(hotfix) ?? []).map(({ service, tag }) => [service, tag])),
+    start: async () => ({}),
+    poll: async (hotfix) => rollbackProgressOf(hotfix, scriptOf(hotfix), this.clock.now().getTime()),
+  };
 
   /** What the rehearsal will play. */
   describe(hotfix: Hotfix): string[] {
@@ -81,7 +101,8 @@ export class RehearsalMethod implements DeployMethod {
     checks: readonly PlannedCheck[],
     round: number,
   ): Promise<ProbeAnswer[]> {
-    const fails = scriptOf(hotfix).healthFailsAt === round + 1;
+    // The script fails the deploy's verify; the rollback's check finds the earlier versions healthy.
+    const fails = hotfix.state !== 'rolling_back' && scriptOf(hotfix).healthFailsAt === round + 1;
     return checks.map(({ check, version }) => {
       if (fails) return { kind: 'answer', status: 503, body: JSON.stringify({ status: 'unhealthy' }) };
       const body: Record<string, string> = { status: 'healthy' };
@@ -153,4 +174,20 @@ export function progressOf(hotfix: Hotfix, script: RehearsalScript, now: number)
     clock = end;
   }
   return { status: 'succeeded', stages };
+}
+
+/**
+ * The rollback's progress: the script's stages again, each `stageSeconds` long from when rolling back started, with
+ * no input step and no scripted failure. Exported for tests.
+ */
+export function rollbackProgressOf(hotfix: Hotfix, script: RehearsalScript, now: number): DeployProgress {
+  const length = script.stageSeconds * 1000;
+  const start = Date.parse(hotfix.stateSince.at);
+  const stages: Stage[] = script.stages.map((name, i) => {
+    const end = start + (i + 1) * length;
+    const status = now >= end ? 'succeeded' : now >= end - length ? 'running' : 'pending';
+    return { name, status };
+  });
+  const done = stages.every((s) => s.status === 'succeeded');
+  return done ? { status: 'succeeded', stages } : { status: 'running', stages };
 }

@@ -5,7 +5,9 @@
  */
 import { recordsLine } from './record-replies.js';
 import type { KnownBlock } from '@slack/types';
+import { can } from '../../domain/capabilities.js';
 import { stateLabel } from '../../domain/decide.js';
+import { rollbackOffered } from '../../domain/rollback.js';
 import type { Hotfix } from '../../domain/hotfix.js';
 import { countedApprovals, describeAudience } from '../../domain/policy.js';
 import { actions, button, context, message, section, SLACK_LIMITS, type SlackMessage } from './block-kit.js';
@@ -20,7 +22,7 @@ import {
   stateBadge,
   warningLines,
 } from './hotfix-summary.js';
-import { ACTION_BLOCK_IDS, ACTION_IDS, decisionValue } from './interaction-ids.js';
+import { ACTION_BLOCK_IDS, ACTION_IDS, decisionValue, hotfixValue } from './interaction-ids.js';
 import {
   channelLink,
   fitLines,
@@ -111,8 +113,15 @@ function detailsLine(hotfix: Hotfix, options: ChangeControlNoticeOptions): strin
   return `${hotfix.id} · plan v${hotfix.planVersion} · ${who} · service owners ${mentions(owners, 'none listed')}${records} · ${thread} · ${inlineCode(hotfix.ulid)}`;
 }
 
-/** Buttons while the plan waits; afterwards a line saying how it was decided, under the same block id. */
+/**
+ * Buttons while the plan waits; afterwards a line saying how it was decided, under the same block id, with Rollback
+ * beside the state once the hotfix has deployed (approvers and release managers watch here).
+ */
 function decisionBlocks(hotfix: Hotfix): KnownBlock[] {
+  if (hotfix.state !== 'planned' && can('rollback') && rollbackOffered(hotfix)) {
+    const rollback = button(ACTION_IDS.rollback, 'Rollback', hotfixValue(hotfix), 'danger');
+    return [{ ...section(outcomeLine(hotfix)), accessory: rollback, block_id: ACTION_BLOCK_IDS.decision }];
+  }
   if (hotfix.state !== 'planned') {
     return [{ ...context(outcomeLine(hotfix)), block_id: ACTION_BLOCK_IDS.decision }];
   }

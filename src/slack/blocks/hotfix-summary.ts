@@ -18,6 +18,7 @@ const STATE_EMOJI: Record<HotfixState, string> = {
   verifying: ':mag:',
   completed: ':large_green_circle:',
   failed: ':x:',
+  rollback_queued: ':hourglass_flowing_sand:',
   rolling_back: ':rewind:',
   rolled_back: ':leftwards_arrow_with_hook:',
   rollback_failed: ':boom:',

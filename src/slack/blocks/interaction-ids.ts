@@ -38,7 +38,10 @@ export const ACTION_IDS = {
   retry: 'hotfix_retry',
   /** "Resolved manually" on a failed hotfix (live status); the value is a HotfixValue. */
   resolve: 'hotfix_resolve',
-  /** Rollback of a failed hotfix (live status): opens the confirmation form; the value is a HotfixValue. */
+  /**
+   * Rollback of a deployed hotfix (live status, change-control notice): opens the confirmation form; the value is a
+   * HotfixValue.
+   */
   rollback: 'hotfix_rollback',
 } as const;
 

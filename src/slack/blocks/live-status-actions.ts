@@ -6,7 +6,7 @@
 import type { ActionsBlock, Button, ConfirmationDialog } from '@slack/types';
 import { can } from '../../domain/capabilities.js';
 import { ACCEPTED_IN } from '../../domain/decide.js';
-import { rollbackTarget } from '../../domain/rollback.js';
+import { ROLLBACK_OFFERED_IN, rollbackOffered } from '../../domain/rollback.js';
 import type { Hotfix, HotfixState } from '../../domain/hotfix.js';
 import { actions, button, plain, SLACK_LIMITS } from './block-kit.js';
 import { targetName } from './hotfix-summary.js';
@@ -40,11 +40,11 @@ export const FAILURE_ACTIONS: readonly FailureAction[] = [
   {
     actionId: ACTION_IDS.rollback,
     label: 'Rollback',
-    // Rolling back a completed hotfix is not built yet: only a failed one is offered it. The click opens a form that
-    // names what it returns to and asks why, so no confirm dialog.
-    shownIn: ['failed'],
+    // Once deployed: while verifying, after a failure, and after completion (the rollback then queues for the lock).
+    // The click opens a form that names what it returns to and asks why, so no confirm dialog.
+    shownIn: ROLLBACK_OFFERED_IN,
     style: 'danger',
-    offered: (h) => can('rollback') && rollbackTarget(h) !== undefined,
+    offered: (h) => can('rollback') && rollbackOffered(h),
   },
   {
     actionId: ACTION_IDS.retry,

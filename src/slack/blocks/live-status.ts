@@ -88,6 +88,7 @@ export function liveStatusMessage(hotfix: Hotfix, ctx: LiveStatusContext = {}): 
     ...failureBlocks(hotfix),
     ...deployFields(hotfix),
     ...optional(cancelActions(hotfix)),
+    ...deployedActions(hotfix),
     liveContext(hotfix),
   ];
   return message(fallback(hotfix, ctx), blocks);
@@ -122,6 +123,12 @@ function nowLines(hotfix: Hotfix, ctx: LiveStatusContext): string[] {
       break;
     case 'verifying':
       lines.push(`${since}${attempt}: ${verifyingLine(hotfix)}`);
+      break;
+    case 'rollback_queued':
+      lines.push(
+        `${since}: the rollback waits its turn for ${hotfix.client} ${hotfix.env} before putting back the rollback target below. Asked${decidedBy(hotfix)}.`,
+        queueLine(hotfix, ctx),
+      );
       break;
     case 'rolling_back':
       lines.push(`${since}: putting back the rollback target below. Asked${decidedBy(hotfix)}.`);
@@ -227,6 +234,12 @@ function failureBlocks(hotfix: Hotfix): KnownBlock[] {
   return [section(`${head}\n${advice}\n${lock}`), ...optional(failureActions(hotfix))];
 }
 
+/** Rollback while verifying and after completion (a failure shows its buttons with what went wrong). */
+function deployedActions(hotfix: Hotfix): KnownBlock[] {
+  if (hotfix.state !== 'verifying' && hotfix.state !== 'completed') return [];
+  return optional(failureActions(hotfix));
+}
+
 function liveContext(hotfix: Hotfix): KnownBlock {
   const lock = hotfix.lock ? ` · :lock: lock #${hotfix.lock.token}` : '';
   return context(
@@ -240,7 +253,8 @@ function fallback(hotfix: Hotfix, ctx: LiveStatusContext): string {
   const name = `${isRehearsal(hotfix) ? 'REHEARSAL ' : ''}${hotfix.id} ${serviceNames(hotfix)} → ${hotfix.client} ${hotfix.env}`;
   let now = stateLabel(hotfix.state);
   if (hotfix.attempts > 1 && !isTerminal(hotfix.state)) now += ` (attempt ${hotfix.attempts})`;
-  if (hotfix.state === 'queued' && ctx.queuedBehind) now += ` behind ${ctx.queuedBehind.id}`;
+  if ((hotfix.state === 'queued' || hotfix.state === 'rollback_queued') && ctx.queuedBehind)
+    now += ` behind ${ctx.queuedBehind.id}`;
   if (hotfix.state === 'awaiting_input' && hotfix.pendingInput)
     now = `waiting for an answer: "${truncate(hotfix.pendingInput.message, 300)}"`;
   if ((hotfix.state === 'failed' || hotfix.state === 'rollback_failed') && hotfix.failure)

@@ -5,6 +5,7 @@
 import type { KnownBlock } from '@slack/types';
 import { can } from '../../domain/capabilities.js';
 import type { Hotfix } from '../../domain/hotfix.js';
+import { SYSTEM } from '../../domain/hotfix.js';
 import type { Moment } from '../../domain/moments.js';
 import { rollbackRowFor } from '../../domain/rollback-matrix.js';
 import { rollbackTarget } from '../../domain/rollback.js';
@@ -83,6 +84,8 @@ function failedMessage(hotfix: Hotfix, moment: Moment, { who, name, target, wher
     ? `:boom: ${who}*${name}: the rollback FAILED on ${typed(target)}*`
     : `:x: ${who}*${name} FAILED on ${typed(target)}*`;
   const row = rollbackRowFor(failure?.condition);
+  const auto = autoRollback(hotfix, moment);
+  if (auto) return autoRollbackMessage(hotfix, moment, { who, name, target }, what, auto);
   const rollsBack = can('rollback') && rollbackTarget(hotfix) !== undefined;
   const options = rollsBack ? 'Rollback, Retry or Resolved manually' : 'Retry or Resolved manually';
   const next = rollbackFailed
@@ -95,6 +98,33 @@ function failedMessage(hotfix: Hotfix, moment: Moment, { who, name, target, wher
   ];
   const text = `${who}${name} FAILED on ${target}: ${what}. Decide what next ${where}.`;
   return message(text, blocks);
+}
+
+/** The reason of the rollback the bot started itself in the same write as this failure, if it did. */
+function autoRollback(hotfix: Hotfix, moment: Moment): string | undefined {
+  const decision = hotfix.decision;
+  if (moment.event.type !== 'failed' || !decision) return undefined;
+  return decision.by === SYSTEM && decision.at === moment.event.at ? decision.reason : undefined;
+}
+
+/** A failed verify the policy rolls back by itself: what failed, that the rollback runs, and why, in one reply. */
+function autoRollbackMessage(
+  hotfix: Hotfix,
+  moment: Moment,
+  { who, name, target }: Names,
+  what: string,
+  reason: string,
+): SlackMessage {
+  const lock = `${hotfix.id} keeps ${hotfix.client} ${hotfix.env} until the earlier versions run and pass the same health checks; this thread hears how it ends.`;
+  return message(`${who}${name} FAILED on ${target}: ${what}. Rolling back automatically.`, [
+    section(`:x: ${who}*${name} FAILED on ${typed(target)}*
+${typed(what)}`),
+    section(`:rewind: *Rolling back automatically.* ${typed(truncate(reason, 500))}
+${lock}`),
+    ...(moment.place === 'thread'
+      ? [context(`Audited as a rollback by hotfix-bot ${slackDate(moment.event.at)}.`)]
+      : []),
+  ]);
 }
 
 function completedMessage(hotfix: Hotfix, moment: Moment, { who, name, target }: Names): SlackMessage {

@@ -49,6 +49,8 @@ export function noticeHeadline(hotfix: Hotfix): string {
       return `${emoji} *Completed on ${target}* ${since}: deployed and verified`;
     case 'failed':
       return `${emoji} *FAILED on ${target}* ${since}${failureText(hotfix)} — ${owner} decides next in the incident thread`;
+    case 'rollback_queued':
+      return `${emoji} *Rollback of ${target} waits its turn* since ${since}`;
     case 'rolling_back':
       return `${emoji} *Rolling back ${target}* since ${since}`;
     case 'rolled_back':
@@ -122,13 +124,13 @@ export function windowLine(hotfix: Hotfix): string {
 
 /** The rollback target and how a rollback happens in this version: never a promise of a button that is not there. */
 export function rollbackLine(hotfix: Hotfix): string {
-  if (isRehearsal(hotfix))
-    return ':leftwards_arrow_with_hook: Nothing to roll back: a rehearsal changes nothing';
   const before = hotfix.versionsBefore ?? {};
   const known = Object.entries(before);
+  // A rehearsal reads nothing outside: the versions it returns to are the ones it pretends run.
+  const played = isRehearsal(hotfix) ? ' (played: a rehearsal changes nothing)' : '';
   const target =
     known.length > 0
-      ? `Rollback target: ${known.map(([s, v]) => `${typed(s)} ${inlineCode(v)}${revisionOf(hotfix, s)}`).join(', ')}`
+      ? `Rollback target${played}: ${known.map(([s, v]) => `${typed(s)} ${inlineCode(v)}${revisionOf(hotfix, s)}`).join(', ')}`
       : hotfix.versionsBefore
         ? 'Rollback target: none recorded'
         : 'Rollback target: the versions running when the deploy starts';
@@ -136,7 +138,7 @@ export function rollbackLine(hotfix: Hotfix): string {
   const auto = can('autoRollback') && hotfix.snapshot.policy.autoRollback[hotfix.env];
   const how =
     can('rollback') && rollsBack(hotfix)
-      ? `${auto ? 'rolls back by itself if verification fails, or ' : ''}if it fails, Rollback on its live status or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}`
+      ? `${auto ? 'rolls back by itself if verification fails; ' : ''}once deployed (completed too), Rollback on this notice or its live status, or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}`
       : hotfix.method === 'ecs-run-once'
         ? 'the deployment service rolls back what it can by itself; anything more is done by hand, following the runbook'
         : 'a rollback is done by hand, following the runbook';

@@ -89,6 +89,7 @@ const PATHS: Record<HotfixState, (h: Hotfix) => Hotfix> = {
   verifying: (h) => run(deploying(h), { type: 'deploy_succeeded' }),
   completed: (h) => run(PATHS.verifying(h), { type: 'verify_succeeded' }),
   failed: (h) => run(deploying(h), { type: 'deploy_failed', message: 'stage Deploy failed' }),
+  rollback_queued: (h) => run(PATHS.completed(h), { type: 'rollback', reason: 'late errors' }, ONCALL),
   rolling_back: (h) => run(PATHS.failed(h), { type: 'rollback', reason: 'errors' }, ONCALL),
   rolled_back: (h) => run(PATHS.rolling_back(h), { type: 'rollback_succeeded' }),
   rollback_failed: (h) => run(PATHS.rolling_back(h), { type: 'rollback_failed', message: 'old image gone' }),

@@ -49,7 +49,7 @@ const commandArb: fc.Arbitrary<HotfixCommand> = fc.oneof(
   fc.constant<HotfixCommand>({ type: 'verify_succeeded' }),
   fc.constant<HotfixCommand>({ type: 'verify_failed', message: 'bad' }),
   fc.constant<HotfixCommand>({ type: 'retry' }),
-  fc.constant<HotfixCommand>({ type: 'rollback', reason: 'bad', lock: { token: 0 } }),
+  fc.constant<HotfixCommand>({ type: 'rollback', reason: 'bad' }),
   fc.constant<HotfixCommand>({ type: 'rollback_succeeded' }),
   fc.constant<HotfixCommand>({ type: 'rollback_failed', message: 'x' }),
   fc.constant<HotfixCommand>({ type: 'supersede', supersededBy: 'HF-9' }),
@@ -72,7 +72,7 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
  * step). The one-holder property on the real path, lock store included, is test/integration/lock-invariants.
  */
 function withLock(command: HotfixCommand, fleet: Hotfix[], token: number): HotfixCommand | undefined {
-  if (command.type !== 'acquire_lock' && command.type !== 'rollback') return command;
+  if (command.type !== 'acquire_lock') return command;
   if (fleet.some((h) => h.lock !== undefined)) return undefined;
   return { ...command, lock: { token } };
 }

@@ -4,6 +4,12 @@ import type { Hotfix } from '../../../src/domain/hotfix.js';
 import { Reason } from '../../../src/domain/reasons.js';
 import { ADMIN, BOT, NOW, ONCALL, REQUESTER, STRANGER, hotfixIn, run } from './builders.js';
 
+/** The hotfix with a policy that never rolls back by itself. */
+const withoutAutoRollback = (h: Hotfix): Hotfix => ({
+  ...h,
+  snapshot: { ...h.snapshot, policy: { ...h.snapshot.policy, autoRollback: {} } },
+});
+
 const attempt = (h: Hotfix, command: HotfixCommand, actor: Actor = BOT, paused = false) =>
   decide(h, command, { now: NOW, actor, paused });
 
@@ -34,19 +40,16 @@ describe('the (client, env) lock', () => {
     }
   });
 
-  it('is taken again to roll back a completed hotfix, unless someone else holds it', () => {
+  it('is queued for again to roll back a completed hotfix, and rolling back starts only with it', () => {
     const completed = hotfixIn('completed');
-    expect(attempt(completed, { type: 'rollback', reason: 'errors' }, ONCALL)).toMatchObject({
-      ok: false,
-      refusal: { code: Reason.NotLockHolder },
-    });
-    expect(
-      attempt(completed, { type: 'rollback', reason: 'errors', lock: { token: 8, heldBy: 'HF-4' } }, ONCALL),
-    ).toMatchObject({
+    const queued = run(completed, { type: 'rollback', reason: 'errors' }, ONCALL);
+    expect(queued).toMatchObject({ state: 'rollback_queued', decision: { reason: 'errors' } });
+    expect(queued.lock).toBeUndefined();
+    expect(attempt(queued, { type: 'acquire_lock', lock: { token: 8, heldBy: 'HF-4' } })).toMatchObject({
       ok: false,
       refusal: { code: Reason.LockHeld },
     });
-    const rolling = run(completed, { type: 'rollback', reason: 'errors', lock: { token: 8 } }, ONCALL);
+    const rolling = run(queued, { type: 'acquire_lock', lock: { token: 8 } });
     expect(rolling).toMatchObject({ state: 'rolling_back', lock: { token: 8 } });
   });
 });
@@ -100,7 +103,7 @@ describe('deploying', () => {
   });
 
   it('keeps the failure with its condition, and a retry clears it and counts the attempt', () => {
-    const failed = run(hotfixIn('verifying'), {
+    const failed = run(withoutAutoRollback(hotfixIn('verifying')), {
       type: 'verify_failed',
       message: '/v1/health 503',
       condition: 'smoke_test_failed',
@@ -206,12 +209,69 @@ describe('workflow bookkeeping', () => {
     h = run(h, { type: 'finalize' });
     expect(h.finalizedSeq).toBe(h.stateSince.seq);
     expect(attempt(h, { type: 'finalize' })).toMatchObject({ ok: true, events: [] });
-    h = run(h, { type: 'rollback', reason: 'late errors', lock: { token: 11 } }, ONCALL);
+    h = run(h, { type: 'rollback', reason: 'late errors' }, ONCALL);
+    h = run(h, { type: 'acquire_lock', lock: { token: 11 } });
     h = run(h, { type: 'rollback_succeeded' });
     const decision = attempt(h, { type: 'finalize' });
     expect(decision).toMatchObject({
       ok: true,
       events: [{ type: 'finalized', terminalSeq: h.stateSince.seq }],
+    });
+  });
+});
+
+describe('rolling back', () => {
+  const smokeTest = {
+    type: 'verify_failed',
+    message: '/v1/health 503',
+    condition: 'smoke_test_failed',
+  } as const;
+
+  it('rolls back by itself, in the same write as the failure, where the policy says so for the env', () => {
+    const decision = decide(hotfixIn('verifying'), smokeTest, { now: NOW, actor: BOT });
+    if (!decision.ok) throw new Error(decision.refusal.message);
+    expect(decision.events.map((e) => e.type)).toEqual(['failed', 'rollback_started']);
+    const rolling = run(hotfixIn('verifying'), smokeTest);
+    expect(rolling).toMatchObject({
+      state: 'rolling_back',
+      failure: { phase: 'verify', condition: 'smoke_test_failed' },
+      decision: { by: 'system' },
+      lock: { token: 7 },
+    });
+    expect(rolling.decision?.reason).toMatch(
+      /Automatic rollback.*Smoke test fails.*staging.*policy\.autoRollback/,
+    );
+  });
+
+  it('leaves the failure to people where the policy does not allow it, or the matrix says wait', () => {
+    expect(run(withoutAutoRollback(hotfixIn('verifying')), smokeTest).state).toBe('failed');
+    const slow = { ...smokeTest, condition: 'performance_degraded' } as const;
+    expect(run(hotfixIn('verifying'), slow).state).toBe('failed');
+  });
+
+  it('is accepted while verifying, keeping the lock, for operators only', () => {
+    const verifying = hotfixIn('verifying');
+    expect(attempt(verifying, { type: 'rollback', reason: 'errors' }, STRANGER)).toMatchObject({
+      ok: false,
+      refusal: { code: Reason.NotOperator },
+    });
+    expect(run(verifying, { type: 'rollback', reason: 'errors' }, ONCALL)).toMatchObject({
+      state: 'rolling_back',
+      lock: { token: 7 },
+    });
+  });
+
+  it('refuses a rehearsal with no version recorded, and a method whose rollback is not built', () => {
+    const completed = hotfixIn('completed');
+    const unknown = { ...completed, versionsBefore: {} };
+    expect(attempt(unknown, { type: 'rollback', reason: 'errors' }, ONCALL)).toMatchObject({
+      ok: false,
+      refusal: { code: Reason.NothingToRollBack },
+    });
+    const runOnce = { ...completed, method: 'ecs-run-once' as const };
+    expect(attempt(runOnce, { type: 'rollback', reason: 'errors' }, ONCALL)).toMatchObject({
+      ok: false,
+      refusal: { code: Reason.NothingToRollBack, message: expect.stringContaining('ecs-run-once') },
     });
   });
 });

@@ -16,7 +16,7 @@ const now = new Date('2026-11-30T10:00:00Z');
 const ROWS = [
   [
     'nothing before the deploy, while rolling back or once resolved by hand',
-    ['planned', 'approved', 'queued', 'rejected', 'expired', 'rolling_back', 'resolved'],
+    ['planned', 'approved', 'queued', 'rejected', 'expired', 'rollback_queued', 'rolling_back', 'resolved'],
     undefined,
   ],
   ['queued while preparing', ['preparing'], 'queued'],

@@ -44,15 +44,16 @@ const NEXT: Record<Tested, Partial<Record<HotfixState, HotfixState>>> = {
   answer_input: { awaiting_input: 'deploying' },
   // In approved only while a required change record that failed holds the hotfix (the sample sets that up).
   retry: { failed: 'deploying', approved: 'approved' },
-  rollback: { failed: 'rolling_back', completed: 'rolling_back' },
+  // From completed the lock was released: the rollback queues for it first.
+  rollback: { verifying: 'rolling_back', failed: 'rolling_back', completed: 'rollback_queued' },
   supersede: { failed: 'superseded' },
-  resolve: to(['approved', 'queued', ...LOCK_HOLDING], 'resolved'),
+  resolve: to(['approved', 'queued', 'rollback_queued', ...LOCK_HOLDING], 'resolved'),
   handoff: same(STATES.filter((s) => !TERMINAL.includes(s))),
   tick_triage: same(['planned', 'approved']),
   unlock: to(LOCK_HOLDING, 'resolved'),
   expire: { planned: 'expired' },
   queue: { approved: 'queued' },
-  acquire_lock: { queued: 'preparing' },
+  acquire_lock: { queued: 'preparing', rollback_queued: 'rolling_back' },
   prepare: { preparing: 'preparing' },
   start_deploy: { preparing: 'deploying' },
   update_stages: same(['deploying', 'awaiting_input', 'verifying', 'rolling_back']),
@@ -62,7 +63,8 @@ const NEXT: Record<Tested, Partial<Record<HotfixState, HotfixState>>> = {
   deploy_failed: { deploying: 'failed', awaiting_input: 'failed' },
   deploy_aborted: { deploying: 'cancelled', awaiting_input: 'cancelled' },
   verify_succeeded: { verifying: 'completed' },
-  verify_failed: { verifying: 'failed' },
+  // The sample is on staging, where the fixture's policy rolls a smoke-test failure back by itself.
+  verify_failed: { verifying: 'rolling_back' },
   rollback_succeeded: { rolling_back: 'rolled_back' },
   rollback_failed: { rolling_back: 'rollback_failed' },
   record_intent: same([...STATES]),
@@ -107,7 +109,7 @@ const SAMPLES: Record<
           }
         : h,
   },
-  rollback: { command: { type: 'rollback', reason: 'errors up', lock: { token: 9 } }, actor: ONCALL },
+  rollback: { command: { type: 'rollback', reason: 'errors up' }, actor: ONCALL },
   supersede: { command: { type: 'supersede', supersededBy: 'HF-2' }, actor: ONCALL },
   resolve: { command: { type: 'resolve', reason: 'fixed by hand' }, actor: ONCALL },
   handoff: { command: { type: 'handoff', to: 'U0NEXTSHIFT' }, actor: REQUESTER },

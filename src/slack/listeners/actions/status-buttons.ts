@@ -1,19 +1,28 @@
+import type { ModalView } from '@slack/types';
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { PersonCommand } from '../../../domain/commands.js';
 import type { Hotfix } from '../../../domain/hotfix.js';
 import { act } from '../../../workflow/act.js';
 import { readHotfixValue, readInputValue, refusalReply } from '../../blocks/index.js';
 import { resolveModal } from '../../blocks/resolve-modal.js';
-import { rollbackModal } from '../../blocks/rollback-modal.js';
+import type { NoticeRef } from '../../blocks/interaction-ids.js';
+import { rollbackFormFor } from '../rollback-form.js';
 import type { ListenerContext } from '../context.js';
 import { STORE_DOWN_TEXT, failureText } from '../failures.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
+/** A form a button opens, or the sentence saying why this person cannot have it. */
+type Form = (
+  hotfix: Hotfix,
+  from: NoticeRef,
+  userId: string,
+) => ModalView | string | Promise<ModalView | string>;
+
 /** A button on the live status message: ack at once, decide, tell the clicker only when something was refused. */
 function statusButton(
   ctx: ListenerContext,
-  toCommand: (args: Args, hotfix: Hotfix) => PersonCommand | { form: typeof resolveModal } | undefined,
+  toCommand: (args: Args, hotfix: Hotfix) => PersonCommand | { form: Form } | undefined,
   read: (value: string | undefined) => { ulid: string } | undefined = readHotfixValue,
 ) {
   return async (args: Args): Promise<void> => {
@@ -31,7 +40,9 @@ function statusButton(
         ));
       const command = toCommand(args, hotfix);
       if (command && 'form' in command) {
-        const view = command.form(hotfix, { noticeChannel: channel, noticeTs: body.message?.ts ?? '' });
+        const from = { noticeChannel: channel, noticeTs: body.message?.ts ?? '' };
+        const view = await command.form(hotfix, from, body.user.id);
+        if (typeof view === 'string') return void (await tell(view));
         return void (await client.views.open({ trigger_id: body.trigger_id, view }));
       }
       if (!command) return;
@@ -72,5 +83,11 @@ export const cancelButton = (ctx: ListenerContext) =>
 export const retryButton = (ctx: ListenerContext) => statusButton(ctx, () => ({ type: 'retry' }));
 /** Resolved manually: asks what was done first. */
 export const resolveButton = (ctx: ListenerContext) => statusButton(ctx, () => ({ form: resolveModal }));
-/** Rollback: asks for confirmation, naming what it returns to, and the reason. */
-export const rollbackButton = (ctx: ListenerContext) => statusButton(ctx, () => ({ form: rollbackModal }));
+/**
+ * Rollback (live status, failure reply, change-control notice): for people allowed to roll back, a confirmation naming
+ * what it returns to and any later hotfix it would undo, and the reason.
+ */
+export const rollbackButton = (ctx: ListenerContext) =>
+  statusButton(ctx, () => ({
+    form: (hotfix, from, userId) => rollbackFormFor(ctx, hotfix, userId, from),
+  }));

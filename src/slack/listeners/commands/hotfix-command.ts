@@ -15,8 +15,8 @@ import { ackOnce } from '../ack-once.js';
 import { planCommand } from './plan-command.js';
 import type { Invocation, Reply, ReplyThen } from './reply.js';
 import { ephemeral } from './reply.js';
-import { rollbackModal } from '../../blocks/rollback-modal.js';
-import { rollbackTarget } from '../../../domain/rollback.js';
+import { rollbackFormFor } from '../rollback-form.js';
+import { threadOf } from '../../../domain/hotfix.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -133,8 +133,9 @@ async function dispatch(
 }
 
 /**
- * `/hotfix rollback HF-n`: the confirmation form (opened after the ack), which names what the rollback returns to;
- * the rollback itself is decided when it is submitted. Only what the record already says is checked here.
+ * `/hotfix rollback HF-n`: the confirmation form (opened after the ack), which names what the rollback returns to and
+ * any later hotfix it would undo; the rollback itself is decided when it is submitted. Whether this person may roll
+ * this hotfix back now is checked first, from what Redis holds.
  */
 async function rollbackForm(ctx: ListenerContext, id: string, who: Invocation): Promise<Reply | ReplyThen> {
   const hotfix = await ctx.deps.store.findById(id);
@@ -143,19 +144,12 @@ async function rollbackForm(ctx: ListenerContext, id: string, who: Invocation): 
       response_type: 'ephemeral',
       text: `There is no hotfix ${id}. \`/hotfix list\` shows the active ones.`,
     };
-  if (hotfix.state !== 'failed')
-    return {
-      response_type: 'ephemeral',
-      text: `:no_entry: ${id} is ${hotfix.state.replace(/_/g, ' ')}; this version rolls back a failed hotfix only.`,
-    };
-  if (!rollbackTarget(hotfix))
-    return {
-      response_type: 'ephemeral',
-      text: `:no_entry: ${id} has no recorded earlier version of every service to return to; restore by hand and mark it resolved.`,
-    };
-  // The form reads its notice back as a pair of non-empty ids: the live status, where the Rollback button is.
-  const at = hotfix.refs['statusTs'] ?? hotfix.refs['planTs'] ?? '';
-  const view = rollbackModal(hotfix, { noticeChannel: who.channel, noticeTs: at });
+  // Where a refusal on submit is told: the channel the command came from, by the hotfix's thread (a form's notice
+  // reference is a pair of non-empty ids, or none).
+  const thread = threadOf(hotfix);
+  const from = thread ? { noticeChannel: who.channel, noticeTs: thread } : undefined;
+  const view = await rollbackFormFor(ctx, hotfix, who.userId, from);
+  if (typeof view === 'string') return { response_type: 'ephemeral', text: view };
   return {
     reply: { response_type: 'ephemeral', text: `Opening the rollback form for ${id}.` },
     afterAck: async () => void (await who.client.views.open({ trigger_id: who.triggerId, view })),

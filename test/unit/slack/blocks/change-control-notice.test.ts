@@ -106,8 +106,28 @@ describe('changeControlNotice', () => {
     for (const hotfix of [halfApproved(), planned(), failedInProd().hotfix]) {
       const text = render(changeControlNotice(hotfix));
       expect(text).not.toMatch(/one click|Rolls back by itself/);
-      expect(text).toContain('if it fails, Rollback on its live status or `/hotfix rollback HF-1`');
+      expect(text).toContain(
+        'once deployed (completed too), Rollback on this notice or its live status, or `/hotfix rollback HF-1`',
+      );
     }
+  });
+
+  it('carries Rollback beside the state once deployed (verifying, failed, completed), and only then', () => {
+    const rollbackBeside = (hotfix: Hotfix) =>
+      changeControlNotice(hotfix).blocks.some(
+        (b) =>
+          b.type === 'section' &&
+          b.block_id === 'hotfix_decision' &&
+          b.accessory?.type === 'button' &&
+          b.accessory.action_id === ACTION_IDS.rollback &&
+          b.accessory.text.text === 'Rollback',
+      );
+    const offered = STATES.filter((s) => rollbackBeside(hotfixIn(s)));
+    expect(offered).toEqual(['verifying', 'completed', 'failed']);
+    expect(rollbackBeside(failedInProd().hotfix)).toBe(true);
+    // Nothing to return to, or a method the bot cannot roll back: no button.
+    expect(rollbackBeside({ ...hotfixIn('completed'), versionsBefore: {} })).toBe(false);
+    expect(rollbackBeside({ ...hotfixIn('completed'), method: 'ecs-run-once' })).toBe(false);
   });
 
   it('shows the running version only when it was really read', () => {

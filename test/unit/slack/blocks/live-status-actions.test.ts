@@ -131,12 +131,21 @@ describe('live status buttons', () => {
     expect(failureActions(hotfixIn('completed'), [patch])).toBeUndefined();
   });
 
-  it('shows no buttons once the hotfix has ended', () => {
+  it('shows no buttons once the hotfix has ended, except Rollback on a completed one', () => {
     for (const state of TERMINAL_STATES) {
       expect({ state, buttons: actionIds(liveStatusMessage(hotfixIn(state))) }).toEqual({
         state,
-        buttons: [],
+        buttons: state === 'completed' ? [ACTION_IDS.rollback] : [],
       });
     }
+  });
+
+  it('offers Rollback once deployed, and never where the bot cannot roll back', () => {
+    expect(actionIds(liveStatusMessage(hotfixIn('verifying')))).toEqual([ACTION_IDS.rollback]);
+    expect(actionIds(liveStatusMessage(hotfixIn('rollback_queued')))).toEqual([]);
+    const runOnce = { ...hotfixIn('completed'), method: 'ecs-run-once' as const };
+    expect(actionIds(liveStatusMessage(runOnce))).toEqual([]);
+    const unknown = { ...hotfixIn('completed'), versionsBefore: {} };
+    expect(actionIds(liveStatusMessage(unknown))).toEqual([]);
   });
 });

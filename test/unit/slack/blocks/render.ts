@@ -68,6 +68,7 @@ function blockLines(block: AnyBlock): string[] {
         `[section${id}]`,
         ...(b.text ? [indent(b.text.text)] : []),
         ...(b.fields ?? []).map((f) => indent(`| ${f.text.replace('\n', ': ').replace(/\n/g, ' / ')}`)),
+        ...(b.accessory?.type === 'button' ? [`  beside: ${buttonLine(b.accessory)}`] : []),
       ];
     case 'context':
       return [`[context${id}]`, ...b.elements.map((e) => indent('text' in e ? e.text : '(image)'))];
