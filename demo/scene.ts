@@ -108,13 +108,18 @@ export async function proceed(
   await scene.click(user, 'C0INC4211', statusTs, actionId);
 }
 
+/** Waits up to 30 s for hotfix `id` to be `ready`; the error names where it stood instead. */
 export async function until(store: Store, id: string, ready: (h: Hotfix) => boolean): Promise<Hotfix> {
+  let last: Hotfix | undefined;
   for (let i = 0; i < 600; i++) {
-    const hotfix = await store.findById(id);
-    if (hotfix && ready(hotfix)) return hotfix;
+    last = await store.findById(id);
+    if (last && ready(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`${id} did not get there in time`);
+  const where = last
+    ? `${last.state}${last.failure ? ` (${last.failure.phase}: ${last.failure.message})` : ''}`
+    : 'not recorded';
+  throw new Error(`${id} did not get there in time; it is ${where}`);
 }
 
 /** The first line of a hotfix's change-control notice as Slack shows it now. */

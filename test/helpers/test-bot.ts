@@ -48,8 +48,9 @@ export function testEnv(
 
 /**
  * The example catalog with quick rehearsals (stages of 0.2 s), a `failing-drill` service scripted to fail at its
- * smoke test, and no change records required (the test bot runs without Jira, Google and Statuspage unless a test
- * starts their emulators; change-records.test.ts requires them), written once per test process to a temporary file.
+ * smoke test, no change records required (the test bot runs without Jira, Google and Statuspage unless a test
+ * starts their emulators; change-records.test.ts requires them) and no automatic rollback, written once per test
+ * process to a temporary file.
  */
 export function fastCatalog(): string {
   if (fastCatalogPath) return fastCatalogPath;
@@ -59,6 +60,8 @@ export function fastCatalog(): string {
   doc.setIn(['services', 'failing-drill'], failing.clone());
   doc.setIn(['services', 'failing-drill', 'rehearsal', 'failAt'], 'Smoke test');
   doc.setIn(['policy', 'records'], doc.createNode({}));
+  // People act on failures in most tests; the tests of automatic rollback turn it on for themselves.
+  doc.setIn(['policy', 'autoRollback'], doc.createNode({}));
   const dir = mkdtempSync(join(tmpdir(), 'hotfix-catalog-'));
   fastCatalogPath = join(dir, 'catalog.yml');
   writeFileSync(fastCatalogPath, doc.toString());

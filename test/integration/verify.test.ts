@@ -34,7 +34,6 @@ beforeAll(async () => {
     doc.setIn(['clients', 'acme', 'envs', 'staging', 'healthUrls', 'decanting-service'], `${health.url}/`);
     doc.setIn(['services', 'decanting-service', 'soak'], doc.createNode(SOAK));
     // These tests show what people see and do after a failure; automatic rollback has its own (rollback-endings).
-    doc.setIn(['policy', 'autoRollback', 'staging'], false);
     doc.setIn(['services', 'decanting-service', 'healthChecks', 0, 'timeoutSeconds'], 1);
     const drill = (doc.getIn(['services', 'runbook-drill']) as { clone(): unknown }).clone();
     doc.setIn(['services', 'checked-drill'], drill);

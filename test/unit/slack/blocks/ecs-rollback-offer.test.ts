@@ -43,7 +43,7 @@ describe('an ecs-image hotfix that failed', () => {
 
   it('names the task definition it returns to on the notice line and in the confirmation', () => {
     expect(rollbackLine(hotfix)).toContain(
-      'Rollback target: external-agent `v2.14.2` (task definition `staging-external-agent-acme:1`); if it fails, Rollback on its live status',
+      'Rollback target: external-agent `v2.14.2` (task definition `staging-external-agent-acme:1`); rolls back by itself if verification fails; once deployed (completed too), Rollback on this notice or its live status',
     );
     const form = renderModal(rollbackModal(hotfix, NOTICE));
     expect(form).toContain(
