@@ -33,7 +33,8 @@ export async function approvePatchForward(
 ): Promise<ApprovalOutcome> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const next = await loadRef(deps, ref);
-    if (!next) return { outcome: { ok: false, refusal: refuse(Reason.NotFound, 'That hotfix no longer exists.') } };
+    if (!next)
+      return { outcome: { ok: false, refusal: refuse(Reason.NotFound, 'That hotfix no longer exists.') } };
     const now = deps.clock.now();
     const decision = decide(next, command, { now, actor });
     if (!decision.ok) return { outcome: { ok: false, refusal: decision.refusal, hotfix: next } };
@@ -55,7 +56,12 @@ export async function approvePatchForward(
       );
       if (written.kind === 'lock_moved')
         return { outcome: { ok: false, refusal: lockMoved(next, failed), hotfix: next } };
-      const outcome = { ok: true as const, hotfix: written.to, events: decision.events, warnings: decision.warnings };
+      const outcome = {
+        ok: true as const,
+        hotfix: written.to,
+        events: decision.events,
+        warnings: decision.warnings,
+      };
       return { outcome, superseded: written.from };
     } catch (error) {
       if (!(error instanceof ConcurrentUpdateError)) throw error;
@@ -84,6 +90,21 @@ export async function patchable(
   const problem = patchForwardProblem(failed, target, { now: deps.clock.now(), actor });
   if (problem) return { ok: false, refusal: explainRefusal(problem, gaps, failed.snapshot.policy) };
   return { ok: true, failed };
+}
+
+/**
+ * The permalink of the plan of the hotfix that superseded `hotfix`, for its redrawn messages ("superseded by HF-9"
+ * links there); undefined for any other hotfix, or when Slack cannot give one. Called from jobs only.
+ */
+export async function supersededByLink(
+  deps: Pick<WorkflowDeps, 'store' | 'chat'>,
+  hotfix: Hotfix,
+): Promise<string | undefined> {
+  if (hotfix.state !== 'superseded' || !hotfix.supersededBy) return undefined;
+  const next = await deps.store.findById(hotfix.supersededBy);
+  const channel = next?.refs['planChannel'];
+  const ts = next?.refs['planTs'];
+  return channel && ts ? deps.chat.permalink({ channel, ts }) : undefined;
 }
 
 function lockMoved(next: Hotfix, failed: Hotfix): Refusal {
