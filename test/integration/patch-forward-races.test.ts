@@ -4,6 +4,7 @@
  * Approve. Whatever the interleaving, the lock goes from the failed hotfix to its patch forward or stays where it
  * was, never to anyone else and never through a moment when it is free.
  */
+import Redis from 'ioredis';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { decideNew } from '../../src/domain/decide.js';
 import { snapshotOf } from '../../src/domain/snapshot.js';
@@ -152,5 +153,24 @@ describe('the lock handover of a patch forward', () => {
     const failedEvents = (await deps.store.events(failed.ulid)).map((e) => e.type);
     expect(failedEvents.filter((e) => e === 'superseded')).toHaveLength(1);
     expect(await deps.locks.holder(KEY)).toEqual({ ulid: next.ulid, token: (failed.lock?.token ?? 0) + 1 });
+  });
+
+  it('writes nothing when the failed hotfix no longer holds the lock it would pass on', async () => {
+    const { deps } = t.bot;
+    const failed = await failedDrill(40);
+    const next = await patchPlan(failed, 41);
+    // A lock moved behind the records' back (an older bot, a hand edit): the handover must not take it.
+    const raw = new Redis(t.redisUrl);
+    await raw.hset(`hotfix:lock:${KEY}`, 'ulid', 'SOMEONEELSE', 'token', '99');
+    raw.disconnect();
+    const outcome = await approve(next);
+    expect(outcome).toMatchObject({
+      ok: false,
+      refusal: { message: expect.stringContaining('no longer holds acme staging') },
+    });
+    expect((await reload(deps, failed)).state).toBe('failed');
+    expect((await reload(deps, next)).state).toBe('planned');
+    expect((await deps.store.events(next.ulid)).map((e) => e.type)).toEqual(['planned']);
+    expect(await deps.locks.holder(KEY)).toEqual({ ulid: 'SOMEONEELSE', token: 99 });
   });
 });
