@@ -80,7 +80,8 @@ async function contextOf(deps: WorkflowDeps, hotfix: Hotfix): Promise<StatusCont
   const [holder, waiting] = await Promise.all([deps.locks.holder(key), deps.locks.waiting(key)]);
   const position = waiting.indexOf(hotfix.ulid);
   if (position >= 0) context.position = position + 1;
-  const ahead = holder ? await deps.store.load(holder.ulid) : undefined;
+  // A patch forward queues holding the lock it took over: it waits behind nobody.
+  const ahead = holder && holder.ulid !== hotfix.ulid ? await deps.store.load(holder.ulid) : undefined;
   if (ahead) context.queuedBehind = { id: ahead.id, state: ahead.state, since: ahead.stateSince.at };
   return context;
 }
