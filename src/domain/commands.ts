@@ -1,5 +1,12 @@
 import type { DeployMethod } from './catalog.js';
-import type { CatalogSnapshot, IncidentRef, PatchedHotfix, PlannedService, Severity, Stage } from './hotfix.js';
+import type {
+  CatalogSnapshot,
+  IncidentRef,
+  PatchedHotfix,
+  PlannedService,
+  Severity,
+  Stage,
+} from './hotfix.js';
 
 /** Who is acting: a Slack user and the user groups they belong to (resolved by the caller), or the bot itself. */
 export interface Actor {

@@ -22,8 +22,7 @@ export class DuplicateHotfixError extends Error {
 
 /** What a lock handover wrote: both records and the new holder's fencing token, or nothing (see `handOver`). */
 export type HandoverResult =
-  | { kind: 'handed_over'; from: Hotfix; to: Hotfix; token: number }
-  | { kind: 'lock_moved'; holder?: string };
+  { kind: 'handed_over'; from: Hotfix; to: Hotfix; token: number } | { kind: 'lock_moved'; holder?: string };
 
 /**
  * Hotfix records, stored as their events. Every write is compare-and-set on `seq`, so two writers never both win;

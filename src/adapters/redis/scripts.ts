@@ -228,7 +228,14 @@ export class StoreScripts {
   async handover(call: HandoverCall): Promise<ScriptOutcome> {
     const { from, to } = call;
     const reply = await this.commands.hotfixStoreHandover(
-      ...[to.keys.record, to.keys.audit, call.keys.active, call.keys.lock, call.keys.waiters, call.keys.fence],
+      ...[
+        to.keys.record,
+        to.keys.audit,
+        call.keys.active,
+        call.keys.lock,
+        call.keys.waiters,
+        call.keys.fence,
+      ],
       ...[from.keys.record, from.keys.audit],
       ...[to.expectedSeq, to.record, to.ulid, to.active ? '1' : '0', to.plannedAtMs, to.events.length],
       ...[from.expectedSeq, from.record, from.ulid, from.active ? '1' : '0', from.plannedAtMs],

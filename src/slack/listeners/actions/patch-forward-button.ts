@@ -20,12 +20,17 @@ export const patchForwardButton =
     try {
       const value = readHotfixValue(action.value);
       if (!value)
-        return void (await tell('That button no longer points at a hotfix. `/hotfix list` shows the active ones.'));
+        return void (await tell(
+          'That button no longer points at a hotfix. `/hotfix list` shows the active ones.',
+        ));
       const form = await patchForwardForm(ctx, body.user.id, { ulid: value.ulid });
       if (!form.ok) return void (await tell(refusalReply(form.refusal).text));
       await client.views.open({ trigger_id: body.trigger_id, view: form.view });
     } catch (error) {
-      ctx.deps.log.error({ err: error, action: action.action_id, user: body.user.id }, 'patch forward button failed');
+      ctx.deps.log.error(
+        { err: error, action: action.action_id, user: body.user.id },
+        'patch forward button failed',
+      );
       await tell(failureText(error));
     }
   };
