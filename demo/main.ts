@@ -39,6 +39,7 @@ import { ECS_AGENT, playEcs } from './scenes/ecs.js';
 import { JENKINS_JOB, jenkinsBuilds, playJenkins, playRollback } from './scenes/jenkins.js';
 import { play, playFailure } from './scenes/rehearsal.js';
 import { DEPLOYMENT_TAG, playRunOnce } from './scenes/run-once.js';
+import { playPatchForward } from './scenes/patch-forward.js';
 
 async function main(): Promise<void> {
   const redis = await demoRedis();
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
       typeof guardDb === 'string'
         ? [`(left out: PostgreSQL for the process guard could not be reached: ${guardDb})`]
         : await playRunOnce(scene, bot.deps.store, aws, guardDb);
+    const patched = await playPatchForward(scene, bot.deps.store, bot.deps.locks);
     print(
       slack,
       redis.describe,
@@ -102,6 +104,8 @@ async function main(): Promise<void> {
       [...revisions, '', ...runOnce],
       recordLines(records),
     );
+    process.stdout.write('--- Patch forward on globex staging: who held the lock at each step ---\n');
+    for (const line of patched) process.stdout.write(`${line}\n`);
   } finally {
     if (typeof guardDb !== 'string') await guardDb.drop();
     await bot.stop();
