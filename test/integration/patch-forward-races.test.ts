@@ -12,8 +12,9 @@ import { act } from '../../src/workflow/act.js';
 import { acquireLock } from '../../src/workflow/lock-queue.js';
 import { advance } from '../../src/workflow/advance.js';
 import { transact } from '../../src/workflow/transact.js';
+import { unlockEnvironment } from '../../src/workflow/overrides.js';
 import { BOT } from '../../src/workflow/system-actor.js';
-import { APPROVER, REQUESTER, holdingDrill, queuedDrill, reload } from '../helpers/hotfixes.js';
+import { ADMIN, APPROVER, REQUESTER, holdingDrill, queuedDrill, reload } from '../helpers/hotfixes.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { startTestBot } from '../helpers/test-bot.js';
 
@@ -91,6 +92,19 @@ describe('the lock handover of a patch forward', () => {
     expect(await deps.locks.waiting(KEY)).toEqual([waiter.ulid]);
     // The old fence is dead: anything the failed hotfix still had in flight is refused.
     expect(await deps.locks.isCurrent(KEY, failed.ulid, token)).toBe(false);
+
+    // An admin's unlock does not pull the lock from under it: it says how to free the environment instead.
+    const unlock = await unlockEnvironment(deps, {
+      userId: ADMIN,
+      client: 'acme',
+      env: 'staging',
+      reason: 'stuck?',
+    });
+    expect(unlock).toMatchObject({
+      ok: false,
+      refusal: { message: expect.stringContaining(`/hotfix cancel ${next.id}`) },
+    });
+    expect(await deps.locks.holder(KEY)).toMatchObject({ ulid: next.ulid });
 
     // The patch forward records the lock it was handed when it reaches the lock step, ahead of the waiter.
     await advance(deps, next.ulid); // approved -> queued
