@@ -5,6 +5,7 @@
 import type { Hotfix } from '../../../../src/domain/hotfix.js';
 import { changeControlNotice } from '../../../../src/slack/blocks/change-control-notice.js';
 import { decisionReply } from '../../../../src/slack/blocks/decision-replies.js';
+import { approveConfirmModal } from '../../../../src/slack/blocks/decision-modals.js';
 import { liveStatusMessage } from '../../../../src/slack/blocks/live-status.js';
 import { planMessage } from '../../../../src/slack/blocks/plan-message.js';
 import { planModal, readPlanModal } from '../../../../src/slack/blocks/plan-modal.js';
@@ -71,6 +72,14 @@ describe('a patch-forward plan', () => {
         '*Patches forward HF-1*, which failed: when this plan is approved, HF-1 is superseded and its lock on acme staging passes to HF-2',
       );
     expect(render(planMessage(planned()))).not.toContain('Patches forward');
+  });
+
+  it('restates it in the approval form, with what the approval does', () => {
+    const failed = hotfixIn('failed');
+    const next = planned({ id: 'HF-2', supersedes: { ulid: failed.ulid, id: failed.id } });
+    const form = renderModal(approveConfirmModal(next, { noticeChannel: 'C0CC', noticeTs: '1.2' }));
+    expect(form).toContain('*Patches forward HF-1*');
+    expect(form).toContain("HF-2 is then approved and takes over HF-1's lock on acme staging");
   });
 
   it('tells the thread on approval that it took over the lock instead of queueing', () => {
