@@ -55,6 +55,11 @@ export async function act(deps: WorkflowDeps, action: PersonAction): Promise<Out
       },
     );
     deps.log.info({ hotfix: hotfix.id, by: action.userId, command: action.command.type }, 'hotfix decision');
+    if (superseded)
+      deps.log.info(
+        { hotfix: superseded.id, to: hotfix.id },
+        'superseded by a patch forward; its lock passed on',
+      );
   }
   return outcome;
 }
