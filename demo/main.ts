@@ -46,6 +46,7 @@ import { play, playFailure } from './scenes/rehearsal.js';
 import { DEPLOYMENT_TAG, playRunOnce } from './scenes/run-once.js';
 import { playGithub, startDemoGithub } from './scenes/github.js';
 import { playRollbackAfterCompletion } from './scenes/rollback-completed.js';
+import { playPatchForward } from './scenes/patch-forward.js';
 
 async function main(): Promise<void> {
   const redis = await demoRedis();
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
         : await playRunOnce(scene, bot.deps.store, aws, guardDb);
     const githubLines = await playGithub(scene, bot.deps.store, github.github);
     const rollbackForm = await playRollbackAfterCompletion(scene, bot.deps.store, health);
+    const patched = await playPatchForward(scene, bot.deps.store, bot.deps.locks);
     print(
       slack,
       redis.describe,
@@ -119,6 +121,8 @@ async function main(): Promise<void> {
       '\n--- The rollback form of the completed hotfix, as the release manager read it ---\n',
     );
     for (const line of rollbackForm) process.stdout.write(`${line}\n`);
+    process.stdout.write('--- Patch forward on globex staging: who held the lock at each step ---\n');
+    for (const line of patched) process.stdout.write(`${line}\n`);
   } finally {
     if (typeof guardDb !== 'string') await guardDb.drop();
     await bot.stop();

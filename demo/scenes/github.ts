@@ -17,7 +17,9 @@ const TAGS: Record<string, { base: string; branch: string; tags: string[] }> = {
   [DECANTING]: {
     base: '24-02-05.619',
     branch: 'hotfix/INC-4211',
-    tags: ['627', '628', '629', '630', '631'].map((n) => `24-02-05.619-hotfix.${n}`),
+    tags: ['627', '628', '629', '630', '631', '633', '640', '641', '642'].map(
+      (n) => `24-02-05.619-hotfix.${n}`,
+    ),
   },
   'example-org/external-agent': {
     base: 'v2.14.2',

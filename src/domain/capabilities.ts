@@ -14,7 +14,7 @@ export const FEATURES = {
   /** Rolling back by itself when verification fails (`policy.autoRollback`). */
   autoRollback: true,
   /** Handing the lock to a new hotfix that fixes a failed one. */
-  patchForward: false,
+  patchForward: true,
   /** Opening the change records (Jira, calendar, Statuspage) itself. */
   changeRecords: true,
   /** Cutting `hotfix/<ticket>` from the production tag (`/hotfix branch`). */

@@ -12,7 +12,7 @@ export { SUBCOMMANDS, SUBCOMMAND_USAGE, USAGE, usageOf, type Subcommand } from '
 
 /** A subcommand acting on one hotfix that needs nothing else. */
 export interface HotfixAction {
-  kind: 'rollback' | 'retry';
+  kind: 'rollback' | 'retry' | 'patch';
   /** Normalised hotfix id, `HF-12`. */
   id: string;
 }
@@ -105,6 +105,7 @@ const PARSERS: { [K in Exclude<Subcommand, 'plan'>]: (args: Token[]) => Parsed }
   },
   rollback: hotfixAction('rollback'),
   retry: hotfixAction('retry'),
+  patch: hotfixAction('patch'),
   resolve: (args) => {
     const id = readId('resolve', args[0]);
     const why = readWhy('resolve', args.slice(1));

@@ -19,6 +19,10 @@ export const SUBCOMMAND_USAGE = {
     'put back the versions a deployed hotfix replaced (failed, verifying or completed)',
   ],
   retry: ['retry HF-n', 'deploy a failed hotfix again'],
+  patch: [
+    'patch HF-n',
+    'plan the fix of a failed hotfix for its client and env; approved, it takes over the lock',
+  ],
   resolve: ['resolve HF-n "<why>"', 'close a failed hotfix that was dealt with by hand'],
   handoff: ['handoff HF-n @person', 'make someone else the owner of a hotfix'],
   unlock: ['unlock <client> <env> "<why>"', 'free an environment a hotfix still holds (admins; audited)'],
@@ -43,6 +47,7 @@ export function usageOf(subcommand: Subcommand): string {
 /** The subcommands that need a feature to work (domain/capabilities.ts); the rest always work. */
 const SUBCOMMAND_NEEDS: Partial<Record<Subcommand, Feature>> = {
   rollback: 'rollback',
+  patch: 'patchForward',
   branch: 'branch',
   stats: 'stats',
 };

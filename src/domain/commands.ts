@@ -1,5 +1,12 @@
 import type { DeployMethod } from './catalog.js';
-import type { CatalogSnapshot, IncidentRef, PlannedService, Severity, Stage } from './hotfix.js';
+import type {
+  CatalogSnapshot,
+  IncidentRef,
+  PatchedHotfix,
+  PlannedService,
+  Severity,
+  Stage,
+} from './hotfix.js';
 
 /** Who is acting: a Slack user and the user groups they belong to (resolved by the caller), or the bot itself. */
 export interface Actor {
@@ -38,6 +45,8 @@ export interface PlanCommand {
   triage: Record<string, string>;
   /** Given by a planner who accepts an overridable freeze window. */
   freezeOverrideReason?: string;
+  /** A patch forward: the failed hotfix this plan replaces (checked with patchForwardProblem before deciding). */
+  supersedes?: PatchedHotfix;
 }
 
 /** Commands people give (through Slack). */

@@ -121,6 +121,12 @@ export interface StepProgress {
   result?: { at: string; detail?: string };
 }
 
+/** The failed hotfix a patch-forward plan replaces, by ULID (for the store) and `HF-<n>` (for people). */
+export interface PatchedHotfix {
+  ulid: string;
+  id: string;
+}
+
 /** Why the hotfix failed, and the rollback-matrix condition when one could be told. */
 export interface Failure {
   at: string;
@@ -176,6 +182,8 @@ export interface Hotfix {
   refs: Record<string, string>;
   steps: Record<string, StepProgress>;
   supersededBy?: string;
+  /** The failed hotfix this one patches forward: on approval it is superseded and its lock passes to this one. */
+  supersedes?: PatchedHotfix;
   times: {
     plannedAt: string;
     approvedAt?: string;

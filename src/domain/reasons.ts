@@ -44,6 +44,8 @@ export const Reason = {
   NotLockHolder: 'not_lock_holder',
   Paused: 'paused',
   NothingToRollBack: 'nothing_to_roll_back',
+  /** A patch forward that no longer applies, or aims at another client or env than the hotfix it patches. */
+  NotPatchable: 'not_patchable',
   // Change records
   NotHeld: 'not_held',
   // Slack

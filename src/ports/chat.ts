@@ -45,12 +45,17 @@ export interface Chat {
    * thread, else a new thread root.
    */
   postPlan(hotfix: Hotfix): Promise<MessageRef>;
-  /** Redraws the plan message from the record. */
-  updatePlan(hotfix: Hotfix, ref: MessageRef): Promise<void>;
+  /** Redraws the plan message from the record (`links`: what the record knows only by id, as links). */
+  updatePlan(hotfix: Hotfix, ref: MessageRef, links?: MessageLinks): Promise<void>;
   /** Posts the change-control notice (with Approve / Reject while it waits) in the change-control channel. */
   postNotice(hotfix: Hotfix, planLink: string | undefined): Promise<MessageRef>;
   /** Redraws the notice from the record: buttons go once the plan is decided. */
-  updateNotice(hotfix: Hotfix, ref: MessageRef, planLink: string | undefined): Promise<void>;
+  updateNotice(
+    hotfix: Hotfix,
+    ref: MessageRef,
+    planLink: string | undefined,
+    links?: MessageLinks,
+  ): Promise<void>;
   /** Posts the live status message in the hotfix's thread. */
   postStatus(hotfix: Hotfix, context: StatusContext): Promise<MessageRef>;
   /** Redraws the live status message. */
@@ -100,8 +105,16 @@ export interface ReplyContext {
   lockHolder?: { id: string; state: string; since: string };
 }
 
+/** Permalinks a redraw shows for what the record names by id. */
+export interface MessageLinks {
+  /** The plan of the hotfix that superseded this one (patch forward). */
+  supersededBy?: string;
+}
+
 /** What the status message shows besides the record: the queue and the pause. */
 export interface StatusContext {
+  /** The plan of the hotfix that superseded this one (patch forward). */
+  supersededByLink?: string;
   queuedBehind?: { id: string; state: string; since: string };
   position?: number;
   paused?: { by: string; reason: string; at: string };

@@ -20,6 +20,10 @@ export class DuplicateHotfixError extends Error {
   }
 }
 
+/** What a lock handover wrote: both records and the new holder's fencing token, or nothing (see `handOver`). */
+export type HandoverResult =
+  { kind: 'handed_over'; from: Hotfix; to: Hotfix; token: number } | { kind: 'lock_moved'; holder?: string };
+
 /**
  * Hotfix records, stored as their events. Every write is compare-and-set on `seq`, so two writers never both win;
  * the audit trail is append-only.
@@ -35,6 +39,16 @@ export interface HotfixStore {
   findById(id: string): Promise<Hotfix | undefined>;
   /** Appends events if the stored record is still at `hotfix.seq`; returns the new record. */
   append(hotfix: Hotfix, events: readonly HotfixEvent[]): Promise<Hotfix>;
+  /**
+   * A patch forward's approval: appends `toEvents` to `to` and `fromEvents` (its terminal `superseded`) to `from`, and
+   * passes `from`'s (client, env) lock to `to` with a new fencing token, all in one atomic write. Both records must
+   * still be at their `seq` (else ConcurrentUpdateError: reload, decide again). `lock_moved` when `from` no longer
+   * holds the lock, and nothing was written.
+   */
+  handOver(
+    from: { hotfix: Hotfix; events: readonly HotfixEvent[] },
+    to: { hotfix: Hotfix; events: readonly HotfixEvent[] },
+  ): Promise<HandoverResult>;
   /** The audit trail, oldest first. */
   events(ulid: string): Promise<HotfixEvent[]>;
   /** Records not in a terminal state, oldest first (the reconciler's and `/hotfix list`'s view). */

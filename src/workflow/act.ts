@@ -10,6 +10,7 @@ import { afterCommit } from './recorded.js';
 import type { HotfixRef, Outcome } from './transact.js';
 import { loadRef, transact } from './transact.js';
 import { Reason, refuse } from '../domain/reasons.js';
+import { approvePatchForward } from './patch-forward.js';
 
 /** A person's command on a hotfix, from Slack. */
 export interface PersonAction {
@@ -25,26 +26,40 @@ export interface PersonAction {
  * the hotfix's messages and the thread replies. Only the decision happens here; Slack writes are jobs.
  */
 export async function act(deps: WorkflowDeps, action: PersonAction): Promise<Outcome> {
-  const { actor, gaps, policy } = await actorFor(deps, action);
-  const outcome = await transact(
-    deps,
-    action.ref,
-    action.command,
-    actor,
-    action.loaded ? { loaded: action.loaded } : {},
-  );
+  const { actor, gaps, policy, hotfix: loaded } = await actorFor(deps, action);
+  // A patch forward's approval also supersedes the failed hotfix and takes over its lock (patch-forward.ts).
+  const { outcome, superseded } =
+    action.command.type === 'approve' && loaded?.supersedes
+      ? await approvePatchForward(deps, action.ref, action.command, actor)
+      : {
+          outcome: await transact(
+            deps,
+            action.ref,
+            action.command,
+            actor,
+            action.loaded ? { loaded: action.loaded } : {},
+          ),
+          superseded: undefined,
+        };
   if (!outcome.ok) return { ...outcome, refusal: explainRefusal(outcome.refusal, gaps, policy) };
   if (outcome.events.length > 0) {
     const { hotfix } = outcome;
     await afterCommit(
       `${hotfix.id}: your ${action.command.type.replace(/_/g, ' ')} was recorded`,
       async () => {
-        // Redraws the plan, the notice and the status, and tells the thread (next-jobs.ts).
+        // Redraws the plan, the notice and the status, and tells the thread (next-jobs.ts); a superseded hotfix's
+        // next step is its finalize.
         await afterTransition(deps, hotfix);
+        if (superseded) await afterTransition(deps, superseded);
         for (const job of followUps(outcome)) await deps.jobs.enqueue(job.job, job.options);
       },
     );
     deps.log.info({ hotfix: hotfix.id, by: action.userId, command: action.command.type }, 'hotfix decision');
+    if (superseded)
+      deps.log.info(
+        { hotfix: superseded.id, to: hotfix.id },
+        'superseded by a patch forward; its lock passed on',
+      );
   }
   return outcome;
 }
@@ -108,5 +123,5 @@ export async function breakGlassOffered(
 async function actorFor(deps: WorkflowDeps, action: PersonAction) {
   const hotfix = action.loaded ?? (await loadRef(deps, action.ref));
   const policy = hotfix?.snapshot.policy ?? deps.catalog.policy;
-  return { ...(await deps.actors.resolve(action.userId, policy)), policy };
+  return { ...(await deps.actors.resolve(action.userId, policy)), policy, hotfix };
 }

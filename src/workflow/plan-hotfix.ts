@@ -15,6 +15,7 @@ import type { WorkflowDeps } from './deps.js';
 import { actorFrom, explainRefusal, groupsOf, whoCanFix } from './actors.js';
 import type { ChannelFacts } from '../ports/directory.js';
 import { afterCommit } from './recorded.js';
+import { patchable } from './patch-forward.js';
 
 /** A plan as it arrives from Slack: the words after `/hotfix plan` (or the modal's fields as the same text). */
 export interface PlanInput {
@@ -24,6 +25,8 @@ export interface PlanInput {
   /** Set when the plan attaches to an existing thread (the "Plan a hotfix here" shortcut). */
   threadTs?: string;
   text: string;
+  /** A patch forward: the ULID of the failed hotfix this plan replaces (same client and env). */
+  supersedes?: string;
 }
 
 /** What became of a plan. */
@@ -49,6 +52,10 @@ export async function planHotfix(deps: WorkflowDeps, input: PlanInput): Promise<
   }
   const unavailable = methodUnavailable(deps, parsed.plan) ?? recordSystemMissing(deps, parsed.plan);
   if (unavailable) return { kind: 'refused', problems: [unavailable] };
+  const patched = input.supersedes
+    ? await patchable(deps, input.userId, { ulid: input.supersedes }, parsed.plan)
+    : undefined;
+  if (patched && !patched.ok) return { kind: 'refused', problems: [patched.refusal] };
   // The directory, not Slack: nothing on the way to the ack may wait on a Slack call (DESIGN.md section 1).
   const changeControl = deps.catalog.channels.changeControl.id;
   const facts = await deps.directory.read({
@@ -67,6 +74,7 @@ export async function planHotfix(deps: WorkflowDeps, input: PlanInput): Promise<
   const now = deps.clock.now();
   const incidentStart = channel.createdAt ? new Date(channel.createdAt) : now;
   const draft = planCommand(deps, parsed.plan, input, { id: 'HF-0', ulid: deps.newUlid(now), incidentStart });
+  if (patched?.ok) draft.supersedes = { ulid: patched.failed.ulid, id: patched.failed.id };
   // Decided before it takes an id, so a refused plan does not burn an HF number.
   const decision = decideNew(draft, { now, actor });
   if (!decision.ok)

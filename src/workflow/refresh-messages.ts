@@ -9,6 +9,7 @@ import { postOnce } from './post-once.js';
 import { NEEDS_A_PERSON, drawTracked, drawnAs, drawnKey, settleWait } from './drawn-messages.js';
 import { checkTarget, refusalUntold, refusePlan } from './check-target.js';
 import { gateSource } from './gate-source.js';
+import { supersededByLink } from './patch-forward.js';
 
 /** Events the incident thread is told about, each in one reply: decisions people wait for. */
 export const TOLD_IN_THREAD: ReadonlySet<HotfixEventType> = new Set<HotfixEventType>([
@@ -74,10 +75,12 @@ async function redrawPaced(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
 async function redraw(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
   const { planTs, planChannel, noticeTs, noticeChannel } = hotfix.refs;
   const plan = planTs && planChannel ? { channel: planChannel, ts: planTs } : undefined;
-  if (plan) await deps.chat.updatePlan(hotfix, plan);
+  const link = await supersededByLink(deps, hotfix);
+  const links = link ? { supersededBy: link } : {};
+  if (plan) await deps.chat.updatePlan(hotfix, plan, links);
   if (noticeTs && noticeChannel) {
     const planLink = plan ? await deps.chat.permalink(plan) : undefined;
-    await deps.chat.updateNotice(hotfix, { channel: noticeChannel, ts: noticeTs }, planLink);
+    await deps.chat.updateNotice(hotfix, { channel: noticeChannel, ts: noticeTs }, planLink, links);
   }
 }
 

@@ -5,6 +5,7 @@ import type { StatusContext } from '../ports/chat.js';
 import type { WorkflowDeps } from './deps.js';
 import { NEEDS_A_PERSON, drawTracked, settleWait } from './drawn-messages.js';
 import { postOnce } from './post-once.js';
+import { supersededByLink } from './patch-forward.js';
 
 /**
  * Draws the one live status message of a hotfix from its record (DESIGN.md section 7): skipped when nothing visible
@@ -37,7 +38,10 @@ export async function renderStatus(deps: WorkflowDeps, ulid: string): Promise<vo
   }
 }
 
-async function draw(deps: WorkflowDeps, hotfix: Hotfix, context: StatusContext): Promise<void> {
+async function draw(deps: WorkflowDeps, hotfix: Hotfix, shown: StatusContext): Promise<void> {
+  // The link is drawn, not fingerprinted: it never changes once the hotfix is superseded.
+  const link = await supersededByLink(deps, hotfix);
+  const context = link ? { ...shown, supersededByLink: link } : shown;
   const ts = hotfix.refs['statusTs'];
   const channel = hotfix.refs['statusChannel'];
   if (ts && channel) return deps.chat.updateStatus(hotfix, { channel, ts }, context);
@@ -76,7 +80,8 @@ async function contextOf(deps: WorkflowDeps, hotfix: Hotfix): Promise<StatusCont
   const [holder, waiting] = await Promise.all([deps.locks.holder(key), deps.locks.waiting(key)]);
   const position = waiting.indexOf(hotfix.ulid);
   if (position >= 0) context.position = position + 1;
-  const ahead = holder ? await deps.store.load(holder.ulid) : undefined;
+  // A patch forward queues holding the lock it took over: it waits behind nobody.
+  const ahead = holder && holder.ulid !== hotfix.ulid ? await deps.store.load(holder.ulid) : undefined;
   if (ahead) context.queuedBehind = { id: ahead.id, state: ahead.state, since: ahead.stateSince.at };
   return context;
 }

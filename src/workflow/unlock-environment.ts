@@ -1,6 +1,6 @@
 import { findClient, findEnv, unknownClient, unknownEnv } from '../domain/catalog-names.js';
 import type { Hotfix } from '../domain/hotfix.js';
-import { holdsLock } from '../domain/hotfix.js';
+import { WAITING_STATES, holdsLock } from '../domain/hotfix.js';
 import { mayAdminister, requireReason } from '../domain/policy.js';
 import { Reason, refuse } from '../domain/reasons.js';
 import type { Refusal } from '../domain/reasons.js';
@@ -82,6 +82,14 @@ async function freeHolder(
       message: `${client} ${env} is unlocked. ${holder.id} (${holder.state}) was marked resolved: ${input.reason}`,
     };
   }
+  if (holder?.supersedes && WAITING_STATES.has(holder.state))
+    return {
+      ok: false,
+      refusal: refuse(
+        Reason.WrongState,
+        `${holder.id} holds ${client} ${env}: it took the lock over from ${holder.supersedes.id} when its patch forward was approved, and has not started deploying yet. Nothing was unlocked; to free ${client} ${env}, cancel it with \`/hotfix cancel ${holder.id} "<why>"\`.`,
+      ),
+    };
   const released = await deps.locks.forceRelease(key, held.ulid);
   if (released === 'live') {
     // Granted a moment ago and not yet recorded: freeing it now would leave that hotfix deploying without a lock.

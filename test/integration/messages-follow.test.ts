@@ -179,6 +179,7 @@ describe('/hotfix help offers only what answers', () => {
     cancel: 'cancel HF-999 "checking the grammar"',
     rollback: 'rollback HF-999',
     retry: 'retry HF-999',
+    patch: 'patch HF-999',
     resolve: 'resolve HF-999 "checking the grammar"',
     handoff: 'handoff HF-999 <@U0BOB>',
     unlock: 'unlock acme staging "checking the grammar"',

@@ -22,7 +22,7 @@ import type { HotfixEvent } from '../../domain/events.js';
 import type { Hotfix } from '../../domain/hotfix.js';
 import { WAITING_STATES, isTerminal, lockKey } from '../../domain/hotfix.js';
 import { ConcurrentUpdateError, DuplicateHotfixError } from '../../ports/hotfix-store.js';
-import type { HotfixStore } from '../../ports/hotfix-store.js';
+import type { HandoverResult, HotfixStore } from '../../ports/hotfix-store.js';
 import { parseEvent, parseRecord } from './serialization.js';
 import { StoreScripts } from './scripts.js';
 
@@ -111,6 +111,46 @@ export class RedisHotfixStore implements HotfixStore {
       throw new Error(`hotfix ${hotfix.id} (${hotfix.ulid}) is not in the store`);
     if (outcome.kind !== 'ok') throw new Error(`appending to hotfix ${hotfix.id} failed: ${outcome.kind}`);
     return next;
+  }
+
+  /**
+   * A patch forward's approval in one script: both records compared and written, and the lock passed from `from` to
+   * `to` under the next fencing token (the locks' own counter, so a token is never reused).
+   */
+  async handOver(
+    from: { hotfix: Hotfix; events: readonly HotfixEvent[] },
+    to: { hotfix: Hotfix; events: readonly HotfixEvent[] },
+  ): Promise<HandoverResult> {
+    const target = lockKey(from.hotfix);
+    if (lockKey(to.hotfix) !== target)
+      throw new Error(`${from.hotfix.id} and ${to.hotfix.id} are for different environments`);
+    const part = ({ hotfix, events }: typeof from) => {
+      const { active: _active, ...keys } = this.recordKeys(hotfix.ulid);
+      return { keys, expectedSeq: hotfix.seq, ...this.writeArgs(events.reduce(apply, hotfix), events) };
+    };
+    const outcome = await this.scripts.handover({
+      keys: {
+        active: this.key('active'),
+        lock: this.key(`lock:${target}`),
+        waiters: this.key(`waiters:${target}`),
+        fence: this.key(`fence:${target}`),
+      },
+      from: part(from),
+      to: part(to),
+    });
+    if (outcome.kind === 'conflict') {
+      const stale = outcome.storedSeq === from.hotfix.seq ? to.hotfix : from.hotfix;
+      throw new ConcurrentUpdateError(stale.ulid, stale.seq);
+    }
+    if (outcome.kind === 'lock_moved') return outcome;
+    if (outcome.kind !== 'handed_over')
+      throw new Error(`handing ${target} from ${from.hotfix.id} to ${to.hotfix.id} failed: ${outcome.kind}`);
+    return {
+      kind: 'handed_over',
+      from: from.events.reduce(apply, from.hotfix),
+      to: to.events.reduce(apply, to.hotfix),
+      token: outcome.token,
+    };
   }
 
   /** The audit trail, oldest first; empty for an unknown ULID. */

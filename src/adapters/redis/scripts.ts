@@ -70,12 +70,61 @@ if release ~= '0' then redis.call('ZREM', KEYS[5], ulid) end
 return {'OK'}
 `;
 
+/**
+ * A patch forward's approval, one atomic write. KEYS: to record, to audit, active, lock, waiters, fence, from record,
+ * from audit. ARGV: to expected seq, to record JSON, to ulid, to active flag, to planned-at ms, count of to events,
+ * from expected seq, from record JSON, from ulid, from active flag, from planned-at ms, to events..., from events...
+ * Both records are compared first; then both are written, and the lock passes from one to the other with the next
+ * fencing token, so no waiter can take it in between. Returns {'OK', token}, {'MISSING'}, {'CONFLICT', seq} or
+ * {'LOCK_MOVED', holder}.
+ */
+const HANDOVER = `
+local function check(record_key, audit_key, expected, record, ulid, count)
+  local current = redis.call('GET', record_key)
+  if not current then return {'MISSING'} end
+  local stored = cjson.decode(current)['seq']
+  if stored ~= expected then return {'CONFLICT', stored} end
+  if redis.call('XLEN', audit_key) ~= stored then
+    return redis.error_reply('HOTFIX_AUDIT_MISMATCH record ' .. ulid .. ' is at seq ' .. tostring(stored))
+  end
+  if cjson.decode(record)['seq'] ~= expected + count then
+    return redis.error_reply('HOTFIX_BAD_SEQ record ' .. ulid .. ' would not end at seq ' .. (expected + count))
+  end
+  return nil
+end
+local function write(record_key, audit_key, record, ulid, active, score, seq_before, first, last)
+  for i = first, last do
+    redis.call('XADD', audit_key, '*', 'seq', seq_before + i - first + 1, 'event', ARGV[i])
+  end
+  redis.call('SET', record_key, record)
+  if active == '1' then redis.call('ZADD', KEYS[3], score, ulid) else redis.call('ZREM', KEYS[3], ulid) end
+end
+local to_seq, to_record, to_ulid, to_active, to_score = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local to_count = tonumber(ARGV[6])
+local from_seq, from_record, from_ulid, from_active, from_score = tonumber(ARGV[7]), ARGV[8], ARGV[9], ARGV[10], ARGV[11]
+local from_count = #ARGV - 11 - to_count
+local problem = check(KEYS[1], KEYS[2], to_seq, to_record, to_ulid, to_count)
+  or check(KEYS[7], KEYS[8], from_seq, from_record, from_ulid, from_count)
+if problem then return problem end
+local holder = redis.call('HGET', KEYS[4], 'ulid')
+if holder ~= from_ulid then return {'LOCK_MOVED', holder or ''} end
+write(KEYS[1], KEYS[2], to_record, to_ulid, to_active, to_score, to_seq, 12, 11 + to_count)
+write(KEYS[7], KEYS[8], from_record, from_ulid, from_active, from_score, from_seq, 12 + to_count, #ARGV)
+local token = redis.call('INCR', KEYS[6])
+redis.call('HSET', KEYS[4], 'ulid', to_ulid, 'token', token)
+redis.call('ZREM', KEYS[5], from_ulid)
+return {'OK', token}
+`;
+
 /** What a script said, once its reply is read. */
 export type ScriptOutcome =
   | { kind: 'ok' }
   | { kind: 'missing' }
   | { kind: 'conflict'; storedSeq: number }
-  | { kind: 'duplicate'; ref: string };
+  | { kind: 'duplicate'; ref: string }
+  /** The handover's new fencing token, or the holder found instead of the hotfix handing over. */
+  | { kind: 'handed_over'; token: number }
+  | { kind: 'lock_moved'; holder?: string };
 
 /** Keys and arguments of the create script. */
 export interface CreateCall {
@@ -103,12 +152,31 @@ export interface AppendCall {
   events: readonly string[];
 }
 
+/** One record's part in a handover: its keys, expected seq, new snapshot and events. */
+export interface HandoverPart {
+  keys: { record: string; audit: string };
+  expectedSeq: number;
+  record: string;
+  ulid: string;
+  active: boolean;
+  plannedAtMs: number;
+  events: readonly string[];
+}
+
+/** Keys and arguments of the handover script: the shared keys, and the two records. */
+export interface HandoverCall {
+  keys: { active: string; lock: string; waiters: string; fence: string };
+  from: HandoverPart;
+  to: HandoverPart;
+}
+
 type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
 
 // Names are specific so another module defining scripts on the same connection cannot clash with ours.
 interface StoreCommands {
   hotfixStoreCreate: ScriptCommand;
   hotfixStoreAppend: ScriptCommand;
+  hotfixStoreHandover: ScriptCommand;
 }
 
 /** The store's scripts, registered on a connection; ioredis sends EVALSHA and falls back to EVAL after a flush. */
@@ -118,6 +186,7 @@ export class StoreScripts {
   constructor(redis: Redis) {
     redis.defineCommand('hotfixStoreCreate', { numberOfKeys: 5, lua: CREATE });
     redis.defineCommand('hotfixStoreAppend', { numberOfKeys: 5, lua: APPEND });
+    redis.defineCommand('hotfixStoreHandover', { numberOfKeys: 8, lua: HANDOVER });
     // defineCommand adds methods ioredis cannot type; this is the one place they are named.
     this.commands = redis as unknown as StoreCommands;
   }
@@ -153,6 +222,31 @@ export class StoreScripts {
         ...call.events,
       ),
     );
+  }
+
+  /** Runs the handover script (a patch forward's approval). */
+  async handover(call: HandoverCall): Promise<ScriptOutcome> {
+    const { from, to } = call;
+    const reply = await this.commands.hotfixStoreHandover(
+      ...[
+        to.keys.record,
+        to.keys.audit,
+        call.keys.active,
+        call.keys.lock,
+        call.keys.waiters,
+        call.keys.fence,
+      ],
+      ...[from.keys.record, from.keys.audit],
+      ...[to.expectedSeq, to.record, to.ulid, to.active ? '1' : '0', to.plannedAtMs, to.events.length],
+      ...[from.expectedSeq, from.record, from.ulid, from.active ? '1' : '0', from.plannedAtMs],
+      ...to.events,
+      ...from.events,
+    );
+    if (Array.isArray(reply) && reply[0] === 'OK' && typeof reply[1] === 'number')
+      return { kind: 'handed_over', token: reply[1] };
+    if (Array.isArray(reply) && reply[0] === 'LOCK_MOVED')
+      return reply[1] ? { kind: 'lock_moved', holder: String(reply[1]) } : { kind: 'lock_moved' };
+    return outcome(reply);
   }
 }
 

@@ -4,6 +4,7 @@ import type { Hotfix } from '../../domain/hotfix.js';
 import { threadOf } from '../../domain/hotfix.js';
 import type {
   Chat,
+  MessageLinks,
   MessageRef,
   PostedKind,
   PostedQuery,
@@ -27,6 +28,11 @@ import { asChatError } from './slack-errors.js';
 import type { RecordNote } from '../../ports/record-notes.js';
 import { recordNoteMessage } from '../../slack/blocks/record-replies.js';
 
+/** The builders' options for the links of a redraw. */
+function linkOptions(links: MessageLinks): { supersededByLink?: string } {
+  return links.supersededBy === undefined ? {} : { supersededByLink: links.supersededBy };
+}
+
 /** The metadata event type on every message the bot posts; the payload names the hotfix and the message kind. */
 export const METADATA_EVENT = 'hotfix_bot_message';
 
@@ -49,8 +55,8 @@ export class SlackChat implements Chat {
   }
 
   /** Redraws the plan message. */
-  async updatePlan(hotfix: Hotfix, ref: MessageRef): Promise<void> {
-    await this.update(ref, planMessage(hotfix));
+  async updatePlan(hotfix: Hotfix, ref: MessageRef, links: MessageLinks = {}): Promise<void> {
+    await this.update(ref, planMessage(hotfix, linkOptions(links)));
   }
 
   /** Posts the change-control notice. */
@@ -60,8 +66,14 @@ export class SlackChat implements Chat {
   }
 
   /** Redraws the change-control notice. */
-  async updateNotice(hotfix: Hotfix, ref: MessageRef, planLink: string | undefined): Promise<void> {
-    await this.update(ref, changeControlNotice(hotfix, planLink === undefined ? {} : { planLink }));
+  async updateNotice(
+    hotfix: Hotfix,
+    ref: MessageRef,
+    planLink: string | undefined,
+    links: MessageLinks = {},
+  ): Promise<void> {
+    const options = { ...(planLink === undefined ? {} : { planLink }), ...linkOptions(links) };
+    await this.update(ref, changeControlNotice(hotfix, options));
   }
 
   /** The plan message and the notice as drawn now (the notice without the plan link, which does not change), hashed. */

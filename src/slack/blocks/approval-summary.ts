@@ -19,6 +19,7 @@ import {
   warningLines,
 } from './hotfix-summary.js';
 import { fitLines, inlineCode, mention, mentions, slackDate, typed } from './mrkdwn.js';
+import { patchForwardLine } from './notice-lines.js';
 
 // Room left in a section for its lines after a heading.
 const SECTION_BODY = SLACK_LIMITS.sectionText - 100;
@@ -43,9 +44,11 @@ export function approvalRestatement(
   const reason = reasonQuote(hotfix.reason) ?? '> _No reason given._';
   const together = hotfix.services.length > 1 ? ' (deployed and rolled back together)' : '';
   const services = hotfix.services.map((s) => `• *${typed(s.service)}* → ${inlineCode(s.tag)}`);
+  const patch = patchForwardLine(hotfix);
   return [
     header(question),
     ...(isRehearsal(hotfix) ? [section(rehearsalBanner(hotfix))] : []),
+    ...(patch ? [section(patch)] : []),
     section(`*Services${together}*\n${fitLines(services, SECTION_BODY)}`),
     fields([
       ['Client', clientLabel(hotfix)],
@@ -68,7 +71,7 @@ export function approvalEffect(hotfix: Hotfix): string {
   const after = counted.length + 1;
   const effect =
     approvalsStillNeeded(hotfix) <= 1
-      ? `yours makes ${after} of ${hotfix.approvalsRequired}: ${hotfix.id} is then approved and queues for ${hotfix.client} ${hotfix.env}.`
+      ? `yours makes ${after} of ${hotfix.approvalsRequired}: ${hotfix.id} is then approved and ${hotfix.supersedes ? `takes over ${hotfix.supersedes.id}'s lock on` : 'queues for'} ${hotfix.client} ${hotfix.env}.`
       : `yours makes ${after} of ${hotfix.approvalsRequired}; ${approvalsStillNeeded(hotfix) - 1} more needed after you.`;
   return `*Approvals:* ${sofar}; ${effect}`;
 }

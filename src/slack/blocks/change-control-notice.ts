@@ -37,6 +37,7 @@ import {
   approvalsLine,
   changeLines,
   noticeHeadline,
+  patchForwardLine,
   reasonLines,
   rollbackLine,
   targetLine,
@@ -48,6 +49,8 @@ import {
 export interface ChangeControlNoticeOptions {
   /** Permalink of the plan in the incident thread; without it the notice links the incident channel. */
   planLink?: string;
+  /** Permalink of the plan of the hotfix that superseded this one (patch forward). */
+  supersededByLink?: string;
 }
 
 // Room for the change lines and warnings in one section, with the other lines beside them.
@@ -60,7 +63,9 @@ const BODY_MAX = SLACK_LIMITS.sectionText - 1200;
 export function changeControlNotice(hotfix: Hotfix, options: ChangeControlNoticeOptions = {}): SlackMessage {
   const glass = breakGlassLine(hotfix);
   const warnings = warningLines(hotfix);
+  const patch = patchForwardLine(hotfix);
   const body = [
+    ...(patch ? [patch] : []),
     fitLines(changeLines(hotfix), BODY_MAX),
     targetLine(hotfix),
     reasonLines(hotfix),
@@ -70,7 +75,7 @@ export function changeControlNotice(hotfix: Hotfix, options: ChangeControlNotice
     ...(hotfix.state === 'planned' ? [triageLine(hotfix), approvalsLine(hotfix)] : []),
   ];
   const blocks: KnownBlock[] = [
-    section(noticeHeadline(hotfix)),
+    section(noticeHeadline(hotfix, options.supersededByLink)),
     ...planChangedBlocks(hotfix),
     ...(isRehearsal(hotfix) ? [section(rehearsalBanner(hotfix))] : []),
     ...(glass ? [section(glass)] : []),

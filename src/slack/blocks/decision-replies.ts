@@ -156,9 +156,15 @@ function approved(hotfix: Hotfix, event: EventOf<'approved'>, holder: LockHolder
         ? `the bot creates the ${listed(records)} alongside the deploy (this thread says when each exists); `
         : `the bot creates the ${listed(records)} first; `;
   const dry = isRehearsal(hotfix) ? ' (a rehearsal: nothing is deployed)' : '';
+  const patched = hotfix.supersedes?.id;
   return (when) => {
-    const lock = approvalContextLine(hotfix, holder, when);
-    const next = `Next: ${first}it queues for ${target} and deploys when the environment is free${dry}; progress follows in this thread.`;
+    const lock = patched
+      ? `:fast_forward: ${typed(patched)} is superseded: ${hotfix.id} patches it forward and took over its lock on ${target}, so nothing else deploys in between.`
+      : approvalContextLine(hotfix, holder, when);
+    const turn = patched
+      ? 'it deploys to ' + target + ' with the lock it took over'
+      : `it queues for ${target} and deploys when the environment is free`;
+    const next = `Next: ${first}${turn}${dry}; progress follows in this thread.`;
     return `:white_check_mark: *${hotfix.id} is approved* ${by}.\n${next}${lock ? `\n${lock}` : ''}`;
   };
 }

@@ -43,6 +43,8 @@ export const ACTION_IDS = {
    * HotfixValue.
    */
   rollback: 'hotfix_rollback',
+  /** Patch forward of a failed hotfix (live status): opens the plan form prefilled; the value is a HotfixValue. */
+  patchForward: 'hotfix_patch_forward',
 } as const;
 
 /** `block_id`s of action rows, so an update can replace the row it belongs to. */
@@ -55,7 +57,7 @@ export const ACTION_BLOCK_IDS = {
   input: 'hotfix_input_actions',
   /** Cancel on the live status. */
   cancel: 'hotfix_cancel_actions',
-  /** Retry, Resolved manually (and later Rollback, Patch forward) on a failed hotfix's live status. */
+  /** Rollback, Retry, Patch forward and Resolved manually on a failed hotfix's live status. */
   failure: 'hotfix_failure_actions',
   /** Retry on the reply saying a required change record could not be created. */
   records: 'hotfix_records_actions',

@@ -63,6 +63,14 @@ export const FAILURE_ACTIONS: readonly FailureAction[] = [
         : undefined,
   },
   {
+    actionId: ACTION_IDS.patchForward,
+    label: 'Patch forward',
+    // Opens the plan form prefilled for the same client and env; the failed hotfix is superseded, and its lock
+    // passes on, only once that plan is approved, so the form itself is the confirmation.
+    shownIn: ACCEPTED_IN.supersede,
+    offered: () => can('patchForward'),
+  },
+  {
     actionId: ACTION_IDS.resolve,
     label: 'Resolved manually',
     // After a failed rollback, resolving by hand is the only way out (DESIGN.md section 2). No confirm: the click

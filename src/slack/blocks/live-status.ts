@@ -24,6 +24,7 @@ import {
   targetName,
 } from './hotfix-summary.js';
 import { cancelActions, failureActions, inputActions } from './live-status-actions.js';
+import { supersededByText } from './notice-lines.js';
 import { deployFields, logBlocks, stagesText } from './live-status-deploy.js';
 import { healthBlocks, verifyingLine } from './live-status-health.js';
 import {
@@ -48,6 +49,8 @@ export interface LiveStatusContext {
   position?: number;
   /** `/hotfix pause` in force: who, why and since when. */
   paused?: { by: string; reason: string; at: string };
+  /** Permalink of the plan of the hotfix that superseded this one (patch forward). */
+  supersededByLink?: string;
 }
 
 // The states `cancel_requested` is recorded in; elsewhere a leftover request is history, not news.
@@ -134,7 +137,7 @@ function nowLines(hotfix: Hotfix, ctx: LiveStatusContext): string[] {
       lines.push(`${since}: putting back the rollback target below. Asked${decidedBy(hotfix)}.`);
       break;
     default:
-      lines.push(isTerminal(hotfix.state) ? outcome(hotfix) : `${since}${attempt}`);
+      lines.push(isTerminal(hotfix.state) ? outcome(hotfix, ctx) : `${since}${attempt}`);
   }
   const started = hotfix.times.deployStartedAt;
   if (started) {
@@ -165,7 +168,7 @@ function queueLine(hotfix: Hotfix, { queuedBehind, position }: LiveStatusContext
 }
 
 /** The final word on a hotfix that has ended: what happened, who decided and why. */
-function outcome(hotfix: Hotfix): string {
+function outcome(hotfix: Hotfix, ctx: LiveStatusContext): string {
   const at = slackDate(hotfix.stateSince.at);
   const failed = hotfix.failure
     ? `\n_After: ${PHASE[hotfix.failure.phase].toLowerCase()} failed: ${typed(truncate(hotfix.failure.message, 300))}_`
@@ -179,7 +182,7 @@ function outcome(hotfix: Hotfix): string {
     case 'rolled_back':
       return `${stateBadge('rolled_back')} ${at}: the rollback target below runs again. Rollback asked${decidedBy(hotfix)}.${failed}`;
     case 'superseded':
-      return `${stateBadge('superseded')} ${at} by ${typed(hotfix.supersededBy ?? 'a newer hotfix')} (patch forward), which now holds ${hotfix.client} ${hotfix.env}.${failed}`;
+      return `${stateBadge('superseded')} ${at} by ${supersededByText(hotfix, ctx.supersededByLink)} (patch forward), which now holds ${hotfix.client} ${hotfix.env}.${failed}`;
     default:
       return outcomeLine(hotfix);
   }

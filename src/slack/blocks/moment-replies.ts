@@ -87,7 +87,12 @@ function failedMessage(hotfix: Hotfix, moment: Moment, { who, name, target, wher
   const auto = autoRollback(hotfix, moment);
   if (auto) return autoRollbackMessage(hotfix, moment, { who, name, target }, what, auto);
   const rollsBack = can('rollback') && rollbackTarget(hotfix) !== undefined;
-  const options = rollsBack ? 'Rollback, Retry or Resolved manually' : 'Retry or Resolved manually';
+  const choices = [
+    ...(rollsBack ? ['Rollback'] : []),
+    'Retry',
+    ...(can('patchForward') ? ['Patch forward'] : []),
+  ];
+  const options = `${choices.join(', ')} or Resolved manually`;
   const next = rollbackFailed
     ? `Versions may be mixed. Restore the rollback target by hand following the runbook, then mark ${hotfix.id} resolved.`
     : `*Runbook:* ${row.label} — ${row.advice}${rollsBack ? '' : ' A rollback is done by hand here.'}\nDecide ${where}: ${options} on the live status. ${hotfix.id} keeps ${hotfix.client} ${hotfix.env} locked until then.`;

@@ -26,7 +26,7 @@ function sevWords(hotfix: Hotfix): string {
  * The first line: while planned, the ask and who is asked ("Approve a Sev 2 hotfix to Acme Corp PRODUCTION");
  * afterwards, where the hotfix is now and who must act, so the notice never reads older than the record.
  */
-export function noticeHeadline(hotfix: Hotfix): string {
+export function noticeHeadline(hotfix: Hotfix, supersededByLink?: string): string {
   const emoji = stateEmoji(hotfix.state);
   const target = where(hotfix);
   const kind = isRehearsal(hotfix) ? 'REHEARSAL' : 'hotfix';
@@ -64,10 +64,29 @@ export function noticeHeadline(hotfix: Hotfix): string {
     case 'expired':
       return `${emoji} *Expired* ${since} with no decision; ${mention(hotfix.requester)} can plan it again`;
     case 'superseded':
-      return `${emoji} *Superseded* ${since} by ${typed(hotfix.supersededBy ?? 'a newer hotfix')}`;
+      return `${emoji} *Superseded* ${since} by ${supersededByText(hotfix, supersededByLink)} (patch forward), which took over ${hotfix.client} ${hotfix.env}`;
     case 'resolved':
       return `${emoji} *Resolved by hand* ${since}${decidedBy(hotfix)}`;
   }
+}
+
+/** "HF-9", linked to its plan when the link is known. */
+export function supersededByText(hotfix: Hotfix, link?: string): string {
+  const id = hotfix.supersededBy ?? 'a newer hotfix';
+  return link && hotfix.supersededBy ? `<${link}|${typed(id)}>` : typed(id);
+}
+
+/**
+ * The line a patch-forward plan carries: which failed hotfix it replaces and what its approval does to it. Undefined
+ * for any other plan.
+ */
+export function patchForwardLine(hotfix: Hotfix): string | undefined {
+  const patched = hotfix.supersedes?.id;
+  if (!patched) return undefined;
+  const env = `${hotfix.client} ${hotfix.env}`;
+  if (hotfix.state === 'planned')
+    return `:fast_forward: *Patches forward ${typed(patched)}*, which failed: when this plan is approved, ${typed(patched)} is superseded and its lock on ${env} passes to ${hotfix.id}, so nothing else deploys in between. Rejected or cancelled, ${typed(patched)} stays failed and keeps ${env}.`;
+  return `:fast_forward: Patches forward ${typed(patched)} (failed), which it superseded on approval, taking over ${env}.`;
 }
 
 function failureText(hotfix: Hotfix): string {

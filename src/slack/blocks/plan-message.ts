@@ -34,6 +34,7 @@ import {
 import { ACTION_BLOCK_IDS, ACTION_IDS, decisionValue } from './interaction-ids.js';
 import { channelLink, fitLines, inlineCode, mention, mentions, slackDate, typed } from './mrkdwn.js';
 import { triageCheckboxes, triageCount, triageLines, triageNotes } from './triage-checklist.js';
+import { patchForwardLine, supersededByText } from './notice-lines.js';
 
 // Room left in a section for its lines after a heading and a hint.
 const SECTION_BODY = SLACK_LIMITS.sectionText - 200;
@@ -42,6 +43,8 @@ const SECTION_BODY = SLACK_LIMITS.sectionText - 200;
 export interface PlanMessageOptions {
   /** Versions running now, by service, when the caller has looked them up (before `versionsBefore` is recorded). */
   versionsNow?: Record<string, string>;
+  /** Permalink of the plan of the hotfix that superseded this one (patch forward). */
+  supersededByLink?: string;
 }
 
 /** The plan posted in the incident thread. */
@@ -50,10 +53,19 @@ export function planMessage(hotfix: Hotfix, options: PlanMessageOptions = {}): S
   const warnings = warningLines(hotfix);
   const glass = breakGlassLine(hotfix);
   const reason = reasonQuote(hotfix.reason);
+  const patch = patchForwardLine(hotfix);
   const blocks: KnownBlock[] = [
     // The state leads: the plan is redrawn at every state change, and its first line must say where the hotfix is.
     header(`${stateEmoji(hotfix.state)} ${stateLabel(hotfix.state).toUpperCase()} · ${hotfixTitle(hotfix)}`),
     ...(isRehearsal(hotfix) ? [section(rehearsalBanner(hotfix))] : []),
+    ...(hotfix.state === 'superseded'
+      ? [
+          section(
+            `:fast_forward: *Superseded* ${slackDate(hotfix.stateSince.at)} by ${supersededByText(hotfix, options.supersededByLink)} (patch forward), which took over ${hotfix.client} ${hotfix.env}.`,
+          ),
+        ]
+      : []),
+    ...(patch ? [section(patch)] : []),
     section(`${severityLabel(hotfix.severity)}   plan v${hotfix.planVersion}`),
     ...(warnings.length > 0 ? [section(`*Before you go ahead*\n${fitLines(warnings, SECTION_BODY)}`)] : []),
     ...(glass ? [section(glass)] : []),

@@ -66,6 +66,7 @@ const BLOCK_OF: Partial<Record<ReasonCode, PlanModalBlockId>> = {
   [Reason.MissingPart]: PLAN_MODAL_BLOCKS.services,
   [Reason.UnknownClient]: PLAN_MODAL_BLOCKS.client,
   [Reason.UnknownEnv]: PLAN_MODAL_BLOCKS.env,
+  [Reason.NotPatchable]: PLAN_MODAL_BLOCKS.client,
   [Reason.BadSeverity]: PLAN_MODAL_BLOCKS.severity,
   [Reason.BadIncident]: PLAN_MODAL_BLOCKS.incident,
 };

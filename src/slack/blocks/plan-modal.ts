@@ -27,12 +27,16 @@ export interface PlanModalContext {
   services: string[];
   /** Client name -> its env names. */
   clients: Record<string, string[]>;
+  /** A patch forward: the failed hotfix the plan replaces (the form says so, and carries its ULID back). */
+  supersedes?: { ulid: string; id: string; client: string; env: string };
 }
 
 /** What the form carries back in `private_metadata`. */
 export interface PlanModalMetadata {
   channel: string;
   threadTs?: string;
+  /** The ULID of the failed hotfix a patch forward replaces. */
+  supersedes?: string;
 }
 
 const HINT_MAX = SLACK_LIMITS.inputHint;
@@ -56,19 +60,33 @@ export function planModal(prefill: PlanModalPrefill, where: PlanModalContext): M
   const metadata: PlanModalMetadata = {
     channel: where.channel,
     ...(where.threadTs !== undefined ? { threadTs: where.threadTs } : {}),
+    ...(where.supersedes ? { supersedes: where.supersedes.ulid } : {}),
   };
   const blocks: KnownBlock[] = [
+    ...patchForwardBlock(where),
     ...problemsBlock(prefill.problems ?? []),
     ...targetInputs(prefill, where),
     ...detailInputs(prefill),
   ];
   return modal({
     callbackId: CALLBACK_IDS.planModal,
-    title: 'Plan a hotfix',
+    title: where.supersedes ? `Patch forward ${where.supersedes.id}` : 'Plan a hotfix',
     submit: 'Post plan',
     metadata,
     blocks,
   });
+}
+
+/** What a patch-forward plan does to the hotfix it replaces, said before anything is typed. */
+function patchForwardBlock(where: PlanModalContext): KnownBlock[] {
+  const failed = where.supersedes;
+  if (!failed) return [];
+  const env = `${failed.client} ${failed.env}`;
+  return [
+    context(
+      `:fast_forward: *Patch forward of ${failed.id}* (failed): change the tag to the fixed build. This plan goes through approval as usual; when it is approved, ${failed.id} is superseded and its lock on ${env} passes to this plan, so nothing else deploys in between. If it is rejected or cancelled, ${failed.id} stays failed and keeps ${env}.`,
+    ),
+  ];
 }
 
 /** What changes where: services, client, env. */

@@ -31,6 +31,7 @@ import { ROLLBACK_CALLBACK_ID } from '../blocks/rollback-modal.js';
 import { registerDirectoryEvents } from './events/directory-events.js';
 import { TRIAGE_ACTION_ID } from '../blocks/triage-checklist.js';
 import { triageCheckboxes } from './actions/triage-checkboxes.js';
+import { patchForwardButton } from './actions/patch-forward-button.js';
 
 /** The ids routed by the one action listener and the one view listener: every id in the tables must match. */
 export const ROUTED_IDS = /^hotfix_/;
@@ -54,6 +55,7 @@ export function listenerRoutes(ctx: ListenerContext): {
     [ACTION_IDS.retry, retryButton(ctx)],
     [ACTION_IDS.resolve, resolveButton(ctx)],
     [ACTION_IDS.rollback, rollbackButton(ctx)],
+    [ACTION_IDS.patchForward, patchForwardButton(ctx)],
     [TRIAGE_ACTION_ID, triageCheckboxes(ctx)],
   ]);
   const views = new Map<string, Route>([

@@ -73,6 +73,7 @@ describe('parseHotfixCommand: what parses', () => {
     ['cancel HF-12 wrong tag', { kind: 'cancel', id: 'HF-12', why: 'wrong tag' }],
     ['Rollback hf-3', { kind: 'rollback', id: 'HF-3' }],
     ['retry HF-0012', { kind: 'retry', id: 'HF-12' }],
+    ['patch hf-7', { kind: 'patch', id: 'HF-7' }],
     ['resolve HF-4 "fixed by hand"', { kind: 'resolve', id: 'HF-4', why: 'fixed by hand' }],
     ['resolve HF-4 \u201cfixed by hand\u201d', { kind: 'resolve', id: 'HF-4', why: 'fixed by hand' }],
     ['resolve HF-4 fixed by hand', { kind: 'resolve', id: 'HF-4', why: 'fixed by hand' }],
@@ -189,12 +190,14 @@ describe('USAGE', () => {
     expect(lines).toHaveLength(OFFERED_SUBCOMMANDS.length);
     // Until they are built, these answer "not available", so help must not offer them.
     expect(OFFERED_SUBCOMMANDS).toContain('rollback');
+    expect(OFFERED_SUBCOMMANDS).toContain('patch');
+    expect(USAGE).toContain('`/hotfix patch HF-n`');
     for (const missing of ['branch', 'stats'] as const) {
       expect(OFFERED_SUBCOMMANDS).not.toContain(missing);
       expect(USAGE).not.toContain(`/hotfix ${missing}`);
     }
     expect(SUBCOMMANDS).toEqual([
-      ...['help', 'plan', 'status', 'list', 'cancel', 'rollback', 'retry', 'resolve', 'handoff'],
+      ...['help', 'plan', 'status', 'list', 'cancel', 'rollback', 'retry', 'patch', 'resolve', 'handoff'],
       ...['unlock', 'pause', 'resume', 'branch', 'stats'],
     ]);
     expect(lines).toContain(usageOf('handoff'));

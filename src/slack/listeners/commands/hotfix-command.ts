@@ -17,6 +17,7 @@ import type { Invocation, Reply, ReplyThen } from './reply.js';
 import { ephemeral } from './reply.js';
 import { rollbackFormFor } from '../rollback-form.js';
 import { threadOf } from '../../../domain/hotfix.js';
+import { patchForwardForm } from '../views/patch-forward-form.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -96,6 +97,8 @@ async function dispatch(
       );
     case 'rollback':
       return rollbackForm(ctx, parsed.id, who);
+    case 'patch':
+      return patchForm(ctx, parsed.id, who);
     case 'resolve':
       return said(
         await act(ctx.deps, {
@@ -154,6 +157,23 @@ async function rollbackForm(ctx: ListenerContext, id: string, who: Invocation): 
     reply: { response_type: 'ephemeral', text: `Opening the rollback form for ${id}.` },
     afterAck: async () => void (await who.client.views.open({ trigger_id: who.triggerId, view })),
     ifThenFails: `I could not open the rollback form, so nothing was rolled back. Use the Rollback button on the live status of ${id}.`,
+  };
+}
+
+/**
+ * `/hotfix patch HF-n`: the plan form of a patch forward (opened after the ack), prefilled from the failed hotfix;
+ * the failed hotfix is superseded only when the plan submitted from it is approved.
+ */
+async function patchForm(ctx: ListenerContext, id: string, who: Invocation): Promise<Reply | ReplyThen> {
+  const form = await patchForwardForm(ctx, who.userId, { id });
+  if (!form.ok) return { response_type: 'ephemeral', text: `:no_entry: ${form.refusal.message}` };
+  return {
+    reply: {
+      response_type: 'ephemeral',
+      text: `Opening the patch-forward plan for ${id}: change the tag to the fixed build and post it. It is planned in the incident thread of ${id}.`,
+    },
+    afterAck: async () => void (await who.client.views.open({ trigger_id: who.triggerId, view: form.view })),
+    ifThenFails: `I could not open the plan form, so nothing was planned. Click *Patch forward* on the live status of ${id} instead.`,
   };
 }
 

@@ -12,15 +12,21 @@ type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 interface FormOrigin {
   channel: string;
   threadTs?: string;
+  /** A patch forward: the ULID of the failed hotfix the plan replaces. */
+  supersedes?: string;
 }
 
 function originOf(metadata: string): FormOrigin | undefined {
   try {
-    const value = JSON.parse(metadata) as Partial<FormOrigin>;
+    const value = JSON.parse(metadata) as Partial<Record<keyof FormOrigin, unknown>>;
     if (typeof value.channel !== 'string') return undefined;
-    return typeof value.threadTs === 'string'
-      ? { channel: value.channel, threadTs: value.threadTs }
-      : { channel: value.channel };
+    return {
+      channel: value.channel,
+      ...(typeof value.threadTs === 'string' ? { threadTs: value.threadTs } : {}),
+      ...(typeof value.supersedes === 'string' && value.supersedes !== ''
+        ? { supersedes: value.supersedes }
+        : {}),
+    };
   } catch {
     return undefined;
   }

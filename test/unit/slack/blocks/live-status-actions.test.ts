@@ -86,12 +86,16 @@ describe('live status buttons', () => {
     expect(render(message)).toContain('> Deploy to the second host group?'); // the question stays for context
   });
 
-  it('offers Retry only when failed, and Resolved manually when failed or after a failed rollback', () => {
+  it('offers Retry and Patch forward only when failed, and Resolved manually when failed or after a failed rollback', () => {
     for (const state of STATES) {
       const shown = actionIds(liveStatusMessage(hotfixIn(state)));
       expect({ state, retry: shown.includes(ACTION_IDS.retry) }).toEqual({
         state,
         retry: state === 'failed',
+      });
+      expect({ state, patch: shown.includes(ACTION_IDS.patchForward) }).toEqual({
+        state,
+        patch: state === 'failed',
       });
       expect({ state, resolve: shown.includes(ACTION_IDS.resolve) }).toEqual({
         state,
@@ -99,7 +103,15 @@ describe('live status buttons', () => {
       });
     }
     const message = liveStatusMessage(failed());
-    expect(actionIds(message)).toEqual([ACTION_IDS.rollback, ACTION_IDS.retry, ACTION_IDS.resolve]);
+    expect(actionIds(message)).toEqual([
+      ACTION_IDS.rollback,
+      ACTION_IDS.retry,
+      ACTION_IDS.patchForward,
+      ACTION_IDS.resolve,
+    ]);
+    // The plan form it opens is the confirmation: nothing changes until that plan is approved.
+    expect(buttonOf(message, ACTION_IDS.patchForward).text.text).toBe('Patch forward');
+    expect(buttonOf(message, ACTION_IDS.patchForward).confirm).toBeUndefined();
     // Rollback opens a form that names what it returns to and asks why; with no earlier version to return to (a
     // rehearsal, a version Jenkins could not tell), it is not offered.
     expect(buttonOf(message, ACTION_IDS.rollback).confirm).toBeUndefined();
@@ -108,7 +120,7 @@ describe('live status buttons', () => {
     expect(buttonOf(message, ACTION_IDS.resolve).text.text).toBe('Resolved manually');
     // Resolving opens a form that explains it and asks why; a dialog before it would ask twice.
     expect(buttonOf(message, ACTION_IDS.resolve).confirm).toBeUndefined();
-    for (const id of [ACTION_IDS.retry, ACTION_IDS.resolve])
+    for (const id of [ACTION_IDS.retry, ACTION_IDS.patchForward, ACTION_IDS.resolve])
       expect(readHotfixValue(buttonOf(message, id).value)).toEqual({ ulid: ULID });
     // A retry on production redeploys, so Slack asks first; on staging it does not.
     expect(buttonOf(message, ACTION_IDS.retry).confirm?.text.text).toContain('Attempt 3 deploys');
@@ -116,19 +128,20 @@ describe('live status buttons', () => {
   });
 
   it('takes more failure actions through the extension point, in the order given', () => {
-    const patch: FailureAction = {
-      actionId: 'hotfix_patch_forward',
-      label: 'Patch forward',
+    const extra: FailureAction = {
+      actionId: 'hotfix_extra',
+      label: 'Extra',
       shownIn: ['failed'],
     };
-    const row = failureActions(failed(), [patch, ...FAILURE_ACTIONS]);
+    const row = failureActions(failed(), [extra, ...FAILURE_ACTIONS]);
     expect(row?.elements.map((e) => (e.type === 'button' ? e.action_id : e.type))).toEqual([
-      'hotfix_patch_forward',
+      'hotfix_extra',
       ACTION_IDS.rollback,
       ACTION_IDS.retry,
+      ACTION_IDS.patchForward,
       ACTION_IDS.resolve,
     ]);
-    expect(failureActions(hotfixIn('completed'), [patch])).toBeUndefined();
+    expect(failureActions(hotfixIn('completed'), [extra])).toBeUndefined();
   });
 
   it('shows no buttons once the hotfix has ended, except Rollback on a completed one', () => {
