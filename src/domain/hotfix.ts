@@ -167,6 +167,8 @@ export interface Hotfix {
   refs: Record<string, string>;
   steps: Record<string, StepProgress>;
   supersededBy?: string;
+  /** Who recorded that the fix need not come back to the default branch, when and why (seed 003). */
+  forwardPortWaiver?: { by: string; at: string; reason: string };
   times: {
     plannedAt: string;
     approvedAt?: string;

@@ -69,4 +69,9 @@ export interface WorkflowTiming {
    * channel). @defaultValue 1000
    */
   postEveryMs: number;
+  /**
+   * Between two reminders to bring a completed hotfix's fix onto the default branch (the forward-port pull request
+   * still open). @defaultValue 86400000 (a day)
+   */
+  forwardPortEveryMs: number;
 }

@@ -40,6 +40,8 @@ export const ACTION_IDS = {
   resolve: 'hotfix_resolve',
   /** Rollback of a failed hotfix (live status): opens the confirmation form; the value is a HotfixValue. */
   rollback: 'hotfix_rollback',
+  /** "Not needed on main" on a forward-port reply: opens the reason form; the value is a HotfixValue. */
+  waiveForwardPort: 'hotfix_forward_port_waive',
 } as const;
 
 /** `block_id`s of action rows, so an update can replace the row it belongs to. */
@@ -56,6 +58,8 @@ export const ACTION_BLOCK_IDS = {
   failure: 'hotfix_failure_actions',
   /** Retry on the reply saying a required change record could not be created. */
   records: 'hotfix_records_actions',
+  /** "Not needed on main" under a forward-port reply. */
+  forwardPort: 'hotfix_forward_port_actions',
 } as const;
 
 /** `block_id` of the reason input in the break-glass and reject forms (its `action_id` is `value`). */

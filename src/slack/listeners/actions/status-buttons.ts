@@ -5,6 +5,7 @@ import { act } from '../../../workflow/act.js';
 import { readHotfixValue, readInputValue, refusalReply } from '../../blocks/index.js';
 import { resolveModal } from '../../blocks/resolve-modal.js';
 import { rollbackModal } from '../../blocks/rollback-modal.js';
+import { forwardPortWaiverModal } from '../../blocks/forward-port-modal.js';
 import type { ListenerContext } from '../context.js';
 import { STORE_DOWN_TEXT, failureText } from '../failures.js';
 
@@ -74,3 +75,6 @@ export const retryButton = (ctx: ListenerContext) => statusButton(ctx, () => ({ 
 export const resolveButton = (ctx: ListenerContext) => statusButton(ctx, () => ({ form: resolveModal }));
 /** Rollback: asks for confirmation, naming what it returns to, and the reason. */
 export const rollbackButton = (ctx: ListenerContext) => statusButton(ctx, () => ({ form: rollbackModal }));
+/** Not needed on main, on a forward-port reply: asks why first. */
+export const waiveForwardPortButton = (ctx: ListenerContext) =>
+  statusButton(ctx, () => ({ form: forwardPortWaiverModal }));
