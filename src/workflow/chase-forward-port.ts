@@ -96,7 +96,10 @@ async function lookAt(
   const repo = hotfix.snapshot.services[service]?.repo;
   const recorded = recordedPr(hotfix, service);
   if (hotfix.forwardPortWaiver)
-    return { hotfix, state: { service, state: 'done', why: 'not_needed', ...(recorded ? { pr: recorded } : {}) } };
+    return {
+      hotfix,
+      state: { service, state: 'done', why: 'not_needed', ...(recorded ? { pr: recorded } : {}) },
+    };
   if (!repo) return { hotfix, state: { service, state: 'done', why: 'on_default_branch' } };
   // The pull request is opened under a claim, so two runs never both open one (GitHub is looked at first anyway).
   const claim = recorded ? undefined : await claimStep(deps, hotfix, `forward_port_pr_${service}`);
@@ -181,7 +184,12 @@ async function tagCommit(source: SourceHost, repo: string, tag: string): Promise
 }
 
 /** Records the pull request (the first one on its claimed step; one opened after a closed one on its own step). */
-async function recordPr(deps: WorkflowDeps, hotfix: Hotfix, pr: ForwardPortLink, again: boolean): Promise<Hotfix> {
+async function recordPr(
+  deps: WorkflowDeps,
+  hotfix: Hotfix,
+  pr: ForwardPortLink,
+  again: boolean,
+): Promise<Hotfix> {
   const step = again ? `forward_port_pr_${pr.service}_${pr.number}` : `forward_port_pr_${pr.service}`;
   const refs = { [prKey(pr.service)]: String(pr.number), [urlKey(pr.service)]: pr.url };
   const saved = await transact(
