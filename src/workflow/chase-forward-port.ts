@@ -138,8 +138,10 @@ async function lookAt(
     else await claim.releaseUnused();
   }
   switch (outcome.step) {
-    case 'done':
-      return { hotfix: current, state: { service, state: 'done', why: outcome.why, ...(pr ? { pr } : {}) } };
+    case 'done': {
+      const why = outcome.why === 'on_default_branch' && pr ? await mergedOr(source, repo, pr) : outcome.why;
+      return { hotfix: current, state: { service, state: 'done', why, ...(pr ? { pr } : {}) } };
+    }
     case 'open_pr': // only when no pull request was asked for; checkForwardPort opens one otherwise
     case 'no_branch': {
       const message = outcome.step === 'no_branch' ? outcome.message : `${service} ${tag} is not on main.`;
@@ -174,6 +176,16 @@ async function lookAt(
       saved = await announce(deps, source, repo, saved, link);
       return { hotfix: saved, state: { service, state: 'open', pr: link } };
     }
+  }
+}
+
+/** A fix that reached the default branch through its pull request was merged; otherwise it got there another way. */
+async function mergedOr(source: SourceHost, repo: string, pr: ForwardPortLink): Promise<ForwardPortEnd> {
+  try {
+    return (await source.pullRequest(repo, pr.number)).state === 'merged' ? 'merged' : 'on_default_branch';
+  } catch (error) {
+    if (error instanceof SourceHostError) return 'on_default_branch';
+    throw error;
   }
 }
 

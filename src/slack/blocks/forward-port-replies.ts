@@ -56,7 +56,9 @@ function doneMessage(hotfix: Hotfix, note: Extract<ForwardPortNote, { kind: 'don
   let text: string;
   switch (note.why) {
     case 'on_default_branch':
-      text = `:white_check_mark: The fix of ${hotfix.id} is already on the default branch: nothing to bring back.`;
+      text = prs
+        ? `:white_check_mark: The fix of ${hotfix.id} is on the default branch now (${prs} can be closed if it is still open). No more reminders.`
+        : `:white_check_mark: The fix of ${hotfix.id} is already on the default branch: nothing to bring back.`;
       break;
     case 'merged':
       text = `:white_check_mark: ${prs ? `${prs} merged: ` : ''}the fix of ${hotfix.id} is on the default branch now. No more reminders.`;
