@@ -17,7 +17,9 @@
  * one UpdateService, the rollout followed in the live status; and a second image whose rollout ECS's circuit breaker
  * rolls back, which fails the hotfix with ECS's reason. Last, the deployment service through ecs-run-once (when PostgreSQL is
  * reachable for the process guard): a plan refused while a process runs in the client's database, then, once it is
- * gone, the service set 0 -> 1, its CloudWatch log in the live status, and the service back at 0.
+ * gone, the service set 0 -> 1, its CloudWatch log in the live status, and the service back at 0. Then the forward-port
+ * (a GitHub emulator reached by the real Octokit): a fix cut on a hotfix branch completes, the bot opens its pull
+ * request to main, reminds its owner, and says so once it is merged.
  *
  * Each scene is a file in `demo/scenes/`, played in the order below; `demo/scene.ts` holds what people do (type,
  * click, approve) and the waits. A new scene goes last and takes its hotfix ids from the answers (`scene.plan`).
@@ -39,6 +41,8 @@ import { ECS_AGENT, playEcs } from './scenes/ecs.js';
 import { JENKINS_JOB, jenkinsBuilds, playJenkins, playRollback } from './scenes/jenkins.js';
 import { play, playFailure } from './scenes/rehearsal.js';
 import { DEPLOYMENT_TAG, playRunOnce } from './scenes/run-once.js';
+import { startGithubEmulator } from '../test/emulators/github/index.js';
+import { playForwardPort, seedGithub } from './scenes/forward-port.js';
 
 async function main(): Promise<void> {
   const redis = await demoRedis();
@@ -58,6 +62,8 @@ async function main(): Promise<void> {
   process.env['AWS_SECRET_ACCESS_KEY'] = TEST_CREDENTIALS.secretAccessKey;
   const records = await startRecordSystems();
   const health = await startHealthEmulator();
+  const gh = await startGithubEmulator({ now: () => new Date(sceneNow()) });
+  seedGithub(gh);
   const bot = await startBot(
     {
       SLACK_BOT_TOKEN: slack.token,
@@ -73,12 +79,14 @@ async function main(): Promise<void> {
       AWS_REGION: aws.region,
       AWS_ENDPOINT_URL: aws.url,
       ...records.env,
+      GITHUB_TOKEN: gh.token,
+      GITHUB_API_URL: gh.url,
       ...(typeof guardDb === 'string' ? {} : { PROCESS_GUARD_URL_ACME_STAGING: guardDb.url }),
     },
     {
       clock: { now: () => new Date(sceneNow()) },
       botIds: { botId: slack.bot.botId, botUserId: slack.bot.userId },
-      timing: { pollMs: 500, statusEveryMs: 1000 },
+      timing: { pollMs: 500, statusEveryMs: 1000, forwardPortEveryMs: 2500 },
     },
   );
   const scene = new Scene(slack, `http://127.0.0.1:${bot.port}/slack/events`);
@@ -93,6 +101,7 @@ async function main(): Promise<void> {
       typeof guardDb === 'string'
         ? [`(left out: PostgreSQL for the process guard could not be reached: ${guardDb})`]
         : await playRunOnce(scene, bot.deps.store, aws, guardDb);
+    const pulls = await playForwardPort(scene, bot.deps.store, health, gh);
     print(
       slack,
       redis.describe,
@@ -101,12 +110,14 @@ async function main(): Promise<void> {
       builds,
       [...revisions, '', ...runOnce],
       recordLines(records),
+      pulls,
     );
   } finally {
     if (typeof guardDb !== 'string') await guardDb.drop();
     await bot.stop();
     await jenkins.close();
     await health.close();
+    await gh.close();
     await aws.close();
     await records.close();
     await slack.close();
@@ -122,6 +133,7 @@ function print(
   builds: string[],
   revisions: string[],
   records: string[],
+  pulls: string[],
 ): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(`hotfix-bot demo: the bot, a Slack emulator and Redis (${redis})`);
@@ -147,6 +159,8 @@ function print(
   for (const line of revisions) out(line);
   out('--- The change records, as Jira, Google Calendar and Statuspage hold them at the end ---');
   for (const line of records) out(line);
+  out('--- Pull requests of example-org/decanting-service, as GitHub holds them at the end ---');
+  for (const line of pulls) out(line);
   out(`(${slack.writeCount()} Slack messages posted or updated in all)`);
 }
 
