@@ -69,9 +69,11 @@ export async function chaseForwardPort(deps: WorkflowDeps, ulid: string): Promis
   if (states.every((s) => s.state === 'done')) return finish(deps, hotfix, states);
   hotfix = await remindIfDue(deps, hotfix, states);
   const trouble = states.find((s) => s.state === 'trouble' && s.retryable);
-  if (trouble?.state === 'trouble') {
-    // GitHub will likely answer soon: look again then rather than at the next reminder.
-    const wait = Math.min(trouble.retryAfterMs ?? 60_000, deps.timing.forwardPortEveryMs);
+  const every = deps.timing.forwardPortEveryMs;
+  // GitHub will likely answer soon: look again then rather than at the next run, but only within the first interval
+  // since the owner was last told, so a long outage leaves one look per run instead of a growing pile of retries.
+  if (trouble?.state === 'trouble' && deps.clock.now().getTime() - lastNudge(hotfix) < every) {
+    const wait = Math.min(trouble.retryAfterMs ?? 60_000, every);
     throw new RetryLater(wait, `${hotfix.id}: GitHub could not answer about the forward-port; looking again`);
   }
 }

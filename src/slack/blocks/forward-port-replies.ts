@@ -22,7 +22,7 @@ export function forwardPortMessage(hotfix: Hotfix, note: ForwardPortNote): Slack
   const owner = mention(hotfix.owner);
   switch (note.kind) {
     case 'opened': {
-      const head = `:twisted_rightwards_arrows: ${owner} The fix of ${hotfix.id} is not on ${typed(note.base)} yet: the bot opened ${pullLink(note.pr)} from ${typed(note.head)} into ${typed(note.base)}.`;
+      const head = `:twisted_rightwards_arrows: ${owner} The fix of ${hotfix.id} is not on ${typed(note.base)} yet: its forward-port pull request is ${pullLink(note.pr)}, from ${typed(note.head)} into ${typed(note.base)}.`;
       const then = `Get it reviewed and merged; ${WHY_IT_MATTERS}. The bot reminds you here until it is merged. If the fix is not wanted on ${typed(note.base)}, click *Not needed on main* and say why.`;
       return asking(hotfix, `${head} ${then}`, [section(head), context(then)]);
     }
