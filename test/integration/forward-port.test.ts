@@ -77,7 +77,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await t.stop();
-  await gh.close();
+  // The last test closes GitHub itself.
+  await gh.close().catch(() => undefined);
   await jenkins.close();
   await health.close();
 });
@@ -322,12 +323,22 @@ describe('/hotfix branch', () => {
     expect(textOf((await slash('branch decanting-service HOCS-78')).body)).toContain('Name the client');
   }, 30_000);
 
-  it('answers with a readable sentence when GitHub cannot be reached', async () => {
+  it('answers with a readable sentence when GitHub keeps answering 503', async () => {
     gh.failNext(/\/git\/ref|\/releases|\/branches/, { status: 503 }, 20);
     await slash('branch decanting-service HOCS-79 acme', 'U0CAROL');
     const text = await answered('U0CAROL', /HOCS-79/);
     expect(text).toMatch(/hotfix\/HOCS-79 (was not created|could not be created)/);
     expect(text).toMatch(/GitHub|503/);
     expect(repo.git.branches.has('hotfix/HOCS-79')).toBe(false);
+  }, 30_000);
+
+  it('says GitHub could not be reached when nothing answers, and creates nothing', async () => {
+    await gh.close();
+    const ack = await slash('branch decanting-service HOCS-80 acme', 'U0DAVE');
+    expect(textOf(ack.body)).toContain('Creating hotfix/HOCS-80');
+    const text = await answered('U0DAVE', /HOCS-80/);
+    expect(text).toContain('hotfix/HOCS-80 was not created: GitHub could not be reached');
+    expect(text).toContain('try again shortly');
+    expect(repo.git.branches.has('hotfix/HOCS-80')).toBe(false);
   }, 30_000);
 });
