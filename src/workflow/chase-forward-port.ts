@@ -226,8 +226,15 @@ async function announce(
 ): Promise<Hotfix> {
   const step = `forward_port_link_${pr.service}_${pr.number}`;
   if (hotfix.steps[step]?.result) return hotfix;
-  const found = await source.pullRequest(repo, pr.number);
-  return tell(deps, hotfix, step, { kind: 'opened', pr, head: found.head, base: found.base });
+  const branches = await source.pullRequest(repo, pr.number).then(
+    (found) => ({ head: found.head, base: found.base }),
+    (error: unknown) => {
+      // The link matters more than the branch names: post it without them.
+      if (!(error instanceof SourceHostError)) throw error;
+      return { head: 'its hotfix/ branch', base: 'the default branch' };
+    },
+  );
+  return tell(deps, hotfix, step, { kind: 'opened', pr, ...branches });
 }
 
 function tell(deps: WorkflowDeps, hotfix: Hotfix, step: string, note: ForwardPortNote): Promise<Hotfix> {
@@ -259,7 +266,10 @@ async function remindIfDue(deps: WorkflowDeps, hotfix: Hotfix, states: ServiceSt
   if (prs.length === 0 && missing.length === 0) return hotfix;
   const since = deps.clock.now().getTime() - lastNudge(hotfix);
   if (since < deps.timing.forwardPortEveryMs / 2) return hotfix;
-  const n = Object.keys(hotfix.steps).filter((s) => s.startsWith('forward_port_remind_')).length + 1;
+  // Numbered by the reminders posted, so two runs due at once claim the same one and post it once.
+  const n =
+    Object.entries(hotfix.steps).filter(([s, p]) => s.startsWith('forward_port_remind_') && p.result).length +
+    1;
   const completed = hotfix.times.completedAt ?? hotfix.stateSince.at;
   return tell(deps, hotfix, `forward_port_remind_${n}`, { kind: 'reminder', prs, missing, since: completed });
 }
