@@ -29,6 +29,8 @@ const INCIDENT = 'C0INC4211';
 const FIRST = '24-02-05.619-hotfix.627';
 /** On hotfix/HOCS-2 only. */
 const SECOND = '24-02-05.619-hotfix.628';
+/** On hotfix/HOCS-3 only. */
+const THIRD = '24-02-05.619-hotfix.629';
 /** On main already. */
 const ON_MAIN = '24-02-05.620';
 const EVERY_MS = 700;
@@ -50,6 +52,8 @@ beforeAll(async () => {
   repo.git.tag(FIRST, commits[FIRST], true);
   commits[SECOND] = repo.git.commit('hotfix/HOCS-2', 'Guard against empty totes', release);
   repo.git.tag(SECOND, commits[SECOND], true);
+  commits[THIRD] = repo.git.commit('hotfix/HOCS-3', 'Round totals once', release);
+  repo.git.tag(THIRD, commits[THIRD], true);
   commits[ON_MAIN] = repo.git.commit('main', 'Release 24-02-05.620');
   repo.git.tag(ON_MAIN, commits[ON_MAIN], true);
 
@@ -263,6 +267,35 @@ describe('"Not needed on main"', () => {
       10_000,
     );
     expect(done.steps['forward_port']?.result?.detail).toBe('not_needed');
+  }, 60_000);
+});
+
+describe('runs of the forward-port at the same time', () => {
+  it('open one pull request while GitHub is slow to answer, and link it once', async () => {
+    const before = pullsOpened();
+    // Opening the pull request takes a second: every other run meets the first one's claim meanwhile.
+    gh.failNext(/\/pulls$/, { delayMs: 1000 }, 1, 'POST');
+    const hotfix = await completed(THIRD);
+    for (const attempt of ['race-1', 'race-2', 'race-3'])
+      await t.bot.deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'forward_port', attempt });
+    const linked = await waitForRecord(
+      t.bot,
+      hotfix.ulid,
+      (h) => h.refs['forwardPortPr.decanting-service'] !== undefined,
+      15_000,
+    );
+    const number = Number(linked.refs['forwardPortPr.decanting-service']);
+    await t.slack.waitFor(
+      () => forwardPortReplies(hotfix, 'forward_port_link_').length > 0 || undefined,
+      10_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(pullsOpened() - before).toBe(1);
+    expect(repo.pulls.filter((pr) => pr.head === 'hotfix/HOCS-3')).toHaveLength(1);
+    expect(forwardPortReplies(hotfix, 'forward_port_link_')).toHaveLength(1);
+    expect(repo.pull(number).head).toBe('hotfix/HOCS-3');
+    await slash(`not-needed ${hotfix.id} "cleared for the next test"`);
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.steps['forward_port']?.result !== undefined, 10_000);
   }, 60_000);
 });
 
