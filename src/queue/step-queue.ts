@@ -72,6 +72,9 @@ export class BullJobs implements Jobs {
 
   /** A BullMQ job scheduler; its jobs carry `job` as data, so workers run them as any other step. */
   async schedule(name: string, job: StepJob, everyMs: number): Promise<void> {
+    // Upserting again would move its next run to now: a schedule already set is left as it is.
+    const existing = await this.queue.getJobScheduler(name);
+    if (existing && Number(existing.every) === everyMs) return;
     await this.queue.upsertJobScheduler(
       name,
       { every: everyMs },
