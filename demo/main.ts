@@ -22,7 +22,9 @@
  * CI are checked on GitHub (an emulator reached through Octokit); the GitHub scene holds a plan while CI runs and
  * announces it once CI is green. Then a Jenkins hotfix that completed is rolled back by a release manager from the
  * Rollback beside its state on the change-control notice: the environment taken again, the version before deployed
- * and checked, the hotfix rolled back.
+ * and checked, the hotfix rolled back. Then a failed hotfix patched forward, its lock passed on; last the
+ * forward-port: a fix cut on a hotfix branch completes, the bot opens its pull request to main, reminds its owner, and
+ * says so once it is merged.
  *
  * Each scene is a file in `demo/scenes/`, played in the order below; `demo/scene.ts` holds what people do (type,
  * click, approve) and the waits. A new scene goes last and takes its hotfix ids from the answers (`scene.plan`).
@@ -47,6 +49,7 @@ import { DEPLOYMENT_TAG, playRunOnce } from './scenes/run-once.js';
 import { playGithub, startDemoGithub } from './scenes/github.js';
 import { playRollbackAfterCompletion } from './scenes/rollback-completed.js';
 import { playPatchForward } from './scenes/patch-forward.js';
+import { playForwardPort, seedForwardPort } from './scenes/forward-port.js';
 
 async function main(): Promise<void> {
   const redis = await demoRedis();
@@ -67,7 +70,8 @@ async function main(): Promise<void> {
   const records = await startRecordSystems();
   const health = await startHealthEmulator();
   // Every plan's tag and CI are checked on GitHub (an emulator holding every tag the scenes deploy).
-  const github = await startDemoGithub();
+  const github = await startDemoGithub(() => new Date(sceneNow()));
+  seedForwardPort(github.github);
   const bot = await startBot(
     {
       SLACK_BOT_TOKEN: slack.token,
@@ -89,7 +93,7 @@ async function main(): Promise<void> {
     {
       clock: { now: () => new Date(sceneNow()) },
       botIds: { botId: slack.bot.botId, botUserId: slack.bot.userId },
-      timing: { pollMs: 500, statusEveryMs: 1000, sourceRecheckMs: 1000 },
+      timing: { pollMs: 500, statusEveryMs: 1000, sourceRecheckMs: 1000, forwardPortEveryMs: 2500 },
     },
   );
   const scene = new Scene(slack, `http://127.0.0.1:${bot.port}/slack/events`);
@@ -107,6 +111,7 @@ async function main(): Promise<void> {
     const githubLines = await playGithub(scene, bot.deps.store, github.github);
     const rollbackForm = await playRollbackAfterCompletion(scene, bot.deps.store, health);
     const patched = await playPatchForward(scene, bot.deps.store, bot.deps.locks);
+    const pulls = await playForwardPort(scene, bot.deps.store, health, github.github);
     print(
       slack,
       redis.describe,
@@ -116,6 +121,7 @@ async function main(): Promise<void> {
       [...revisions, '', ...runOnce],
       recordLines(records),
       githubLines,
+      pulls,
     );
     process.stdout.write(
       '\n--- The rollback form of the completed hotfix, as the release manager read it ---\n',
@@ -145,6 +151,7 @@ function print(
   revisions: string[],
   records: string[],
   github: string[],
+  pulls: string[],
 ): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   out(`hotfix-bot demo: the bot, a Slack emulator and Redis (${redis})`);
@@ -172,6 +179,8 @@ function print(
   for (const line of records) out(line);
   out('--- GitHub: a plan held while CI ran, then approved once it was green ---');
   for (const line of github) out(line);
+  out('--- Pull requests of example-org/decanting-service, as GitHub holds them at the end ---');
+  for (const line of pulls) out(line);
   out(`(${slack.writeCount()} Slack messages posted or updated in all)`);
 }
 

@@ -101,7 +101,7 @@ export async function startBot(
   await waitForRedis(redis, logger);
   const clock = options.clock ?? systemClock;
   const client = slackClient(config, runs, options.slackTimeoutMs);
-  const chat = new SlackChat(client, () => clock.now());
+  const chat = new SlackChat(client, () => clock.now(), { forwardPort: config.systems.github.enabled });
   const jobs = new BullJobs(redis);
   const directory = new RedisDirectory(redis);
   const directoryRequests = new BullDirectoryRequests(redis);
@@ -132,6 +132,7 @@ export async function startBot(
       claimMs: options.workerTimings?.lockDuration ?? 30_000,
       outsideTroubleMs: 5 * 60_000,
       postEveryMs: 1000,
+      forwardPortEveryMs: 24 * 3600_000,
       ...options.timing,
     },
   };

@@ -13,35 +13,35 @@ const DECANTING = 'example-org/decanting-service';
 export const PENDING_TAG = '24-02-05.619-hotfix.632';
 
 /** Tags the other scenes deploy (and the versions running before them), by repository. */
-const TAGS: Record<string, { base: string; branch: string; tags: string[] }> = {
+const TAGS: Record<string, { base: string; tags: string[] }> = {
   [DECANTING]: {
     base: '24-02-05.619',
-    branch: 'hotfix/INC-4211',
     tags: ['627', '628', '629', '630', '631', '633', '640', '641', '642'].map(
       (n) => `24-02-05.619-hotfix.${n}`,
     ),
   },
   'example-org/external-agent': {
     base: 'v2.14.2',
-    branch: 'hotfix/AGENT-88',
     tags: ['v2.14.3-hotfix.1', 'v2.14.4-hotfix.1'],
   },
-  'example-org/deployment': { base: '2024.11.3', branch: 'hotfix/ORD-17', tags: ['2024.11.3-hotfix.2'] },
+  'example-org/deployment': { base: '2024.11.3', tags: ['2024.11.3-hotfix.2'] },
 };
 
 /** The GitHub emulator with the demo's repositories and tags, and the environment that points the bot at it. */
-export async function startDemoGithub(): Promise<{ github: GithubEmulator; env: Record<string, string> }> {
-  const github = await startGithubEmulator();
-  for (const [name, { base, branch, tags }] of Object.entries(TAGS)) {
+export async function startDemoGithub(
+  now: () => Date,
+): Promise<{ github: GithubEmulator; env: Record<string, string> }> {
+  const github = await startGithubEmulator({ now });
+  for (const [name, { base, tags }] of Object.entries(TAGS)) {
     const repo = github.createRepo(name);
     const main = repo.git.branches.get('main') ?? '';
     repo.git.tag(base, main, true);
-    let from = main;
+    // On main: the earlier scenes' fixes need no forward-port (the forward-port scene has one that does).
     for (const tag of tags) {
-      from = repo.git.commit(branch, `Fix for ${tag}`, from);
-      repo.git.tag(tag, from, true);
-      repo.addStatus(from, { state: 'success', context: 'ci/jenkins' });
-      repo.addCheckRun(from, { name: 'unit', status: 'completed', conclusion: 'success' });
+      const sha = repo.git.commit('main', `Release ${tag}`);
+      repo.git.tag(tag, sha, true);
+      repo.addStatus(sha, { state: 'success', context: 'ci/jenkins' });
+      repo.addCheckRun(sha, { name: 'unit', status: 'completed', conclusion: 'success' });
     }
   }
   return { github, env: { GITHUB_TOKEN: github.token, GITHUB_API_URL: github.url } };
@@ -55,7 +55,7 @@ export async function startDemoGithub(): Promise<{ github: GithubEmulator; env: 
  */
 export async function playGithub(scene: Scene, store: Store, github: GithubEmulator): Promise<string[]> {
   const repo = github.repo(DECANTING);
-  const sha = repo.git.commit('hotfix/INC-4211', 'Guard empty totes');
+  const sha = repo.git.commit('main', 'Guard empty totes');
   repo.git.tag(PENDING_TAG, sha, true);
   repo.addStatus(sha, { state: 'success', context: 'ci/jenkins' });
   const e2e = repo.addCheckRun(sha, { name: 'e2e', status: 'in_progress' });

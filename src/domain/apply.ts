@@ -151,6 +151,8 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
       };
     case 'step_recorded':
       return stepRecorded(h, e);
+    case 'forward_port_waived':
+      return { ...h, forwardPortWaiver: { by: e.by, at: e.at, reason: e.reason } };
     case 'records_retried':
       return { ...h, recordRound: e.round };
     case 'finalized':

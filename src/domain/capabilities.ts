@@ -18,7 +18,7 @@ export const FEATURES = {
   /** Opening the change records (Jira, calendar, Statuspage) itself. */
   changeRecords: true,
   /** Cutting `hotfix/<ticket>` from the production tag (`/hotfix branch`). */
-  branch: false,
+  branch: true,
   /** Deploy statistics (`/hotfix stats`). */
   stats: false,
   /** The App Home tab. */

@@ -34,8 +34,10 @@ export type ParsedCommand =
   | { kind: 'unlock'; client: string; env: string; why: string }
   | { kind: 'pause'; why: string }
   | { kind: 'resume' }
-  /** `ticket` is an upper-cased issue key; the branch is `hotfix/<ticket>`. */
-  | { kind: 'branch'; service: string; ticket: string }
+  /** `ticket` is an upper-cased issue key; the branch is `hotfix/<ticket>`; `client` as typed, when given. */
+  | { kind: 'branch'; service: string; ticket: string; client?: string }
+  /** The fix of a completed hotfix need not come back to the default branch; `why` goes on the record. */
+  | { kind: 'not-needed'; id: string; why: string }
   | { kind: 'stats'; client?: string; days?: number }
   | { kind: 'invalid'; problems: Refusal[]; usage: string };
 
@@ -121,6 +123,13 @@ const PARSERS: { [K in Exclude<Subcommand, 'plan'>]: (args: Token[]) => Parsed }
   },
   resume: (args) => orProblems(extraWords('resume', args), { kind: 'resume' }),
   branch: parseBranch,
+  'not-needed': (args) => {
+    const id = readId('not-needed', args[0]);
+    const why = readWhy('not-needed', args.slice(1));
+    return typeof id === 'string' && typeof why === 'string'
+      ? { kind: 'not-needed', id, why }
+      : failures(id, why);
+  },
   stats: parseStats,
 };
 
@@ -246,7 +255,7 @@ const TICKET = /^(?:hotfix\/)?([A-Za-z][A-Za-z0-9_]*-\d+)$/i;
 function parseBranch(args: Token[]): Parsed {
   // `branch HOCS-1234 decanting-service` is as clear as the grammar's order.
   const swapped = TICKET.test(args[0]?.text ?? '') && args[1] !== undefined && !TICKET.test(args[1].text);
-  const [service, ticket, ...rest] = swapped ? swapFirstTwo(args) : args;
+  const [service, ticket, client, ...rest] = swapped ? swapFirstTwo(args) : args;
   if (!service || !ticket) {
     return [refuse(Reason.MissingPart, `\`branch\` needs a service and a ticket: ${grammar('branch')}.`)];
   }
@@ -260,7 +269,12 @@ function parseBranch(args: Token[]): Parsed {
     extraWords('branch', rest),
   );
   if (problems.length > 0 || !key) return problems;
-  return { kind: 'branch', service: service.text, ticket: key.toUpperCase() };
+  return {
+    kind: 'branch',
+    service: service.text,
+    ticket: key.toUpperCase(),
+    ...(client ? { client: client.text } : {}),
+  };
 }
 
 const MAX_DAYS = 3650;

@@ -28,7 +28,14 @@ export const SUBCOMMAND_USAGE = {
   unlock: ['unlock <client> <env> "<why>"', 'free an environment a hotfix still holds (admins; audited)'],
   pause: ['pause "<why>"', 'stop new deploys from starting (admins)'],
   resume: ['resume', 'let deploys start again'],
-  branch: ['branch <service> <ticket>', 'cut hotfix/<ticket> from the tag running in production'],
+  branch: [
+    'branch <service> <ticket> [client]',
+    "cut hotfix/<ticket> from the tag running in the client's production",
+  ],
+  'not-needed': [
+    'not-needed HF-n "<why>"',
+    'the fix of a completed hotfix need not come back to main (stops forward-port reminders)',
+  ],
   stats: ['stats [client] [days]', 'deploy times, failures and rollbacks'],
 } as const satisfies Record<string, readonly [string, string]>;
 

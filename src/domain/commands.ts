@@ -66,7 +66,9 @@ export type PersonCommand =
   | { type: 'supersede'; supersededBy: string }
   | { type: 'resolve'; reason: string }
   | { type: 'handoff'; to: string }
-  | { type: 'unlock'; reason: string };
+  | { type: 'unlock'; reason: string }
+  /** The fix of a completed hotfix need not come back to the default branch; the reason goes on the record. */
+  | { type: 'waive_forward_port'; reason: string };
 
 /** Commands the workflow gives as steps complete. */
 export type SystemCommand =

@@ -111,6 +111,7 @@ type Override = Extract<
       | 'resolve'
       | 'handoff'
       | 'unlock'
+      | 'waive_forward_port'
       | 'record_intent'
       | 'record_result'
       | 'finalize';
@@ -150,6 +151,14 @@ function decideOverride(h: Hotfix, cmd: Override, ctx: DecisionContext, emit: Em
           mayAdminister(h.snapshot.policy, ctx.actor, `unlock ${h.client} ${h.env}`) ??
             requireReason(cmd.reason, 'unlock'),
         ) ?? emit({ type: 'unlocked', reason: cmd.reason })
+      );
+    case 'waive_forward_port':
+      if (h.forwardPortWaiver) return emit();
+      return (
+        refusedBy(
+          mayOperate(h, ctx.actor, 'mark not needed on main') ??
+            requireReason(cmd.reason, `mark the fix of ${h.id} not needed on main`),
+        ) ?? emit({ type: 'forward_port_waived', reason: cmd.reason.trim() })
       );
     case 'record_intent': {
       // The first intent stands: a second runner must look for the first one's effect, not claim the step again,

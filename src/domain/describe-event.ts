@@ -73,6 +73,8 @@ export function describeEvent(e: HotfixEvent): string {
       return `starting step ${e.step}`;
     case 'step_recorded':
       return `step ${e.step} done${e.detail ? `: ${e.detail}` : ''}`;
+    case 'forward_port_waived':
+      return `marked the fix not needed on main: ${e.reason}`;
     case 'records_retried':
       return 'asked to create the change records again';
     case 'finalized':

@@ -58,6 +58,8 @@ export type EventBody =
   | { type: 'step_intended'; step: string; key: string }
   | { type: 'step_recorded'; step: string; detail?: string; refs?: Record<string, string> }
   | { type: 'records_retried'; round: number }
+  /** Someone recorded that the fix need not come back to the default branch (seed 003), and why. */
+  | { type: 'forward_port_waived'; reason: string }
   | { type: 'finalized'; terminalSeq: number };
 
 /** One entry of the audit trail. */

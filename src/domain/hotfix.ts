@@ -184,6 +184,8 @@ export interface Hotfix {
   supersededBy?: string;
   /** The failed hotfix this one patches forward: on approval it is superseded and its lock passes to this one. */
   supersedes?: PatchedHotfix;
+  /** Who recorded that the fix need not come back to the default branch, when and why (seed 003). */
+  forwardPortWaiver?: { by: string; at: string; reason: string };
   times: {
     plannedAt: string;
     approvedAt?: string;

@@ -1,6 +1,7 @@
 import type { HotfixEvent } from '../domain/events.js';
 import type { Hotfix } from '../domain/hotfix.js';
 import type { Moment } from '../domain/moments.js';
+import type { ForwardPortNote } from './forward-port-notes.js';
 import type { RecordNote } from './record-notes.js';
 
 /** Where a Slack message is. */
@@ -84,6 +85,8 @@ export interface Chat {
   postMoment(hotfix: Hotfix, moment: Moment, key: string): Promise<MessageRef>;
   /** Tells the incident thread about the change records (created, not created, closed); `key` finds it again. */
   postRecordNote(hotfix: Hotfix, note: RecordNote, key: string): Promise<MessageRef>;
+  /** Tells the incident thread about the forward-port (pull request, reminder, end); `key` finds it again. */
+  postForwardPort(hotfix: Hotfix, note: ForwardPortNote, key: string): Promise<MessageRef>;
   /** Reminds change control in the notice's thread: approval still pending, or a break-glass not yet acknowledged. */
   postReminder(hotfix: Hotfix, kind: ReminderKind, key: string): Promise<MessageRef>;
   /** A message only `user` sees, in `channel`. */

@@ -10,6 +10,7 @@ export const STEPS = [
   'close_records',
   'sync_records',
   'source_deployment',
+  'forward_port',
 ] as const;
 export type StepName = (typeof STEPS)[number];
 
@@ -29,6 +30,13 @@ export interface Jobs {
   enqueueAll(jobs: readonly { job: StepJob; delayMs?: number }[]): Promise<void>;
   /** Whether a job for (ulid, step, attempt) is waiting, delayed or running. */
   isPending(job: StepJob): Promise<boolean>;
+  /**
+   * Runs `job` now and then every `everyMs` until unscheduled, under `name`: one schedule however often it is set
+   * (setting it again keeps one schedule), surviving restarts, with no process waiting in between.
+   */
+  schedule(name: string, job: StepJob, everyMs: number): Promise<void>;
+  /** Removes the schedule `name`, if there is one. */
+  unschedule(name: string): Promise<void>;
 }
 
 /**

@@ -70,6 +70,23 @@ export class BullJobs implements Jobs {
     return ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'].includes(state);
   }
 
+  /** A BullMQ job scheduler; its jobs carry `job` as data, so workers run them as any other step. */
+  async schedule(name: string, job: StepJob, everyMs: number): Promise<void> {
+    // Upserting again would move its next run to now: a schedule already set is left as it is.
+    const existing = await this.queue.getJobScheduler(name);
+    if (existing && Number(existing.every) === everyMs) return;
+    await this.queue.upsertJobScheduler(
+      name,
+      { every: everyMs },
+      { name: job.step, data: job, opts: { removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } } },
+    );
+  }
+
+  /** Removes the job scheduler and its next job. */
+  async unschedule(name: string): Promise<void> {
+    await this.queue.removeJobScheduler(name);
+  }
+
   /** Closes the queue's connection. */
   async close(): Promise<void> {
     await this.queue.close();

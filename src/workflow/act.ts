@@ -77,6 +77,12 @@ function followUps(
       options: { delayMs: every },
     });
   }
+  // The thread hears at once that the forward-port is over, and its schedule stops, not at the next reminder.
+  if (outcome.events.some((e) => e.type === 'forward_port_waived'))
+    jobs.push({
+      job: { ulid: h.ulid, step: 'forward_port', attempt: `waived-${h.seq}` },
+      options: { delayMs: 0 },
+    });
   if (outcome.events.some((e) => e.type === 'plan_revised')) {
     const untilExpiry = Math.max(0, Date.parse(h.expiresAt) - Date.parse(h.stateSince.at));
     jobs.push({

@@ -71,4 +71,9 @@ export interface WorkflowTiming {
   postEveryMs: number;
   /** Between two looks at the CI of a plan held for it (and GitHub trouble's first retry). @defaultValue 30000 */
   sourceRecheckMs?: number;
+  /**
+   * Between two reminders to bring a completed hotfix's fix onto the default branch (the forward-port pull request
+   * still open). @defaultValue 86400000 (a day)
+   */
+  forwardPortEveryMs: number;
 }

@@ -3,6 +3,7 @@ import { lockKey } from '../domain/hotfix.js';
 import type { WorkflowDeps } from './deps.js';
 import { allDrawn } from './redraws-due.js';
 import { closeRecordsLater } from './close-records.js';
+import { startForwardPort } from './chase-forward-port.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
 
@@ -25,6 +26,8 @@ export async function finalize(deps: WorkflowDeps, hotfix: Hotfix): Promise<void
     attempt: `final-${hotfix.stateSince.seq}`,
   });
   await closeRecordsLater(deps, hotfix);
+  // Seed 003: a completed hotfix leaves production non-standard until its fix is on the default branch.
+  await startForwardPort(deps, hotfix);
   const next = (await deps.locks.waiting(lockKey(hotfix)))[0];
   if (next)
     await deps.jobs.enqueue({

@@ -1,5 +1,6 @@
 import type { StepName } from '../ports/jobs.js';
 import { advance } from './advance.js';
+import { chaseForwardPort } from './chase-forward-port.js';
 import { announce } from './announce.js';
 import { closeRecords } from './close-records.js';
 import type { WorkflowDeps } from './deps.js';
@@ -24,5 +25,6 @@ export function stepHandlers(deps: WorkflowDeps): Record<StepName, (ulid: string
     close_records: (id) => closeRecords(deps, id),
     sync_records: (id) => syncRecords(deps, id),
     source_deployment: (id) => recordDeployment(deps, id),
+    forward_port: (id) => chaseForwardPort(deps, id),
   };
 }

@@ -186,6 +186,7 @@ describe('/hotfix help offers only what answers', () => {
     pause: 'pause "checking the grammar"',
     resume: 'resume',
     branch: 'branch decanting-service HOCS-1234',
+    'not-needed': 'not-needed HF-999 "checking the grammar"',
     stats: 'stats acme 30',
   };
 

@@ -26,6 +26,8 @@ import {
 } from '../../slack/blocks/index.js';
 import { asChatError } from './slack-errors.js';
 import type { RecordNote } from '../../ports/record-notes.js';
+import type { ForwardPortNote } from '../../ports/forward-port-notes.js';
+import { forwardPortMessage } from '../../slack/blocks/forward-port-replies.js';
 import { recordNoteMessage } from '../../slack/blocks/record-replies.js';
 
 /** The builders' options for the links of a redraw. */
@@ -46,6 +48,8 @@ export class SlackChat implements Chat {
   constructor(
     private readonly client: WebClient,
     private readonly now: () => Date = () => new Date(),
+    /** The installation opens forward-port pull requests itself (GitHub enabled): the completion says so. */
+    private readonly options: { forwardPort?: boolean } = {},
   ) {}
 
   /** Posts the plan in the incident channel or thread. */
@@ -133,7 +137,7 @@ export class SlackChat implements Chat {
    * client-safe post of its own in the client's prod-support channel.
    */
   async postMoment(hotfix: Hotfix, moment: Moment, key: string): Promise<MessageRef> {
-    const reply = momentMessage(hotfix, moment);
+    const reply = momentMessage(hotfix, moment, this.options);
     if (moment.place === 'prod_support')
       return this.post(hotfix, 'reply', hotfix.snapshot.client.prodSupportChannel.id, reply, undefined, key);
     if (moment.place === 'thread')
@@ -141,6 +145,12 @@ export class SlackChat implements Chat {
     const channel = hotfix.refs['noticeChannel'] ?? hotfix.snapshot.changeControl.id;
     // In the notice's thread, and in the channel too: change control reads the channel, not every thread.
     return this.post(hotfix, 'reply', channel, reply, hotfix.refs['noticeTs'], key, true);
+  }
+
+  /** Tells the incident thread about the forward-port. */
+  async postForwardPort(hotfix: Hotfix, note: ForwardPortNote, key: string): Promise<MessageRef> {
+    const reply = forwardPortMessage(hotfix, note);
+    return this.post(hotfix, 'reply', hotfix.incident.channel, reply, threadOf(hotfix), key);
   }
 
   /** Reminds change control in the notice's thread. */

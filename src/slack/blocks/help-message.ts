@@ -12,7 +12,8 @@ const FLOW = [
   '1. *Plan* in the incident channel with `/hotfix plan`, or use the *Plan a hotfix here* message shortcut on the incident thread. Leave parts out and a form opens with what you gave.',
   '2. *Approve*: the plan goes to the incident thread and a notice to change control. Someone other than you approves it (a Sev 1 break-glass approval is allowed and audited); an approval counts only for the plan version it saw.',
   '3. *Deploy*: the bot waits its turn for the client/env lock, deploys with live status in the thread, and mentions you there when it needs a Proceed, fails or completes.',
-  `4. *Finish*: on success the thread and change control are told; on failure you choose ${can('rollback') ? 'rollback, ' : ''}retry or resolved by hand${can('rollback') ? '' : ' (a rollback is done by hand in this version, following the runbook)'}.`,
+  `4. *Finish*: on success the thread and change control are told; on failure you choose ${can('rollback') ? 'rollback, ' : ''}retry, ${can('patchForward') ? 'patch forward (a new plan that takes over the environment) ' : ''}or resolved by hand${can('rollback') ? '' : ' (a rollback is done by hand in this version, following the runbook)'}.`,
+  '5. *Back to main*: where GitHub is connected, a completed fix missing from the default branch gets its forward-port pull request in the thread, and its owner is reminded until it is merged or marked not needed on main (`/hotfix not-needed`).',
 ];
 
 /** `/hotfix help`: the grammar of every subcommand and a short account of the flow. */

@@ -45,6 +45,8 @@ export const ACTION_IDS = {
   rollback: 'hotfix_rollback',
   /** Patch forward of a failed hotfix (live status): opens the plan form prefilled; the value is a HotfixValue. */
   patchForward: 'hotfix_patch_forward',
+  /** "Not needed on main" on a forward-port reply: opens the reason form; the value is a HotfixValue. */
+  waiveForwardPort: 'hotfix_forward_port_waive',
 } as const;
 
 /** `block_id`s of action rows, so an update can replace the row it belongs to. */
@@ -61,6 +63,8 @@ export const ACTION_BLOCK_IDS = {
   failure: 'hotfix_failure_actions',
   /** Retry on the reply saying a required change record could not be created. */
   records: 'hotfix_records_actions',
+  /** "Not needed on main" under a forward-port reply. */
+  forwardPort: 'hotfix_forward_port_actions',
 } as const;
 
 /** `block_id` of the reason input in the break-glass and reject forms (its `action_id` is `value`). */

@@ -32,7 +32,11 @@ import {
 const LOG_MAX = 2500;
 
 /** The reply for one moment of a hotfix; in the client's prod-support channel, its client-safe post. */
-export function momentMessage(hotfix: Hotfix, moment: Moment): SlackMessage {
+export function momentMessage(
+  hotfix: Hotfix,
+  moment: Moment,
+  options: { forwardPort?: boolean } = {},
+): SlackMessage {
   if (moment.place === 'prod_support') return clientMomentMessage(hotfix, moment);
   const who = moment.mentions.length > 0 ? `${mentions(moment.mentions)} ` : '';
   const name = `${isRehearsal(hotfix) ? 'REHEARSAL ' : ''}${hotfix.id}`;
@@ -60,7 +64,7 @@ export function momentMessage(hotfix: Hotfix, moment: Moment): SlackMessage {
         section('The earlier versions run again. Check the service is healthy, then tell the client.'),
       ]);
     case 'completed':
-      return completedMessage(hotfix, moment, { who, name, target });
+      return completedMessage(hotfix, moment, { who, name, target }, options.forwardPort === true);
   }
 }
 
@@ -132,7 +136,12 @@ ${lock}`),
   ]);
 }
 
-function completedMessage(hotfix: Hotfix, moment: Moment, { who, name, target }: Names): SlackMessage {
+function completedMessage(
+  hotfix: Hotfix,
+  moment: Moment,
+  { who, name, target }: Names,
+  forwardPort: boolean,
+): SlackMessage {
   const { deployStartedAt, completedAt } = hotfix.times;
   const took =
     deployStartedAt && completedAt
@@ -140,7 +149,9 @@ function completedMessage(hotfix: Hotfix, moment: Moment, { who, name, target }:
       : '';
   const next = isRehearsal(hotfix)
     ? 'A rehearsal changes nothing; nothing needs bringing back to the main line.'
-    : `Next: bring the fix back to the main line (seed 003), so the next release does not undo it.`;
+    : forwardPort
+      ? `Next: the fix comes back to the main line (seed 003), so the next release does not undo it: the bot checks the default branch and, where the fix is missing, opens the forward-port pull request in ${moment.place === 'thread' ? 'this' : 'the incident'} thread.`
+      : `Next: bring the fix back to the main line (seed 003), so the next release does not undo it.`;
   // Change control gets the fuller record of seed 004's completion post: when, how long, verified how, by whom.
   const record = moment.place === 'change_control' ? [section(completionRecord(hotfix))] : [];
   return message(`${who}${name} completed on ${target}: deployed and verified${took}.`, [

@@ -16,6 +16,7 @@ import {
   resolveSubmitted,
   rollbackSubmitted,
   reviseSubmitted,
+  forwardPortWaived,
 } from './views/decision-forms.js';
 import {
   abortButton,
@@ -24,7 +25,9 @@ import {
   resolveButton,
   rollbackButton,
   retryButton,
+  waiveForwardPortButton,
 } from './actions/status-buttons.js';
+import { FORWARD_PORT_WAIVER_CALLBACK_ID } from '../blocks/forward-port-modal.js';
 import { RESOLVE_CALLBACK_ID } from '../blocks/resolve-modal.js';
 import { ACTION_IDS, CALLBACK_IDS } from '../blocks/index.js';
 import { ROLLBACK_CALLBACK_ID } from '../blocks/rollback-modal.js';
@@ -56,6 +59,7 @@ export function listenerRoutes(ctx: ListenerContext): {
     [ACTION_IDS.resolve, resolveButton(ctx)],
     [ACTION_IDS.rollback, rollbackButton(ctx)],
     [ACTION_IDS.patchForward, patchForwardButton(ctx)],
+    [ACTION_IDS.waiveForwardPort, waiveForwardPortButton(ctx)],
     [TRIAGE_ACTION_ID, triageCheckboxes(ctx)],
   ]);
   const views = new Map<string, Route>([
@@ -66,6 +70,7 @@ export function listenerRoutes(ctx: ListenerContext): {
     [CALLBACK_IDS.revise, reviseSubmitted(ctx)],
     [RESOLVE_CALLBACK_ID, resolveSubmitted(ctx)],
     [ROLLBACK_CALLBACK_ID, rollbackSubmitted(ctx)],
+    [FORWARD_PORT_WAIVER_CALLBACK_ID, forwardPortWaived(ctx)],
   ]);
   return { actions, views };
 }

@@ -102,6 +102,18 @@ describe('parseHotfixCommand: what parses', () => {
       'branch HOCS-1234 decanting-service',
       { kind: 'branch', service: 'decanting-service', ticket: 'HOCS-1234' },
     ],
+    [
+      'branch decanting-service HOCS-1234 acme',
+      { kind: 'branch', service: 'decanting-service', ticket: 'HOCS-1234', client: 'acme' },
+    ],
+    [
+      'branch HOCS-1234 decanting-service globex',
+      { kind: 'branch', service: 'decanting-service', ticket: 'HOCS-1234', client: 'globex' },
+    ],
+    [
+      'not-needed hf-7 "main was rewritten in 2.15"',
+      { kind: 'not-needed', id: 'HF-7', why: 'main was rewritten in 2.15' },
+    ],
     ['stats', { kind: 'stats' }],
     ['stats acme', { kind: 'stats', client: 'acme' }],
     ['stats acme 30', { kind: 'stats', client: 'acme', days: 30 }],
@@ -168,6 +180,14 @@ describe('parseHotfixCommand: what is refused', () => {
       ['not a ticket key', 'HOCS-1234'],
       'branch',
     ],
+    ['branch decanting-service HOCS-1 acme prod', [Reason.UnexpectedWord], ['Unexpected `prod`'], 'branch'],
+    ['not-needed HF-3', [Reason.ReasonRequired], ['`not-needed` needs a reason'], 'not-needed'],
+    [
+      'not-needed "why"',
+      [Reason.UnexpectedWord, Reason.ReasonRequired],
+      ['is not a hotfix id'],
+      'not-needed',
+    ],
     ['stats acme 0', [Reason.UnexpectedWord], ['`0` is not a number of days'], 'stats'],
     ['stats acme -3', [Reason.UnexpectedWord], ['`-3` is not a number of days'], 'stats'],
     ['stats 1.5', [Reason.UnexpectedWord], ['whole number'], 'stats'],
@@ -192,13 +212,15 @@ describe('USAGE', () => {
     expect(OFFERED_SUBCOMMANDS).toContain('rollback');
     expect(OFFERED_SUBCOMMANDS).toContain('patch');
     expect(USAGE).toContain('`/hotfix patch HF-n`');
-    for (const missing of ['branch', 'stats'] as const) {
+    expect(OFFERED_SUBCOMMANDS).toContain('branch');
+    expect(OFFERED_SUBCOMMANDS).toContain('not-needed');
+    for (const missing of ['stats'] as const) {
       expect(OFFERED_SUBCOMMANDS).not.toContain(missing);
       expect(USAGE).not.toContain(`/hotfix ${missing}`);
     }
     expect(SUBCOMMANDS).toEqual([
       ...['help', 'plan', 'status', 'list', 'cancel', 'rollback', 'retry', 'patch', 'resolve', 'handoff'],
-      ...['unlock', 'pause', 'resume', 'branch', 'stats'],
+      ...['unlock', 'pause', 'resume', 'branch', 'not-needed', 'stats'],
     ]);
     expect(lines).toContain(usageOf('handoff'));
     expect(USAGE).toContain('`/hotfix handoff HF-n @person`');

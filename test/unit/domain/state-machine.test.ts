@@ -51,6 +51,7 @@ const NEXT: Record<Tested, Partial<Record<HotfixState, HotfixState>>> = {
   handoff: same(STATES.filter((s) => !TERMINAL.includes(s))),
   tick_triage: same(['planned', 'approved']),
   unlock: to(LOCK_HOLDING, 'resolved'),
+  waive_forward_port: { completed: 'completed' },
   expire: { planned: 'expired' },
   queue: { approved: 'queued' },
   acquire_lock: { queued: 'preparing', rollback_queued: 'rolling_back' },
@@ -115,6 +116,10 @@ const SAMPLES: Record<
   handoff: { command: { type: 'handoff', to: 'U0NEXTSHIFT' }, actor: REQUESTER },
   tick_triage: { command: { type: 'tick_triage', ticked: ['real_hotfix'] }, actor: REQUESTER },
   unlock: { command: { type: 'unlock', reason: 'stuck since Jenkins died' }, actor: ADMIN },
+  waive_forward_port: {
+    command: { type: 'waive_forward_port', reason: 'main was rewritten in 2.15' },
+    actor: ONCALL,
+  },
   expire: { command: { type: 'expire' }, actor: BOT, now: LATER },
   queue: { command: { type: 'queue' }, actor: BOT },
   acquire_lock: { command: { type: 'acquire_lock', lock: { token: 9 } }, actor: BOT },

@@ -7,6 +7,7 @@ import { readHotfixValue, readInputValue, refusalReply } from '../../blocks/inde
 import { resolveModal } from '../../blocks/resolve-modal.js';
 import type { NoticeRef } from '../../blocks/interaction-ids.js';
 import { rollbackFormFor } from '../rollback-form.js';
+import { forwardPortWaiverModal } from '../../blocks/forward-port-modal.js';
 import type { ListenerContext } from '../context.js';
 import { STORE_DOWN_TEXT, failureText } from '../failures.js';
 
@@ -91,3 +92,6 @@ export const rollbackButton = (ctx: ListenerContext) =>
   statusButton(ctx, () => ({
     form: (hotfix, from, userId) => rollbackFormFor(ctx, hotfix, userId, from),
   }));
+/** Not needed on main, on a forward-port reply: asks why first. */
+export const waiveForwardPortButton = (ctx: ListenerContext) =>
+  statusButton(ctx, () => ({ form: forwardPortWaiverModal }));

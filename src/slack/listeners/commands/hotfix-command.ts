@@ -18,6 +18,7 @@ import { ephemeral } from './reply.js';
 import { rollbackFormFor } from '../rollback-form.js';
 import { threadOf } from '../../../domain/hotfix.js';
 import { patchForwardForm } from '../views/patch-forward-form.js';
+import { planBranch, runBranch } from '../../../workflow/branch-command.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -41,10 +42,12 @@ export function hotfixCommand(ctx: ListenerContext) {
       });
       if (!('afterAck' in answer)) return await ack(answer);
       await ack(answer.reply);
-      await answer.afterAck().catch(async (error: unknown) => {
-        ctx.deps.log.error({ err: error, subcommand: parsed.kind }, 'follow-up after the ack failed');
-        await respond({ response_type: 'ephemeral', text: answer.ifThenFails });
-      });
+      await answer
+        .afterAck(async (reply) => void (await respond(reply)))
+        .catch(async (error: unknown) => {
+          ctx.deps.log.error({ err: error, subcommand: parsed.kind }, 'follow-up after the ack failed');
+          await respond({ response_type: 'ephemeral', text: answer.ifThenFails });
+        });
     } catch (error) {
       ctx.deps.log.error(
         { err: error, subcommand: parsed.kind, user: command.user_id, channel: command.channel_id },
@@ -126,6 +129,17 @@ async function dispatch(
           reason: parsed.why,
         }),
       );
+    case 'not-needed':
+      return said(
+        await act(ctx.deps, {
+          userId: who.userId,
+          ref: { id: parsed.id },
+          command: { type: 'waive_forward_port', reason: parsed.why },
+        }),
+        `The fix of ${parsed.id} is recorded as not needed on main; its forward-port reminders stop.`,
+      );
+    case 'branch':
+      return branchCommand(ctx, parsed);
     case 'pause':
       return overridden(await pauseDeploys(ctx.deps, { userId: who.userId, reason: parsed.why }));
     case 'resume':
@@ -174,6 +188,30 @@ async function patchForm(ctx: ListenerContext, id: string, who: Invocation): Pro
     },
     afterAck: async () => void (await who.client.views.open({ trigger_id: who.triggerId, view: form.view })),
     ifThenFails: `I could not open the plan form, so nothing was planned. Click *Patch forward* on the live status of ${id} instead.`,
+  };
+}
+
+/**
+ * `/hotfix branch`: what the records and the catalog can refuse is answered in the ack; GitHub is asked after it, and
+ * the answer (the branch link, or why not) comes through the command's response_url.
+ */
+async function branchCommand(
+  ctx: ListenerContext,
+  parsed: Extract<ValidCommand, { kind: 'branch' }>,
+): Promise<Reply | ReplyThen> {
+  const planned = await planBranch(ctx.deps, parsed);
+  if (!planned.ok) return { response_type: 'ephemeral', text: `:no_entry: ${planned.message}` };
+  const { plan } = planned;
+  return {
+    reply: {
+      response_type: 'ephemeral',
+      text: `Creating ${plan.branch} in ${plan.repo} from ${plan.service} ${plan.runningTag} (running in ${plan.client} ${plan.env})…`,
+    },
+    afterAck: async (respond) => {
+      const answer = await runBranch(ctx.deps, plan);
+      await respond({ response_type: 'ephemeral', text: answer.text });
+    },
+    ifThenFails: `${plan.branch} could not be created because of an error in the bot; nothing was pushed. Try again in a minute.`,
   };
 }
 

@@ -8,10 +8,13 @@ export interface Reply {
   blocks?: KnownBlock[];
 }
 
-/** An answer, and a Slack call to make once Slack has it (opening a form: the ack never waits on Slack). */
+/**
+ * An answer, and a call to make once Slack has it (opening a form, asking GitHub: the ack never waits on either);
+ * `respond` answers the person again through the command's response_url.
+ */
 export interface ReplyThen {
   reply: Reply;
-  afterAck: () => Promise<void>;
+  afterAck: (respond: (reply: Reply) => Promise<void>) => Promise<void>;
   /** What the person is told (through the command's response_url) when `afterAck` fails. */
   ifThenFails: string;
 }

@@ -123,3 +123,12 @@ export const resolveSubmitted = (ctx: ListenerContext) =>
       };
     return { type: 'resolve', reason };
   });
+
+/** The fix need not come back to the default branch, with why. */
+export const forwardPortWaived = (ctx: ListenerContext) =>
+  decisionForm(ctx, 'reason', ({ view }) => {
+    const reason = readReason(view.state.values);
+    if (reason.length < 5)
+      return { errors: { reason: 'Say why the fix is not needed on main; it goes on the record.' } };
+    return { type: 'waive_forward_port', reason };
+  });
