@@ -162,10 +162,11 @@ async function factLines(
 
 /**
  * The tag each service runs now: as the deploy method reads it (Jenkins' last successful build), else the tag of
- * the latest hotfix that completed on the same client and env. Unknown services are left out.
+ * the latest hotfix that completed on the same client and env. A rehearsal reads nothing (the versions it plays are
+ * pretended), so only earlier hotfixes tell. Unknown services are left out.
  */
 async function runningTags(deps: WorkflowDeps, hotfix: Hotfix): Promise<Record<string, string>> {
-  const method = deps.methods[hotfix.method];
+  const method = hotfix.method === 'rehearsal' ? undefined : deps.methods[hotfix.method];
   const known: Record<string, string> = {};
   try {
     Object.assign(known, method ? await method.currentVersions(hotfix) : {});

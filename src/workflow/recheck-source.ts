@@ -24,7 +24,8 @@ export async function recheckSource(deps: WorkflowDeps, hotfix: Hotfix): Promise
   if (gate.outcome === 'go') return gate.hotfix;
   if (gate.outcome === 'wait') {
     await lookAgain(deps, gate.hotfix, gate.delayMs);
-    if (gate.firstHold) await tellHeld(deps, gate.hotfix);
+    // Every wait, not only the first: a note held back by Slack's pacing goes out on a later look (posted once).
+    await tellHeld(deps, gate.hotfix);
     return undefined;
   }
   const outcome = await transact(
