@@ -28,6 +28,15 @@ export function ulidReference(ulid: string): string {
   return `hotfix-${ulid.toLowerCase()}`;
 }
 
+/**
+ * The mark a ticket comment carries so the comment is found again, not added twice, after a crash between adding it
+ * and recording it: the hotfix reference and the moment (`jira_started_1`, `timeline_12`), bracketed so one moment's
+ * mark is never a prefix of another's.
+ */
+export function commentMarker(ulid: string, moment: string): string {
+  return `[${ulidReference(ulid)} ${moment}]`;
+}
+
 function person(id: string, context: RecordContext): string {
   return context.names?.[id] ?? id;
 }

@@ -1,5 +1,5 @@
 import type { RecordKind } from '../domain/catalog.js';
-import { timelineText } from '../domain/change-records.js';
+import { commentMarker, timelineText } from '../domain/change-records.js';
 import type { Hotfix } from '../domain/hotfix.js';
 import { isTerminal } from '../domain/hotfix.js';
 import type { RecordLink } from '../domain/record-plan.js';
@@ -139,7 +139,10 @@ async function closeTicket(deps: WorkflowDeps, hotfix: Hotfix, link: RecordLink)
     throw new RecordSystemError('Jira', false, 'Jira is not configured in this installation');
   // A deploy whose start the ticket missed (its job was lost) still reaches the status the ending leaves from.
   await ticketStarted(deps, hotfix, settings);
-  await tickets.comment(link.id, timelineText(hotfix, await deps.store.events(hotfix.ulid)));
+  // Marked with the ending, so a close tried again (a crash, or a transition that failed after the comment) finds
+  // the timeline it added instead of adding a second.
+  const marker = commentMarker(hotfix.ulid, closeStep('jira', hotfix.stateSince.seq));
+  await tickets.comment(link.id, timelineText(hotfix, await deps.store.events(hotfix.ulid)), marker);
   const name = endingTransition(hotfix, settings.transitions);
   const ticket = await tickets.transition(link.id, name);
   return `timeline added, now ${ticket.status}`;

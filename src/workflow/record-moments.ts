@@ -1,3 +1,4 @@
+import { commentMarker } from '../domain/change-records.js';
 import type { ChangeTicketSettings } from '../domain/catalog.js';
 import type { Hotfix, HotfixState } from '../domain/hotfix.js';
 import { isTerminal } from '../domain/hotfix.js';
@@ -26,10 +27,11 @@ export async function syncRecords(deps: WorkflowDeps, ulid: string): Promise<voi
   let current = await ticketStarted(deps, hotfix, settings);
   if (current.state === 'failed' && current.failure) {
     const message = current.failure.message;
-    current = await ticketMoment(deps, current, `jira_failed_${current.attempts}`, async (key) => {
+    current = await ticketMoment(deps, current, `jira_failed_${current.attempts}`, async (key, marker) => {
       await deps.records.tickets?.comment(
         key,
         `${current.id}: the ${current.failure?.phase ?? 'deploy'} failed: ${message}`,
+        marker,
       );
       await deps.records.tickets?.transition(key, settings.transitions.fail);
     });
@@ -46,11 +48,12 @@ export async function ticketStarted(
   const started =
     attempt > 0 && (DEPLOYING.has(hotfix.state) || hotfix.state === 'failed' || isTerminal(hotfix.state));
   if (!started || hotfix.times.deployStartedAt === undefined) return hotfix;
-  return ticketMoment(deps, hotfix, `jira_started_${attempt}`, async (key) => {
+  return ticketMoment(deps, hotfix, `jira_started_${attempt}`, async (key, marker) => {
     const again = attempt > 1 ? ` (attempt ${attempt})` : '';
     await deps.records.tickets?.comment(
       key,
       `${hotfix.id}: the deploy to ${hotfix.client} ${hotfix.env} started${again}.`,
+      marker,
     );
     if (attempt > 1 && settings.transitions.reopen)
       await deps.records.tickets?.transition(key, settings.transitions.reopen).catch(() => undefined);
@@ -63,7 +66,8 @@ async function ticketMoment(
   deps: WorkflowDeps,
   hotfix: Hotfix,
   step: string,
-  effect: (key: string) => Promise<void>,
+  /** The comment carries the marker, so a re-run after a crash finds it instead of adding a second. */
+  effect: (key: string, marker: string) => Promise<void>,
 ): Promise<Hotfix> {
   const key = hotfix.refs['jiraKey'];
   if (!key) return hotfix;
@@ -71,7 +75,7 @@ async function ticketMoment(
   if (claim.kind !== 'mine') return claim.hotfix;
   let detail = 'done';
   try {
-    await effect(key);
+    await effect(key, commentMarker(hotfix.ulid, step));
   } catch (error) {
     if (!(error instanceof RecordSystemError)) {
       claim.abandon();

@@ -295,6 +295,26 @@ describe('change records', () => {
     expect(patches).toHaveLength(4);
   });
 
+  it('adds the timeline once when closing the ticket is tried again after its comment landed', async () => {
+    const hotfix = await planned();
+    await approve(hotfix);
+    const queued = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
+    const key = queued.refs['jiraKey']!;
+    // The timeline comment lands, then the move fails: the close is tried again and must find its comment.
+    jira.failNext(new RegExp(`/issue/${key}/transitions$`), { status: 503 }, 1, 'POST');
+    await slash(`cancel ${hotfix.id} "window moved"`);
+    const ended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
+    const note = await reply(ended, /^note_closed_/);
+    expect(JSON.stringify(note.blocks)).not.toContain('left open');
+    expect(jira.issue(key)?.status).toBe('Cancelled');
+    const timelines = (jira.issue(key)?.comments ?? []).filter((c) =>
+      adfText(c.body).includes('Timeline of'),
+    );
+    expect(timelines).toHaveLength(1);
+    const closed = (await t.bot.deps.store.load(hotfix.ulid))!;
+    expect(closed.steps[`close_jira_${ended.stateSince.seq}_try_1`]?.result?.detail).toMatch(/^failed: /);
+  });
+
   it('finds a ticket an attempt created but did not record, instead of creating a second', async () => {
     const hotfix = await planned();
     // What a worker that died right after Jira answered leaves behind: its intent on the record, the ticket in Jira,

@@ -133,6 +133,33 @@ export class JiraState {
     return comment;
   }
 
+  /**
+   * GET .../comment: a page of comments as Jira Cloud answers it (`startAt`, `maxResults` up to 5000, `orderBy`
+   * `created` or `-created`), each with its ADF body.
+   */
+  comments(idOrKey: string, query: URLSearchParams): JsonObject {
+    const issue = this.issue(idOrKey);
+    const number = (name: string, fallback: number): number => {
+      const raw = query.get(name);
+      if (raw === null || raw === '') return fallback;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 0) throw badRequest({}, [`'${name}' must be a non-negative integer.`]);
+      return n;
+    };
+    const startAt = number('startAt', 0);
+    const maxResults = Math.min(number('maxResults', 5000), 5000);
+    const order = query.get('orderBy') ?? 'created';
+    if (!['created', '+created', '-created'].includes(order))
+      throw badRequest({}, [`Cannot order comments by '${order}'.`]);
+    const sorted = order === '-created' ? [...issue.comments].reverse() : issue.comments;
+    return {
+      startAt,
+      maxResults,
+      total: issue.comments.length,
+      comments: sorted.slice(startAt, startAt + maxResults).map((c) => ({ ...c })),
+    };
+  }
+
   /** The transitions available from the issue's current status. */
   available(idOrKey: string): JiraTransition[] {
     return this.workflow.transitions[this.issue(idOrKey).status] ?? [];
