@@ -9,6 +9,7 @@ import { RecordSystemError } from '../ports/record-errors.js';
 import type { WorkflowDeps } from './deps.js';
 import { claimStep } from './claim-step.js';
 import { tell } from './open-records.js';
+import { recordContextOf } from './record-context.js';
 import { ticketStarted } from './record-moments.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
@@ -142,7 +143,9 @@ async function closeTicket(deps: WorkflowDeps, hotfix: Hotfix, link: RecordLink)
   // Marked with the ending, so a close tried again (a crash, or a transition that failed after the comment) finds
   // the timeline it added instead of adding a second.
   const marker = commentMarker(hotfix.ulid, closeStep('jira', hotfix.stateSince.seq));
-  await tickets.comment(link.id, timelineText(hotfix, await deps.store.events(hotfix.ulid)), marker);
+  const events = await deps.store.events(hotfix.ulid);
+  const timeline = timelineText(hotfix, events, await recordContextOf(deps, hotfix, events));
+  await tickets.comment(link.id, timeline, marker);
   const name = endingTransition(hotfix, settings.transitions);
   const ticket = await tickets.transition(link.id, name);
   return `timeline added, now ${ticket.status}`;

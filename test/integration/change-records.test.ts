@@ -168,9 +168,15 @@ describe('change records', () => {
     expect(issuesOf(hotfix)).toHaveLength(1);
     expect(queued.refs['jiraKey']).toBe(issue?.key);
     expect(issue?.summary).toContain(`Hotfix ${hotfix.id}`);
-    expect(adfText(issue?.description)).toContain('Approved by U0BOB');
+    // People by name, not by Slack id: Jira and the calendar know no Slack ids.
+    expect(adfText(issue?.description)).toContain('Requested by Priya Raman.');
+    expect(adfText(issue?.description)).toContain('Approved by Bob Okafor.');
+    expect(adfText(issue?.description)).not.toMatch(/\bU0[A-Z0-9]+\b/);
     expect(google.events(CALENDAR)).toHaveLength(1);
-    expect(String(google.events(CALENDAR)[0]?.['description'])).toContain(`Change ticket: ${issue?.key}`);
+    const description = String(google.events(CALENDAR)[0]?.['description']);
+    expect(description).toContain(`Change ticket: ${issue?.key}`);
+    expect(description).toMatch(/Stakeholders: Priya Raman, .*Bob Okafor.*\./);
+    expect(description).not.toMatch(/\bU0[A-Z0-9]+\b/);
     expect(statuspage.incidents(PAGE)).toHaveLength(1);
     expect(statuspage.component('stgdecant')?.status).toBe('under_maintenance');
     await planShows(
@@ -200,9 +206,10 @@ describe('change records', () => {
     expect(jira.issue(issue!.key)?.status).toBe('Done');
     const comments = jira.issue(issue!.key)?.comments.map((c) => adfText(c.body)) ?? [];
     expect(comments.some((c) => c.includes('the deploy to acme staging started'))).toBe(true);
-    expect(comments.some((c) => c.includes('Timeline of') && c.includes('health verified; completed'))).toBe(
-      true,
-    );
+    const timeline = comments.find((c) => c.includes('Timeline of')) ?? '';
+    expect(timeline).toContain('health verified; completed');
+    expect(timeline).toMatch(/ Bob Okafor: approved/);
+    expect(timeline).not.toMatch(/\bU0[A-Z0-9]+\b/);
     expect(statuspage.incidents(PAGE)[0]?.status).toBe('completed');
     expect(statuspage.component('stgdecant')?.status).toBe('operational');
     expect(statuspage.component('stgagent')?.status).toBe('partial_outage');
