@@ -244,6 +244,12 @@ describe('change records', () => {
     const queued = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
     expect(queued.refs['calendarEventId']).toBeDefined();
     expect(issuesOf(hotfix)).toHaveLength(1);
+    // The failure message is redrawn: its Retry is done with, and it links the record that exists now.
+    const redrawn = await t.slack.waitFor(() => {
+      const now = replies(hotfix).find((r) => r.ts === held.ts);
+      return now && !JSON.stringify(now.blocks).includes('hotfix_retry') ? now : undefined;
+    }, 8000);
+    expect(JSON.stringify(redrawn.blocks)).toContain('Retried: the change-calendar event exists now');
     // Cancelled before its deploy: the records are closed as cancelled.
     await slash(`cancel ${hotfix.id} "not needed after all"`);
     const ended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
@@ -320,6 +326,20 @@ describe('change records', () => {
     expect(timelines).toHaveLength(1);
     const closed = (await t.bot.deps.store.load(hotfix.ulid))!;
     expect(closed.steps[`close_jira_${ended.stateSince.seq}_try_1`]?.result?.detail).toMatch(/^failed: /);
+  });
+
+  it('tells the thread when the ticket cannot be moved as the deploy starts, and the hotfix goes on', async () => {
+    jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100 });
+    const hotfix = await planned();
+    // Creating the records moves no ticket: the first move is the deploy's start.
+    jira.failNext(/\/transitions$/, { status: 503 }, 1, 'POST');
+    await approve(hotfix);
+    const note = await reply(hotfix, /^note_jira_started_1$/);
+    const key = (await t.bot.deps.store.load(hotfix.ulid))!.refs['jiraKey']!;
+    expect(note.text).toContain(`The bot could not mark the deploy's start on ${key}.`);
+    expect(note.text).toMatch(/503/);
+    expect(note.text).toContain('goes on; do it by hand in Jira');
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'completed', 20_000);
   });
 
   it('finds a ticket an attempt created but did not record, instead of creating a second', async () => {
