@@ -34,10 +34,14 @@ const CALENDAR = 'acme-staging-changes@group.calendar.google.com';
 const PAGE = 'acme0stagingpg';
 const SA_EMAIL = 'hotfix-bot@acme-project.iam.gserviceaccount.com';
 
-/** The test catalog with acme staging requiring all three records, on its own calendar and Statuspage page. */
+/** The test catalog with acme staging requiring all three records (only the ticket at sev 4), on its own calendar and Statuspage page. */
 function recordsCatalog(): string {
   const doc = parseDocument(readFileSync(fastCatalog(), 'utf8'));
-  doc.setIn(['policy', 'records'], doc.createNode({ staging: ['jira', 'calendar', 'statuspage'] }));
+  // By severity: a sev 4 needs only its ticket there; the others need all three.
+  doc.setIn(
+    ['policy', 'records'],
+    doc.createNode({ staging: { default: ['jira', 'calendar', 'statuspage'], sev4: ['jira'] } }),
+  );
   // Verified by the build's success: the records' endings are what these tests follow, not health checks.
   doc.deleteIn(['services', 'decanting-service', 'healthChecks']);
   doc.deleteIn(['services', 'decanting-service', 'soak']);
@@ -257,6 +261,19 @@ describe('change records', () => {
     expect(jira.issue(queued.refs['jiraKey']!)?.status).toBe('Cancelled');
   });
 
+  it('follows policy.records by severity: a record only other severities require fails without holding a sev 4', async () => {
+    const hotfix = await planned('sev=4');
+    google.failNext(/events$/, { status: 503 }, 1, 'POST');
+    await approve(hotfix);
+    const queued = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
+    const failed = await reply(hotfix, /^note_record_calendar_failed_0$/);
+    expect(failed.text).toContain('goes on without it');
+    expect(JSON.stringify(failed.blocks)).not.toContain('hotfix_retry');
+    expect(queued.refs['jiraKey']).toBeDefined();
+    await slash(`cancel ${hotfix.id} "checked the sev 4 path"`);
+    await reply(await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled'), /^note_closed_/);
+  });
+
   it('never holds a Sev 1 back: its records go alongside and the thread says when each exists or failed', async () => {
     // A build long enough that the records are told while it runs, as they go alongside it.
     jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 3000 });
@@ -310,9 +327,11 @@ describe('change records', () => {
 
   it('adds the timeline once when closing the ticket is tried again after its comment landed', async () => {
     const hotfix = await planned();
+    // Held by its calendar event, so no deploy moves the ticket before the ending does.
+    google.failNext(/events$/, { status: 503 }, 1, 'POST');
     await approve(hotfix);
-    const queued = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
-    const key = queued.refs['jiraKey']!;
+    await reply(hotfix, /^note_record_calendar_failed_0$/);
+    const key = (await t.bot.deps.store.load(hotfix.ulid))!.refs['jiraKey']!;
     // The timeline comment lands, then the move fails: the close is tried again and must find its comment.
     jira.failNext(new RegExp(`/issue/${key}/transitions$`), { status: 503 }, 1, 'POST');
     await slash(`cancel ${hotfix.id} "window moved"`);
