@@ -20,6 +20,8 @@ export interface ChangeTickets {
   findByUlid(ulid: string): Promise<ChangeTicket | undefined>;
   /** Creates the ticket unless one carrying the ULID exists; returns whichever it is. */
   ensure(ulid: string, text: RecordText): Promise<ChangeTicket>;
+  /** Rewrites the summary and description (the plan was revised after the ticket was created). */
+  updateText(key: string, text: RecordText): Promise<void>;
   /**
    * Adds a comment ending with `marker`, unless a comment carrying `marker` is there already (an earlier attempt
    * added it but died before recording it).

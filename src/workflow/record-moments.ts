@@ -7,6 +7,7 @@ import type { RecordNote } from '../ports/record-notes.js';
 import type { WorkflowDeps } from './deps.js';
 import { claimStep } from './claim-step.js';
 import { tell } from './open-records.js';
+import { rewriteRecordTexts } from './record-texts.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
 
@@ -17,15 +18,18 @@ const DEPLOYING: ReadonlySet<HotfixState> = new Set<HotfixState>([
 ]);
 
 /**
- * The `sync_records` job: the change ticket follows the deploy. When an attempt starts it is commented and moved
+ * The `sync_records` job: the ticket and the event follow a revised plan (record-texts.ts), and the change ticket
+ * follows the deploy. When an attempt starts it is commented and moved
  * through the catalog's start transition (after the reopen transition for a retry), and when the deploy fails it is
  * commented and moved through the fail transition; each once per attempt. A Jira failure here is told in the thread
  * and left: the deploy never waits on its ticket, and finalize closes the ticket whatever its status.
  */
 export async function syncRecords(deps: WorkflowDeps, ulid: string): Promise<void> {
-  const hotfix = await deps.store.load(ulid);
+  const loaded = await deps.store.load(ulid);
+  if (!loaded) return;
+  const hotfix = await rewriteRecordTexts(deps, loaded);
   const settings = deps.catalog.changeTickets;
-  if (!hotfix?.refs['jiraKey'] || !settings || !deps.records.tickets) return;
+  if (!hotfix.refs['jiraKey'] || !settings || !deps.records.tickets) return;
   let current = await ticketStarted(deps, hotfix, settings);
   if (current.state === 'failed' && current.failure) {
     const message = current.failure.message;

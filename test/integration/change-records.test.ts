@@ -24,6 +24,7 @@ import { ticketText } from '../../src/domain/change-records.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { transact } from '../../src/workflow/transact.js';
 import { BOT } from '../../src/workflow/system-actor.js';
+import { submitForm } from '../helpers/forms.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { SIGNING_SECRET, fastCatalog, startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
@@ -359,6 +360,56 @@ describe('change records', () => {
     expect(note.text).toMatch(/503/);
     expect(note.text).toContain('goes on; do it by hand in Jira');
     await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'completed', 20_000);
+  });
+
+  it('brings the ticket and event text up to date when a plan with records is revised, and again when re-approved', async () => {
+    const hotfix = await planned();
+    // Held before the queue by its Statuspage maintenance, with the ticket and the event made: still revisable.
+    statuspage.failNext(/incidents$/, { status: 503 }, 1, 'POST');
+    await approve(hotfix);
+    await reply(hotfix, /^note_record_statuspage_failed_0$/);
+    const held = (await t.bot.deps.store.load(hotfix.ulid))!;
+    const key = held.refs['jiraKey']!;
+    const eventId = held.refs['calendarEventId']!;
+    await clickButton(
+      t.eventsUrl,
+      SIGNING_SECRET,
+      { user: 'U0PRIYA', channel: 'C0INC4211', ts: held.refs['planTs']!, action_id: 'hotfix_revise_open' },
+      opts(),
+    );
+    await submitForm(t.slack, t.eventsUrl, {
+      user: 'U0PRIYA',
+      callbackId: 'hotfix_revise',
+      hotfix: held,
+      values: {
+        services: { value: { type: 'plain_text_input', value: 'decanting-service@24-02-05.619-hotfix.628' } },
+        severity: { value: { type: 'static_select', selected_option: { value: '2' } } },
+      },
+    });
+    const event = () => google.events(CALENDAR).find((e) => e['id'] === eventId);
+    await t.slack.waitFor(() => (jira.issue(key)?.summary.includes('hotfix.628') ? true : undefined), 8000);
+    expect(jira.issue(key)?.summary).toContain('(sev 2)');
+    expect(adfText(jira.issue(key)?.description)).toContain('Approved by nobody yet.');
+    await t.slack.waitFor(
+      () => (String(event()?.['summary']).includes('hotfix.628') ? true : undefined),
+      8000,
+    );
+    expect(String(event()?.['description'])).toContain('severity 2');
+    expect(issuesOf(hotfix)).toHaveLength(1);
+
+    const revised = await waitForRecord(t.bot, hotfix.ulid, (h) => h.planVersion === 2);
+    // The notice offers Approve again once it is redrawn for version 2.
+    await t.slack.waitFor(() => {
+      const notice = t.slack.messages('C0CHANGECTL').find((m) => m.ts === revised.refs['noticeTs']);
+      return JSON.stringify(notice?.blocks ?? []).includes('hotfix_approve') ? true : undefined;
+    }, 8000);
+    await approve(revised);
+    await t.slack.waitFor(
+      () => (adfText(jira.issue(key)?.description).includes('Approved by Bob Okafor.') ? true : undefined),
+      8000,
+    );
+    await slash(`cancel ${hotfix.id} "revised plan checked"`);
+    await reply(await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled'), /^note_closed_/);
   });
 
   it('finds a ticket an attempt created but did not record, instead of creating a second', async () => {

@@ -69,6 +69,20 @@ describe('Jira change tickets', () => {
     ]);
   });
 
+  it('rewrites the summary and description, and the emulator refuses fields a change ticket cannot edit', async () => {
+    await tickets.ensure(hotfix.ulid, text);
+    await tickets.updateText('CHG-1', { title: 'Revised\ntitle', paragraphs: ['New plan.', 'Second line.'] });
+    expect(jira.issue('CHG-1')?.summary).toBe('Revised title');
+    expect(adfText(jira.issue('CHG-1')?.description)).toBe('New plan.\nSecond line.');
+    const client = new Version3Client({ host: jira.url, authentication: { basic: jira.account } });
+    const refused = await client.issues.editIssue({ issueIdOrKey: 'CHG-1', fields: { labels: ['x'] } }).then(
+      () => undefined,
+      (e: unknown) => asJiraError(e, 'edit CHG-1'),
+    );
+    expect(refused?.status).toBe(400);
+    expect(jira.issue('CHG-1')?.labels).toEqual([ulidReference(hotfix.ulid)]);
+  });
+
   it('adds no second comment carrying a marker already there, however many comments precede it', async () => {
     await tickets.ensure(hotfix.ulid, text);
     await tickets.comment('CHG-1', 'Timeline', '[mark 1]');

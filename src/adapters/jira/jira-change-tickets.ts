@@ -37,6 +37,11 @@ export function adfOf(paragraphs: string[]): Version3.Version3Models.Document {
   };
 }
 
+/** Jira refuses summaries over 255 characters or with newlines. */
+function summaryOf(text: RecordText): string {
+  return text.title.replace(/\s+/g, ' ').slice(0, 255);
+}
+
 /** Jira through jira.js. */
 export class JiraChangeTickets implements ChangeTickets {
   private readonly client: Version3Client;
@@ -88,14 +93,23 @@ export class JiraChangeTickets implements ChangeTickets {
         fields: {
           project: { key: this.options.projectKey },
           issuetype: { name: this.options.issueType },
-          // Jira refuses summaries over 255 characters or with newlines.
-          summary: text.title.replace(/\s+/g, ' ').slice(0, 255),
+          summary: summaryOf(text),
           description: adfOf(text.paragraphs),
           labels: [ulidReference(ulid)],
         },
       }),
     );
     return this.status(created.key);
+  }
+
+  /** Rewrites the summary and description as on create. */
+  async updateText(key: string, text: RecordText): Promise<void> {
+    await this.attempt(`update the text of ${key}`, () =>
+      this.client.issues.editIssue({
+        issueIdOrKey: key,
+        fields: { summary: summaryOf(text), description: adfOf(text.paragraphs) },
+      }),
+    );
   }
 
   /** Adds a comment, as one ADF paragraph per line and the marker last, unless one carrying the marker exists. */

@@ -59,6 +59,10 @@ function route(state: JiraState, base: string, req: WireRequest): WireResponse {
     const key = decodeURIComponent(issuePath[1]);
     const sub = issuePath[2];
     if (!sub && m === 'GET') return { status: 200, body: state.view(state.issue(key), base) };
+    if (!sub && m === 'PUT') {
+      state.edit(key, req.body);
+      return { status: 204 };
+    }
     if (sub === 'comment' && m === 'GET') return { status: 200, body: state.comments(key, req.query) };
     if (sub === 'comment' && m === 'POST') return { status: 201, body: state.comment(key, req.body) };
     if (sub === 'transitions' && m === 'GET') {
