@@ -146,6 +146,8 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
       return stepRecorded(h, e);
     case 'records_retried':
       return { ...h, recordRound: e.round };
+    case 'maintenance_extended':
+      return { ...h, maintenanceUntil: e.until };
     case 'finalized':
       return { ...h, finalizedSeq: e.terminalSeq };
   }

@@ -52,6 +52,8 @@ export type PersonCommand =
   | { type: 'cancel'; reason: string }
   | { type: 'answer_input'; inputId: string; proceed: boolean }
   | { type: 'retry' }
+  /** Stretch the open maintenance window (Statuspage, change calendar) while the problem is ongoing (seed 001). */
+  | { type: 'extend_maintenance' }
   | { type: 'rollback'; reason: string; lock?: LockGrant }
   | { type: 'supersede'; supersededBy: string }
   | { type: 'resolve'; reason: string }

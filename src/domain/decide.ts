@@ -21,6 +21,8 @@ export const ACCEPTED_IN: Readonly<Record<HotfixCommandType, readonly HotfixStat
   answer_input: ['awaiting_input'],
   // In approved: a Retry of the change records that hold the hotfix (record-plan.ts).
   retry: ['failed', 'approved'],
+  // While the problem is ongoing: the window closes only when the hotfix ends (seed 001).
+  extend_maintenance: ['deploying', 'awaiting_input', 'verifying', 'failed', 'rolling_back'],
   rollback: ['failed', 'completed'],
   supersede: ['failed'],
   resolve: ['approved', 'queued', ...LOCK_STATES],
@@ -56,6 +58,7 @@ const VERB: Readonly<Record<HotfixCommandType, string>> = {
   cancel: 'cancelled',
   answer_input: 'answered',
   retry: 'retried',
+  extend_maintenance: 'given a longer maintenance window',
   rollback: 'rolled back',
   supersede: 'patched forward',
   resolve: 'resolved by hand',

@@ -75,6 +75,8 @@ export function describeEvent(e: HotfixEvent): string {
       return `step ${e.step} done${e.detail ? `: ${e.detail}` : ''}`;
     case 'records_retried':
       return 'asked to create the change records again';
+    case 'maintenance_extended':
+      return `extended the maintenance window to ${e.until.slice(11, 16)} UTC`;
     case 'finalized':
       return 'finalized: lock released, records closed';
   }

@@ -58,6 +58,8 @@ export type EventBody =
   | { type: 'step_intended'; step: string; key: string }
   | { type: 'step_recorded'; step: string; detail?: string; refs?: Record<string, string> }
   | { type: 'records_retried'; round: number }
+  /** The maintenance window (Statuspage maintenance, calendar event) now ends at `until` (ISO instant). */
+  | { type: 'maintenance_extended'; until: string }
   | { type: 'finalized'; terminalSeq: number };
 
 /** One entry of the audit trail. */

@@ -118,6 +118,35 @@ describe('which change records a hotfix gets', () => {
     expect(accepted).toMatchObject({ ok: true, events: [{ type: 'records_retried', round: 1 }] });
   });
 
+  it('extends the maintenance an hour from the click, once for a double click, and only when there is one', () => {
+    const failedHotfix = { ...hotfixIn('failed'), refs: { statuspageIncidentId: 'inc1' } };
+    const first = decide(failedHotfix, { type: 'extend_maintenance' }, { now: NOW, actor: ONCALL });
+    const until = new Date(Math.ceil((NOW.getTime() + 3600_000) / 60_000) * 60_000).toISOString();
+    expect(first).toMatchObject({ ok: true, events: [{ type: 'maintenance_extended', until }] });
+    const extended = { ...failedHotfix, maintenanceUntil: until };
+    const soon = new Date(NOW.getTime() + 5_000);
+    expect(decide(extended, { type: 'extend_maintenance' }, { now: soon, actor: ONCALL })).toMatchObject({
+      ok: true,
+      events: [],
+    });
+    const later = new Date(NOW.getTime() + 30 * 60_000);
+    expect(decide(extended, { type: 'extend_maintenance' }, { now: later, actor: ONCALL })).toMatchObject({
+      ok: true,
+      events: [{ type: 'maintenance_extended' }],
+    });
+    const none = decide(hotfixIn('failed'), { type: 'extend_maintenance' }, { now: NOW, actor: ONCALL });
+    expect(none).toMatchObject({ ok: false });
+    const ended = decide(
+      { ...failedHotfix, state: 'completed' },
+      { type: 'extend_maintenance' },
+      {
+        now: NOW,
+        actor: ONCALL,
+      },
+    );
+    expect(ended).toMatchObject({ ok: false });
+  });
+
   it('links each record that exists, in a fixed order', () => {
     const refs = {
       statuspageIncidentId: 'inc1',
