@@ -22,7 +22,14 @@ export const ACCEPTED_IN: Readonly<Record<HotfixCommandType, readonly HotfixStat
   // In approved: a Retry of the change records that hold the hotfix (record-plan.ts).
   retry: ['failed', 'approved'],
   // While the problem is ongoing: the window closes only when the hotfix ends (seed 001).
-  extend_maintenance: ['deploying', 'awaiting_input', 'verifying', 'failed', 'rolling_back'],
+  extend_maintenance: [
+    'deploying',
+    'awaiting_input',
+    'verifying',
+    'failed',
+    'rolling_back',
+    'rollback_failed',
+  ],
   rollback: ['failed', 'completed'],
   supersede: ['failed'],
   resolve: ['approved', 'queued', ...LOCK_STATES],

@@ -32,6 +32,8 @@ export type RecordNote =
       failure: RecordFailure;
       message: string;
     }
+  /** Someone extended the maintenance window: the records moved to `until`. */
+  | { kind: 'extended'; until: string; extended: RecordLink[] }
   | {
       kind: 'closed';
       closed: { link: RecordLink; what: string }[];

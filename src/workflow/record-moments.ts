@@ -7,6 +7,7 @@ import type { RecordNote } from '../ports/record-notes.js';
 import type { WorkflowDeps } from './deps.js';
 import { claimStep } from './claim-step.js';
 import { tell } from './open-records.js';
+import { extendRecords } from './extend-records.js';
 import { rewriteRecordTexts } from './record-texts.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
@@ -27,7 +28,7 @@ const DEPLOYING: ReadonlySet<HotfixState> = new Set<HotfixState>([
 export async function syncRecords(deps: WorkflowDeps, ulid: string): Promise<void> {
   const loaded = await deps.store.load(ulid);
   if (!loaded) return;
-  const hotfix = await rewriteRecordTexts(deps, loaded);
+  const hotfix = await extendRecords(deps, await rewriteRecordTexts(deps, loaded));
   const settings = deps.catalog.changeTickets;
   if (!hotfix.refs['jiraKey'] || !settings || !deps.records.tickets) return;
   let current = await ticketStarted(deps, hotfix, settings);

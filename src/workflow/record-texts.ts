@@ -20,11 +20,29 @@ const REWRITTEN = ['jira', 'calendar'] as const;
  * rewritten. A system's refusal is told in the thread and left: the plan goes on.
  */
 export async function rewriteRecordTexts(deps: WorkflowDeps, hotfix: Hotfix): Promise<Hotfix> {
+  let current = hotfix;
+  // Two runners (the revision's and the approval's) may overlap: whoever writes looks again afterwards and writes
+  // once more if the plan moved on meanwhile, so the last text written is always the latest plan's.
+  for (let pass = 0; pass < 3; pass += 1) {
+    const written = await rewriteOnce(deps, current, pass > 0);
+    const fresh = (await deps.store.load(current.ulid)) ?? written;
+    if (textKey(fresh) === textKey(written)) return fresh;
+    current = fresh;
+  }
+  return current;
+}
+
+function textKey(hotfix: Hotfix): string {
+  return `v${hotfix.planVersion}_a${approversOf(hotfix).length}`;
+}
+
+/** One rewrite of each record whose text is behind; `again` rewrites even where the step says it was done. */
+async function rewriteOnce(deps: WorkflowDeps, hotfix: Hotfix, again: boolean): Promise<Hotfix> {
   if (hotfix.planVersion <= 1 || isTerminal(hotfix.state)) return hotfix;
   let current = hotfix;
   for (const kind of REWRITTEN) {
-    const step = `text_${kind}_v${current.planVersion}_a${approversOf(current).length}`;
-    if (!created(current, kind) || current.steps[step]?.result) continue;
+    const step = `text_${kind}_${textKey(current)}`;
+    if (!created(current, kind) || (current.steps[step]?.result && !again)) continue;
     let detail = 'rewritten';
     try {
       await REWRITE[kind](deps, current);

@@ -85,6 +85,8 @@ beforeAll(async () => {
     serviceAccounts: [{ email: SA_EMAIL, publicKey: keys.publicKey }],
   });
   statuspage = await startStatuspageEmulator({
+    // Many hotfixes in one minute here; waiting out Statuspage's limit (tested in rate-limits.test.ts) is not the point.
+    perMinute: 600,
     pages: [
       {
         id: PAGE,
@@ -249,17 +251,17 @@ describe('change records', () => {
     const queued = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
     expect(queued.refs['calendarEventId']).toBeDefined();
     expect(issuesOf(hotfix)).toHaveLength(1);
-    // The failure message is redrawn: its Retry is done with, and it links the record that exists now.
-    const redrawn = await t.slack.waitFor(() => {
-      const now = replies(hotfix).find((r) => r.ts === held.ts);
-      return now && !JSON.stringify(now.blocks).includes('hotfix_retry') ? now : undefined;
-    }, 8000);
-    expect(JSON.stringify(redrawn.blocks)).toContain('Retried: the change-calendar event exists now');
     // Cancelled before its deploy: the records are closed as cancelled.
     await slash(`cancel ${hotfix.id} "not needed after all"`);
     const ended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
     await reply(ended, /^note_closed_/);
     expect(jira.issue(queued.refs['jiraKey']!)?.status).toBe('Cancelled');
+    // The failure message was redrawn at the retry: its Retry is done with, and it links the record that exists now.
+    const redrawn = await t.slack.waitFor(() => {
+      const now = replies(hotfix).find((r) => r.ts === held.ts);
+      return now && !JSON.stringify(now.blocks).includes('hotfix_retry') ? now : undefined;
+    }, 8000);
+    expect(JSON.stringify(redrawn.blocks)).toContain('Retried: the change-calendar event exists now');
   });
 
   it('follows policy.records by severity: a record only other severities require fails without holding a sev 4', async () => {
@@ -302,6 +304,39 @@ describe('change records', () => {
     // Seed 001: the window is not closed out while the problem is ongoing.
     const maintenance = statuspage.incidents(PAGE).find((i) => i.id === failed.refs['statuspageIncidentId']);
     expect(maintenance?.status).toBe('in_progress');
+    const booked = maintenance?.scheduled_until;
+    expect(booked).toBeTruthy();
+
+    // The failure reply offers Extend maintenance; a double click extends once.
+    const failure = await t.slack.waitFor(
+      () => replies(failed).find((r) => JSON.stringify(r.blocks).includes('hotfix_extend_maintenance')),
+      8000,
+    );
+    const click = () =>
+      clickButton(
+        t.eventsUrl,
+        SIGNING_SECRET,
+        { user: 'U0PRIYA', channel: 'C0INC4211', ts: failure.ts, action_id: 'hotfix_extend_maintenance' },
+        opts(),
+      );
+    await Promise.all([click(), click()]);
+    const extended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.maintenanceUntil !== undefined);
+    const until = extended.maintenanceUntil!;
+    expect(Date.parse(until)).toBeGreaterThan(Date.parse(booked!));
+    const told = await reply(extended, /^note_extended_/);
+    expect(told.text).toContain('now ends');
+    await t.slack.waitFor(
+      () =>
+        statuspage.incidents(PAGE).find((i) => i.id === maintenance?.id)?.scheduled_until === until
+          ? true
+          : undefined,
+      8000,
+    );
+    const event = google.events(CALENDAR).find((e) => e['id'] === failed.refs['calendarEventId']);
+    expect(event?.['end']).toEqual({ dateTime: until });
+    const events = await t.bot.deps.store.events(hotfix.ulid);
+    expect(events.filter((e) => e.type === 'maintenance_extended')).toHaveLength(1);
+    expect(statuspage.incidents(PAGE).find((i) => i.id === maintenance?.id)?.status).toBe('in_progress');
 
     await slash(`resolve ${hotfix.id} "rolled back by hand in Jenkins"`);
     const ended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');

@@ -38,6 +38,8 @@ export const ACTION_IDS = {
   retry: 'hotfix_retry',
   /** "Resolved manually" on a failed hotfix (live status); the value is a HotfixValue. */
   resolve: 'hotfix_resolve',
+  /** Extend maintenance on a failure reply: the Statuspage maintenance and calendar event end later; a HotfixValue. */
+  extendMaintenance: 'hotfix_extend_maintenance',
   /** Rollback of a failed hotfix (live status): opens the confirmation form; the value is a HotfixValue. */
   rollback: 'hotfix_rollback',
 } as const;
@@ -54,6 +56,8 @@ export const ACTION_BLOCK_IDS = {
   cancel: 'hotfix_cancel_actions',
   /** Retry, Resolved manually (and later Rollback, Patch forward) on a failed hotfix's live status. */
   failure: 'hotfix_failure_actions',
+  /** Extend maintenance on the reply saying a hotfix failed. */
+  maintenance: 'hotfix_maintenance_actions',
   /** Retry on the reply saying a required change record could not be created. */
   records: 'hotfix_records_actions',
 } as const;

@@ -74,6 +74,13 @@ export function recordNoteMessage(hotfix: Hotfix, note: RecordNote): SlackMessag
       const then = `${hotfix.id} goes on; do it by hand in ${system}. ${NEXT[note.failure]}`;
       return message(`${what} ${then}`, [section(`:warning: ${typed(what)}`), context(then)]);
     }
+    case 'extended': {
+      const at = Math.floor(Date.parse(note.until) / 1000);
+      const when = `<!date^${at}^{time} on {date_short}|${note.until.slice(0, 16).replace('T', ' ')} UTC>`;
+      const what = note.extended.map((l) => `${l.label} ${recordLink(l)}`).join(' and ');
+      const text = `:hourglass_flowing_sand: The maintenance window of ${hotfix.id} now ends ${when}: ${what}. It stays open until ${hotfix.id} ends; extend it again if needed.`;
+      return message(text.replace(/<!date\^[^|]*\|([^>]*)>/, '$1'), [section(text)]);
+    }
     case 'closed': {
       const lines = [
         ...note.closed.map(

@@ -24,6 +24,7 @@ import {
   resolveButton,
   rollbackButton,
   retryButton,
+  extendMaintenanceButton,
 } from './actions/status-buttons.js';
 import { RESOLVE_CALLBACK_ID } from '../blocks/resolve-modal.js';
 import { ACTION_IDS, CALLBACK_IDS } from '../blocks/index.js';
@@ -54,6 +55,7 @@ export function listenerRoutes(ctx: ListenerContext): {
     [ACTION_IDS.retry, retryButton(ctx)],
     [ACTION_IDS.resolve, resolveButton(ctx)],
     [ACTION_IDS.rollback, rollbackButton(ctx)],
+    [ACTION_IDS.extendMaintenance, extendMaintenanceButton(ctx)],
     [TRIAGE_ACTION_ID, triageCheckboxes(ctx)],
   ]);
   const views = new Map<string, Route>([

@@ -45,7 +45,14 @@ const NEXT: Record<Tested, Partial<Record<HotfixState, HotfixState>>> = {
   // In approved only while a required change record that failed holds the hotfix (the sample sets that up).
   retry: { failed: 'deploying', approved: 'approved' },
   // While the problem is ongoing; the sample has a maintenance to extend.
-  extend_maintenance: same(['deploying', 'awaiting_input', 'verifying', 'failed', 'rolling_back']),
+  extend_maintenance: same([
+    'deploying',
+    'awaiting_input',
+    'verifying',
+    'failed',
+    'rolling_back',
+    'rollback_failed',
+  ]),
   rollback: { failed: 'rolling_back', completed: 'rolling_back' },
   supersede: { failed: 'superseded' },
   resolve: to(['approved', 'queued', ...LOCK_HOLDING], 'resolved'),
