@@ -14,7 +14,7 @@ import type { DeployProgress } from '../../src/ports/deploy-method.js';
 import { createRedactor } from '../../src/redact.js';
 import { hotfixIn } from '../unit/domain/builders.js';
 import { ManualClock } from '../emulators/jenkins/index.js';
-import { startAwsEmulator, TEST_CREDENTIALS, type AwsEmulator } from '../emulators/aws/index.js';
+import { FAULTS, startAwsEmulator, TEST_CREDENTIALS, type AwsEmulator } from '../emulators/aws/index.js';
 import { processDatabase, seedDeploymentService } from '../helpers/run-once-world.js';
 
 const NAMES = {
@@ -159,6 +159,25 @@ describe('EcsRunOnceMethod against the AWS emulator and PostgreSQL', () => {
     if (progress.status !== 'failed') return;
     expect(progress.message.split('\n')[0]).toMatch(
       /did not finish within 60 minutes.*it logged no rollback.*the bot set it back to 0 desired/,
+    );
+    expect(scaledTo(0)).toHaveLength(1);
+  });
+
+  it('sets the service back to 0 when AWS refuses a call for good mid-run, and says so', async () => {
+    emulator.runOnce.scriptNextRun(NAMES.cluster, NAMES.service, {
+      lines: ['migrating', 'still migrating'],
+      stepMs: 3_600_000,
+    });
+    const hotfix = await started(intended());
+    const [running, first] = await pollAfter(hotfix, 1000);
+    expect(first.status).toBe('running');
+    expect(scaledTo(1)).toHaveLength(1);
+    emulator.failNext('FilterLogEvents', FAULTS.accessDenied);
+    const [, progress] = await pollAfter(running, 1000);
+    expect(progress.status).toBe('failed');
+    if (progress.status !== 'failed') return;
+    expect(progress.message).toMatch(
+      /^AWS refused a call while the deployment service staging-acme-deployment ran: .*not authorized.*\. the bot set staging-acme-deployment back to 0 desired, so ECS does not start its task again\. The bot has no rollback for it/,
     );
     expect(scaledTo(0)).toHaveLength(1);
   });
