@@ -166,7 +166,7 @@ function checkPolicy(report: Report, policy: Record<string, unknown>, known: Kno
       checkName(report, [...path, 'envs', j], env, known.envs, envs),
     );
   });
-  for (const section of ['records', 'autoRollback']) {
+  for (const section of ['records', 'autoRollback', 'processGuardWaitMinutes']) {
     for (const env of Object.keys(mapping(policy[section])))
       checkName(report, ['policy', section, env], env, known.envs, envs);
   }

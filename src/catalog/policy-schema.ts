@@ -127,5 +127,8 @@ export const policySchema = z.strictObject({
   lateWeek: z.strictObject({ days: z.array(weekday).min(1), after: clockTime, endOfDay: clockTime }),
   records: z.record(z.string(), envRecords),
   autoRollback: z.record(z.string(), z.boolean()),
+  processGuardWaitMinutes: z
+    .record(z.string(), minutes.max(720, { error: expecting('at most 720 minutes') }))
+    .optional(),
   triageBeforeApproval: z.array(z.string()).optional(),
 });

@@ -256,6 +256,11 @@ export interface Policy {
   records: Record<string, EnvRecords>;
   /** Roll back by itself when verification fails, per env name. */
   autoRollback: Record<string, boolean>;
+  /**
+   * How long an ecs-run-once deploy waits for the processes its guard finds (seed 000), per env name; an env not
+   * listed falls back to its own `processGuard.waitMinutes`, then 30.
+   */
+  processGuardWaitMinutes?: Record<string, number> | undefined;
   /** Env names in which every triage item must be ticked before a plan may be approved; absent means none. */
   triageBeforeApproval?: string[] | undefined;
 }

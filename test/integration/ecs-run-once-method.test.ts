@@ -202,6 +202,27 @@ describe('EcsRunOnceMethod against the AWS emulator and PostgreSQL', () => {
     expect(scaledTo(1)).toHaveLength(0);
   });
 
+  it('waits as long as the policy says for the env, over the setting in the env itself', async () => {
+    await db.query(`INSERT INTO meta.process (name) VALUES ('nightly-billing')`);
+    const base = intended();
+    const hotfix = await started({
+      ...base,
+      snapshot: {
+        ...base.snapshot,
+        env: { ...base.snapshot.env, processGuard: { ...base.snapshot.env.processGuard!, waitMinutes: 45 } },
+        policy: { ...base.snapshot.policy, processGuardWaitMinutes: { [base.env]: 5 } },
+      },
+    });
+    expect(method.describe(hotfix).join('\n')).toContain('(up to 5 min)');
+    const [, waiting] = await pollAfter(hotfix, 4 * 60_000);
+    expect(waiting.status).toBe('running');
+    expect(waiting.stages[0]?.name).toBe('Process guard: 1 process running; the deploy waits (up to 5 min)');
+    const [, over] = await pollAfter(hotfix, 2 * 60_000);
+    expect(over.status).toBe('failed');
+    if (over.status === 'failed') expect(over.message).toMatch(/still running after 5 minutes/);
+    expect(scaledTo(1)).toHaveLength(0);
+  });
+
   it('fails readably when the database cannot be asked or the table is missing, and starts nothing', async () => {
     env['PG_ACME_STAGING'] = 'postgres://bot:pw-not-shown@127.0.0.1:1/none';
     const unreachable = await started(intended());
