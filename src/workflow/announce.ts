@@ -18,14 +18,16 @@ export async function announce(deps: WorkflowDeps, ulid: string): Promise<void> 
   await waitForSlack(deps);
   // Before the plan is shown: a plan its deploy target refuses is cancelled, never put up for approval.
   if (unannounced && !(await checkTarget(deps, first))) return;
-  const threadTs = first.incident.threadTs;
+  // The check may have recorded what the plan shows (the method's preview): draw from the record as it is now.
+  const current = unannounced ? ((await deps.store.load(ulid)) ?? first) : first;
+  const threadTs = current.incident.threadTs;
   let posted = 0;
-  const withPlan = await postOnce(deps, first, {
+  const withPlan = await postOnce(deps, current, {
     step: 'post_plan',
-    find: { channel: first.incident.channel, kind: 'plan', ...(threadTs ? { threadTs } : {}) },
+    find: { channel: current.incident.channel, kind: 'plan', ...(threadTs ? { threadTs } : {}) },
     post: () => {
       posted++;
-      return deps.chat.postPlan(first);
+      return deps.chat.postPlan(current);
     },
     refs: (ref) => ({ planChannel: ref.channel, planTs: ref.ts }),
   });
@@ -44,7 +46,7 @@ export async function announce(deps: WorkflowDeps, ulid: string): Promise<void> 
   });
   // Both drawn now from the same plan: the reconciler need not redraw them. A message an earlier attempt posted may
   // show an older plan, so it is left for the reconciler to bring up to date.
-  const fingerprint = deps.chat.messagesFingerprint(first);
+  const fingerprint = deps.chat.messagesFingerprint(current);
   if (posted === 2 && fingerprint === deps.chat.messagesFingerprint(withPlan))
     await deps.pacing.rememberRender(drawnKey(ulid, 'messages'), fingerprint, deps.clock.now().getTime());
 }

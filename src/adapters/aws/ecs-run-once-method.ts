@@ -108,7 +108,27 @@ export class EcsRunOnceMethod implements DeployMethod {
     }
     const guard = guardOf(hotfix);
     if (!guard) return undefined;
-    return guardRefusal(await checkGuard(this.deps.guard, guard.target), this.deps.redact);
+    const check = await checkGuard(this.deps.guard, guard.target);
+    // Processes running now do not refuse the plan: the plan shows them (preview) and the deploy waits for them.
+    if (check.kind === 'running') return undefined;
+    return guardRefusal(check, this.deps.redact);
+  }
+
+  /**
+   * What is running in the client's database now, for the plan and the notice (a few rows, redacted): the deploy
+   * will wait for it, re-checking, up to the policy's limit. Nothing when the guard finds nothing.
+   */
+  async preview(hotfix: Hotfix): Promise<string[]> {
+    const guard = guardOf(hotfix);
+    if (!guard) return [];
+    const check = await checkGuard(this.deps.guard, guard.target);
+    if (check.kind !== 'running') return [];
+    const more = check.total > check.shown.length ? [`…and ${check.total - check.shown.length} more`] : [];
+    return [
+      `:warning: ${check.total} process${check.total === 1 ? ' is' : 'es are'} running in the client's database now; the deployment service only runs when none are (seed 000), so the deploy will wait for them, checking again, for up to ${guard.waitMinutes} min, and fail without starting anything if they still run then.`,
+      ...check.shown.map((row) => `running: ${this.deps.redact(row)}`),
+      ...more,
+    ];
   }
 
   /** Records when the attempt began, then starts the run unless processes are running (poll waits for them). */
