@@ -16,8 +16,8 @@
  * external-agent through the ECS image method (an AWS emulator reached by the real SDK client): one tagged revision,
  * one UpdateService, the rollout followed in the live status; and a second image whose rollout ECS's circuit breaker
  * rolls back, which fails the hotfix with ECS's reason. Last, the deployment service through ecs-run-once (when PostgreSQL is
- * reachable for the process guard): a plan refused while a process runs in the client's database, then, once it is
- * gone, the service set 0 -> 1, its CloudWatch log in the live status, and the service back at 0.
+ * reachable for the process guard): a plan made while a process runs in the client's database shows it, and its
+ * deploy waits for it; once it is gone, the service set 0 -> 1, its CloudWatch log in the live status, and back at 0.
  *
  * Each scene is a file in `demo/scenes/`, played in the order below; `demo/scene.ts` holds what people do (type,
  * click, approve) and the waits. A new scene goes last and takes its hotfix ids from the answers (`scene.plan`).
