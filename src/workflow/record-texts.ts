@@ -24,9 +24,11 @@ export async function rewriteRecordTexts(deps: WorkflowDeps, hotfix: Hotfix): Pr
   // Two runners (the revision's and the approval's) may overlap: whoever writes looks again afterwards and writes
   // once more if the plan moved on meanwhile, so the last text written is always the latest plan's.
   for (let pass = 0; pass < 3; pass += 1) {
-    const written = await rewriteOnce(deps, current, pass > 0);
-    const fresh = (await deps.store.load(current.ulid)) ?? written;
-    if (textKey(fresh) === textKey(written)) return fresh;
+    // The key of the plan this pass writes, taken before writing: what it records afterwards may be newer.
+    const wrote = textKey(current);
+    const after = await rewriteOnce(deps, current, pass > 0);
+    const fresh = (await deps.store.load(current.ulid)) ?? after;
+    if (textKey(fresh) === wrote) return fresh;
     current = fresh;
   }
   return current;
@@ -39,13 +41,14 @@ function textKey(hotfix: Hotfix): string {
 /** One rewrite of each record whose text is behind; `again` rewrites even where the step says it was done. */
 async function rewriteOnce(deps: WorkflowDeps, hotfix: Hotfix, again: boolean): Promise<Hotfix> {
   if (hotfix.planVersion <= 1 || isTerminal(hotfix.state)) return hotfix;
+  // Every record is written from the plan as given; `current` only follows the record for what is returned.
   let current = hotfix;
   for (const kind of REWRITTEN) {
-    const step = `text_${kind}_${textKey(current)}`;
-    if (!created(current, kind) || (current.steps[step]?.result && !again)) continue;
+    const step = `text_${kind}_${textKey(hotfix)}`;
+    if (!created(hotfix, kind) || (current.steps[step]?.result && !again)) continue;
     let detail = 'rewritten';
     try {
-      await REWRITE[kind](deps, current);
+      await REWRITE[kind](deps, hotfix);
     } catch (error) {
       if (!(error instanceof RecordSystemError)) throw error;
       deps.log.error({ hotfix: current.id, record: kind, err: error }, 'change record text not rewritten');

@@ -348,8 +348,11 @@ describe('change records', () => {
 
   it('tries a record that will not close again, then names it in the thread as left open', async () => {
     const hotfix = await planned();
+    // Held by its calendar event, so it is cancelled before any deploy could start (a cancel is not what is tested).
+    google.failNext(/events$/, { status: 503 }, 1, 'POST');
     await approve(hotfix);
-    const queued = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
+    await reply(hotfix, /^note_record_calendar_failed_0$/);
+    const queued = (await t.bot.deps.store.load(hotfix.ulid))!;
     const incident = queued.refs['statuspageIncidentId']!;
     statuspage.failNext(new RegExp(`/incidents/${incident}$`), { status: 503 }, 10, 'PATCH');
     await slash(`cancel ${hotfix.id} "window moved"`);
@@ -436,7 +439,8 @@ describe('change records', () => {
     // The notice offers Approve again once it is redrawn for version 2.
     await t.slack.waitFor(() => {
       const notice = t.slack.messages('C0CHANGECTL').find((m) => m.ts === revised.refs['noticeTs']);
-      return JSON.stringify(notice?.blocks ?? []).includes('hotfix_approve') ? true : undefined;
+      const blocks = JSON.stringify(notice?.blocks ?? []);
+      return blocks.includes('hotfix_approve') && /planVersion\\+":2/.test(blocks) ? true : undefined;
     }, 8000);
     await approve(revised);
     await t.slack.waitFor(
