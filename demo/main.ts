@@ -17,8 +17,8 @@
  * one UpdateService, the rollout followed in the live status; and a second image whose rollout ECS's circuit breaker
  * rolls back, which fails the hotfix with ECS's reason and is then rolled back from Slack (seed 002's panic rollback,
  * the bad revision deregistered). Last, the deployment service through ecs-run-once (when PostgreSQL is
- * reachable for the process guard): a plan refused while a process runs in the client's database, then, once it is
- * gone, the service set 0 -> 1, its CloudWatch log in the live status, and the service back at 0. Every plan's tag and
+ * reachable for the process guard): a plan made while a process runs in the client's database shows it and its
+ * deploy waits for it; once it is gone, the service set 0 -> 1, its CloudWatch log in the live status, and the service back at 0. Every plan's tag and
  * CI are checked on GitHub (an emulator reached through Octokit); the GitHub scene holds a plan while CI runs and
  * announces it once CI is green. Then a Jenkins hotfix that completed is rolled back by a release manager from the
  * Rollback beside its state on the change-control notice: the environment taken again, the version before deployed

@@ -1,17 +1,18 @@
-/** The ECS run-once scene: a plan refused by the process guard, then the deployment service run once. */
+/** The ECS run-once scene: a plan made while a process runs, its deploy waiting for it, then run once. */
 import type { AwsEmulator } from '../../test/emulators/aws/index.js';
 import type { processDatabase } from '../../test/helpers/run-once-world.js';
 import { STAGING_DEPLOYMENT } from '../../test/helpers/run-once-world.js';
 import type { Scene, Store } from '../scene.js';
-import { planApprovedByBob, until } from '../scene.js';
+import { until } from '../scene.js';
 
 /** The deployment service's image, unchanged by a hotfix (seed 000). */
 export const DEPLOYMENT_TAG = '2024.11.3-hotfix.2';
 
 /**
- * The deployment service through ecs-run-once on acme staging: while a nightly export runs in the client's database
- * the plan is refused, naming it; once it is gone bob approves, the service is set 0 -> 1 once, its log reaches the
- * live status (a password in it redacted), it exits 0 and scales itself back to 0, and the hotfix completes. Returns the run as ECS and CloudWatch hold it.
+ * The deployment service through ecs-run-once on acme staging: a nightly export runs in the client's database when
+ * priya plans, so the plan and the notice show it (redacted) and the deploy waits for it once bob approves; when it
+ * is gone the service is set 0 -> 1 once, its log reaches the live status (a password in it redacted), it exits 0 and
+ * scales itself back to 0, and the hotfix completes. Returns the run as ECS and CloudWatch hold it.
  */
 export async function playRunOnce(
   scene: Scene,
@@ -20,13 +21,6 @@ export async function playRunOnce(
   db: ReturnType<typeof processDatabase>,
 ): Promise<string[]> {
   await db.query(`INSERT INTO meta.process (name) VALUES ('nightly-export acme')`);
-  await scene.type('U0PRIYA', `plan deployment@${DEPLOYMENT_TAG} acme staging reason="order import fix"`);
-  await until(store, 'HF-8', (h) => h.state === 'cancelled');
-  const refused = await scene.slack.waitFor(
-    (s) => s.ephemerals('U0PRIYA').find((e) => e.text.startsWith('HF-8 was not put up for approval')),
-    5000,
-  );
-  await db.query('TRUNCATE meta.process');
   aws.runOnce.scriptNextRun(STAGING_DEPLOYMENT.cluster, STAGING_DEPLOYMENT.service, {
     lines: [
       `Deployment ${DEPLOYMENT_TAG} starting for acme staging`,
@@ -36,18 +30,29 @@ export async function playRunOnce(
     ],
     stepMs: 600,
   });
-  await planApprovedByBob(
-    scene,
-    store,
-    'HF-9',
-    `plan deployment@${DEPLOYMENT_TAG} acme staging reason="order import fix, nightly export done"`,
+  const id = await scene.plan(
+    'U0PRIYA',
+    `plan deployment@${DEPLOYMENT_TAG} acme staging reason="order import fix"`,
   );
-  await until(store, 'HF-9', (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
+  const planned = await until(store, id, (h) => h.refs['noticeTs'] !== undefined);
+  const shown = await scene.slack.waitFor((s) => {
+    const plan = s.messages(planned.incident.channel).find((m) => m.ts === planned.refs['planTs']);
+    const text = JSON.stringify(plan?.blocks ?? []);
+    return text.includes('running: ') ? text : undefined;
+  }, 5000);
+  await scene.click('U0BOB', 'C0CHANGECTL', planned.refs['noticeTs'] ?? '', 'hotfix_approve');
+  const waiting = await until(store, id, (h) => h.stages[0]?.status === 'waiting');
+  const ones = () => aws.callsOf('UpdateService').filter((c) => c.body['desiredCount'] === 1).length;
+  const onesWhileWaiting = ones();
+  await db.query('TRUNCATE meta.process');
+  await until(store, id, (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
   const service = aws.ecs.services.find((s) => s.name === STAGING_DEPLOYMENT.service);
+  const row = /running: ([^"\\]*)/.exec(shown)?.[1] ?? '?';
   return [
     `--- The deployment service ${STAGING_DEPLOYMENT.service}, as ECS and CloudWatch hold it ---`,
-    `HF-8 refused, as priya read it: ${refused.text.split('\n').slice(0, 3).join(' / ')}`,
-    `UpdateService calls setting it to 1: ${aws.callsOf('UpdateService').filter((c) => c.body['desiredCount'] === 1).length}; tasks: ${aws.runOnce.tasks.length}; desired now: ${service?.desiredCount ?? '?'}`,
+    `${id} planned while a process ran; the plan showed: ${row}`,
+    `${id} after approval waited: "${waiting.stages[0]?.name ?? '?'}" (UpdateService to 1 while waiting: ${onesWhileWaiting})`,
+    `UpdateService calls setting it to 1: ${ones()}; tasks: ${aws.runOnce.tasks.length}; desired now: ${service?.desiredCount ?? '?'}`,
     `${STAGING_DEPLOYMENT.logGroup}: ${aws.logs.groups.get(STAGING_DEPLOYMENT.logGroup)?.length ?? 0} lines, shown in the thread above with the password redacted`,
   ];
 }

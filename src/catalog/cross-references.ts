@@ -36,7 +36,7 @@ export function checkCrossReferences(catalog: unknown, ctx: z.RefinementCtx): vo
     }
   }
   checkPolicy(report, policy, known);
-  const needsJira = Object.entries(known.records).find(([, kinds]) => list(kinds).includes('jira'));
+  const needsJira = Object.entries(known.records).find(([, rule]) => anySeverity(rule).includes('jira'));
   if (needsJira && root.changeTickets === undefined)
     report(
       ['changeTickets'],
@@ -60,7 +60,7 @@ function checkEnv(
   }
   checkTargets(report, path, env, known.services);
   checkHealthUrls(report, path, env, known.services);
-  checkRecordTargets(report, path, env, envName, known.records[envName]);
+  checkRecordTargets(report, path, env, envName, anySeverity(known.records[envName]));
 }
 
 function checkTargets(
@@ -135,9 +135,8 @@ function checkRecordTargets(
   path: PropertyKey[],
   env: Record<string, unknown>,
   envName: string,
-  kinds: unknown,
+  kinds: unknown[],
 ) {
-  if (!Array.isArray(kinds)) return;
   const because = (kind: string) => `because policy.records.${envName} requires a ${kind} record`;
   if (kinds.includes('calendar') && env.calendarId === undefined) {
     report([...path, 'calendarId'], `missing, expected a change calendar id ${because('calendar')}`);
@@ -167,7 +166,7 @@ function checkPolicy(report: Report, policy: Record<string, unknown>, known: Kno
       checkName(report, [...path, 'envs', j], env, known.envs, envs),
     );
   });
-  for (const section of ['records', 'autoRollback']) {
+  for (const section of ['records', 'autoRollback', 'processGuardWaitMinutes']) {
     for (const env of Object.keys(mapping(policy[section])))
       checkName(report, ['policy', section, env], env, known.envs, envs);
   }
@@ -175,6 +174,11 @@ function checkPolicy(report: Report, policy: Record<string, unknown>, known: Kno
 
 function checkName(report: Report, path: PropertyKey[], name: unknown, known: string[], what: string) {
   if (typeof name === 'string' && !known.includes(name)) report(path, expectedOneOf(name, known, what));
+}
+
+/** Every record kind an env's rule names, whether one list or one per severity. */
+function anySeverity(rule: unknown): unknown[] {
+  return Array.isArray(rule) ? rule : Object.values(mapping(rule)).flatMap(list);
 }
 
 function mapping(value: unknown): Record<string, unknown> {

@@ -1,6 +1,6 @@
 /** Schema for `policy`: who may do what, how many approvals, freezes, warnings and required records. */
 import { z } from 'zod';
-import { RECORD_KINDS } from '../domain/catalog.js';
+import { RECORD_KINDS, type EnvRecords } from '../domain/catalog.js';
 import { expecting, foundExpected } from './messages.js';
 import {
   audience,
@@ -82,6 +82,31 @@ const weeklyWindow = z
   })
   .superRefine(timesDiffer, { when: (payload) => isMapping(payload.value) });
 
+const recordKinds = z.array(z.enum(RECORD_KINDS));
+
+const severityRecords = z.strictObject({
+  default: recordKinds.optional(),
+  sev1: recordKinds.optional(),
+  sev2: recordKinds.optional(),
+  sev3: recordKinds.optional(),
+  sev4: recordKinds.optional(),
+});
+
+/**
+ * Per env: a list for every severity, or `sev1`..`sev4` and `default` (for the severities not named). Chosen by the
+ * value's shape rather than a union, so a mistake inside either form is reported where it is (a union would only say
+ * that neither form matched).
+ */
+const envRecords = z.custom<EnvRecords>().superRefine((value, ctx) => {
+  const form = Array.isArray(value) ? recordKinds : severityRecords;
+  const parsed = form.safeParse(value, { reportInput: true });
+  if (parsed.success) return;
+  // Re-raised without zod's sentence, so the catalog's own wording (messages.ts) is used, as everywhere else.
+  // An unknown key names the keys that are known from the schema it came from, which the re-raise must carry.
+  for (const { message: _default, ...issue } of parsed.error.issues)
+    ctx.addIssue({ ...issue, ...(issue.code === 'unrecognized_keys' ? { inst: form } : {}) } as never);
+});
+
 const approvers = audience.refine((who) => who.users.length + who.groups.length > 0, {
   error:
     'found no users or groups, expected at least one approver, or no plan needing approval could proceed',
@@ -100,7 +125,10 @@ export const policySchema = z.strictObject({
   directoryRefreshMinutes: minutes.default(10),
   freezeWindows: z.array(z.discriminatedUnion('kind', [datedWindow, weeklyWindow])).default([]),
   lateWeek: z.strictObject({ days: z.array(weekday).min(1), after: clockTime, endOfDay: clockTime }),
-  records: z.record(z.string(), z.array(z.enum(RECORD_KINDS))),
+  records: z.record(z.string(), envRecords),
   autoRollback: z.record(z.string(), z.boolean()),
+  processGuardWaitMinutes: z
+    .record(z.string(), minutes.max(720, { error: expecting('at most 720 minutes') }))
+    .optional(),
   triageBeforeApproval: z.array(z.string()).optional(),
 });

@@ -155,6 +155,8 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
       return { ...h, forwardPortWaiver: { by: e.by, at: e.at, reason: e.reason } };
     case 'records_retried':
       return { ...h, recordRound: e.round };
+    case 'maintenance_extended':
+      return { ...h, maintenanceUntil: e.until };
     case 'finalized':
       return { ...h, finalizedSeq: e.terminalSeq };
   }

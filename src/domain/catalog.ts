@@ -202,6 +202,34 @@ export interface LateWeekPolicy {
   endOfDay: string;
 }
 
+/**
+ * The records one env requires by severity: `sev1`..`sev4` for those severities, `default` for any severity not
+ * named (none when absent).
+ */
+export interface SeverityRecords {
+  default?: RecordKind[] | undefined;
+  sev1?: RecordKind[] | undefined;
+  sev2?: RecordKind[] | undefined;
+  sev3?: RecordKind[] | undefined;
+  sev4?: RecordKind[] | undefined;
+}
+
+/** The records one env requires: the same for every severity, or by severity. */
+export type EnvRecords = RecordKind[] | SeverityRecords;
+
+/** The records `policy.records` requires for a hotfix in `envName` at `severity`. */
+export function requiredRecords(
+  policy: Pick<Policy, 'records'>,
+  envName: string,
+  severity: number,
+): RecordKind[] {
+  const rule = policy.records[envName];
+  if (rule === undefined) return [];
+  if (Array.isArray(rule)) return rule;
+  const bySeverity = (rule as Record<string, RecordKind[] | undefined>)[`sev${severity}`];
+  return bySeverity ?? rule.default ?? [];
+}
+
 export interface Policy {
   /** Who may plan. Empty users and groups means anyone in the workspace. */
   planners: Audience;
@@ -221,10 +249,18 @@ export interface Policy {
   directoryRefreshMinutes: number;
   freezeWindows: FreezeWindow[];
   lateWeek: LateWeekPolicy;
-  /** Change-control records required per env name; envs not listed require none. */
-  records: Record<string, RecordKind[]>;
+  /**
+   * Change-control records required per env name, for every severity (a list) or by severity; envs not listed
+   * require none. Read it through `requiredRecords`.
+   */
+  records: Record<string, EnvRecords>;
   /** Roll back by itself when verification fails, per env name. */
   autoRollback: Record<string, boolean>;
+  /**
+   * How long an ecs-run-once deploy waits for the processes its guard finds (seed 000), per env name; an env not
+   * listed falls back to its own `processGuard.waitMinutes`, then 30.
+   */
+  processGuardWaitMinutes?: Record<string, number> | undefined;
   /** Env names in which every triage item must be ticked before a plan may be approved; absent means none. */
   triageBeforeApproval?: string[] | undefined;
 }

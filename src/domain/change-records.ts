@@ -28,8 +28,22 @@ export function ulidReference(ulid: string): string {
   return `hotfix-${ulid.toLowerCase()}`;
 }
 
+/**
+ * The mark a ticket comment carries so the comment is found again, not added twice, after a crash between adding it
+ * and recording it: the hotfix reference and the moment (`jira_started_1`, `timeline_12`), bracketed so one moment's
+ * mark is never a prefix of another's.
+ */
+export function commentMarker(ulid: string, moment: string): string {
+  return `[${ulidReference(ulid)} ${moment}]`;
+}
+
 function person(id: string, context: RecordContext): string {
   return context.names?.[id] ?? id;
+}
+
+/** Slack mentions (`<@U123>`) in an audit sentence, as names where known (Jira shows them as plain text). */
+function namesFor(sentence: string, context: RecordContext): string {
+  return sentence.replace(/<@([A-Z0-9]+)>/g, (_, id: string) => person(id, context));
 }
 
 function servicesLine(hotfix: Hotfix): string {
@@ -136,12 +150,16 @@ function minutes(from: string, to: string): string {
  * The change record's account of the hotfix from its audit trail (seed 004, "Track in Change Ticket"): every
  * decision and outcome with who and when, the deploy's duration, and the deviations (freeze override, break-glass).
  */
-export function timelineText(hotfix: Hotfix, events: readonly HotfixEvent[]): string {
+export function timelineText(
+  hotfix: Hotfix,
+  events: readonly HotfixEvent[],
+  context: RecordContext = {},
+): string {
   const lines = [`Timeline of ${hotfix.id} (UTC), from the bot's audit trail:`];
   for (const e of events) {
     if (UNTOLD.has(e.type)) continue;
-    const who = e.by === SYSTEM ? 'hotfix-bot' : e.by;
-    lines.push(`${e.at.replace('T', ' ').slice(0, 19)} ${who}: ${describeEvent(e)}`);
+    const who = e.by === SYSTEM ? 'hotfix-bot' : person(e.by, context);
+    lines.push(`${e.at.replace('T', ' ').slice(0, 19)} ${who}: ${namesFor(describeEvent(e), context)}`);
   }
   const { deployStartedAt, endedAt } = hotfix.times;
   if (deployStartedAt && endedAt) lines.push(`Deploy to end: ${minutes(deployStartedAt, endedAt)}.`);
@@ -149,10 +167,12 @@ export function timelineText(hotfix: Hotfix, events: readonly HotfixEvent[]): st
   const deviations: string[] = [];
   if (hotfix.freezeOverride)
     deviations.push(
-      `freeze "${hotfix.freezeOverride.window}" overridden by ${hotfix.freezeOverride.by}: ${hotfix.freezeOverride.reason}`,
+      `freeze "${hotfix.freezeOverride.window}" overridden by ${person(hotfix.freezeOverride.by, context)}: ${hotfix.freezeOverride.reason}`,
     );
   if (hotfix.breakGlass)
-    deviations.push(`break-glass approval by ${hotfix.breakGlass.by}: ${hotfix.breakGlass.reason}`);
+    deviations.push(
+      `break-glass approval by ${person(hotfix.breakGlass.by, context)}: ${hotfix.breakGlass.reason}`,
+    );
   lines.push(deviations.length > 0 ? `Deviations: ${deviations.join('; ')}.` : 'Deviations: none.');
   lines.push(`Ended ${hotfix.state.replace(/_/g, ' ')}.`);
   return lines.join('\n');

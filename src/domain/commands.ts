@@ -61,6 +61,8 @@ export type PersonCommand =
   | { type: 'cancel'; reason: string }
   | { type: 'answer_input'; inputId: string; proceed: boolean }
   | { type: 'retry' }
+  /** Stretch the open maintenance window (Statuspage, change calendar) while the problem is ongoing (seed 001). */
+  | { type: 'extend_maintenance' }
   /** From a completed hotfix the rollback first queues for the lock it released (state `rollback_queued`). */
   | { type: 'rollback'; reason: string }
   | { type: 'supersede'; supersededBy: string }

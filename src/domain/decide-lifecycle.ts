@@ -106,6 +106,7 @@ type Override = Extract<
   {
     type:
       | 'retry'
+      | 'extend_maintenance'
       | 'rollback'
       | 'supersede'
       | 'resolve'
@@ -126,6 +127,8 @@ function decideOverride(h: Hotfix, cmd: Override, ctx: DecisionContext, emit: Em
         refusedBy(mayOperate(h, ctx.actor, 'retry')) ??
         emit({ type: 'deploy_started', attempt: h.attempts + 1 })
       );
+    case 'extend_maintenance':
+      return extendMaintenance(h, ctx, emit);
     case 'rollback':
       return rollback(h, cmd, ctx, emit);
     case 'supersede':
@@ -190,6 +193,26 @@ function retryRecords(h: Hotfix, ctx: DecisionContext, emit: Emit): Decision {
     refusedBy(mayOperate(h, ctx.actor, 'retry')) ??
     emit({ type: 'records_retried', round: (h.recordRound ?? 0) + 1 })
   );
+}
+
+/** How much longer each Extend maintenance keeps the window open, from the click. */
+export const EXTENSION_MINUTES = 60;
+
+/**
+ * The maintenance window ends EXTENSION_MINUTES after the click (whole minutes). Idempotent: a window already
+ * extended that far (a double click, two people at once) is left as it is.
+ */
+function extendMaintenance(h: Hotfix, ctx: DecisionContext, emit: Emit): Decision {
+  if (!h.refs['statuspageIncidentId'] && !h.refs['calendarEventId'])
+    return refused(
+      refuse(Reason.WrongState, `${h.id} has no Statuspage maintenance or calendar event to extend.`),
+    );
+  const denied = mayOperate(h, ctx.actor, 'extend the maintenance of');
+  if (denied) return refused(denied);
+  const minute = 60_000;
+  const until = Math.ceil((ctx.now.getTime() + EXTENSION_MINUTES * minute) / minute) * minute;
+  if (h.maintenanceUntil && Date.parse(h.maintenanceUntil) >= until - minute) return emit();
+  return emit({ type: 'maintenance_extended', until: new Date(until).toISOString() });
 }
 
 function cancel(h: Hotfix, reason: string, ctx: DecisionContext, emit: Emit): Decision {

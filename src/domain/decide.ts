@@ -21,6 +21,15 @@ export const ACCEPTED_IN: Readonly<Record<HotfixCommandType, readonly HotfixStat
   answer_input: ['awaiting_input'],
   // In approved: a Retry of the change records that hold the hotfix (record-plan.ts).
   retry: ['failed', 'approved'],
+  // While the problem is ongoing: the window closes only when the hotfix ends (seed 001).
+  extend_maintenance: [
+    'deploying',
+    'awaiting_input',
+    'verifying',
+    'failed',
+    'rolling_back',
+    'rollback_failed',
+  ],
   rollback: ['verifying', 'failed', 'completed'],
   supersede: ['failed'],
   resolve: ['approved', 'queued', 'rollback_queued', ...LOCK_STATES],
@@ -57,6 +66,7 @@ const VERB: Readonly<Record<HotfixCommandType, string>> = {
   cancel: 'cancelled',
   answer_input: 'answered',
   retry: 'retried',
+  extend_maintenance: 'given a longer maintenance window',
   rollback: 'rolled back',
   supersede: 'patched forward',
   resolve: 'resolved by hand',

@@ -77,6 +77,8 @@ export function describeEvent(e: HotfixEvent): string {
       return `marked the fix not needed on main: ${e.reason}`;
     case 'records_retried':
       return 'asked to create the change records again';
+    case 'maintenance_extended':
+      return `extended the maintenance window to ${e.until.slice(11, 16)} UTC`;
     case 'finalized':
       return 'finalized: lock released, records closed';
   }

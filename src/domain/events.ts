@@ -60,6 +60,8 @@ export type EventBody =
   | { type: 'records_retried'; round: number }
   /** Someone recorded that the fix need not come back to the default branch (seed 003), and why. */
   | { type: 'forward_port_waived'; reason: string }
+  /** The maintenance window (Statuspage maintenance, calendar event) now ends at `until` (ISO instant). */
+  | { type: 'maintenance_extended'; until: string }
   | { type: 'finalized'; terminalSeq: number };
 
 /** One entry of the audit trail. */

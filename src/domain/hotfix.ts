@@ -179,6 +179,8 @@ export interface Hotfix {
   answers: Record<string, { proceed: boolean; by: string; at: string; outside?: true }>;
   attempts: number;
   failure?: Failure;
+  /** Where someone extended the maintenance window to (Extend maintenance); the records are moved there. */
+  maintenanceUntil?: string;
   refs: Record<string, string>;
   steps: Record<string, StepProgress>;
   supersededBy?: string;

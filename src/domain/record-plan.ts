@@ -1,11 +1,11 @@
 /**
  * Which change-control records a hotfix gets and where each one stands, read from the record alone. A record is
- * required where `policy.records` names it for the env; a system the installation has enabled and the env is set up
+ * required where `policy.records` names it for the env and severity; a system the installation has enabled and the env is set up
  * for gets its record too, as an optional one. A rehearsal gets none: it touches nothing outside. Seed 001's Sev 1
  * exception: a Sev 1 hotfix's records never hold its deploy back.
  */
 import type { EnvSpec, Policy, RecordKind } from './catalog.js';
-import { RECORD_KINDS } from './catalog.js';
+import { RECORD_KINDS, requiredRecords } from './catalog.js';
 import type { DeployMethod } from './catalog.js';
 import type { Hotfix } from './hotfix.js';
 import type { Refusal } from './reasons.js';
@@ -45,12 +45,13 @@ export interface RecordScope {
   envName: string;
   method: DeployMethod;
   policy: Policy;
+  severity: number;
 }
 
 /** The records a hotfix in `scope` gets, given the systems this installation has enabled. */
 export function plannedRecords(scope: RecordScope, enabled: ReadonlySet<RecordKind>): PlannedRecord[] {
   if (scope.method === 'rehearsal') return [];
-  const required = scope.policy.records[scope.envName] ?? [];
+  const required = requiredRecords(scope.policy, scope.envName, scope.severity);
   return RECORD_KINDS.filter(
     (kind) => required.includes(kind) || (enabled.has(kind) && envSetUpFor(kind, scope.env)),
   ).map((kind) => ({ kind, required: required.includes(kind) }));
@@ -62,20 +63,31 @@ export function plannedRecords(scope: RecordScope, enabled: ReadonlySet<RecordKi
  */
 export function rehearsedRecords(hotfix: Hotfix, enabled: ReadonlySet<RecordKind>): PlannedRecord[] {
   if (hotfix.method !== 'rehearsal') return [];
-  const scope = { env: hotfix.snapshot.env, envName: hotfix.env, policy: hotfix.snapshot.policy };
+  const scope = {
+    env: hotfix.snapshot.env,
+    envName: hotfix.env,
+    policy: hotfix.snapshot.policy,
+    severity: hotfix.severity,
+  };
   return plannedRecords({ ...scope, method: 'jenkins-multi-deploy' }, enabled);
 }
 
 /** The records of this hotfix (see plannedRecords). */
 export function recordsOf(hotfix: Hotfix, enabled: ReadonlySet<RecordKind>): PlannedRecord[] {
   return plannedRecords(
-    { env: hotfix.snapshot.env, envName: hotfix.env, method: hotfix.method, policy: hotfix.snapshot.policy },
+    {
+      env: hotfix.snapshot.env,
+      envName: hotfix.env,
+      method: hotfix.method,
+      policy: hotfix.snapshot.policy,
+      severity: hotfix.severity,
+    },
     enabled,
   );
 }
 
 /**
- * A plan whose env requires a record from a system this installation has not enabled is refused at plan time: it
+ * A plan whose env (at its severity) requires a record from a system this installation has not enabled is refused at plan time: it
  * could be approved but never deploy.
  */
 export function recordsUnavailable(
@@ -88,7 +100,7 @@ export function recordsUnavailable(
   const labels = missing.map((r) => RECORD_LABELS[r.kind]).join(', ');
   return refuse(
     Reason.RecordSystemDisabled,
-    `${scope.envName} requires a ${labels} (policy.records.${scope.envName}), but ${systems} ${missing.length > 1 ? 'are' : 'is'} not configured in this installation, so nothing was planned. Ask an admin to set its variables (see the README, Configuration), or plan a rehearsal to practise.`,
+    `${scope.envName} requires a ${labels} at severity ${scope.severity} (policy.records.${scope.envName}), but ${systems} ${missing.length > 1 ? 'are' : 'is'} not configured in this installation, so nothing was planned. Ask an admin to set its variables (see the README, Configuration), or plan a rehearsal to practise.`,
   );
 }
 
@@ -136,7 +148,8 @@ export function recordsHoldDeploy(hotfix: Pick<Hotfix, 'severity'>): boolean {
  */
 export function heldBy(hotfix: Hotfix): RecordKind[] {
   if (hotfix.state !== 'approved' || !recordsHoldDeploy(hotfix)) return [];
-  const required = hotfix.method === 'rehearsal' ? [] : (hotfix.snapshot.policy.records[hotfix.env] ?? []);
+  const required =
+    hotfix.method === 'rehearsal' ? [] : requiredRecords(hotfix.snapshot.policy, hotfix.env, hotfix.severity);
   return required.filter((kind) => failureOf(hotfix, kind) !== undefined);
 }
 

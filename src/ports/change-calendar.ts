@@ -29,6 +29,8 @@ export interface ChangeCalendar {
   findByUlid(calendarId: string, ulid: string): Promise<ChangeEvent | undefined>;
   /** Creates the event unless one carrying the ULID exists; returns whichever it is. */
   ensure(draft: ChangeEventDraft): Promise<ChangeEvent>;
+  /** Rewrites the title and description (the plan was revised after the event was created). */
+  updateText(calendarId: string, eventId: string, text: RecordText): Promise<void>;
   /** Moves the event's end (the deploy took longer or finished early). */
   setEnd(calendarId: string, eventId: string, end: string): Promise<ChangeEvent>;
 }

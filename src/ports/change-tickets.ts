@@ -20,8 +20,13 @@ export interface ChangeTickets {
   findByUlid(ulid: string): Promise<ChangeTicket | undefined>;
   /** Creates the ticket unless one carrying the ULID exists; returns whichever it is. */
   ensure(ulid: string, text: RecordText): Promise<ChangeTicket>;
-  /** Adds a comment. */
-  comment(key: string, text: string): Promise<void>;
+  /** Rewrites the summary and description (the plan was revised after the ticket was created). */
+  updateText(key: string, text: RecordText): Promise<void>;
+  /**
+   * Adds a comment ending with `marker`, unless a comment carrying `marker` is there already (an earlier attempt
+   * added it but died before recording it).
+   */
+  comment(key: string, text: string, marker: string): Promise<void>;
   /**
    * Moves the ticket through the transition called `name` (case-insensitive), looked up among those available from
    * its current status. Already in a status of that name counts as done. Refused (not retryable) otherwise.

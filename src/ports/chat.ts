@@ -87,6 +87,13 @@ export interface Chat {
   postRecordNote(hotfix: Hotfix, note: RecordNote, key: string): Promise<MessageRef>;
   /** Tells the incident thread about the forward-port (pull request, reminder, end); `key` finds it again. */
   postForwardPort(hotfix: Hotfix, note: ForwardPortNote, key: string): Promise<MessageRef>;
+  /** Redraws a record note posted earlier (a failure whose Retry is done with loses its button). */
+  updateRecordNote(hotfix: Hotfix, note: RecordNote, ref: MessageRef): Promise<void>;
+  /**
+   * People's names by Slack user id, for records read outside Slack (Jira, the calendar); an id Slack cannot name is
+   * left out, never a failure. Called by jobs only.
+   */
+  displayNames(userIds: readonly string[]): Promise<Record<string, string>>;
   /** Reminds change control in the notice's thread: approval still pending, or a break-glass not yet acknowledged. */
   postReminder(hotfix: Hotfix, kind: ReminderKind, key: string): Promise<MessageRef>;
   /** A message only `user` sees, in `channel`. */

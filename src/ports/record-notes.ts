@@ -17,7 +17,23 @@ export type RecordNote =
       message: string;
       /** The hotfix waits before it queues until someone clicks Retry (a required record, not Sev 1). */
       held: boolean;
+      /**
+       * Someone retried since (the message is redrawn without its Retry button): the record as it exists now, or
+       * `again` when the retry did not create it either (a newer message says why).
+       */
+      retried?: { link: RecordLink } | 'again';
     }
+  | {
+      /** A change to a record that exists could not be made (the ticket not commented or moved); nothing waits on it. */
+      kind: 'not_updated';
+      record: RecordKind;
+      /** What was to be done, e.g. `mark the deploy's start on CHG-12`. */
+      what: string;
+      failure: RecordFailure;
+      message: string;
+    }
+  /** Someone extended the maintenance window: the records moved to `until`. */
+  | { kind: 'extended'; until: string; extended: RecordLink[] }
   | {
       kind: 'closed';
       closed: { link: RecordLink; what: string }[];

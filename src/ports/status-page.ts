@@ -32,7 +32,8 @@ export interface MaintenanceDraft {
   componentIds: string[];
   ulid: string;
   text: RecordText;
-  window: { mode: 'in_progress' } | { mode: 'scheduled'; from: string; until: string };
+  /** In progress from now until `until` (the booked window), or scheduled for a later window. */
+  window: { mode: 'in_progress'; until: string } | { mode: 'scheduled'; from: string; until: string };
 }
 
 /** Opens and completes maintenances; every failure is a RecordSystemError. */
@@ -41,6 +42,8 @@ export interface StatusPage {
   findByUlid(pageId: string, ulid: string): Promise<Maintenance | undefined>;
   /** Opens the maintenance unless one carrying the ULID exists; returns whichever it is. */
   ensureOpen(draft: MaintenanceDraft): Promise<Maintenance>;
+  /** Moves the maintenance's scheduled end (Extend maintenance); a completed one is left as it is. */
+  extend(pageId: string, maintenanceId: string, until: string): Promise<void>;
   /** Completes it and puts each component back to the status it had before (already completed counts as done). */
   complete(maintenance: Maintenance): Promise<Maintenance>;
 }

@@ -83,6 +83,12 @@ function followUps(
       job: { ulid: h.ulid, step: 'forward_port', attempt: `waived-${h.seq}` },
       options: { delayMs: 0 },
     });
+  const extended = outcome.events.find((e) => e.type === 'maintenance_extended');
+  if (extended?.type === 'maintenance_extended')
+    jobs.push({
+      job: { ulid: h.ulid, step: 'sync_records', attempt: `extend-${extended.until.replace(/[^0-9]/g, '')}` },
+      options: { delayMs: 0 },
+    });
   if (outcome.events.some((e) => e.type === 'plan_revised')) {
     const untilExpiry = Math.max(0, Date.parse(h.expiresAt) - Date.parse(h.stateSince.at));
     jobs.push({

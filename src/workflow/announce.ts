@@ -23,19 +23,22 @@ export async function announce(deps: WorkflowDeps, ulid: string): Promise<void> 
   await waitForSlack(deps);
   // Before the plan is shown: a plan its deploy target refuses is cancelled, never put up for approval.
   if ((unannounced || refusalUntold(loaded)) && !(await checkTarget(deps, loaded))) return;
-  const gate = await gateAtPlan(deps, loaded);
+  // The check may have recorded what the plan shows (the method's preview): go on from the record as it is now.
+  const checked = unannounced ? ((await deps.store.load(ulid)) ?? loaded) : loaded;
+  const gate = await gateAtPlan(deps, checked);
   if (!gate) return;
   const first = gate.hotfix;
   // GitHub asked to wait before anything was found: nothing to show yet. Waiting for CI shows the plan.
   if (gate.outcome === 'wait' && !waitingForCi(first)) return;
-  const threadTs = first.incident.threadTs;
+  const current = first;
+  const threadTs = current.incident.threadTs;
   let posted = 0;
-  const withPlan = await postOnce(deps, first, {
+  const withPlan = await postOnce(deps, current, {
     step: 'post_plan',
-    find: { channel: first.incident.channel, kind: 'plan', ...(threadTs ? { threadTs } : {}) },
+    find: { channel: current.incident.channel, kind: 'plan', ...(threadTs ? { threadTs } : {}) },
     post: () => {
       posted++;
-      return deps.chat.postPlan(first);
+      return deps.chat.postPlan(current);
     },
     refs: (ref) => ({ planChannel: ref.channel, planTs: ref.ts }),
   });
@@ -65,7 +68,7 @@ export async function announce(deps: WorkflowDeps, ulid: string): Promise<void> 
     );
   // Both drawn now from the same plan: the reconciler need not redraw them. A message an earlier attempt posted may
   // show an older plan, so it is left for the reconciler to bring up to date.
-  const fingerprint = deps.chat.messagesFingerprint(first);
+  const fingerprint = deps.chat.messagesFingerprint(current);
   if (posted === 2 && fingerprint === deps.chat.messagesFingerprint(withPlan))
     await deps.pacing.rememberRender(drawnKey(ulid, 'messages'), fingerprint, deps.clock.now().getTime());
 }

@@ -1,5 +1,5 @@
 import type { RecordKind } from '../domain/catalog.js';
-import { timelineText } from '../domain/change-records.js';
+import { commentMarker, timelineText } from '../domain/change-records.js';
 import type { Hotfix } from '../domain/hotfix.js';
 import { isTerminal } from '../domain/hotfix.js';
 import type { RecordLink } from '../domain/record-plan.js';
@@ -9,6 +9,7 @@ import { RecordSystemError } from '../ports/record-errors.js';
 import type { WorkflowDeps } from './deps.js';
 import { claimStep } from './claim-step.js';
 import { tell } from './open-records.js';
+import { recordContextOf } from './record-context.js';
 import { ticketStarted } from './record-moments.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
@@ -139,10 +140,14 @@ async function closeTicket(deps: WorkflowDeps, hotfix: Hotfix, link: RecordLink)
     throw new RecordSystemError('Jira', false, 'Jira is not configured in this installation');
   // A deploy whose start the ticket missed (its job was lost) still reaches the status the ending leaves from.
   await ticketStarted(deps, hotfix, settings);
-  // The timeline once per ending, even when the transition after it is tried again.
+  // The timeline once per ending, even when the transition after it is tried again; marked with the ending, so a
+  // close tried again after a crash between the comment and its record finds the timeline instead of adding a second.
   const timeline = `${closeStep('jira', hotfix.stateSince.seq)}_timeline`;
   if (!hotfix.steps[timeline]?.result) {
-    await tickets.comment(link.id, timelineText(hotfix, await deps.store.events(hotfix.ulid)));
+    const marker = commentMarker(hotfix.ulid, closeStep('jira', hotfix.stateSince.seq));
+    const events = await deps.store.events(hotfix.ulid);
+    const text = timelineText(hotfix, events, await recordContextOf(deps, hotfix, events));
+    await tickets.comment(link.id, text, marker);
     await recordResult(deps, hotfix, timeline, 'added');
   }
   // Rolled back after it completed: the ticket was closed as done, so it is reopened and started again first.

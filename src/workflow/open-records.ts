@@ -53,6 +53,7 @@ export async function openRecords(deps: WorkflowDeps, hotfix: Hotfix): Promise<b
     if (failureOf(current, record.kind) !== undefined) await tellFailure(deps, current, record.kind);
     else if (created(current, record.kind) && !recordsHoldDeploy(current))
       await tellCreated(deps, current, record.kind);
+    current = await settleRetried(deps, current, record.kind);
   }
   return !busy && heldBy(current).length === 0;
 }
@@ -84,6 +85,46 @@ async function tellFailure(deps: WorkflowDeps, hotfix: Hotfix, kind: RecordKind)
   const held = heldBy(hotfix).includes(kind);
   const note: RecordNote = { kind: 'failed', record: kind, ...parseFailureDetail(detail), held };
   await tell(deps, hotfix, note, `note_${failedStep(kind, hotfix.recordRound ?? 0)}`);
+}
+
+/**
+ * The failure messages of earlier rounds lose their Retry button once someone retried: each is redrawn, once, saying
+ * the record exists now (with its link) or that it failed again (the newer message says why and offers Retry).
+ */
+async function settleRetried(deps: WorkflowDeps, hotfix: Hotfix, kind: RecordKind): Promise<Hotfix> {
+  let current = hotfix;
+  for (let round = 0; round < (hotfix.recordRound ?? 0); round += 1) {
+    const noteStep = `note_${failedStep(kind, round)}`;
+    const settled = `${noteStep}_retried`;
+    const posted = /^([^/]+)\/(.+)$/.exec(current.steps[noteStep]?.result?.detail ?? '');
+    const detail = current.steps[failedStep(kind, round)]?.result?.detail;
+    if (!posted?.[1] || !posted[2] || detail === undefined || current.steps[settled]?.result) continue;
+    const link = recordLinks(current).find((l) => l.kind === kind);
+    // Still being made this round: redrawn when it exists or has failed.
+    if (!link && failureOf(current, kind) === undefined) continue;
+    const note: RecordNote = {
+      kind: 'failed',
+      record: kind,
+      ...parseFailureDetail(detail),
+      held: false,
+      retried: link ? { link } : 'again',
+    };
+    try {
+      await deps.chat.updateRecordNote(current, note, { channel: posted[1], ts: posted[2] });
+    } catch (error) {
+      // The old button refuses politely when clicked (nothing is held); a redraw is not worth failing the step.
+      deps.log.warn({ hotfix: hotfix.id, record: kind, err: error }, 'record failure message not redrawn');
+      continue;
+    }
+    const saved = await transact(
+      deps,
+      { ulid: hotfix.ulid },
+      { type: 'record_result', step: settled, detail: link ? 'created' : 'failed again' },
+      BOT,
+    );
+    if (saved.ok) current = saved.hotfix;
+  }
+  return current;
 }
 
 async function tellCreated(deps: WorkflowDeps, hotfix: Hotfix, kind: RecordKind): Promise<void> {

@@ -164,7 +164,13 @@ function changeControlUnusable(deps: WorkflowDeps, facts: ChannelFacts | undefin
 function recordSystemMissing(deps: WorkflowDeps, plan: PlanRequest): Refusal | undefined {
   const env = deps.catalog.clients[plan.client]?.envs[plan.env];
   if (!env) return undefined;
-  const scope = { env, envName: plan.env, method: plan.method, policy: deps.catalog.policy };
+  const scope = {
+    env,
+    envName: plan.env,
+    method: plan.method,
+    policy: deps.catalog.policy,
+    severity: plan.severity,
+  };
   return recordsUnavailable(scope, enabledKinds(deps.records));
 }
 

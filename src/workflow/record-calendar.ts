@@ -3,7 +3,7 @@ import { eventText } from '../domain/change-records.js';
 import type { WorkflowDeps } from './deps.js';
 import type { RecordOutcome } from './record-once.js';
 import { recordOnce } from './record-once.js';
-import { threadLinkOf } from './record-context.js';
+import { recordContextOf } from './record-context.js';
 
 /** How long the change window is booked for at first; the event's end is moved to the real end when the hotfix ends. */
 export const BOOKED_WINDOW_MS = 60 * 60_000;
@@ -18,16 +18,11 @@ export async function recordCalendar(deps: WorkflowDeps, hotfix: Hotfix): Promis
   if (!calendar || !calendarId)
     throw new Error(`${hotfix.id}: no change calendar for ${hotfix.client} ${hotfix.env}`);
   return recordOnce(deps, hotfix, 'calendar', async (current) => {
-    const threadLink = await threadLinkOf(deps, current);
-    const ticketKey = current.refs['jiraKey'];
     const start = new Date(current.times.approvedAt ?? deps.clock.now().toISOString());
     const event = await calendar.ensure({
       calendarId,
       ulid: current.ulid,
-      text: eventText(current, {
-        ...(threadLink ? { threadLink } : {}),
-        ...(ticketKey ? { ticketKey } : {}),
-      }),
+      text: eventText(current, await recordContextOf(deps, current)),
       start: start.toISOString(),
       end: new Date(start.getTime() + BOOKED_WINDOW_MS).toISOString(),
     });

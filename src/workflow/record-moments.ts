@@ -1,9 +1,14 @@
+import { commentMarker } from '../domain/change-records.js';
 import type { ChangeTicketSettings } from '../domain/catalog.js';
 import type { Hotfix, HotfixState } from '../domain/hotfix.js';
 import { isTerminal } from '../domain/hotfix.js';
 import { RecordSystemError } from '../ports/record-errors.js';
+import type { RecordNote } from '../ports/record-notes.js';
 import type { WorkflowDeps } from './deps.js';
 import { claimStep } from './claim-step.js';
+import { tell } from './open-records.js';
+import { extendRecords } from './extend-records.js';
+import { rewriteRecordTexts } from './record-texts.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
 
@@ -14,22 +19,27 @@ const DEPLOYING: ReadonlySet<HotfixState> = new Set<HotfixState>([
 ]);
 
 /**
- * The `sync_records` job: the change ticket follows the deploy. When an attempt starts it is commented and moved
+ * The `sync_records` job: the ticket and the event follow a revised plan (record-texts.ts), and the change ticket
+ * follows the deploy. When an attempt starts it is commented and moved
  * through the catalog's start transition (after the reopen transition for a retry), and when the deploy fails it is
- * commented and moved through the fail transition; each once per attempt. A Jira failure here is logged and left:
- * the deploy never waits on its ticket, and finalize closes the ticket whatever its status.
+ * commented and moved through the fail transition; each once per attempt. A Jira failure here is told in the thread
+ * and left: the deploy never waits on its ticket, and finalize closes the ticket whatever its status.
  */
 export async function syncRecords(deps: WorkflowDeps, ulid: string): Promise<void> {
-  const hotfix = await deps.store.load(ulid);
+  const loaded = await deps.store.load(ulid);
+  if (!loaded) return;
+  const hotfix = await extendRecords(deps, await rewriteRecordTexts(deps, loaded));
   const settings = deps.catalog.changeTickets;
-  if (!hotfix?.refs['jiraKey'] || !settings || !deps.records.tickets) return;
+  if (!hotfix.refs['jiraKey'] || !settings || !deps.records.tickets) return;
   let current = await ticketStarted(deps, hotfix, settings);
   if (current.state === 'failed' && current.failure) {
     const message = current.failure.message;
-    current = await ticketMoment(deps, current, `jira_failed_${current.attempts}`, async (key) => {
+    const step = `jira_failed_${current.attempts}`;
+    current = await ticketMoment(deps, current, step, 'mark the failure on', async (key, marker) => {
       await deps.records.tickets?.comment(
         key,
         `${current.id}: the ${current.failure?.phase ?? 'deploy'} failed: ${message}`,
+        marker,
       );
       await deps.records.tickets?.transition(key, settings.transitions.fail);
     });
@@ -46,11 +56,13 @@ export async function ticketStarted(
   const started =
     attempt > 0 && (DEPLOYING.has(hotfix.state) || hotfix.state === 'failed' || isTerminal(hotfix.state));
   if (!started || hotfix.times.deployStartedAt === undefined) return hotfix;
-  return ticketMoment(deps, hotfix, `jira_started_${attempt}`, async (key) => {
+  const step = `jira_started_${attempt}`;
+  return ticketMoment(deps, hotfix, step, "mark the deploy's start on", async (key, marker) => {
     const again = attempt > 1 ? ` (attempt ${attempt})` : '';
     await deps.records.tickets?.comment(
       key,
       `${hotfix.id}: the deploy to ${hotfix.client} ${hotfix.env} started${again}.`,
+      marker,
     );
     if (attempt > 1 && settings.transitions.reopen)
       await deps.records.tickets?.transition(key, settings.transitions.reopen).catch(() => undefined);
@@ -58,20 +70,27 @@ export async function ticketStarted(
   });
 }
 
-/** One comment-and-transition on the ticket, claimed so it happens once; a Jira refusal is logged and recorded. */
+/**
+ * One comment-and-transition on the ticket, claimed so it happens once; a Jira refusal is logged, recorded and told
+ * in the thread (people update the ticket by hand), never holding the deploy.
+ */
 async function ticketMoment(
   deps: WorkflowDeps,
   hotfix: Hotfix,
   step: string,
-  effect: (key: string) => Promise<void>,
+  /** What the moment does, for the thread: "mark the deploy's start on" (the ticket key follows). */
+  what: string,
+  /** The comment carries the marker, so a re-run after a crash finds it instead of adding a second. */
+  effect: (key: string, marker: string) => Promise<void>,
 ): Promise<Hotfix> {
   const key = hotfix.refs['jiraKey'];
   if (!key) return hotfix;
   const claim = await claimStep(deps, hotfix, step);
   if (claim.kind !== 'mine') return claim.hotfix;
   let detail = 'done';
+  let failed: RecordSystemError | undefined;
   try {
-    await effect(key);
+    await effect(key, commentMarker(hotfix.ulid, step));
   } catch (error) {
     if (!(error instanceof RecordSystemError)) {
       claim.abandon();
@@ -79,12 +98,23 @@ async function ticketMoment(
     }
     deps.log.error({ hotfix: hotfix.id, step, err: error }, 'change ticket not updated');
     detail = `failed: ${error.message}`;
+    failed = error;
   }
+  let saved: Hotfix;
   try {
-    const saved = await transact(deps, { ulid: hotfix.ulid }, { type: 'record_result', step, detail }, BOT);
-    if (!saved.ok) throw new Error(saved.refusal.message);
-    return saved.hotfix;
+    const result = await transact(deps, { ulid: hotfix.ulid }, { type: 'record_result', step, detail }, BOT);
+    if (!result.ok) throw new Error(result.refusal.message);
+    saved = result.hotfix;
   } finally {
     await claim.done();
   }
+  if (!failed) return saved;
+  const note: RecordNote = {
+    kind: 'not_updated',
+    record: 'jira',
+    what: `${what} ${key}`,
+    failure: failed.failure,
+    message: failed.message,
+  };
+  return tell(deps, saved, note, `note_${step}`);
 }

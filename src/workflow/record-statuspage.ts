@@ -2,6 +2,7 @@ import type { Hotfix } from '../domain/hotfix.js';
 import { maintenanceText } from '../domain/change-records.js';
 import type { WorkflowDeps } from './deps.js';
 import type { RecordOutcome } from './record-once.js';
+import { BOOKED_WINDOW_MS } from './record-calendar.js';
 import { recordOnce } from './record-once.js';
 
 /**
@@ -20,7 +21,10 @@ export async function recordStatuspage(deps: WorkflowDeps, hotfix: Hotfix): Prom
       componentIds: target.componentIds,
       ulid: current.ulid,
       text: maintenanceText(current),
-      window: { mode: 'in_progress' },
+      window: {
+        mode: 'in_progress',
+        until: new Date(deps.clock.now().getTime() + BOOKED_WINDOW_MS).toISOString(),
+      },
     });
     return { id: maintenance.id, ...(maintenance.url ? { url: maintenance.url } : {}) };
   });

@@ -24,6 +24,7 @@ import { ticketText } from '../../src/domain/change-records.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { transact } from '../../src/workflow/transact.js';
 import { BOT } from '../../src/workflow/system-actor.js';
+import { submitForm } from '../helpers/forms.js';
 import type { TestBot } from '../helpers/test-bot.js';
 import { SIGNING_SECRET, fastCatalog, startTestBot, waitForRecord } from '../helpers/test-bot.js';
 
@@ -34,10 +35,14 @@ const CALENDAR = 'acme-staging-changes@group.calendar.google.com';
 const PAGE = 'acme0stagingpg';
 const SA_EMAIL = 'hotfix-bot@acme-project.iam.gserviceaccount.com';
 
-/** The test catalog with acme staging requiring all three records, on its own calendar and Statuspage page. */
+/** The test catalog with acme staging requiring all three records (only the ticket at sev 4), on its own calendar and Statuspage page. */
 function recordsCatalog(): string {
   const doc = parseDocument(readFileSync(fastCatalog(), 'utf8'));
-  doc.setIn(['policy', 'records'], doc.createNode({ staging: ['jira', 'calendar', 'statuspage'] }));
+  // By severity: a sev 4 needs only its ticket there; the others need all three.
+  doc.setIn(
+    ['policy', 'records'],
+    doc.createNode({ staging: { default: ['jira', 'calendar', 'statuspage'], sev4: ['jira'] } }),
+  );
   // Verified by the build's success: the records' endings are what these tests follow, not health checks.
   doc.deleteIn(['services', 'decanting-service', 'healthChecks']);
   doc.deleteIn(['services', 'decanting-service', 'soak']);
@@ -80,6 +85,8 @@ beforeAll(async () => {
     serviceAccounts: [{ email: SA_EMAIL, publicKey: keys.publicKey }],
   });
   statuspage = await startStatuspageEmulator({
+    // Many hotfixes in one minute here; waiting out Statuspage's limit (tested in rate-limits.test.ts) is not the point.
+    perMinute: 600,
     pages: [
       {
         id: PAGE,
@@ -168,9 +175,15 @@ describe('change records', () => {
     expect(issuesOf(hotfix)).toHaveLength(1);
     expect(queued.refs['jiraKey']).toBe(issue?.key);
     expect(issue?.summary).toContain(`Hotfix ${hotfix.id}`);
-    expect(adfText(issue?.description)).toContain('Approved by U0BOB');
+    // People by name, not by Slack id: Jira and the calendar know no Slack ids.
+    expect(adfText(issue?.description)).toContain('Requested by Priya Raman.');
+    expect(adfText(issue?.description)).toContain('Approved by Bob Okafor.');
+    expect(adfText(issue?.description)).not.toMatch(/\bU0[A-Z0-9]+\b/);
     expect(google.events(CALENDAR)).toHaveLength(1);
-    expect(String(google.events(CALENDAR)[0]?.['description'])).toContain(`Change ticket: ${issue?.key}`);
+    const description = String(google.events(CALENDAR)[0]?.['description']);
+    expect(description).toContain(`Change ticket: ${issue?.key}`);
+    expect(description).toMatch(/Stakeholders: Priya Raman, .*Bob Okafor.*\./);
+    expect(description).not.toMatch(/\bU0[A-Z0-9]+\b/);
     expect(statuspage.incidents(PAGE)).toHaveLength(1);
     expect(statuspage.component('stgdecant')?.status).toBe('under_maintenance');
     await planShows(
@@ -200,9 +213,10 @@ describe('change records', () => {
     expect(jira.issue(issue!.key)?.status).toBe('Done');
     const comments = jira.issue(issue!.key)?.comments.map((c) => adfText(c.body)) ?? [];
     expect(comments.some((c) => c.includes('the deploy to acme staging started'))).toBe(true);
-    expect(comments.some((c) => c.includes('Timeline of') && c.includes('health verified; completed'))).toBe(
-      true,
-    );
+    const timeline = comments.find((c) => c.includes('Timeline of')) ?? '';
+    expect(timeline).toContain('health verified; completed');
+    expect(timeline).toMatch(/ Bob Okafor: approved/);
+    expect(timeline).not.toMatch(/\bU0[A-Z0-9]+\b/);
     expect(statuspage.incidents(PAGE)[0]?.status).toBe('completed');
     expect(statuspage.component('stgdecant')?.status).toBe('operational');
     expect(statuspage.component('stgagent')?.status).toBe('partial_outage');
@@ -288,6 +302,25 @@ describe('change records', () => {
     const ended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
     await reply(ended, /^note_closed_/);
     expect(jira.issue(queued.refs['jiraKey']!)?.status).toBe('Cancelled');
+    // The failure message was redrawn at the retry: its Retry is done with, and it links the record that exists now.
+    const redrawn = await t.slack.waitFor(() => {
+      const now = replies(hotfix).find((r) => r.ts === held.ts);
+      return now && !JSON.stringify(now.blocks).includes('hotfix_retry') ? now : undefined;
+    }, 8000);
+    expect(JSON.stringify(redrawn.blocks)).toContain('Retried: the change-calendar event exists now');
+  });
+
+  it('follows policy.records by severity: a record only other severities require fails without holding a sev 4', async () => {
+    const hotfix = await planned('sev=4');
+    google.failNext(/events$/, { status: 503 }, 1, 'POST');
+    await approve(hotfix);
+    const queued = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
+    const failed = await reply(hotfix, /^note_record_calendar_failed_0$/);
+    expect(failed.text).toContain('goes on without it');
+    expect(JSON.stringify(failed.blocks)).not.toContain('hotfix_retry');
+    expect(queued.refs['jiraKey']).toBeDefined();
+    await slash(`cancel ${hotfix.id} "checked the sev 4 path"`);
+    await reply(await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled'), /^note_closed_/);
   });
 
   it('never holds a Sev 1 back: its records go alongside and the thread says when each exists or failed', async () => {
@@ -317,6 +350,39 @@ describe('change records', () => {
     // Seed 001: the window is not closed out while the problem is ongoing.
     const maintenance = statuspage.incidents(PAGE).find((i) => i.id === failed.refs['statuspageIncidentId']);
     expect(maintenance?.status).toBe('in_progress');
+    const booked = maintenance?.scheduled_until;
+    expect(booked).toBeTruthy();
+
+    // The failure reply offers Extend maintenance; a double click extends once.
+    const failure = await t.slack.waitFor(
+      () => replies(failed).find((r) => JSON.stringify(r.blocks).includes('hotfix_extend_maintenance')),
+      8000,
+    );
+    const click = () =>
+      clickButton(
+        t.eventsUrl,
+        SIGNING_SECRET,
+        { user: 'U0PRIYA', channel: 'C0INC4211', ts: failure.ts, action_id: 'hotfix_extend_maintenance' },
+        opts(),
+      );
+    await Promise.all([click(), click()]);
+    const extended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.maintenanceUntil !== undefined);
+    const until = extended.maintenanceUntil!;
+    expect(Date.parse(until)).toBeGreaterThan(Date.parse(booked!));
+    const told = await reply(extended, /^note_extended_/);
+    expect(told.text).toContain('now ends');
+    await t.slack.waitFor(
+      () =>
+        statuspage.incidents(PAGE).find((i) => i.id === maintenance?.id)?.scheduled_until === until
+          ? true
+          : undefined,
+      8000,
+    );
+    const event = google.events(CALENDAR).find((e) => e['id'] === failed.refs['calendarEventId']);
+    expect(event?.['end']).toEqual({ dateTime: until });
+    const events = await t.bot.deps.store.events(hotfix.ulid);
+    expect(events.filter((e) => e.type === 'maintenance_extended')).toHaveLength(1);
+    expect(statuspage.incidents(PAGE).find((i) => i.id === maintenance?.id)?.status).toBe('in_progress');
 
     await slash(`resolve ${hotfix.id} "rolled back by hand in Jenkins"`);
     const ended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'resolved');
@@ -328,8 +394,11 @@ describe('change records', () => {
 
   it('tries a record that will not close again, then names it in the thread as left open', async () => {
     const hotfix = await planned();
+    // Held by its calendar event, so it is cancelled before any deploy could start (a cancel is not what is tested).
+    google.failNext(/events$/, { status: 503 }, 1, 'POST');
     await approve(hotfix);
-    const queued = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.queuedAt !== undefined, 15_000);
+    await reply(hotfix, /^note_record_calendar_failed_0$/);
+    const queued = (await t.bot.deps.store.load(hotfix.ulid))!;
     const incident = queued.refs['statuspageIncidentId']!;
     statuspage.failNext(new RegExp(`/incidents/${incident}$`), { status: 503 }, 10, 'PATCH');
     await slash(`cancel ${hotfix.id} "window moved"`);
@@ -339,6 +408,93 @@ describe('change records', () => {
     expect(jira.issue(queued.refs['jiraKey']!)?.status).toBe('Cancelled');
     const patches = statuspage.calls.filter((c) => c.method === 'PATCH' && c.path.endsWith(incident));
     expect(patches).toHaveLength(4);
+  });
+
+  it('adds the timeline once when closing the ticket is tried again after its comment landed', async () => {
+    const hotfix = await planned();
+    // Held by its calendar event, so no deploy moves the ticket before the ending does.
+    google.failNext(/events$/, { status: 503 }, 1, 'POST');
+    await approve(hotfix);
+    await reply(hotfix, /^note_record_calendar_failed_0$/);
+    const key = (await t.bot.deps.store.load(hotfix.ulid))!.refs['jiraKey']!;
+    // The timeline comment lands, then the move fails: the close is tried again and must find its comment.
+    jira.failNext(new RegExp(`/issue/${key}/transitions$`), { status: 503 }, 1, 'POST');
+    await slash(`cancel ${hotfix.id} "window moved"`);
+    const ended = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
+    const note = await reply(ended, /^note_closed_/);
+    expect(JSON.stringify(note.blocks)).not.toContain('left open');
+    expect(jira.issue(key)?.status).toBe('Cancelled');
+    const timelines = (jira.issue(key)?.comments ?? []).filter((c) =>
+      adfText(c.body).includes('Timeline of'),
+    );
+    expect(timelines).toHaveLength(1);
+    const closed = (await t.bot.deps.store.load(hotfix.ulid))!;
+    expect(closed.steps[`close_jira_${ended.stateSince.seq}_try_1`]?.result?.detail).toMatch(/^failed: /);
+  });
+
+  it('tells the thread when the ticket cannot be moved as the deploy starts, and the hotfix goes on', async () => {
+    jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100 });
+    const hotfix = await planned();
+    // Creating the records moves no ticket: the first move is the deploy's start.
+    jira.failNext(/\/transitions$/, { status: 503 }, 1, 'POST');
+    await approve(hotfix);
+    const note = await reply(hotfix, /^note_jira_started_1$/);
+    const key = (await t.bot.deps.store.load(hotfix.ulid))!.refs['jiraKey']!;
+    expect(note.text).toContain(`The bot could not mark the deploy's start on ${key}.`);
+    expect(note.text).toMatch(/503/);
+    expect(note.text).toContain('goes on; do it by hand in Jira');
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'completed', 20_000);
+  });
+
+  it('brings the ticket and event text up to date when a plan with records is revised, and again when re-approved', async () => {
+    const hotfix = await planned();
+    // Held before the queue by its Statuspage maintenance, with the ticket and the event made: still revisable.
+    statuspage.failNext(/incidents$/, { status: 503 }, 1, 'POST');
+    await approve(hotfix);
+    await reply(hotfix, /^note_record_statuspage_failed_0$/);
+    const held = (await t.bot.deps.store.load(hotfix.ulid))!;
+    const key = held.refs['jiraKey']!;
+    const eventId = held.refs['calendarEventId']!;
+    await clickButton(
+      t.eventsUrl,
+      SIGNING_SECRET,
+      { user: 'U0PRIYA', channel: 'C0INC4211', ts: held.refs['planTs']!, action_id: 'hotfix_revise_open' },
+      opts(),
+    );
+    await submitForm(t.slack, t.eventsUrl, {
+      user: 'U0PRIYA',
+      callbackId: 'hotfix_revise',
+      hotfix: held,
+      values: {
+        services: { value: { type: 'plain_text_input', value: 'decanting-service@24-02-05.619-hotfix.628' } },
+        severity: { value: { type: 'static_select', selected_option: { value: '2' } } },
+      },
+    });
+    const event = () => google.events(CALENDAR).find((e) => e['id'] === eventId);
+    await t.slack.waitFor(() => (jira.issue(key)?.summary.includes('hotfix.628') ? true : undefined), 8000);
+    expect(jira.issue(key)?.summary).toContain('(sev 2)');
+    expect(adfText(jira.issue(key)?.description)).toContain('Approved by nobody yet.');
+    await t.slack.waitFor(
+      () => (String(event()?.['summary']).includes('hotfix.628') ? true : undefined),
+      8000,
+    );
+    expect(String(event()?.['description'])).toContain('severity 2');
+    expect(issuesOf(hotfix)).toHaveLength(1);
+
+    const revised = await waitForRecord(t.bot, hotfix.ulid, (h) => h.planVersion === 2);
+    // The notice offers Approve again once it is redrawn for version 2.
+    await t.slack.waitFor(() => {
+      const notice = t.slack.messages('C0CHANGECTL').find((m) => m.ts === revised.refs['noticeTs']);
+      const blocks = JSON.stringify(notice?.blocks ?? []);
+      return blocks.includes('hotfix_approve') && /planVersion\\+":2/.test(blocks) ? true : undefined;
+    }, 8000);
+    await approve(revised);
+    await t.slack.waitFor(
+      () => (adfText(jira.issue(key)?.description).includes('Approved by Bob Okafor.') ? true : undefined),
+      8000,
+    );
+    await slash(`cancel ${hotfix.id} "revised plan checked"`);
+    await reply(await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled'), /^note_closed_/);
   });
 
   it('finds a ticket an attempt created but did not record, instead of creating a second', async () => {

@@ -14,7 +14,7 @@ import type { DeployProgress } from '../../src/ports/deploy-method.js';
 import { createRedactor } from '../../src/redact.js';
 import { hotfixIn } from '../unit/domain/builders.js';
 import { ManualClock } from '../emulators/jenkins/index.js';
-import { startAwsEmulator, TEST_CREDENTIALS, type AwsEmulator } from '../emulators/aws/index.js';
+import { FAULTS, startAwsEmulator, TEST_CREDENTIALS, type AwsEmulator } from '../emulators/aws/index.js';
 import { processDatabase, seedDeploymentService } from '../helpers/run-once-world.js';
 
 const NAMES = {
@@ -163,6 +163,25 @@ describe('EcsRunOnceMethod against the AWS emulator and PostgreSQL', () => {
     expect(scaledTo(0)).toHaveLength(1);
   });
 
+  it('sets the service back to 0 when AWS refuses a call for good mid-run, and says so', async () => {
+    emulator.runOnce.scriptNextRun(NAMES.cluster, NAMES.service, {
+      lines: ['migrating', 'still migrating'],
+      stepMs: 3_600_000,
+    });
+    const hotfix = await started(intended());
+    const [running, first] = await pollAfter(hotfix, 1000);
+    expect(first.status).toBe('running');
+    expect(scaledTo(1)).toHaveLength(1);
+    emulator.failNext('FilterLogEvents', FAULTS.accessDenied);
+    const [, progress] = await pollAfter(running, 1000);
+    expect(progress.status).toBe('failed');
+    if (progress.status !== 'failed') return;
+    expect(progress.message).toMatch(
+      /^AWS refused a call while the deployment service staging-acme-deployment ran: .*not authorized.*\. the bot set staging-acme-deployment back to 0 desired, so ECS does not start its task again\. The bot has no rollback for it/,
+    );
+    expect(scaledTo(0)).toHaveLength(1);
+  });
+
   it('waits while processes run, re-checking each poll, and fails readably past the limit without starting anything', async () => {
     await db.query(`INSERT INTO meta.process (name) VALUES ('nightly-billing')`);
     const hotfix = await started(intended());
@@ -180,6 +199,27 @@ describe('EcsRunOnceMethod against the AWS emulator and PostgreSQL', () => {
     expect(over.message).toMatch(
       /^1 process was still running after 30 minutes, so the deployment service was not started/,
     );
+    expect(scaledTo(1)).toHaveLength(0);
+  });
+
+  it('waits as long as the policy says for the env, over the setting in the env itself', async () => {
+    await db.query(`INSERT INTO meta.process (name) VALUES ('nightly-billing')`);
+    const base = intended();
+    const hotfix = await started({
+      ...base,
+      snapshot: {
+        ...base.snapshot,
+        env: { ...base.snapshot.env, processGuard: { ...base.snapshot.env.processGuard!, waitMinutes: 45 } },
+        policy: { ...base.snapshot.policy, processGuardWaitMinutes: { [base.env]: 5 } },
+      },
+    });
+    expect(method.describe(hotfix).join('\n')).toContain('(up to 5 min)');
+    const [, waiting] = await pollAfter(hotfix, 4 * 60_000);
+    expect(waiting.status).toBe('running');
+    expect(waiting.stages[0]?.name).toBe('Process guard: 1 process running; the deploy waits (up to 5 min)');
+    const [, over] = await pollAfter(hotfix, 2 * 60_000);
+    expect(over.status).toBe('failed');
+    if (over.status === 'failed') expect(over.message).toMatch(/still running after 5 minutes/);
     expect(scaledTo(1)).toHaveLength(0);
   });
 

@@ -61,12 +61,44 @@ describe('Jira change tickets', () => {
     expect(await tickets.findByUlid('01JD0000000000000000000099')).toBeUndefined();
   });
 
-  it('comments in ADF', async () => {
+  it('comments in ADF, ending with the marker', async () => {
     await tickets.ensure(hotfix.ulid, text);
-    await tickets.comment('CHG-1', 'Deploy started\nby U0REQUESTER');
+    await tickets.comment('CHG-1', 'Deploy started\nby U0REQUESTER', '[mark 1]');
     expect(jira.issue('CHG-1')?.comments.map((c) => adfText(c.body))).toEqual([
-      'Deploy started\nby U0REQUESTER',
+      'Deploy started\nby U0REQUESTER\n[mark 1]',
     ]);
+  });
+
+  it('rewrites the summary and description, and the emulator refuses fields a change ticket cannot edit', async () => {
+    await tickets.ensure(hotfix.ulid, text);
+    await tickets.updateText('CHG-1', { title: 'Revised\ntitle', paragraphs: ['New plan.', 'Second line.'] });
+    expect(jira.issue('CHG-1')?.summary).toBe('Revised title');
+    expect(adfText(jira.issue('CHG-1')?.description)).toBe('New plan.\nSecond line.');
+    const client = new Version3Client({ host: jira.url, authentication: { basic: jira.account } });
+    const refused = await client.issues.editIssue({ issueIdOrKey: 'CHG-1', fields: { labels: ['x'] } }).then(
+      () => undefined,
+      (e: unknown) => asJiraError(e, 'edit CHG-1'),
+    );
+    expect(refused?.status).toBe(400);
+    expect(jira.issue('CHG-1')?.labels).toEqual([ulidReference(hotfix.ulid)]);
+  });
+
+  it('adds no second comment carrying a marker already there, however many comments precede it', async () => {
+    await tickets.ensure(hotfix.ulid, text);
+    await tickets.comment('CHG-1', 'Timeline', '[mark 1]');
+    // More comments than one page of the search, so the marked one is only found by paging.
+    for (let n = 0; n < 101; n += 1) await tickets.comment('CHG-1', `note ${n}`, `[other ${n}]`);
+    await tickets.comment('CHG-1', 'Timeline again', '[mark 1]');
+    // A marker that only starts like an existing one is a different moment.
+    await tickets.comment('CHG-1', 'Timeline 10', '[mark 10]');
+    const bodies = jira.issue('CHG-1')?.comments.map((c) => adfText(c.body)) ?? [];
+    expect(bodies.filter((b) => b.includes('[mark 1]'))).toEqual(['Timeline\n[mark 1]']);
+    expect(bodies.filter((b) => b.includes('[mark 10]'))).toHaveLength(1);
+    expect(bodies).toHaveLength(103);
+    const pages = jira.calls.filter(
+      (c) => c.method === 'GET' && c.path === '/rest/api/3/issue/CHG-1/comment',
+    );
+    expect(pages.some((c) => c.query.includes('startAt=100'))).toBe(true);
   });
 
   it('moves the ticket by transition name, looking the id up, and treats an arrived status as done', async () => {

@@ -19,7 +19,7 @@ function draft(overrides: Partial<MaintenanceDraft> = {}): MaintenanceDraft {
     componentIds: ['acmecmpdecant', 'acmecmpagent'],
     ulid: hotfix.ulid,
     text: maintenanceText(hotfix),
-    window: { mode: 'in_progress' },
+    window: { mode: 'in_progress', until: new Date(Date.now() + 3600_000).toISOString() },
     ...overrides,
   };
 }
@@ -80,6 +80,23 @@ describe('Statuspage maintenances', () => {
     const again = await port.complete(opened);
     expect(again.status).toBe('completed');
     expect(sp.calls.filter((c) => c.method === 'PATCH')).toHaveLength(1);
+  });
+
+  it('moves the scheduled end of an open maintenance, and leaves a completed one alone', async () => {
+    const opened = await port.ensureOpen(draft());
+    const until = new Date(Date.now() + 3 * 3600_000).toISOString();
+    await port.extend(PAGE, opened.id, until);
+    expect(sp.incidents(PAGE)[0]).toMatchObject({
+      status: 'in_progress',
+      scheduled_until: until,
+      scheduled_auto_completed: false,
+    });
+    // Statuspage refuses an end before the start.
+    const error = await caught(port.extend(PAGE, opened.id, '2020-01-01T00:00:00.000Z'));
+    expect(error.retryable).toBe(false);
+    await port.complete(opened);
+    await port.extend(PAGE, opened.id, new Date(Date.now() + 5 * 3600_000).toISOString());
+    expect(sp.incidents(PAGE)[0]?.scheduled_until).toBe(until);
   });
 
   it('schedules a maintenance for a window without touching the components yet', async () => {

@@ -108,7 +108,27 @@ export class EcsRunOnceMethod implements DeployMethod {
     }
     const guard = guardOf(hotfix);
     if (!guard) return undefined;
-    return guardRefusal(await checkGuard(this.deps.guard, guard.target), this.deps.redact);
+    const check = await checkGuard(this.deps.guard, guard.target);
+    // Processes running now do not refuse the plan: the plan shows them (preview) and the deploy waits for them.
+    if (check.kind === 'running') return undefined;
+    return guardRefusal(check, this.deps.redact);
+  }
+
+  /**
+   * What is running in the client's database now, for the plan and the notice (a few rows, redacted): the deploy
+   * will wait for it, re-checking, up to the policy's limit. Nothing when the guard finds nothing.
+   */
+  async preview(hotfix: Hotfix): Promise<string[]> {
+    const guard = guardOf(hotfix);
+    if (!guard) return [];
+    const check = await checkGuard(this.deps.guard, guard.target);
+    if (check.kind !== 'running') return [];
+    const more = check.total > check.shown.length ? [`…and ${check.total - check.shown.length} more`] : [];
+    return [
+      `:warning: ${check.total} process${check.total === 1 ? ' is' : 'es are'} running in the client's database now; the deployment service only runs when none are (seed 000), so the deploy will wait for them, checking again, for up to ${guard.waitMinutes} min, and fail without starting anything if they still run then.`,
+      ...check.shown.map((row) => `running: ${this.deps.redact(row)}`),
+      ...more,
+    ];
   }
 
   /** Records when the attempt began, then starts the run unless processes are running (poll waits for them). */
@@ -155,8 +175,32 @@ export class EcsRunOnceMethod implements DeployMethod {
       return await this.follow(hotfix, run, service, tasks, tail);
     } catch (error) {
       if (!(error instanceof ContainersError) || error.retryable) throw error;
-      return { status: 'failed', stages: [], message: error.message, condition: 'unknown' };
+      const message = await this.stoppedAfter(hotfix, run, error.message);
+      return { status: 'failed', stages: [], message, condition: 'unknown' };
     }
+  }
+
+  /**
+   * AWS refused a call mid-run for good (access denied, the service gone): the service is set back to 0 desired if
+   * it is not, or ECS starts its task again and again; the sentence says which happened, and the manual path.
+   */
+  private async stoppedAfter(hotfix: Hotfix, run: RunOnceService, why: string): Promise<string> {
+    const { cluster, service } = run.target;
+    let zero: string;
+    try {
+      const view = await this.deps.ecs.service(cluster, service);
+      if (!view) zero = `${service} is gone from ${cluster}, so nothing of it is left running`;
+      else if (view.desiredCount === 0) zero = `${service} is at 0 desired`;
+      else {
+        await this.deps.aws.setDesiredCount(cluster, service, 0);
+        zero = `the bot set ${service} back to 0 desired, so ECS does not start its task again`;
+      }
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      zero = `setting ${service} back to 0 desired failed too (${detail}): set it to 0 by hand in the ECS console, or ECS starts its task again and again`;
+    }
+    const log = hotfix.refs[LOG_REFS.url] ?? run.logGroup;
+    return `AWS refused a call while the deployment service ${service} ran: ${why}. ${zero}. The bot has no rollback for it: read the log (${log}) for what it changed, fix the cause, then Retry or resolve by hand.`;
   }
 
   /** The deployment service has no input steps. */

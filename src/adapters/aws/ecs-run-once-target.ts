@@ -6,7 +6,7 @@ import { logGroupOf } from './ecs-run-once-log.js';
 
 /** A run that takes longer fails the hotfix, unless the catalog says otherwise. */
 export const DEFAULT_RUN_MINUTES = 60;
-/** How long a deploy waits for running processes to finish, unless the catalog says otherwise. */
+/** How long a deploy waits for running processes to finish, unless the policy (or the env) says otherwise. */
 export const DEFAULT_GUARD_WAIT_MINUTES = 30;
 
 /** The deployment service of the hotfix's env, with its log group resolved. */
@@ -37,7 +37,11 @@ export function guardOf(hotfix: Hotfix): { target: ProcessGuardTarget; waitMinut
       ...(spec.table !== undefined ? { table: spec.table } : {}),
       ...(spec.query !== undefined ? { query: spec.query } : {}),
     },
-    waitMinutes: spec.waitMinutes ?? DEFAULT_GUARD_WAIT_MINUTES,
+    // The policy decides how long a deploy may wait; the env's own setting remains for catalogs written before it.
+    waitMinutes:
+      hotfix.snapshot.policy.processGuardWaitMinutes?.[hotfix.env] ??
+      spec.waitMinutes ??
+      DEFAULT_GUARD_WAIT_MINUTES,
   };
 }
 

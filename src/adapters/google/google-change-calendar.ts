@@ -4,6 +4,7 @@
  * people without domain-wide delegation, so the event names its stakeholders in the description instead.
  */
 import { auth, calendar, type calendar_v3 } from '@googleapis/calendar';
+import type { RecordText } from '../../domain/change-records.js';
 import type { ChangeCalendar, ChangeEvent, ChangeEventDraft } from '../../ports/change-calendar.js';
 import { asGoogleError } from './google-errors.js';
 
@@ -95,6 +96,17 @@ export class GoogleChangeCalendar implements ChangeCalendar {
       }),
     );
     return asEvent(draft.calendarId, event);
+  }
+
+  /** Rewrites the title and description as on insert. */
+  async updateText(calendarId: string, eventId: string, text: RecordText): Promise<void> {
+    await this.attempt(`update the text of event ${eventId} on ${calendarId}`, () =>
+      this.api.events.patch({
+        calendarId,
+        eventId,
+        requestBody: { summary: text.title, description: text.paragraphs.join('\n\n') },
+      }),
+    );
   }
 
   /** Moves the event's end. */

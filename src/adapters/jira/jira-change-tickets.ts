@@ -9,6 +9,9 @@ import type { ChangeTicket, ChangeTickets } from '../../ports/change-tickets.js'
 import { RecordSystemError } from '../../ports/record-errors.js';
 import { asJiraError } from './jira-errors.js';
 
+/** Comments read per request when looking for a marked one. */
+const COMMENT_PAGE = 100;
+
 /** Where the tickets go and how to reach Jira. */
 export interface JiraChangeTicketsOptions {
   /** `https://<site>.atlassian.net`, or an emulator's. */
@@ -32,6 +35,11 @@ export function adfOf(paragraphs: string[]): Version3.Version3Models.Document {
       .filter((p) => p !== '')
       .map((text) => ({ type: 'paragraph', content: [{ type: 'text', text }] })),
   };
+}
+
+/** Jira refuses summaries over 255 characters or with newlines. */
+function summaryOf(text: RecordText): string {
+  return text.title.replace(/\s+/g, ' ').slice(0, 255);
 }
 
 /** Jira through jira.js. */
@@ -85,8 +93,7 @@ export class JiraChangeTickets implements ChangeTickets {
         fields: {
           project: { key: this.options.projectKey },
           issuetype: { name: this.options.issueType },
-          // Jira refuses summaries over 255 characters or with newlines.
-          summary: text.title.replace(/\s+/g, ' ').slice(0, 255),
+          summary: summaryOf(text),
           description: adfOf(text.paragraphs),
           labels: [ulidReference(ulid)],
         },
@@ -95,11 +102,45 @@ export class JiraChangeTickets implements ChangeTickets {
     return this.status(created.key);
   }
 
-  /** Adds a comment, as one ADF paragraph per line. */
-  async comment(key: string, text: string): Promise<void> {
-    await this.attempt(`comment on ${key}`, () =>
-      this.client.issueComments.addComment({ issueIdOrKey: key, comment: adfOf(text.split('\n')) }),
+  /** Rewrites the summary and description as on create. */
+  async updateText(key: string, text: RecordText): Promise<void> {
+    await this.attempt(`update the text of ${key}`, () =>
+      this.client.issues.editIssue({
+        issueIdOrKey: key,
+        fields: { summary: summaryOf(text), description: adfOf(text.paragraphs) },
+      }),
     );
+  }
+
+  /** Adds a comment, as one ADF paragraph per line and the marker last, unless one carrying the marker exists. */
+  async comment(key: string, text: string, marker: string): Promise<void> {
+    if (await this.hasComment(key, marker)) return;
+    await this.attempt(`comment on ${key}`, () =>
+      this.client.issueComments.addComment({
+        issueIdOrKey: key,
+        comment: adfOf([...text.split('\n'), marker]),
+      }),
+    );
+  }
+
+  /** Whether a comment on the ticket carries the marker; newest first, page by page. */
+  private async hasComment(key: string, marker: string): Promise<boolean> {
+    // The marker is plain text in an ADF text node, so it appears verbatim in the serialised body.
+    const needle = JSON.stringify(marker).slice(1, -1);
+    for (let startAt = 0; ;) {
+      const page = await this.attempt(`read the comments of ${key}`, () =>
+        this.client.issueComments.getComments({
+          issueIdOrKey: key,
+          startAt,
+          maxResults: COMMENT_PAGE,
+          orderBy: '-created',
+        }),
+      );
+      const comments = page.comments ?? [];
+      if (comments.some((c) => JSON.stringify(c.body ?? '').includes(needle))) return true;
+      startAt += comments.length;
+      if (comments.length === 0 || startAt >= (page.total ?? 0)) return false;
+    }
   }
 
   private async status(key: string): Promise<ChangeTicket> {

@@ -132,6 +132,26 @@ export class SlackChat implements Chat {
     return this.post(hotfix, 'reply', hotfix.incident.channel, reply, threadOf(hotfix), key);
   }
 
+  /** Redraws a record note posted earlier. */
+  async updateRecordNote(hotfix: Hotfix, note: RecordNote, ref: MessageRef): Promise<void> {
+    await this.update(ref, recordNoteMessage(hotfix, note));
+  }
+
+  /** Real names (else display names) from users.info, one call per person; one Slack cannot name is left out. */
+  async displayNames(userIds: readonly string[]): Promise<Record<string, string>> {
+    const names: Record<string, string> = {};
+    for (const id of new Set(userIds)) {
+      try {
+        const { user } = await this.client.users.info({ user: id });
+        const name = user?.profile?.real_name || user?.real_name || user?.profile?.display_name || user?.name;
+        if (name) names[id] = name;
+      } catch {
+        // A person Slack cannot name (left the workspace, a system actor) keeps their id in the record.
+      }
+    }
+    return names;
+  }
+
   /**
    * A moment that needs people: a new reply mentioning them, in the incident thread or shown in change control; or a
    * client-safe post of its own in the client's prod-support channel.

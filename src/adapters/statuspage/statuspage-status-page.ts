@@ -57,7 +57,13 @@ function asMaintenance(pageId: string, incident: WireIncident): Maintenance {
 function windowFields(draft: MaintenanceDraft): Record<string, unknown> {
   const window = draft.window;
   if (window.mode === 'in_progress')
-    return { components: Object.fromEntries(draft.componentIds.map((id) => [id, 'under_maintenance'])) };
+    return {
+      components: Object.fromEntries(draft.componentIds.map((id) => [id, 'under_maintenance'])),
+      scheduled_for: new Date().toISOString(),
+      scheduled_until: window.until,
+      // Never closed by Statuspage at the booked end: it stays open until the hotfix ends (seed 001).
+      scheduled_auto_completed: false,
+    };
   return {
     scheduled_for: window.from,
     scheduled_until: window.until,
@@ -125,6 +131,16 @@ export class StatuspageStatusPage implements StatusPage {
       { incident },
     );
     return asMaintenance(draft.pageId, created);
+  }
+
+  /** Moves the scheduled end; a maintenance already completed keeps its own. */
+  async extend(pageId: string, maintenanceId: string, until: string): Promise<void> {
+    const path = `/pages/${encodeURIComponent(pageId)}/incidents/${encodeURIComponent(maintenanceId)}`;
+    const current = await this.call<WireIncident>(`read maintenance ${maintenanceId}`, 'GET', path);
+    if (current.status === 'completed') return;
+    await this.call<WireIncident>(`extend maintenance ${maintenanceId}`, 'PATCH', path, {
+      incident: { scheduled_until: until },
+    });
   }
 
   /** Completes the maintenance and restores each component's previous status (never forcing operational). */

@@ -1,5 +1,6 @@
 /** How a hotfix's parts read in every message, so the plan, the notice and the status say things the same way. */
 import type { DeployMethod, RecordKind } from '../../domain/catalog.js';
+import { requiredRecords } from '../../domain/catalog.js';
 import { stateLabel } from '../../domain/decide.js';
 import type { Hotfix, HotfixState, Severity, Stage } from '../../domain/hotfix.js';
 import { targetCheckStep } from '../../domain/hotfix.js';
@@ -52,10 +53,12 @@ const RECORD_NAMES: Record<RecordKind, string> = {
   statuspage: 'Statuspage maintenance',
 };
 
-/** The change-control records this hotfix's env requires, as people call them; none for a rehearsal. */
+/** The change-control records this hotfix's env requires at its severity, as people call them; none for a rehearsal. */
 export function recordNames(hotfix: Hotfix): string[] {
   if (hotfix.method === 'rehearsal') return [];
-  return (hotfix.snapshot.policy.records[hotfix.env] ?? []).map((kind) => RECORD_NAMES[kind]);
+  return requiredRecords(hotfix.snapshot.policy, hotfix.env, hotfix.severity).map(
+    (kind) => RECORD_NAMES[kind],
+  );
 }
 
 /** Longest reason shown in a message; the full text stays on the record. */

@@ -38,6 +38,8 @@ export const ACTION_IDS = {
   retry: 'hotfix_retry',
   /** "Resolved manually" on a failed hotfix (live status); the value is a HotfixValue. */
   resolve: 'hotfix_resolve',
+  /** Extend maintenance on a failure reply: the Statuspage maintenance and calendar event end later; a HotfixValue. */
+  extendMaintenance: 'hotfix_extend_maintenance',
   /**
    * Rollback of a deployed hotfix (live status, change-control notice): opens the confirmation form; the value is a
    * HotfixValue.
@@ -61,6 +63,8 @@ export const ACTION_BLOCK_IDS = {
   cancel: 'hotfix_cancel_actions',
   /** Rollback, Retry, Patch forward and Resolved manually on a failed hotfix's live status. */
   failure: 'hotfix_failure_actions',
+  /** Extend maintenance on the reply saying a hotfix failed. */
+  maintenance: 'hotfix_maintenance_actions',
   /** Retry on the reply saying a required change record could not be created. */
   records: 'hotfix_records_actions',
   /** "Not needed on main" under a forward-port reply. */

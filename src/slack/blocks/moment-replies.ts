@@ -11,10 +11,11 @@ import { rollbackRowFor } from '../../domain/rollback-matrix.js';
 import { rollbackTarget } from '../../domain/rollback.js';
 import { verifyPlan } from '../../domain/health.js';
 import { countedApprovals } from '../../domain/policy.js';
-import { context, message, section, type SlackMessage } from './block-kit.js';
+import { actions, button, context, message, section, type SlackMessage } from './block-kit.js';
 import { clientMomentMessage } from './client-replies.js';
 import { isRehearsal, reasonQuote, targetName } from './hotfix-summary.js';
 import { changeLines } from './notice-lines.js';
+import { ACTION_BLOCK_IDS, ACTION_IDS, hotfixValue } from './interaction-ids.js';
 import {
   channelLink,
   codeBlock,
@@ -105,6 +106,13 @@ function failedMessage(hotfix: Hotfix, moment: Moment, { who, name, target, wher
     ...(log ? [section(log)] : []),
     section(next),
   ];
+  // Seed 001: the window is not closed out while the problem is ongoing; people may need it longer.
+  if (hotfix.refs['statuspageIncidentId'] || hotfix.refs['calendarEventId'])
+    blocks.push(
+      actions(ACTION_BLOCK_IDS.maintenance, [
+        button(ACTION_IDS.extendMaintenance, 'Extend maintenance', hotfixValue(hotfix)),
+      ]),
+    );
   const text = `${who}${name} FAILED on ${target}: ${what}. Decide what next ${where}.`;
   return message(text, blocks);
 }

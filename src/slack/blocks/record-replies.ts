@@ -35,6 +35,12 @@ const NEXT: Readonly<Record<RecordFailure, string>> = {
   unavailable: 'It did not answer properly; it is usually back within minutes.',
 };
 
+/** What a failure message says once someone retried. */
+function retriedLine(retried: { link: RecordLink } | 'again'): string {
+  if (retried === 'again') return 'Retried: it failed again, see the newer message below.';
+  return `:white_check_mark: Retried: the ${retried.link.label} exists now: ${recordLink(retried.link)}`;
+}
+
 /** The reply for one note. */
 export function recordNoteMessage(hotfix: Hotfix, note: RecordNote): SlackMessage {
   switch (note.kind) {
@@ -47,17 +53,33 @@ export function recordNoteMessage(hotfix: Hotfix, note: RecordNote): SlackMessag
       // The system's own message starts with its name ("Jira could not create the ticket ...: Jira answered 503").
       const named = note.message.startsWith(system) ? note.message : `${system}: ${note.message}`;
       const what = `The ${RECORD_LABELS[note.record]} of ${hotfix.id} was not created. ${truncate(named, 500)}`;
-      const then = note.held
-        ? `${hotfix.id} is held before it queues for ${targetName(hotfix)}: this record is required there. ${NEXT[note.failure]} Then click *Retry* (or \`/hotfix retry ${hotfix.id}\`).`
-        : `${hotfix.id} goes on without it. ${NEXT[note.failure]}`;
+      const then = note.retried
+        ? retriedLine(note.retried)
+        : note.held
+          ? `${hotfix.id} is held before it queues for ${targetName(hotfix)}: this record is required there. ${NEXT[note.failure]} Then click *Retry* (or \`/hotfix retry ${hotfix.id}\`).`
+          : `${hotfix.id} goes on without it. ${NEXT[note.failure]}`;
       const blocks: KnownBlock[] = [section(`:warning: ${typed(what)}`), context(then)];
-      if (note.held)
+      if (note.held && !note.retried)
         blocks.push(
           actions(ACTION_BLOCK_IDS.records, [
             button(ACTION_IDS.retry, 'Retry', hotfixValue(hotfix), 'primary'),
           ]),
         );
       return message(`${what}. ${then.replace(/\*/g, '')}`, blocks);
+    }
+    case 'not_updated': {
+      const system = RECORD_SYSTEMS[note.record];
+      const named = note.message.startsWith(system) ? note.message : `${system}: ${note.message}`;
+      const what = `The bot could not ${note.what}. ${truncate(named, 500)}`;
+      const then = `${hotfix.id} goes on; do it by hand in ${system}. ${NEXT[note.failure]}`;
+      return message(`${what} ${then}`, [section(`:warning: ${typed(what)}`), context(then)]);
+    }
+    case 'extended': {
+      const at = Math.floor(Date.parse(note.until) / 1000);
+      const when = `<!date^${at}^{time} on {date_short}|${note.until.slice(0, 16).replace('T', ' ')} UTC>`;
+      const what = note.extended.map((l) => `${l.label} ${recordLink(l)}`).join(' and ');
+      const text = `:hourglass_flowing_sand: The maintenance window of ${hotfix.id} now ends ${when}: ${what}. It stays open until ${hotfix.id} ends; extend it again if needed.`;
+      return message(text.replace(/<!date\^[^|]*\|([^>]*)>/, '$1'), [section(text)]);
     }
     case 'closed': {
       const lines = [

@@ -26,6 +26,7 @@ import {
   rollbackButton,
   retryButton,
   waiveForwardPortButton,
+  extendMaintenanceButton,
 } from './actions/status-buttons.js';
 import { FORWARD_PORT_WAIVER_CALLBACK_ID } from '../blocks/forward-port-modal.js';
 import { RESOLVE_CALLBACK_ID } from '../blocks/resolve-modal.js';
@@ -60,6 +61,7 @@ export function listenerRoutes(ctx: ListenerContext): {
     [ACTION_IDS.rollback, rollbackButton(ctx)],
     [ACTION_IDS.patchForward, patchForwardButton(ctx)],
     [ACTION_IDS.waiveForwardPort, waiveForwardPortButton(ctx)],
+    [ACTION_IDS.extendMaintenance, extendMaintenanceButton(ctx)],
     [TRIAGE_ACTION_ID, triageCheckboxes(ctx)],
   ]);
   const views = new Map<string, Route>([

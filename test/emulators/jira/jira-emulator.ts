@@ -1,7 +1,7 @@
 /**
  * A local Jira Cloud REST v3 API on 127.0.0.1 for jira.js `Version3Client`: basic auth (email + API token, 401
  * otherwise), issues, enhanced JQL search (`/rest/api/3/search/jql`, which jira.js 5 calls), comments and
- * workflow transitions; faults on demand; every call recorded.
+ * (added, and listed a page at a time) and workflow transitions; faults on demand; every call recorded.
  */
 import {
   HttpError,
@@ -59,6 +59,11 @@ function route(state: JiraState, base: string, req: WireRequest): WireResponse {
     const key = decodeURIComponent(issuePath[1]);
     const sub = issuePath[2];
     if (!sub && m === 'GET') return { status: 200, body: state.view(state.issue(key), base) };
+    if (!sub && m === 'PUT') {
+      state.edit(key, req.body);
+      return { status: 204 };
+    }
+    if (sub === 'comment' && m === 'GET') return { status: 200, body: state.comments(key, req.query) };
     if (sub === 'comment' && m === 'POST') return { status: 201, body: state.comment(key, req.body) };
     if (sub === 'transitions' && m === 'GET') {
       const transitions = state.available(key).map((t) => ({ id: t.id, name: t.name, to: { name: t.to } }));

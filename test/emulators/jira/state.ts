@@ -111,6 +111,34 @@ export class JiraState {
     return issue;
   }
 
+  /**
+   * PUT /rest/api/3/issue/{key}: `fields` with summary and description, checked as on create; any other field is not
+   * on the edit screen of a change ticket (Jira's 400).
+   */
+  edit(idOrKey: string, body: Json | undefined): void {
+    const issue = this.issue(idOrKey);
+    const fields = isObject(body) && isObject(body['fields']) ? body['fields'] : undefined;
+    if (!fields) throw badRequest({}, ['Issue must have fields or update']);
+    const errors: Record<string, string> = {};
+    const summary = fields['summary'];
+    if (summary !== undefined) {
+      if (typeof summary !== 'string' || summary.trim() === '')
+        errors['summary'] = 'You must specify a summary of the issue.';
+      else if (summary.length > 255) errors['summary'] = 'Summary must be less than 255 characters.';
+      else if (/[\r\n]/.test(summary))
+        errors['summary'] = 'The summary is invalid because it contains newline characters.';
+    }
+    const description = fields['description'];
+    const problem = description === undefined || description === null ? undefined : adfProblem(description);
+    if (problem) errors['description'] = problem;
+    for (const key of Object.keys(fields))
+      if (!['summary', 'description'].includes(key))
+        errors[key] = `Field '${key}' cannot be set. It is not on the appropriate screen, or unknown.`;
+    if (Object.keys(errors).length > 0) throw badRequest(errors);
+    if (typeof summary === 'string') issue.summary = summary;
+    if (description !== undefined) issue.description = description ?? undefined;
+  }
+
   /** An issue by key or id, or Jira's 404. */
   issue(idOrKey: string): JiraIssue {
     const issue = this.issues.get(idOrKey) ?? [...this.issues.values()].find((i) => i.id === idOrKey);
@@ -131,6 +159,33 @@ export class JiraState {
     const comment = { id: String(this.nextId++), body: adf, created: this.now().toISOString() };
     issue.comments.push(comment);
     return comment;
+  }
+
+  /**
+   * GET .../comment: a page of comments as Jira Cloud answers it (`startAt`, `maxResults` up to 5000, `orderBy`
+   * `created` or `-created`), each with its ADF body.
+   */
+  comments(idOrKey: string, query: URLSearchParams): JsonObject {
+    const issue = this.issue(idOrKey);
+    const number = (name: string, fallback: number): number => {
+      const raw = query.get(name);
+      if (raw === null || raw === '') return fallback;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 0) throw badRequest({}, [`'${name}' must be a non-negative integer.`]);
+      return n;
+    };
+    const startAt = number('startAt', 0);
+    const maxResults = Math.min(number('maxResults', 5000), 5000);
+    const order = query.get('orderBy') ?? 'created';
+    if (!['created', '+created', '-created'].includes(order))
+      throw badRequest({}, [`Cannot order comments by '${order}'.`]);
+    const sorted = order === '-created' ? [...issue.comments].reverse() : issue.comments;
+    return {
+      startAt,
+      maxResults,
+      total: issue.comments.length,
+      comments: sorted.slice(startAt, startAt + maxResults).map((c) => ({ ...c })),
+    };
   }
 
   /** The transitions available from the issue's current status. */

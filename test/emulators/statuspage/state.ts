@@ -189,7 +189,7 @@ export class StatuspageState {
     return incident;
   }
 
-  /** PATCH /pages/{page}/incidents/{id}: status, body (a new update), components' statuses. */
+  /** PATCH /pages/{page}/incidents/{id}: status, body (a new update), components' statuses, scheduled end. */
   update(pageId: string, id: string, input: JsonObject): SpIncident {
     const incident = this.incident(pageId, id);
     this.applyComponents(pageId, input['components']);
@@ -202,6 +202,14 @@ export class StatuspageState {
         for (const c of incident.components) this.setComponentStatus(pageId, c.id, 'operational');
     }
     if (input['metadata'] !== undefined) incident.metadata = this.validMetadata(input['metadata']);
+    if (input['scheduled_until'] !== undefined) {
+      const until = str(input['scheduled_until']);
+      if (!until || Number.isNaN(Date.parse(until)))
+        throw unprocessable('Scheduled until is not a valid date');
+      if (incident.scheduled_for && Date.parse(until) <= Date.parse(incident.scheduled_for))
+        throw unprocessable('Scheduled until must be after scheduled for');
+      incident.scheduled_until = until;
+    }
     const n = incident.incident_updates.length + 1;
     incident.incident_updates.push({
       id: `${id}u${n}`,

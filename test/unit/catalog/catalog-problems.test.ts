@@ -134,6 +134,16 @@ const structural: Case[] = [
     'policy.records.prod[1]: found "calender", expected one of: jira, calendar, statuspage. Did you mean `calendar`?',
   ],
   [
+    'a misspelt record kind in one severity of an env',
+    set(['policy', 'records', 'prod'], { default: ['jira'], sev1: ['calender'] }),
+    'policy.records.prod.sev1[0]: found "calender", expected one of: jira, calendar, statuspage. Did you mean `calendar`?',
+  ],
+  [
+    'a severity key that is not sev1 to sev4 or default',
+    set(['policy', 'records', 'prod'], { default: ['jira'], sev5: ['jira'] }),
+    'policy.records.prod: unknown field "sev5"; did you mean "sev1"?',
+  ],
+  [
     'a misspelt field',
     rename(acmeProd, 'healthUrls', 'helthUrls'),
     'clients.acme.envs.prod: unknown field "helthUrls"; did you mean "healthUrls"?',

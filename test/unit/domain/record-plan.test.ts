@@ -55,6 +55,7 @@ describe('which change records a hotfix gets', () => {
       envName: 'prod',
       method: prod.method,
       policy: prod.snapshot.policy,
+      severity: 3,
     };
     const refusal = recordsUnavailable(scope, new Set<RecordKind>(['jira']));
     expect(refusal?.code).toBe(Reason.RecordSystemDisabled);
@@ -62,6 +63,43 @@ describe('which change records a hotfix gets', () => {
     expect(recordsUnavailable(scope, ALL)).toBeUndefined();
     expect(recordsUnavailable({ ...scope, method: 'rehearsal' }, NONE)).toBeUndefined();
     expect(plannedRecords({ ...scope, envName: 'dev' }, NONE)).toEqual([]);
+  });
+
+  it('reads policy.records per env and severity: a list for every severity, or sevN with a default', () => {
+    const policy = {
+      ...prod.snapshot.policy,
+      records: {
+        prod: { default: ['jira', 'calendar', 'statuspage'] as RecordKind[], sev4: ['jira'] as RecordKind[] },
+        staging: ['jira'] as RecordKind[],
+        dev: { sev1: ['jira'] as RecordKind[] },
+      },
+    };
+    const at = (envName: string, severity: number) =>
+      plannedRecords(
+        { env: prod.snapshot.env, envName, method: 'jenkins-multi-deploy', policy, severity },
+        NONE,
+      )
+        .filter((r) => r.required)
+        .map((r) => r.kind);
+    expect(at('prod', 2)).toEqual(['jira', 'calendar', 'statuspage']);
+    expect(at('prod', 4)).toEqual(['jira']);
+    expect(at('staging', 1)).toEqual(['jira']);
+    expect(at('dev', 1)).toEqual(['jira']);
+    expect(at('dev', 3)).toEqual([]);
+    // A sev 4 prod hotfix is held only by what sev 4 requires.
+    const minor = {
+      ...prod,
+      state: 'approved' as const,
+      severity: 4 as const,
+      snapshot: { ...prod.snapshot, policy },
+    };
+    expect(heldBy(failed(failed(minor, 'calendar'), 'jira'))).toEqual(['jira']);
+    // The refusal at plan time follows the severity too.
+    const scope = { env: prod.snapshot.env, envName: 'prod', method: prod.method, policy, severity: 4 };
+    expect(recordsUnavailable(scope, new Set<RecordKind>(['jira']))).toBeUndefined();
+    expect(recordsUnavailable({ ...scope, severity: 2 }, new Set<RecordKind>(['jira']))?.message).toContain(
+      'at severity 2',
+    );
   });
 
   it('is held by a required record that failed this round, never at Sev 1, and not once a Retry starts a new round', () => {
@@ -78,6 +116,35 @@ describe('which change records a hotfix gets', () => {
     expect(refused).toMatchObject({ ok: false, refusal: { code: Reason.NotHeld } });
     const accepted = decide(failed(staging, 'jira'), { type: 'retry' }, { now: NOW, actor: ONCALL });
     expect(accepted).toMatchObject({ ok: true, events: [{ type: 'records_retried', round: 1 }] });
+  });
+
+  it('extends the maintenance an hour from the click, once for a double click, and only when there is one', () => {
+    const failedHotfix = { ...hotfixIn('failed'), refs: { statuspageIncidentId: 'inc1' } };
+    const first = decide(failedHotfix, { type: 'extend_maintenance' }, { now: NOW, actor: ONCALL });
+    const until = new Date(Math.ceil((NOW.getTime() + 3600_000) / 60_000) * 60_000).toISOString();
+    expect(first).toMatchObject({ ok: true, events: [{ type: 'maintenance_extended', until }] });
+    const extended = { ...failedHotfix, maintenanceUntil: until };
+    const soon = new Date(NOW.getTime() + 5_000);
+    expect(decide(extended, { type: 'extend_maintenance' }, { now: soon, actor: ONCALL })).toMatchObject({
+      ok: true,
+      events: [],
+    });
+    const later = new Date(NOW.getTime() + 30 * 60_000);
+    expect(decide(extended, { type: 'extend_maintenance' }, { now: later, actor: ONCALL })).toMatchObject({
+      ok: true,
+      events: [{ type: 'maintenance_extended' }],
+    });
+    const none = decide(hotfixIn('failed'), { type: 'extend_maintenance' }, { now: NOW, actor: ONCALL });
+    expect(none).toMatchObject({ ok: false });
+    const ended = decide(
+      { ...failedHotfix, state: 'completed' },
+      { type: 'extend_maintenance' },
+      {
+        now: NOW,
+        actor: ONCALL,
+      },
+    );
+    expect(ended).toMatchObject({ ok: false });
   });
 
   it('links each record that exists, in a fixed order', () => {

@@ -44,6 +44,15 @@ const NEXT: Record<Tested, Partial<Record<HotfixState, HotfixState>>> = {
   answer_input: { awaiting_input: 'deploying' },
   // In approved only while a required change record that failed holds the hotfix (the sample sets that up).
   retry: { failed: 'deploying', approved: 'approved' },
+  // While the problem is ongoing; the sample has a maintenance to extend.
+  extend_maintenance: same([
+    'deploying',
+    'awaiting_input',
+    'verifying',
+    'failed',
+    'rolling_back',
+    'rollback_failed',
+  ]),
   // From completed the lock was released: the rollback queues for it first.
   rollback: { verifying: 'rolling_back', failed: 'rolling_back', completed: 'rollback_queued' },
   supersede: { failed: 'superseded' },
@@ -94,6 +103,11 @@ const SAMPLES: Record<
   reject: { command: { type: 'reject', reason: 'wrong tag' }, actor: APPROVER_A },
   cancel: { command: { type: 'cancel', reason: 'not needed' }, actor: REQUESTER },
   answer_input: { command: { type: 'answer_input', inputId: 'Proceed', proceed: true }, actor: ONCALL },
+  extend_maintenance: {
+    command: { type: 'extend_maintenance' },
+    actor: ONCALL,
+    setup: (h) => ({ ...h, refs: { ...h.refs, statuspageIncidentId: 'inc1' } }),
+  },
   retry: {
     command: { type: 'retry' },
     actor: ONCALL,

@@ -80,6 +80,9 @@ export const cancelButton = (ctx: ListenerContext) =>
     // Who clicked is on the event; the reason says where, without naming them twice.
     reason: 'Cancel clicked on the live status message',
   }));
+/** Extend maintenance: the maintenance window ends an hour from now (domain EXTENSION_MINUTES). */
+export const extendMaintenanceButton = (ctx: ListenerContext) =>
+  statusButton(ctx, () => ({ type: 'extend_maintenance' }));
 /** Retry a failed deploy. */
 export const retryButton = (ctx: ListenerContext) => statusButton(ctx, () => ({ type: 'retry' }));
 /** Resolved manually: asks what was done first. */

@@ -26,7 +26,7 @@ function checkedOutside(hotfix: Hotfix): string {
     case 'ecs-image':
       return 'that the ECS cluster and service this plan updates exist';
     case 'ecs-run-once':
-      return "the deployment service's task definition and image, its log group, and that no processes run in the client's database";
+      return "the deployment service's task definition and image, its log group, and what runs in the client's database (the deploy waits for it)";
     default:
       return 'what the deploy will use outside';
   }

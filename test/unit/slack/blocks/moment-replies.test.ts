@@ -68,6 +68,21 @@ describe('moment replies', () => {
     expect(shown.join('\n')).not.toMatch(/\/hotfix rollback|Roll back on/);
   });
 
+  it('offers Extend maintenance on a failure only when there is a maintenance or calendar event to extend', () => {
+    const { hotfix, events } = failedInProd();
+    const event = events.at(-1);
+    if (!event) throw new Error('no event');
+    const buttons = (h: Hotfix) =>
+      momentsOf(h, event).map((m) =>
+        JSON.stringify(momentMessage(h, m).blocks).includes('hotfix_extend_maintenance'),
+      );
+    expect(buttons(hotfix).some(Boolean)).toBe(false);
+    const withMaintenance = { ...hotfix, refs: { ...hotfix.refs, statuspageIncidentId: 'inc1' } };
+    expect(buttons(withMaintenance).some(Boolean)).toBe(true);
+    const rendered = momentsOf(withMaintenance, event).map((m) => render(momentMessage(withMaintenance, m)));
+    expect(rendered.join('\n')).toContain('Extend maintenance');
+  });
+
   it("shows the end of a failed build's console in the thread, escaped, and only the sentence in change control", () => {
     const { hotfix, events } = failedInProd();
     const console = Array.from({ length: 40 }, (_, i) => `[Pipeline] sh step ${i} <out> & ${'x'.repeat(60)}`);

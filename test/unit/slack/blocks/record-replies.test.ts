@@ -46,6 +46,37 @@ describe('record replies', () => {
     expect(JSON.stringify(optional.blocks)).not.toContain('hotfix_retry');
   });
 
+  it('drops Retry once retried, linking the record that exists now or pointing at the newer failure', () => {
+    const failure = {
+      kind: 'failed' as const,
+      record: 'jira' as const,
+      failure: 'unavailable' as const,
+      message: 'Jira answered 503',
+      held: false,
+    };
+    const created = recordNoteMessage(hotfix, { ...failure, retried: { link: jira } });
+    expect(render(created)).toMatchSnapshot();
+    expect(JSON.stringify(created.blocks)).not.toContain('hotfix_retry');
+    expect(created.text).toContain('Retried: the Jira change ticket exists now');
+    const again = recordNoteMessage(hotfix, { ...failure, held: true, retried: 'again' });
+    expect(JSON.stringify(again.blocks)).not.toContain('hotfix_retry');
+    expect(again.text).toContain('it failed again, see the newer message below');
+  });
+
+  it('names a ticket update that failed, and that the hotfix goes on', () => {
+    const note = recordNoteMessage(hotfix, {
+      kind: 'not_updated',
+      record: 'jira',
+      what: "mark the deploy's start on CHG-7",
+      failure: 'unavailable',
+      message: 'Jira could not move CHG-7 through "Start Progress": HTTP 503',
+    });
+    expect(note.text).toBe(
+      `The bot could not mark the deploy's start on CHG-7. Jira could not move CHG-7 through "Start Progress": HTTP 503 ${hotfix.id} goes on; do it by hand in Jira. It did not answer properly; it is usually back within minutes.`,
+    );
+    expect(limitViolations(note.blocks)).toEqual([]);
+  });
+
   it('says what was closed and names what was left open', () => {
     const note = recordNoteMessage(hotfix, {
       kind: 'closed',
