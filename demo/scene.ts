@@ -15,8 +15,13 @@ import { renderMessage } from '../test/emulators/slack/transcript.js';
 export const SECRET = 'demo-signing-secret-0d6b1f';
 // Tuesday 17 November 2026, 10:05 in New York.
 const SCENE_START = Date.parse('2026-11-17T15:05:00Z');
-const offset = SCENE_START - Date.now();
+let offset = SCENE_START - Date.now();
 export const sceneNow = () => Date.now() + offset;
+
+/** The scene's clock moves on by `ms` at once (the bot and the emulators read it): "a quarter of an hour later". */
+export function laterBy(ms: number): void {
+  offset += ms;
+}
 
 export interface Typed {
   at: number;

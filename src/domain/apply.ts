@@ -1,6 +1,7 @@
 import type { HotfixEvent, PlannedFacts } from './events.js';
 import type { Hotfix, HotfixState } from './hotfix.js';
 import { isTerminal } from './hotfix.js';
+import { rollbackQueues } from './rollback.js';
 
 /**
  * Folds one event into the record. Pure and total: `decide` is what refuses; `apply` trusts the events it gets,
@@ -126,8 +127,8 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
     case 'failed':
       return { ...withoutInput(moveTo(h, 'failed')), failure: e.failure };
     case 'rollback_started': {
-      // A completed hotfix released its lock: its rollback queues for it again before deploying anything.
-      const next = h.state === 'completed' ? 'rollback_queued' : 'rolling_back';
+      // A completed or cancelled hotfix released its lock: its rollback queues for it again before deploying anything.
+      const next = rollbackQueues(h) ? 'rollback_queued' : 'rolling_back';
       return { ...moveTo(h, next), decision: { by: e.by, at: e.at, reason: e.reason } };
     }
     case 'rolled_back':

@@ -6,7 +6,7 @@ import { mayAcknowledgeBreakGlass, mayAdminister, mayOperate, mayReject, require
 import { Reason, refuse } from './reasons.js';
 import { can } from './capabilities.js';
 import { rollbackRowFor, shouldAutoRollback } from './rollback-matrix.js';
-import { rollbackTarget, rollsBack } from './rollback.js';
+import { cancelledMidDeploy, rollbackTarget, rollsBack } from './rollback.js';
 import { triageChanges } from './triage.js';
 import { heldBy } from './record-plan.js';
 
@@ -252,6 +252,10 @@ function rollback(
 ): Decision {
   const refusal = mayOperate(h, ctx.actor, 'roll back') ?? requireReason(cmd.reason, `roll back ${h.id}`);
   if (refusal) return refused(refusal);
+  if (h.state === 'cancelled' && !cancelledMidDeploy(h))
+    return refused(
+      refuse(Reason.WrongState, `${h.id} was cancelled before its deploy started, so nothing changed.`),
+    );
   if (!rollsBack(h) || !rollbackTarget(h)) {
     const why = rollsBack(h)
       ? 'has no recorded earlier version of every service to return to (a version the deploy method could not tell is not guessed)'
@@ -263,7 +267,7 @@ function rollback(
       ),
     );
   }
-  // A completed hotfix released its lock: the rollback queues for it again (apply.ts), like a new deploy would.
+  // A completed or cancelled hotfix released its lock: the rollback queues for it again (apply.ts), like a deploy.
   return emit({ type: 'rollback_started', reason: cmd.reason });
 }
 

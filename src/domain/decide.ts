@@ -30,7 +30,7 @@ export const ACCEPTED_IN: Readonly<Record<HotfixCommandType, readonly HotfixStat
     'rolling_back',
     'rollback_failed',
   ],
-  rollback: ['verifying', 'failed', 'completed'],
+  rollback: ['verifying', 'failed', 'completed', 'cancelled'],
   supersede: ['failed'],
   resolve: ['approved', 'queued', 'rollback_queued', ...LOCK_STATES],
   handoff: NON_TERMINAL,

@@ -33,17 +33,31 @@ export function rollsBack(
   return hotfix.versionsBefore === undefined || rollbackTarget(hotfix) !== undefined;
 }
 
-/** The states a hotfix is offered Rollback in: once it has deployed (DESIGN.md section 2). */
-export const ROLLBACK_OFFERED_IN = ['verifying', 'failed', 'completed'] as const;
+/**
+ * The states a hotfix is offered Rollback in: once it has deployed (DESIGN.md section 2), and after a cancel that
+ * stopped a deploy already under way (what it had changed may still run).
+ */
+export const ROLLBACK_OFFERED_IN = ['verifying', 'failed', 'completed', 'cancelled'] as const;
 
 /** Whether a person can be offered Rollback on this hotfix now: it has deployed, and the bot can do it. */
 export function rollbackOffered(hotfix: Hotfix): boolean {
   const state: string = hotfix.state;
   return (
     (ROLLBACK_OFFERED_IN as readonly string[]).includes(state) &&
+    (hotfix.state !== 'cancelled' || cancelledMidDeploy(hotfix)) &&
     rollsBack(hotfix) &&
     rollbackTarget(hotfix) !== undefined
   );
+}
+
+/** A cancel that stopped a deploy under way: the deploy had started, so something may have changed. */
+export function cancelledMidDeploy(hotfix: Pick<Hotfix, 'state' | 'times'>): boolean {
+  return hotfix.state === 'cancelled' && hotfix.times.deployStartedAt !== undefined;
+}
+
+/** Whether a rollback of this hotfix first queues for its (client, env) lock: its ending released it. */
+export function rollbackQueues(hotfix: Pick<Hotfix, 'state'>): boolean {
+  return hotfix.state === 'completed' || hotfix.state === 'cancelled';
 }
 
 /**

@@ -31,12 +31,13 @@ beforeAll(async () => {
   slack = await startSlackEmulator();
   aws = await startAwsEmulator({ stepMs: 200 });
   seedAgentService(aws, STAGING);
-  // Healthy at the target version: the deployed hotfix soaks in verifying while the test looks at it.
+  // Healthy at the target version, through a short soak: the deployed hotfix completes.
   health = await startHealthEmulator();
   health.running('/healthz', 'v2.14.3-hotfix.1');
-  catalog = catalogWith((doc) =>
-    doc.setIn(['clients', 'acme', 'envs', 'staging', 'healthUrls', 'external-agent'], health.url),
-  );
+  catalog = catalogWith((doc) => {
+    doc.setIn(['clients', 'acme', 'envs', 'staging', 'healthUrls', 'external-agent'], health.url);
+    doc.setIn(['services', 'external-agent', 'soak'], doc.createNode({ seconds: 2, everySeconds: 1 }));
+  });
 });
 afterAll(async () => {
   await slack.close();
@@ -72,7 +73,7 @@ function crashAt(cluster: Cluster, operation: string, when: 'before' | 'after'):
 }
 
 describe('SIGKILL around the ECS effects of an ecs-image hotfix', () => {
-  it('leaves one new revision and one UpdateService, and the hotfix reaches verifying', () =>
+  it('leaves one new revision and one UpdateService, and the hotfix completes', () =>
     withCluster(
       {
         db: DB,
@@ -120,7 +121,7 @@ describe('SIGKILL around the ECS effects of an ecs-image hotfix', () => {
             { emulator: slack },
           );
           await Promise.all(crashes);
-          const deployed = await until(store, planned.ulid, (h) => h.state === 'verifying', 60_000);
+          const deployed = await until(store, planned.ulid, (h) => h.state === 'completed', 60_000);
           expect(cluster.workers.filter((w) => !w.running)).toHaveLength(3);
           expect(aws.callsOf('RegisterTaskDefinition')).toHaveLength(1);
           expect(aws.callsOf('UpdateService')).toHaveLength(1);

@@ -230,7 +230,7 @@ describe('EcsImageMethod against the AWS emulator', () => {
         `${NAMES.service}:2 had rolled out; returned the service to ${NAMES.service}:1 \\(one UpdateService\\)`,
       ),
     );
-    expect(said).toContain(`${NAMES.service}:2 stays registered`);
+    expect(said).toContain(`${NAMES.service}:2 stays registered until the hotfix is rolled back`);
     // A re-run after a crash finds the service on its way back and sends nothing more.
     await expect(method.abort(hotfix)).resolves.toMatch(new RegExp(`on its way back to ${NAMES.service}:1`));
     const back = emulator

@@ -151,7 +151,7 @@ describe('the ecs-image panic rollback from Slack', () => {
     const reply = await t.slack.waitFor(() =>
       threadOf(hotfix).find((r) => /FAILED on/.test(JSON.stringify(r.blocks))),
     );
-    expect(JSON.stringify(reply.blocks)).toContain('Rollback, Retry or Resolved manually');
+    expect(JSON.stringify(reply.blocks)).toContain('Rollback, Retry, Patch forward or Resolved manually');
     expect(JSON.stringify(reply.blocks)).not.toContain('by hand');
     const status = await statusShows(hotfix, /hotfix_rollback/);
     expect(JSON.stringify(status.blocks)).toContain(`/hotfix rollback ${hotfix.id}`);
@@ -217,6 +217,51 @@ describe('the ecs-image panic rollback from Slack', () => {
     expect(
       aws.callsOf('DeregisterTaskDefinition').filter((c) => String(c.body['taskDefinition']).endsWith(bad)),
     ).toHaveLength(1);
+  });
+
+  it('a hotfix cancelled during its rollout is offered Rollback, which takes the environment again and deregisters the revision the cancel left registered', async () => {
+    health.running('/healthz', OLD);
+    aws.ecs.scriptNextRollout(STAGING.cluster, STAGING.service, { outcome: 'stall' });
+    const hotfix = await approvedHotfix();
+    const rolling = await waitForRecord(
+      t.bot,
+      hotfix.ulid,
+      (h) => h.refs['ecsTaskDefinition'] !== undefined,
+      15_000,
+    );
+    const bad = rolling.refs['ecsTaskDefinition']!;
+    expect(textOf((await slash(`cancel ${hotfix.id} "wrong image"`)).body)).toMatch(/cancel/i);
+    const cancelled = await waitForRecord(
+      t.bot,
+      hotfix.ulid,
+      (h) => h.state === 'cancelled' && h.finalizedSeq !== undefined,
+      15_000,
+    );
+    expect(cancelled.steps[`abort_${cancelled.attempts}`]?.result?.detail).toContain(
+      'stays registered until the hotfix is rolled back',
+    );
+    expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toBeUndefined();
+    await statusShows(cancelled, /hotfix_rollback/);
+
+    const typed = await slash(`rollback ${hotfix.id}`);
+    expect(textOf(typed.body)).toContain(`Opening the rollback form for ${hotfix.id}`);
+    const [form] = await rollbackForms(hotfix, 1);
+    expect(JSON.stringify(form!.view['blocks'])).toContain('was cancelled during its deploy');
+    await confirm(form!, 'U0PRIYA', 'deregister the image we cancelled');
+    // Finalized once more, after its new ending (it was finalized as cancelled before).
+    await waitForRecord(
+      t.bot,
+      hotfix.ulid,
+      (r) => r.state === 'rolled_back' && (r.finalizedSeq ?? 0) >= r.stateSince.seq,
+      20_000,
+    );
+    expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toBeUndefined();
+    expect(
+      aws.callsOf('DeregisterTaskDefinition').filter((c) => String(c.body['taskDefinition']).endsWith(bad)),
+    ).toHaveLength(1);
+    expect(aws.ecs.services.find((s) => s.name === STAGING.service)?.taskDefinition).toMatch(
+      new RegExp(`${revision(1)}$`),
+    );
   });
 
   it('fails a verifying hotfix whose service was put back on another revision during the soak window, with expected vs seen', async () => {

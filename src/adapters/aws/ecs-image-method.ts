@@ -191,7 +191,7 @@ export class EcsImageMethod implements DeployMethod {
       const service = await this.ecs.service(s.target.cluster, s.target.service);
       const primary = service?.deployments.find((d) => d.status === 'PRIMARY');
       const kept = arn
-        ? ` ${shortName(arn)} stays registered; deregister it in ECS once nothing runs it.`
+        ? ` ${shortName(arn)} stays registered until the hotfix is rolled back (Rollback on its live status, or \`/hotfix rollback ${hotfix.id}\`), which follows the service back and deregisters it.`
         : '';
       if (!arn || !service || primary?.taskDefinition !== arn) {
         // Looked at before anything is sent: a re-run after a crash finds the service already on its way back.

@@ -10,7 +10,7 @@ import type { Hotfix, HotfixState } from '../../domain/hotfix.js';
 import { isTerminal } from '../../domain/hotfix.js';
 import { can } from '../../domain/capabilities.js';
 import { rollbackRowFor, type RollbackRow } from '../../domain/rollback-matrix.js';
-import { rollbackTarget } from '../../domain/rollback.js';
+import { cancelledMidDeploy, rollbackTarget } from '../../domain/rollback.js';
 import { context, header, message, section, type SlackMessage } from './block-kit.js';
 import { outcomeLine } from './change-control-notice.js';
 import {
@@ -237,9 +237,13 @@ function failureBlocks(hotfix: Hotfix): KnownBlock[] {
   return [section(`${head}\n${advice}\n${lock}`), ...optional(failureActions(hotfix))];
 }
 
-/** Rollback while verifying and after completion (a failure shows its buttons with what went wrong). */
+/**
+ * Rollback while verifying, after completion and after a cancel that stopped a deploy under way (a failure shows its
+ * buttons with what went wrong).
+ */
 function deployedActions(hotfix: Hotfix): KnownBlock[] {
-  if (hotfix.state !== 'verifying' && hotfix.state !== 'completed') return [];
+  const deployed = hotfix.state === 'verifying' || hotfix.state === 'completed' || cancelledMidDeploy(hotfix);
+  if (!deployed) return [];
   return optional(failureActions(hotfix));
 }
 

@@ -75,6 +75,8 @@ function firstly(hotfix: Hotfix): string {
   const env = `${hotfix.client} ${hotfix.env}`;
   if (hotfix.state === 'completed')
     return ` ${hotfix.id} completed and released ${env}, so the rollback first takes it again, waiting its turn if another hotfix holds it.`;
+  if (hotfix.state === 'cancelled')
+    return ` ${hotfix.id} was cancelled during its deploy and released ${env}, so the rollback first takes it again, waiting its turn if another hotfix holds it.`;
   if (hotfix.state === 'verifying') return ` Verification stops; ${hotfix.id} keeps ${env} throughout.`;
   return '';
 }

@@ -77,6 +77,25 @@ describe('deploying', () => {
     expect(h.lock).toBeUndefined();
   });
 
+  it('offers a rollback after a cancel that stopped the deploy, queued for the lock again; none before any deploy', () => {
+    const stopped = run(run(hotfixIn('deploying'), { type: 'cancel', reason: 'wrong build' }, REQUESTER), {
+      type: 'deploy_aborted',
+      undone: 'build aborted after Deploy',
+    });
+    const queued = run(stopped, { type: 'rollback', reason: 'undo what Deploy changed' }, ONCALL);
+    expect(queued).toMatchObject({
+      state: 'rollback_queued',
+      decision: { reason: 'undo what Deploy changed' },
+    });
+    expect(queued.lock).toBeUndefined();
+    const early = run(hotfixIn('queued'), { type: 'cancel', reason: 'not needed' }, REQUESTER);
+    expect(early.state).toBe('cancelled');
+    expect(attempt(early, { type: 'rollback', reason: 'undo' }, ONCALL)).toMatchObject({
+      ok: false,
+      refusal: { code: Reason.WrongState },
+    });
+  });
+
   it('refuses an abort report nobody asked for', () => {
     expect(attempt(hotfixIn('deploying'), { type: 'deploy_aborted', undone: '' })).toMatchObject({
       ok: false,
