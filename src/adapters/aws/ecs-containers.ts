@@ -182,10 +182,19 @@ export class EcsContainers implements Containers {
       .map((t) => t.taskDefinitionArn ?? '');
   }
 
+  /**
+   * Deregisters a revision; one already INACTIVE counts as done (two runs of a step can both have seen it ACTIVE, and
+   * ECS refuses the second with a ClientException saying so).
+   */
   async deregister(taskDefinition: string): Promise<void> {
-    await this.call(`deregistering task definition ${taskDefinition}`, () =>
-      this.client.send(new DeregisterTaskDefinitionCommand({ taskDefinition })),
-    );
+    await this.call(`deregistering task definition ${taskDefinition}`, async () => {
+      try {
+        await this.client.send(new DeregisterTaskDefinitionCommand({ taskDefinition }));
+      } catch (error) {
+        if (alreadyInactive(error)) return;
+        throw error;
+      }
+    });
   }
 
   private async call<T>(doing: string, send: () => Promise<T>): Promise<T> {
@@ -195,4 +204,9 @@ export class EcsContainers implements Containers {
       throw asContainersError(error, doing);
     }
   }
+}
+
+function alreadyInactive(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  return name === 'ClientException' && typeof message === 'string' && /already inactive/i.test(message);
 }
