@@ -144,3 +144,20 @@ export async function planApprovedByBob(scene: Scene, store: Store, id: string, 
   const planned = await until(store, id, (h) => h.refs['noticeTs'] !== undefined);
   await scene.click('U0BOB', 'C0CHANGECTL', planned.refs['noticeTs'] ?? '', 'hotfix_approve');
 }
+
+/**
+ * Priya plans `text` (a Jenkins deploy with a Proceed input), bob approves it on the notice, and Priya answers its
+ * Proceed on the live status; returns the hotfix id the plan's answer named.
+ */
+export async function deployedWithProceed(scene: Scene, store: Store, text: string): Promise<string> {
+  const id = await scene.plan('U0PRIYA', text);
+  const planned = await until(store, id, (h) => h.refs['noticeTs'] !== undefined);
+  await scene.click('U0BOB', 'C0CHANGECTL', planned.refs['noticeTs'] ?? '', 'hotfix_approve');
+  const waiting = await until(
+    store,
+    id,
+    (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined,
+  );
+  await proceed(scene, 'U0PRIYA', waiting);
+  return id;
+}

@@ -8,7 +8,7 @@
 import type { GithubEmulator } from '../../test/emulators/github/index.js';
 import type { HealthEmulator } from '../../test/emulators/health/index.js';
 import type { Scene, Store } from '../scene.js';
-import { proceed, until } from '../scene.js';
+import { deployedWithProceed, until } from '../scene.js';
 
 const DECANTING = 'example-org/decanting-service';
 /** The fix of this scene: only on its hotfix branch. */
@@ -32,18 +32,11 @@ export async function playForwardPort(
   gh: GithubEmulator,
 ): Promise<string[]> {
   health.running('/v1/health', FORWARD_PORT_TAG);
-  const id = await scene.plan(
-    'U0PRIYA',
+  const id = await deployedWithProceed(
+    scene,
+    store,
     `plan decanting-service@${FORWARD_PORT_TAG} globex staging reason="pick lists print twice, HOCS-1234"`,
   );
-  const planned = await until(store, id, (h) => h.refs['noticeTs'] !== undefined);
-  await scene.click('U0BOB', 'C0CHANGECTL', planned.refs['noticeTs'] ?? '', 'hotfix_approve');
-  const waiting = await until(
-    store,
-    id,
-    (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined,
-  );
-  await proceed(scene, 'U0PRIYA', waiting);
   await until(store, id, (h) => h.refs['forwardPortPr.decanting-service'] !== undefined);
   // The owner is reminded at least once before the pull request is merged.
   await until(store, id, (h) => Object.keys(h.steps).some((s) => s.startsWith('forward_port_remind_')));

@@ -8,7 +8,7 @@ import { sendViewSubmission } from '../../test/emulators/slack/index.js';
 import type { HealthEmulator } from '../../test/emulators/health/index.js';
 import { plainFromMrkdwn } from '../../test/emulators/slack/index.js';
 import type { Scene, Store } from '../scene.js';
-import { proceed, SECRET, until } from '../scene.js';
+import { deployedWithProceed, SECRET, until } from '../scene.js';
 
 const TAG = '24-02-05.619-hotfix.633';
 
@@ -19,18 +19,11 @@ export async function playRollbackAfterCompletion(
   health: HealthEmulator,
 ): Promise<string[]> {
   health.running('/v1/health', TAG);
-  const id = await scene.plan(
-    'U0PRIYA',
+  const id = await deployedWithProceed(
+    scene,
+    store,
     `plan decanting-service@${TAG} globex staging reason="orders stuck in decanting after the night batch"`,
   );
-  const planned = await until(store, id, (h) => h.refs['noticeTs'] !== undefined);
-  await scene.click('U0BOB', 'C0CHANGECTL', planned.refs['noticeTs'] ?? '', 'hotfix_approve');
-  const waiting = await until(
-    store,
-    id,
-    (h) => h.state === 'awaiting_input' && h.refs['statusTs'] !== undefined,
-  );
-  await proceed(scene, 'U0PRIYA', waiting);
   const done = await until(store, id, (h) => h.state === 'completed' && h.finalizedSeq !== undefined);
   const before = done.versionsBefore?.['decanting-service'] ?? '';
 
