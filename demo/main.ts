@@ -24,7 +24,9 @@
  * Rollback beside its state on the change-control notice: the environment taken again, the version before deployed
  * and checked, the hotfix rolled back. Then a failed hotfix patched forward, its lock passed on; last the
  * forward-port: a fix cut on a hotfix branch completes, the bot opens its pull request to main, reminds its owner, and
- * says so once it is merged.
+ * says so once it is merged. Last, a plan for a deploy window three hours away: approved at once, its records made
+ * for the window (a scheduled Statuspage maintenance), nothing deployed until the scene's clock reaches the window,
+ * then the maintenance started with the deploy and completed with it.
  *
  * Each scene is a file in `demo/scenes/`, played in the order below; `demo/scene.ts` holds what people do (type,
  * click, approve) and the waits. A new scene goes last and takes its hotfix ids from the answers (`scene.plan`).
@@ -50,6 +52,7 @@ import { playGithub, startDemoGithub } from './scenes/github.js';
 import { playRollbackAfterCompletion } from './scenes/rollback-completed.js';
 import { playPatchForward } from './scenes/patch-forward.js';
 import { playForwardPort, seedForwardPort } from './scenes/forward-port.js';
+import { playDeployWindow } from './scenes/deploy-window.js';
 
 async function main(): Promise<void> {
   const redis = await demoRedis();
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
     const rollbackForm = await playRollbackAfterCompletion(scene, bot.deps.store, health);
     const patched = await playPatchForward(scene, bot.deps.store, bot.deps.locks);
     const pulls = await playForwardPort(scene, bot.deps.store, health, github.github);
+    const windowSteps = await playDeployWindow(scene, bot.deps.store, health, records.statuspage);
     print(
       slack,
       redis.describe,
@@ -129,6 +133,8 @@ async function main(): Promise<void> {
     for (const line of rollbackForm) process.stdout.write(`${line}\n`);
     process.stdout.write('--- Patch forward on globex staging: who held the lock at each step ---\n');
     for (const line of patched) process.stdout.write(`${line}\n`);
+    process.stdout.write('--- A deploy window three hours ahead: the Statuspage maintenance at each step ---\n');
+    for (const line of windowSteps) process.stdout.write(`${line}\n`);
   } finally {
     if (typeof guardDb !== 'string') await guardDb.drop();
     await bot.stop();

@@ -16,7 +16,7 @@ export const PENDING_TAG = '24-02-05.619-hotfix.632';
 const TAGS: Record<string, { base: string; tags: string[] }> = {
   [DECANTING]: {
     base: '24-02-05.619',
-    tags: ['627', '628', '629', '630', '631', '633', '640', '641', '642'].map(
+    tags: ['627', '628', '629', '630', '631', '633', '640', '641', '642', '643'].map(
       (n) => `24-02-05.619-hotfix.${n}`,
     ),
   },

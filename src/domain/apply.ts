@@ -63,6 +63,7 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
         state: 'planned' as const,
         planVersion: h.planVersion + 1,
         approvals: [],
+        times: { ...h.times, revisedAt: e.at },
       };
       if (reason === undefined) delete base.reason;
       else base.reason = reason;

@@ -7,6 +7,7 @@ import { describeEvent } from './describe-event.js';
 import type { HotfixEvent } from './events.js';
 import type { Hotfix } from './hotfix.js';
 import { SYSTEM } from './hotfix.js';
+import { localWindowStart } from './deploy-window.js';
 
 /** A record's title and its body as paragraphs; adapters turn paragraphs into the system's format (ADF, HTML). */
 export interface RecordText {
@@ -62,6 +63,15 @@ export function approversOf(hotfix: Hotfix): string[] {
   return hotfix.approvals.filter((a) => a.planVersion === hotfix.planVersion).map((a) => a.by);
 }
 
+/** The deploy window's sentence, for a plan that has one (`at=`). */
+function windowParagraphs(hotfix: Hotfix): string[] {
+  if (!hotfix.deployAt) return [];
+  const utc = `${hotfix.deployAt.slice(0, 16).replace('T', ' ')} UTC`;
+  return [
+    `Deploy window opens ${localWindowStart(hotfix.deployAt, hotfix.snapshot.client.timezone)} (${utc}).`,
+  ];
+}
+
 function clientName(hotfix: Hotfix): string {
   const display = hotfix.snapshot.client.displayName;
   return display === hotfix.client ? display : `${display} (${hotfix.client})`;
@@ -73,6 +83,7 @@ export function ticketText(hotfix: Hotfix, context: RecordContext = {}): RecordT
   const paragraphs = [
     `Hotfix ${hotfix.id} for ${clientName(hotfix)} ${hotfix.env}, severity ${hotfix.severity}.`,
     `Services (current -> target): ${versionLines(hotfix).join('; ')}.`,
+    ...windowParagraphs(hotfix),
     `Requested by ${person(hotfix.requester, context)}.`,
     `Approved by ${approvers.length > 0 ? approvers.join(', ') : 'nobody yet'}.`,
   ];
@@ -102,6 +113,7 @@ export function eventText(hotfix: Hotfix, context: RecordContext = {}): RecordTe
   const paragraphs = [
     `Hotfix ${hotfix.id} for ${clientName(hotfix)} ${hotfix.env}, severity ${hotfix.severity}.`,
     `Services (current -> target): ${versionLines(hotfix).join('; ')}.`,
+    ...windowParagraphs(hotfix),
     `Stakeholders: ${stakeholdersOf(hotfix)
       .map((id) => person(id, context))
       .join(', ')}.`,
@@ -125,8 +137,8 @@ export function maintenanceText(hotfix: Hotfix): RecordText {
   return {
     title: `Maintenance: update of ${services}`,
     paragraphs: [
-      `We are deploying an update to ${services} for ${hotfix.snapshot.client.displayName}. ` +
-        'Service may be briefly affected while it rolls out.',
+      `${hotfix.deployAt ? 'We will deploy' : 'We are deploying'} an update to ${services} for ${hotfix.snapshot.client.displayName}` +
+        `${hotfix.deployAt ? ' in this window' : ''}. Service may be briefly affected while it rolls out.`,
       `Reference: ${ulidReference(hotfix.ulid)}`,
     ],
   };

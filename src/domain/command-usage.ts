@@ -8,8 +8,8 @@ import { Reason, refuse } from './reasons.js';
 export const SUBCOMMAND_USAGE = {
   help: ['help', 'this list'],
   plan: [
-    'plan <service>@<tag>[,<service>@<tag>...] <client> <env> [sev=<1-4>] [incident=<KEY>] [reason="..."] [override="..."]',
-    'plan a hotfix; with parts missing it opens a form',
+    'plan <service>@<tag>[,<service>@<tag>...] <client> <env> [sev=<1-4>] [incident=<KEY>] [reason="..."] [override="..."] [at=<HH:MM>]',
+    'plan a hotfix (with `at=`, its deploy waits for that time, the client\'s); with parts missing it opens a form',
   ],
   status: ['status [HF-n]', 'where a hotfix is, or every active hotfix'],
   list: ['list', 'active hotfixes and who holds each environment'],

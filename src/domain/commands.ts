@@ -45,6 +45,8 @@ export interface PlanCommand {
   triage: Record<string, string>;
   /** Given by a planner who accepts an overridable freeze window. */
   freezeOverrideReason?: string;
+  /** The deploy window as written (`at=14:30`), turned into `deployAt` in the client's time zone by decidePlan. */
+  window?: string;
   /** A patch forward: the failed hotfix this plan replaces (checked with patchForwardProblem before deciding). */
   supersedes?: PatchedHotfix;
 }

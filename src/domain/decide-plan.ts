@@ -1,7 +1,8 @@
 import type { DecisionContext, PersonCommand, PlanCommand } from './commands.js';
 import type { Decision, Emit } from './decision.js';
 import { emitter, refused, withWarnings } from './decision.js';
-import type { FreezeWindow } from './catalog.js';
+import type { FreezeWindow, Policy } from './catalog.js';
+import { beforeWindow, resolveWindow } from './deploy-window.js';
 import type { Hotfix, PlannedService } from './hotfix.js';
 import {
   approvalsRequired,
@@ -19,35 +20,61 @@ import { TRIAGE_KEYS, tickedItems, triageRequired } from './triage.js';
 type Approve = Extract<PersonCommand, { type: 'approve' }>;
 type Revise = Extract<PersonCommand, { type: 'revise' }>;
 
-/** A new plan: who may plan, one deploy method, freeze windows, and what the approval will need. */
+/**
+ * A new plan: who may plan, one deploy method, its deploy window, freeze windows and staffing at the moment the
+ * deploy would start, and what the approval will need.
+ */
 export function decidePlan(cmd: PlanCommand, ctx: DecisionContext): Decision {
   const { snapshot } = cmd;
   const problem =
     mayPlan(snapshot.policy, ctx.actor) ??
     servicesProblem(cmd.services, cmd.method, Object.keys(snapshot.services));
   if (problem) return refused(problem);
-  const target = { client: cmd.client, env: cmd.env, timezone: snapshot.client.timezone };
-  const freezes = activeFreezes(snapshot.policy, target, ctx.now);
+  if (cmd.window !== undefined && cmd.supersedes)
+    return refused(
+      refuse(
+        Reason.BadWindow,
+        `A patch forward takes over ${cmd.supersedes.id}'s lock and deploys as soon as it is approved: leave \`at=\` out.`,
+      ),
+    );
+  const timezone = snapshot.client.timezone;
+  const window = cmd.window === undefined ? undefined : resolveWindow(cmd.window, timezone, ctx.now);
+  if (window && !window.ok) return refused(window.refusal);
+  const deployAt = window?.at;
+  const target = { client: cmd.client, env: cmd.env, timezone };
+  const freezes = activeFreezes(snapshot.policy, target, deployAt ?? ctx.now);
   const frozen = freezeProblem(freezes, undefined, cmd.freezeOverrideReason, `${cmd.client} ${cmd.env}`);
   if (frozen) return refused(frozen);
   const overridden = freezes[0];
-  const warnings = staffing(snapshot.policy.lateWeek, snapshot.client.timezone, ctx.now);
+  const warnings = staffing(snapshot.policy.lateWeek, timezone, deployAt ?? ctx.now, deployAt !== undefined);
   const emit = emitter(ctx, 1);
-  const { type: _type, freezeOverrideReason, ...facts } = cmd;
+  const { type: _type, freezeOverrideReason, window: _window, ...facts } = cmd;
   const decision = emit({
     type: 'planned',
     facts: {
       ...facts,
       requester: ctx.actor.userId,
       approvalsRequired: approvalsRequired(snapshot.policy, cmd.env, cmd.severity),
-      expiresAt: planExpiry(snapshot.policy, ctx.now).toISOString(),
+      expiresAt: expiry(snapshot.policy, ctx.now, deployAt?.toISOString()),
       warnings,
+      ...(deployAt ? { deployAt: deployAt.toISOString() } : {}),
       ...(overridden && freezeOverrideReason
         ? { freezeOverride: { window: overridden.name, reason: freezeOverrideReason } }
         : {}),
     },
   });
   return withWarnings(decision, warnings);
+}
+
+/** When an undecided plan expires: by the policy, and at the latest when its deploy window opens. */
+function expiry(policy: Policy, now: Date, deployAt: string | undefined): string {
+  const byPolicy = planExpiry(policy, now).getTime();
+  return new Date(deployAt === undefined ? byPolicy : Math.min(byPolicy, Date.parse(deployAt))).toISOString();
+}
+
+/** When the deploy would start if it were approved now: now, or the opening of a window still ahead. */
+function startsAt(h: Pick<Hotfix, 'deployAt'>, now: Date): Date {
+  return beforeWindow(h, now) ? new Date(h.deployAt ?? now) : now;
 }
 
 /** An approval, tied to the plan version the approver saw; break-glass approves alone and is audited. */
@@ -81,8 +108,9 @@ export function decideApproval(h: Hotfix, cmd: Approve, ctx: DecisionContext, em
     );
   }
   const target = { client: h.client, env: h.env, timezone: h.snapshot.client.timezone };
+  const start = startsAt(h, ctx.now);
   const frozen = freezeProblem(
-    activeFreezes(h.snapshot.policy, target, ctx.now),
+    activeFreezes(h.snapshot.policy, target, start),
     h.freezeOverride?.window,
     undefined,
     `${h.client} ${h.env}`,
@@ -98,7 +126,11 @@ export function decideApproval(h: Hotfix, cmd: Approve, ctx: DecisionContext, em
   const decision = complete
     ? emit({ type: 'approval_given', approval }, { type: 'approved' })
     : emit({ type: 'approval_given', approval });
-  return withWarnings(decision, staffing(h.snapshot.policy.lateWeek, h.snapshot.client.timezone, ctx.now));
+  const windowed = start !== ctx.now;
+  return withWarnings(
+    decision,
+    staffing(h.snapshot.policy.lateWeek, h.snapshot.client.timezone, start, windowed),
+  );
 }
 
 /** A changed plan: a new plan version, so earlier approvals no longer count and approvers are asked again. */
@@ -114,8 +146,13 @@ export function decideRevision(h: Hotfix, cmd: Revise, ctx: DecisionContext, emi
     severity: cmd.severity,
     ...(cmd.reason !== undefined ? { reason: cmd.reason } : {}),
     approvalsRequired: approvalsRequired(policy, h.env, cmd.severity),
-    expiresAt: planExpiry(policy, ctx.now).toISOString(),
-    warnings: staffing(policy.lateWeek, h.snapshot.client.timezone, ctx.now),
+    expiresAt: expiry(policy, ctx.now, h.deployAt),
+    warnings: staffing(
+      policy.lateWeek,
+      h.snapshot.client.timezone,
+      startsAt(h, ctx.now),
+      beforeWindow(h, ctx.now),
+    ),
   });
 }
 

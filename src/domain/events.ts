@@ -9,8 +9,10 @@ export interface Envelope {
 }
 
 /** Everything a new hotfix record starts with: the plan as asked for, and what deciding it worked out. */
-export interface PlannedFacts extends Omit<PlanCommand, 'type' | 'freezeOverrideReason'> {
+export interface PlannedFacts extends Omit<PlanCommand, 'type' | 'freezeOverrideReason' | 'window'> {
   requester: string;
+  /** When the deploy window opens (ISO): the deploy does not start before it. */
+  deployAt?: string;
   approvalsRequired: number;
   expiresAt: string;
   warnings: string[];

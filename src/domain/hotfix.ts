@@ -156,6 +156,8 @@ export interface Hotfix {
   method: DeployMethod;
   services: PlannedService[];
   reason?: string;
+  /** When the plan's deploy window opens (`at=`): approved before it, the hotfix queues for its lock then. */
+  deployAt?: string;
   planVersion: number;
   snapshot: CatalogSnapshot;
   triage: Record<string, string>;
@@ -190,6 +192,8 @@ export interface Hotfix {
   forwardPortWaiver?: { by: string; at: string; reason: string };
   times: {
     plannedAt: string;
+    /** When the current plan version was made, once the plan has been revised. */
+    revisedAt?: string;
     approvedAt?: string;
     queuedAt?: string;
     deployStartedAt?: string;

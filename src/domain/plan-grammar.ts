@@ -29,6 +29,8 @@ export interface PlanRequest {
   reason?: string;
   /** The reason given for overriding a freeze window that allows it (`override="..."`). */
   override?: string;
+  /** The deploy window as written (`at=14:30`); deciding the plan turns it into a moment in the client's zone. */
+  at?: string;
 }
 
 /** The parts a plan cannot do without. */
@@ -44,6 +46,7 @@ export interface PartialPlan {
   incident?: string;
   reason?: string;
   override?: string;
+  at?: string;
   /** Parts not given at all: a caller opens a form when these are the only problems. */
   missing: PlanPart[];
 }
@@ -63,7 +66,7 @@ interface Parts {
 }
 
 /**
- * Parses `<service>@<tag>[,...] <client> <env> [sev=<1-4>] [incident=<KEY>] [reason="..."]`: the text after `plan`,
+ * Parses `<service>@<tag>[,...] <client> <env> [sev=<1-4>] [incident=<KEY>] [reason="..."] [at=<when>]`: the text after `plan`,
  * or its words one per element (an element with spaces stays one word, as from a form field). Never throws.
  */
 export function parsePlan(args: string | readonly string[], catalog: Catalog): PlanParse {
@@ -96,7 +99,7 @@ export function parsePlan(args: string | readonly string[], catalog: Catalog): P
   return { ok: false, problems, partial };
 }
 
-type Understood = Pick<PartialPlan, 'severity' | 'incident' | 'override'> & { reason?: string | undefined };
+type Understood = Pick<PartialPlan, 'severity' | 'incident' | 'override' | 'at'> & { reason?: string | undefined };
 
 /** Only what was given and looks right; exactOptionalPropertyTypes keeps undefined fields out. */
 function partialOf(
@@ -113,11 +116,12 @@ function partialOf(
   if (read.incident !== undefined) partial.incident = read.incident;
   if (read.reason !== undefined) partial.reason = read.reason;
   if (read.override !== undefined) partial.override = read.override;
+  if (read.at !== undefined) partial.at = read.at;
   return partial;
 }
 
 function planOf(list: ServiceList | undefined, partial: PartialPlan): PlanRequest | undefined {
-  const { client, env, severity = DEFAULT_SEVERITY, incident, reason, override } = partial;
+  const { client, env, severity = DEFAULT_SEVERITY, incident, reason, override, at } = partial;
   if (!list?.method || list.services.length === 0 || client === undefined || env === undefined)
     return undefined;
   return {
@@ -129,6 +133,7 @@ function planOf(list: ServiceList | undefined, partial: PartialPlan): PlanReques
     ...(incident === undefined ? {} : { incident }),
     ...(reason === undefined ? {} : { reason }),
     ...(override === undefined ? {} : { override }),
+    ...(at === undefined ? {} : { at }),
   };
 }
 

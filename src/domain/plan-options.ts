@@ -1,16 +1,17 @@
 /**
- * The `key=value` options of a plan (`sev=`, `incident=`, `reason=`, `override=`). Only `=` is the contract; the near misses
+ * The `key=value` options of a plan (`sev=`, `incident=`, `reason=`, `override=`, `at=`). Only `=` is the contract; the near misses
  * people type (`sev:1`, `sev1`, `sev 1`, `sevv=1`) are recognised so the refusal can say exactly what to write.
  */
 import type { Catalog } from './catalog.js';
 import { findService } from './catalog-names.js';
 import { closest } from './closest.js';
+import { badWindow, isWindowText } from './deploy-window.js';
 import type { Severity } from './hotfix.js';
 import { Reason, refuse, type Refusal } from './reasons.js';
 import { code, type Token } from './tokenize.js';
 
 /** The options a plan takes. */
-export const PLAN_OPTIONS = ['sev', 'incident', 'reason', 'override'] as const;
+export const PLAN_OPTIONS = ['sev', 'incident', 'reason', 'override', 'at'] as const;
 /** One of PLAN_OPTIONS. */
 export type PlanOption = (typeof PLAN_OPTIONS)[number];
 
@@ -21,6 +22,8 @@ const ALIASES: Record<string, PlanOption> = {
   incident: 'incident',
   reason: 'reason',
   override: 'override',
+  at: 'at',
+  window: 'at',
 };
 
 function optionName(key: string): PlanOption | undefined {
@@ -48,6 +51,8 @@ export interface PlanOptions {
   reason?: string;
   /** Why an overridable freeze window should not stop this plan; audited. */
   override?: string;
+  /** The deploy window as written (`14:30`, `2026-12-02T02:00`): the client's time zone turns it into a moment. */
+  at?: string;
   problems: Refusal[];
 }
 
@@ -103,6 +108,9 @@ export function readOptions(options: readonly OptionWord[], catalog: Catalog): P
 function readValue(name: PlanOption, value: string, read: PlanOptions): void {
   if (name === 'reason' || name === 'override') {
     if (value !== '') read[name] = value;
+  } else if (name === 'at') {
+    if (isWindowText(value)) read.at = value;
+    else read.problems.push(badWindow(value));
   } else if (name === 'sev') {
     const severity = Object.hasOwn(SEVERITIES, value) ? SEVERITIES[value] : undefined;
     if (severity === undefined) read.problems.push(badSeverity(value));
@@ -149,6 +157,6 @@ function unknownOption(key: string, catalog: Catalog): Refusal {
     closest(lower, PLAN_OPTIONS) ?? PLAN_OPTIONS.find((name) => lower.length >= 2 && name.startsWith(lower));
   const hint = near
     ? ` Did you mean \`${near}\`?`
-    : ' The options are `sev=<1-4>`, `incident=<KEY>`, `reason="..."` and `override="..."`.';
+    : ' The options are `sev=<1-4>`, `incident=<KEY>`, `reason="..."`, `override="..."` and `at=<HH:MM>`.';
   return refuse(Reason.UnknownOption, `Unknown option ${code(`${key}=`)}.${hint}`);
 }

@@ -12,6 +12,8 @@ export const Reason = {
   UnknownEnv: 'unknown_env',
   BadSeverity: 'bad_severity',
   BadIncident: 'bad_incident',
+  /** An `at=` that is no time, has passed or lies too far ahead. */
+  BadWindow: 'bad_window',
   MixedMethods: 'mixed_methods',
   MethodUnavailable: 'method_unavailable',
   RecordSystemDisabled: 'record_system_disabled',

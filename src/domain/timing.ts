@@ -99,19 +99,26 @@ const WEEKEND: readonly Weekday[] = ['sat', 'sun'];
 
 /**
  * Seed 001's staffing warning: late in the work week, after the end of the working day, or at the weekend.
- * A warning, never a refusal: a Sev 1 at 5 p.m. on a Friday still has to ship.
+ * A warning, never a refusal: a Sev 1 at 5 p.m. on a Friday still has to ship. `at` is now, or the opening of the
+ * plan's deploy window (`windowed`), which is then what the warning speaks of.
  */
-export function staffingWarning(lateWeek: LateWeekPolicy, timezone: string, now: Date): string | undefined {
-  const local = localTime(now, timezone);
+export function staffingWarning(
+  lateWeek: LateWeekPolicy,
+  timezone: string,
+  at: Date,
+  windowed = false,
+): string | undefined {
+  const local = localTime(at, timezone);
   const clock = `${capitalised(local.weekday)} ${local.time} ${timezone}`;
+  const when = windowed ? 'The deploy window opens' : 'It is';
   if (WEEKEND.includes(local.weekday)) {
-    return `It is the weekend (${clock}): coverage is thin. Make sure the owning team and the client's support are reachable.`;
+    return `${when} ${windowed ? 'at ' : ''}the weekend (${clock}): coverage is thin. Make sure the owning team and the client's support are reachable.`;
   }
   if (lateWeek.days.includes(local.weekday) && local.time >= lateWeek.after) {
-    return `It is late in the work week (${clock}): if this can wait for a better-staffed day, it likely should.`;
+    return `${when} late in the work week (${clock}): if this can wait for a better-staffed day, it likely should.`;
   }
   if (local.time >= lateWeek.endOfDay) {
-    return `It is the end of the working day (${clock}): check who stays on to watch the deploy.`;
+    return `${when} ${windowed ? 'after ' : ''}the end of the working day (${clock}): check who stays on to watch the deploy.`;
   }
   return undefined;
 }

@@ -8,6 +8,9 @@ import { rollBack } from './roll-back.js';
 import { verify } from './verify.js';
 import type { Hotfix } from '../domain/hotfix.js';
 import { recordsHoldDeploy } from '../domain/record-plan.js';
+import { WINDOW_WAIT, beforeWindow } from '../domain/deploy-window.js';
+import { BOT } from './system-actor.js';
+import { transact } from './transact.js';
 import { openRecords } from './open-records.js';
 import { recheckSource } from './recheck-source.js';
 
@@ -43,7 +46,8 @@ export async function advance(deps: WorkflowDeps, ulid: string): Promise<void> {
 
 /**
  * The change records come before the queue: a required one that cannot be created holds the hotfix here until a
- * Retry. Seed 001's Sev 1 exception: its records are created by a job of their own, alongside the deploy.
+ * Retry. Seed 001's Sev 1 exception: its records are created by a job of their own, alongside the deploy. A plan
+ * with a deploy window has its records made at approval and queues when the window opens.
  */
 async function recordsThenQueue(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
   if (!recordsHoldDeploy(hotfix)) {
@@ -52,8 +56,24 @@ async function recordsThenQueue(deps: WorkflowDeps, hotfix: Hotfix): Promise<voi
       step: 'open_records',
       attempt: `round-${hotfix.recordRound ?? 0}`,
     });
-    return queueForLock(deps, hotfix);
+    return queueWhenOpen(deps, hotfix);
   }
   if (await openRecords(deps, hotfix))
-    return queueForLock(deps, (await deps.store.load(hotfix.ulid)) ?? hotfix);
+    return queueWhenOpen(deps, (await deps.store.load(hotfix.ulid)) ?? hotfix);
+}
+
+/** Queues for the lock now, or, before the plan's deploy window opens, looks again when it does. */
+async function queueWhenOpen(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
+  if (!beforeWindow(hotfix, deps.clock.now())) return queueForLock(deps, hotfix);
+  const opens = hotfix.deployAt ?? '';
+  const delayMs = Math.max(0, Date.parse(opens) - deps.clock.now().getTime());
+  await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'advance', attempt: `window-${opens}` }, { delayMs });
+  // Recorded once, so the reconciler leaves a hotfix waiting for its window alone until the window opens.
+  if (!hotfix.steps[WINDOW_WAIT]?.result)
+    await transact(
+      deps,
+      { ulid: hotfix.ulid },
+      { type: 'record_result', step: WINDOW_WAIT, detail: opens },
+      BOT,
+    );
 }

@@ -3,6 +3,8 @@ import { isTerminal } from '../domain/hotfix.js';
 import type { StepJob } from '../ports/jobs.js';
 import { lastNudge, reminderDue } from './remind.js';
 import { created, failureOf, recordsHoldDeploy, recordsOf } from '../domain/record-plan.js';
+import { WINDOW_WAIT, beforeWindow } from '../domain/deploy-window.js';
+import { maintenanceStartOwed } from './start-maintenance.js';
 
 /**
  * The steps a hotfix is waiting for at `now`, read from the record alone. The reconciler enqueues these when no job
@@ -36,12 +38,13 @@ export function dueSteps(hotfix: Hotfix, now: Date, staleMs = 15_000): StepJob[]
   ) {
     due.push({ ulid: hotfix.ulid, step: 'open_records', attempt: `due-${slot}` });
   }
+  const quiet = now.getTime() - Date.parse(hotfix.stateSince.at) >= staleMs;
+  if (maintenanceStartOwed(hotfix) && quiet && !isTerminal(hotfix.state))
+    due.push({ ulid: hotfix.ulid, step: 'sync_records', attempt: `due-${slot}` });
   const unfinalized = isTerminal(hotfix.state) && (hotfix.finalizedSeq ?? 0) < hotfix.stateSince.seq;
-  if (AUTOMATED.has(hotfix.state) || unfinalized) {
+  if ((AUTOMATED.has(hotfix.state) && !waitingForWindow(hotfix, now)) || unfinalized) {
     // A quiet hotfix the machine should be moving is looked at again; an extra look is harmless (idempotent).
-    const quietFor = now.getTime() - Date.parse(hotfix.stateSince.at);
-    if (quietFor >= staleMs)
-      due.push({ ulid: hotfix.ulid, step: 'advance', attempt: `reconcile-${hotfix.seq}-${slot}` });
+    if (quiet) due.push({ ulid: hotfix.ulid, step: 'advance', attempt: `reconcile-${hotfix.seq}-${slot}` });
   }
   return due;
 }
@@ -55,6 +58,11 @@ function recordsOwed(hotfix: Hotfix): boolean {
   return recordsOf(hotfix, new Set()).some(
     (r) => !created(hotfix, r.kind) && failureOf(hotfix, r.kind) === undefined,
   );
+}
+
+/** An approved hotfix whose records are made and whose delayed look at its window's opening is scheduled. */
+function waitingForWindow(hotfix: Hotfix, now: Date): boolean {
+  return hotfix.state === 'approved' && beforeWindow(hotfix, now) && !!hotfix.steps[WINDOW_WAIT]?.result;
 }
 
 /** States the bot moves along by itself (the others wait for people). */

@@ -9,9 +9,9 @@ export async function afterTransition(deps: Pick<WorkflowDeps, 'jobs'>, hotfix: 
   await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'advance', attempt: String(hotfix.seq) });
   await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'render_status', attempt: String(hotfix.seq) });
   await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'refresh_messages', attempt: String(hotfix.seq) });
-  // The change ticket follows the deploy (started, failed), and the ticket and event a revised plan; nothing when
-  // the hotfix has neither.
-  if (hotfix.refs['jiraKey'] || hotfix.refs['calendarEventId'])
+  // The change ticket follows the deploy (started, failed), the ticket and event a revised plan, and a scheduled
+  // maintenance the deploy's start; nothing when the hotfix has no record.
+  if (hotfix.refs['jiraKey'] || hotfix.refs['calendarEventId'] || hotfix.refs['statuspageIncidentId'])
     await deps.jobs.enqueue({ ulid: hotfix.ulid, step: 'sync_records', attempt: String(hotfix.seq) });
   // The GitHub deployment follows the deploy from its start (in progress, success, failure, inactive).
   if (hotfix.times.deployStartedAt !== undefined)

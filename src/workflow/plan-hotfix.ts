@@ -126,6 +126,7 @@ function planCommand(
     services: plan.services.map((s) => ({ ...s, method: plan.method })),
     ...(plan.reason !== undefined ? { reason: plan.reason } : {}),
     ...(plan.override !== undefined ? { freezeOverrideReason: plan.override } : {}),
+    ...(plan.at !== undefined ? { window: plan.at } : {}),
     snapshot: snapshotOf(
       deps.catalog,
       plan.client,

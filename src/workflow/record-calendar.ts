@@ -9,7 +9,7 @@ import { recordContextOf } from './record-context.js';
 export const BOOKED_WINDOW_MS = 60 * 60_000;
 
 /**
- * The change-calendar event of a hotfix for its deploy window, from approval, naming the stakeholders (a service
+ * The change-calendar event of a hotfix for its deploy window (from approval, or from the plan's `at=`), naming the stakeholders (a service
  * account cannot invite them), created once (found again by the ULID property) and recorded on the hotfix.
  */
 export async function recordCalendar(deps: WorkflowDeps, hotfix: Hotfix): Promise<RecordOutcome> {
@@ -18,7 +18,8 @@ export async function recordCalendar(deps: WorkflowDeps, hotfix: Hotfix): Promis
   if (!calendar || !calendarId)
     throw new Error(`${hotfix.id}: no change calendar for ${hotfix.client} ${hotfix.env}`);
   return recordOnce(deps, hotfix, 'calendar', async (current) => {
-    const start = new Date(current.times.approvedAt ?? deps.clock.now().toISOString());
+    // The plan's deploy window when it has one; else the deploy follows the approval.
+    const start = new Date(current.deployAt ?? current.times.approvedAt ?? deps.clock.now().toISOString());
     const event = await calendar.ensure({
       calendarId,
       ulid: current.ulid,

@@ -8,6 +8,7 @@ import type { WorkflowDeps } from './deps.js';
 import { claimStep } from './claim-step.js';
 import { tell } from './open-records.js';
 import { extendRecords } from './extend-records.js';
+import { startMaintenance } from './start-maintenance.js';
 import { rewriteRecordTexts } from './record-texts.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
@@ -19,7 +20,8 @@ const DEPLOYING: ReadonlySet<HotfixState> = new Set<HotfixState>([
 ]);
 
 /**
- * The `sync_records` job: the ticket and the event follow a revised plan (record-texts.ts), and the change ticket
+ * The `sync_records` job: the ticket and the event follow a revised plan (record-texts.ts), a scheduled maintenance
+ * starts with the deploy (start-maintenance.ts), and the change ticket
  * follows the deploy. When an attempt starts it is commented and moved
  * through the catalog's start transition (after the reopen transition for a retry), and when the deploy fails it is
  * commented and moved through the fail transition; each once per attempt. A Jira failure here is told in the thread
@@ -28,7 +30,10 @@ const DEPLOYING: ReadonlySet<HotfixState> = new Set<HotfixState>([
 export async function syncRecords(deps: WorkflowDeps, ulid: string): Promise<void> {
   const loaded = await deps.store.load(ulid);
   if (!loaded) return;
-  const hotfix = await extendRecords(deps, await rewriteRecordTexts(deps, loaded));
+  const hotfix = await startMaintenance(
+    deps,
+    await extendRecords(deps, await rewriteRecordTexts(deps, loaded)),
+  );
   const settings = deps.catalog.changeTickets;
   if (!hotfix.refs['jiraKey'] || !settings || !deps.records.tickets) return;
   let current = await ticketStarted(deps, hotfix, settings);

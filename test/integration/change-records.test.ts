@@ -3,7 +3,8 @@
  * emulated at the wire: created on approval before the hotfix queues and linked; closed on each ending with the
  * thread told; a required record failing, holding the hotfix, then retried; Sev 1 not held back; a record created
  * by an attempt that died before recording it found again instead of duplicated; plans refused when a required
- * system is not configured.
+ * system is not configured; a plan whose deploy window is hours away gets a scheduled maintenance that starts with
+ * its deploy (the bot's clock is moved on to the window).
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { startStatuspageEmulator, type StatuspageEmulator } from '../emulators/s
 import { JiraChangeTickets } from '../../src/adapters/jira/jira-change-tickets.js';
 import { ticketText } from '../../src/domain/change-records.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
+import { localTime } from '../../src/domain/timing.js';
 import { transact } from '../../src/workflow/transact.js';
 import { BOT } from '../../src/workflow/system-actor.js';
 import { submitForm } from '../helpers/forms.js';
@@ -76,6 +78,9 @@ let jira: JiraEmulator;
 let google: GoogleCalendarEmulator;
 let statuspage: StatuspageEmulator;
 let t: TestBot;
+/** How far the bot's clock runs ahead of the real one: the deploy-window tests move it on to a window. */
+let clockAhead = 0;
+const botNow = () => new Date(Date.now() + clockAhead);
 
 beforeAll(async () => {
   jenkins = await startJenkinsEmulator({ queueDelayMs: 50, jobs: [{ name: JOB, parameters: PARAMETERS }] });
@@ -101,6 +106,7 @@ beforeAll(async () => {
   const keyFile = join(mkdtempSync(join(tmpdir(), 'hotfix-sa-')), 'key.json');
   writeFileSync(keyFile, JSON.stringify({ client_email: SA_EMAIL, private_key: keys.privateKey }));
   t = await startTestBot(7, {
+    clock: { now: botNow },
     env: {
       HOTFIX_CATALOG: recordsCatalog(),
       JENKINS_URL: jenkins.url,
@@ -583,5 +589,99 @@ describe('change records', () => {
     } finally {
       await bare.stop();
     }
+  });
+});
+
+describe('a plan whose deploy window is hours away', () => {
+  /** `at=` for the moment `hours` ahead of the bot's clock, as acme's people write it (New York time). */
+  const windowIn = (hours: number) => {
+    const local = localTime(new Date(botNow().getTime() + hours * 3_600_000), 'America/New_York');
+    return `at=${local.date}T${local.time}`;
+  };
+
+  it('is approved ahead, gets a scheduled maintenance, and deploys when the window opens', async () => {
+    statuspage.state.setComponentStatus(PAGE, 'stgagent', 'operational');
+    const builds = jenkins.builds(JOB).length;
+    const hotfix = await planned(windowIn(3));
+    expect(hotfix.deployAt).toBeDefined();
+    const opens = hotfix.deployAt!;
+    await planShows(hotfix, /Deploy window.*opens/);
+    const notice = () => t.slack.messages('C0CHANGECTL').find((m) => m.ts === hotfix.refs['noticeTs']);
+    expect(JSON.stringify(notice()?.blocks)).toContain('Deploys when the deploy window opens');
+    await approve(hotfix);
+    const waiting = await waitForRecord(
+      t.bot,
+      hotfix.ulid,
+      (h) => h.steps['window_wait']?.result !== undefined,
+      15_000,
+    );
+    expect(waiting.state).toBe('approved');
+    expect(waiting.times.queuedAt).toBeUndefined();
+    const approvedReply = await t.slack.waitFor(
+      () => replies(waiting).find((r) => /is approved/.test(String(r.text))),
+      8000,
+    );
+    expect(String(approvedReply.text)).toContain('it waits for its deploy window');
+    // Every record is made for the window; the public one is scheduled and touches no component yet.
+    const [incident] = statuspage.incidents(PAGE).filter((i) => JSON.stringify(i).includes(hotfix.ulid));
+    expect(incident).toMatchObject({ status: 'scheduled', scheduled_for: opens });
+    expect(statuspage.component('stgdecant')?.status).toBe('operational');
+    const event = google.events(CALENDAR).find((e) => JSON.stringify(e).includes(hotfix.ulid.toLowerCase()));
+    expect(Date.parse(String((event?.['start'] as { dateTime?: string } | undefined)?.dateTime))).toBe(
+      Date.parse(opens),
+    );
+    const [issue] = issuesOf(hotfix);
+    expect(adfText(issue?.description)).toMatch(
+      /Deploy window opens \w{3} \d{4}-\d{2}-\d{2} \d{2}:\d{2} America\/New_York/,
+    );
+    // Nothing deploys while the window is ahead, however often the reconciler looks.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await t.bot.deps.store.load(hotfix.ulid))?.state).toBe('approved');
+    expect(jenkins.builds(JOB)).toHaveLength(builds);
+
+    // Meanwhile a component goes into an incident: completing the maintenance must leave it there.
+    statuspage.state.setComponentStatus(PAGE, 'stgagent', 'major_outage');
+    jenkins.scriptNextBuild(JOB, { stages: ['Deploy'], stageMs: 100 });
+    clockAhead += Date.parse(opens) - botNow().getTime() + 60_000;
+    const started = await waitForRecord(
+      t.bot,
+      hotfix.ulid,
+      (h) => h.steps['statuspage_started']?.result !== undefined,
+      20_000,
+    );
+    expect(started.steps['statuspage_started']?.result?.detail).toBe('in_progress');
+    expect(statuspage.component('stgdecant')?.status).toBe('under_maintenance');
+    const done = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'completed', 20_000);
+    expect(Date.parse(done.times.queuedAt!)).toBeGreaterThanOrEqual(Date.parse(opens));
+    await reply(done, /^note_closed_/);
+    expect(jenkins.builds(JOB)).toHaveLength(builds + 1);
+    const closed = statuspage.incidents(PAGE).find((i) => i.id === incident?.id);
+    expect(closed?.status).toBe('completed');
+    expect(statuspage.component('stgdecant')?.status).toBe('operational');
+    expect(statuspage.component('stgagent')?.status).toBe('major_outage');
+    statuspage.state.setComponentStatus(PAGE, 'stgagent', 'partial_outage');
+  });
+
+  it('cancelled before its window, calls off the scheduled maintenance without touching a component', async () => {
+    const builds = jenkins.builds(JOB).length;
+    const hotfix = await planned(windowIn(5));
+    await approve(hotfix);
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.steps['window_wait']?.result !== undefined, 15_000);
+    statuspage.state.setComponentStatus(PAGE, 'stgdecant', 'degraded_performance');
+    await slash(`cancel ${hotfix.id} "fixed by a config change instead"`);
+    const cancelled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
+    await reply(cancelled, /^note_closed_/);
+    const incident = statuspage.incidents(PAGE).find((i) => JSON.stringify(i).includes(hotfix.ulid));
+    expect(incident?.status).toBe('completed');
+    expect(statuspage.component('stgdecant')?.status).toBe('degraded_performance');
+    expect(jenkins.builds(JOB)).toHaveLength(builds);
+    statuspage.state.setComponentStatus(PAGE, 'stgdecant', 'operational');
+  });
+
+  it('refuses a window that has passed, saying what time it is for the client', async () => {
+    const answer = await slash(`plan decanting-service@${TAG} acme staging ${windowIn(-1)}`);
+    expect(textOf(answer.body)).toMatch(
+      /has passed \(it is \d{4}-\d{2}-\d{2} \d{2}:\d{2} in America\/New_York\)/,
+    );
   });
 });

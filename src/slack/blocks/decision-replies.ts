@@ -163,7 +163,9 @@ function approved(hotfix: Hotfix, event: EventOf<'approved'>, holder: LockHolder
       : approvalContextLine(hotfix, holder, when);
     const turn = patched
       ? 'it deploys to ' + target + ' with the lock it took over'
-      : `it queues for ${target} and deploys when the environment is free`;
+      : hotfix.deployAt && Date.parse(hotfix.deployAt) > Date.parse(event.at)
+        ? `it waits for its deploy window, which opens ${when(hotfix.deployAt)}, then queues for ${target} and deploys when the environment is free`
+        : `it queues for ${target} and deploys when the environment is free`;
     const next = `Next: ${first}${turn}${dry}; progress follows in this thread.`;
     return `:white_check_mark: *${hotfix.id} is approved* ${by}.\n${next}${lock ? `\n${lock}` : ''}`;
   };

@@ -2,12 +2,13 @@
 import type { DeployMethod, RecordKind } from '../../domain/catalog.js';
 import { requiredRecords } from '../../domain/catalog.js';
 import { stateLabel } from '../../domain/decide.js';
+import { localWindowStart } from '../../domain/deploy-window.js';
 import type { Hotfix, HotfixState, Severity, Stage } from '../../domain/hotfix.js';
 import { targetCheckStep } from '../../domain/hotfix.js';
 import { sourceLines } from '../../domain/source-check.js';
 import { approvalsStillNeeded, countedApprovals } from '../../domain/policy.js';
 import { SLACK_LIMITS } from './block-kit.js';
-import { inlineCode, mention, mentions, truncate, typed } from './mrkdwn.js';
+import { inlineCode, mention, mentions, slackDate, truncate, typed } from './mrkdwn.js';
 
 const STATE_EMOJI: Record<HotfixState, string> = {
   planned: ':memo:',
@@ -200,24 +201,28 @@ function withChangeLinks(line: string): string {
   return out + typed(line.slice(last));
 }
 
+/** The plan's deploy window for a field: "opens <date> (Wed 2026-12-02 02:00 America/New_York)"; none without. */
+export function deployWindowLabel(hotfix: Hotfix): string | undefined {
+  if (!hotfix.deployAt) return undefined;
+  return `opens ${slackDate(hotfix.deployAt)} (${localWindowStart(hotfix.deployAt, hotfix.snapshot.client.timezone)})`;
+}
+
 /** The services as the plan grammar writes them: `decanting-service@24-02-05.619-hotfix.627,picking-service@1.2`. */
 export function servicesGrammar(hotfix: Pick<Hotfix, 'services'>): string {
   return hotfix.services.map((s) => `${s.service}@${s.tag}`).join(',');
 }
 
-/** The command that plans this hotfix again (without its reason, which a new plan should restate). */
+/**
+ * The command that plans this hotfix again (without its reason, which a new plan should restate, and without its
+ * deploy window, which may have passed).
+ */
 export function replanCommand(hotfix: Hotfix): string {
   return `/hotfix plan ${servicesGrammar(hotfix)} ${hotfix.client} ${hotfix.env} sev=${hotfix.severity}`;
 }
 
-/**
- * When the current plan version was posted. A revision while planned does not change `stateSince`, but every plan
- * and revision sets the expiry from its own time, so the expiry tells it.
- */
+/** When the current plan version was posted: the plan, or its latest revision. */
 export function planVersionSince(hotfix: Hotfix): string {
-  const expires = Date.parse(hotfix.expiresAt);
-  if (Number.isNaN(expires)) return hotfix.stateSince.at;
-  return new Date(expires - hotfix.snapshot.policy.planExpiryMinutes * 60_000).toISOString();
+  return hotfix.times.revisedAt ?? hotfix.times.plannedAt;
 }
 
 /** `Acme Corp PRODUCTION (prod)` or `Acme Corp staging`: the target as a question names it. */

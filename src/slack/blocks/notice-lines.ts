@@ -7,6 +7,8 @@ import { ecsReturnsTo } from '../../domain/ecs-refs.js';
 import { rollsBack } from '../../domain/rollback.js';
 import { can } from '../../domain/capabilities.js';
 import type { Hotfix } from '../../domain/hotfix.js';
+import { isTerminal } from '../../domain/hotfix.js';
+import { localWindowStart } from '../../domain/deploy-window.js';
 import { describeAudience } from '../../domain/policy.js';
 import { approvalsSummary, isRehearsal, reasonQuote, severityLabel, stateEmoji } from './hotfix-summary.js';
 import { inlineCode, mention, slackDate, truncate, typed } from './mrkdwn.js';
@@ -36,6 +38,9 @@ export function noticeHeadline(hotfix: Hotfix, supersededByLink?: string): strin
     case 'planned':
       return `${emoji} *Approve a ${sevWords(hotfix)} ${kind} to ${target}* — ${describeAudience(hotfix.snapshot.policy.approvers)}`;
     case 'approved':
+      if (hotfix.deployAt && !hotfix.times.queuedAt)
+        return `${emoji} *Approved; deploys to ${target} when its window opens* ${slackDate(hotfix.deployAt)}`;
+      return `${emoji} *Approved; waiting its turn for ${target}* since ${since}`;
     case 'queued':
       return `${emoji} *Approved; waiting its turn for ${target}* since ${since}`;
     case 'preparing':
@@ -128,13 +133,22 @@ export function reasonLines(hotfix: Hotfix): string {
   return reasonQuote(hotfix.reason ? truncate(hotfix.reason, 500) : undefined) ?? '_No reason given._';
 }
 
-/** When it happens: while planned, as soon as approved and until when the plan stands. */
+/**
+ * When it happens: while planned, as soon as approved (or when its deploy window opens) and until when the plan
+ * stands; afterwards what happened when.
+ */
 export function windowLine(hotfix: Hotfix): string {
+  const window = hotfix.deployAt
+    ? `the deploy window opens ${slackDate(hotfix.deployAt)} (${localWindowStart(hotfix.deployAt, hotfix.snapshot.client.timezone)})`
+    : undefined;
   if (hotfix.state === 'planned')
-    return `:clock3: Deploys as soon as it is approved; the plan expires ${slackDate(hotfix.expiresAt)}`;
+    return window
+      ? `:clock3: Deploys when ${window}, not before; approve by then: the plan expires ${slackDate(hotfix.expiresAt)}`
+      : `:clock3: Deploys as soon as it is approved; the plan expires ${slackDate(hotfix.expiresAt)}`;
   const { times } = hotfix;
   const parts = [
     times.approvedAt ? `approved ${slackDate(times.approvedAt)}` : undefined,
+    window && !times.deployStartedAt && !isTerminal(hotfix.state) ? window : undefined,
     times.deployStartedAt ? `deploy started ${slackDate(times.deployStartedAt)}` : undefined,
     times.endedAt ? `ended ${slackDate(times.endedAt)}` : undefined,
   ].filter((p): p is string => p !== undefined);

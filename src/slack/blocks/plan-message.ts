@@ -20,6 +20,7 @@ import {
   approvalsSummary,
   breakGlassLine,
   clientLabel,
+  deployWindowLabel,
   envLabel,
   hotfixTitle,
   isRehearsal,
@@ -99,6 +100,7 @@ function planFields(hotfix: Hotfix): KnownBlock {
     ['Env', envLabel(hotfix)],
     ['Deploy method', methodLabel(hotfix.method)],
     ['Incident', hotfix.incident.key ? inlineCode(hotfix.incident.key) : undefined],
+    ['Deploy window', deployWindowLabel(hotfix)],
   ]);
 }
 

@@ -16,6 +16,8 @@ export const PLAN_MODAL_BLOCKS = {
   severity: 'severity',
   incident: 'incident',
   reason: 'reason',
+  /** The deploy window (`at=`); not shown for a patch forward. */
+  at: 'at',
   /** Shown only when a plan came with an override or was refused for a freeze window. */
   override: 'override',
 } as const;
@@ -37,7 +39,7 @@ function quoted(key: string, text: string): string | undefined {
   return text === '' ? undefined : `${key}="${text.replace(QUOTE_CHARS, "'")}"`;
 }
 
-/** The submitted form as plan grammar: `services client env sev=N incident=K reason="..."`. */
+/** The submitted form as plan grammar: `services client env sev=N incident=K reason="..." at="..."`. */
 export function readPlanModal(values: SubmittedValues): { text: string } {
   const services = read(values, PLAN_MODAL_BLOCKS.services)
     .replace(QUOTE_CHARS, '')
@@ -54,6 +56,7 @@ export function readPlanModal(values: SubmittedValues): { text: string } {
     incident === '' ? undefined : /\s/.test(incident) ? quoted('incident', incident) : `incident=${incident}`,
     quoted('reason', read(values, PLAN_MODAL_BLOCKS.reason)),
     quoted('override', read(values, PLAN_MODAL_BLOCKS.override)),
+    quoted('at', read(values, PLAN_MODAL_BLOCKS.at)),
   ];
   return { text: words.filter((w): w is string => w !== undefined && w !== '').join(' ') };
 }
@@ -69,6 +72,7 @@ const BLOCK_OF: Partial<Record<ReasonCode, PlanModalBlockId>> = {
   [Reason.NotPatchable]: PLAN_MODAL_BLOCKS.client,
   [Reason.BadSeverity]: PLAN_MODAL_BLOCKS.severity,
   [Reason.BadIncident]: PLAN_MODAL_BLOCKS.incident,
+  [Reason.BadWindow]: PLAN_MODAL_BLOCKS.at,
 };
 
 /** The input a problem belongs to; anything not tied to one input is shown on the services. */

@@ -66,7 +66,7 @@ export function planModal(prefill: PlanModalPrefill, where: PlanModalContext): M
     ...patchForwardBlock(where),
     ...problemsBlock(prefill.problems ?? []),
     ...targetInputs(prefill, where),
-    ...detailInputs(prefill),
+    ...detailInputs(prefill, where.supersedes !== undefined),
   ];
   return modal({
     callbackId: CALLBACK_IDS.planModal,
@@ -108,8 +108,11 @@ function targetInputs(prefill: PlanModalPrefill, where: PlanModalContext): Input
   ];
 }
 
-/** How urgent and why; the freeze override only when a freeze is in play, to keep it out of every plan. */
-function detailInputs(prefill: PlanModalPrefill): InputBlock[] {
+/**
+ * How urgent, why and when; the freeze override only when a freeze is in play, to keep it out of every plan; no
+ * deploy window for a patch forward, which deploys as soon as it is approved.
+ */
+function detailInputs(prefill: PlanModalPrefill, patchForward: boolean): InputBlock[] {
   const frozen = (prefill.problems ?? []).some((p) => p.code === Reason.Frozen);
   return [
     select(
@@ -123,6 +126,16 @@ function detailInputs(prefill: PlanModalPrefill): InputBlock[] {
       initial: prefill.incident,
       optional: true,
     }),
+    ...(patchForward
+      ? []
+      : [
+          textInput(PLAN_MODAL_BLOCKS.at, 'Deploy window opens at', {
+            placeholder: '02:00 or 2026-12-02T02:00',
+            initial: prefill.at,
+            optional: true,
+            hint: "In the client's time zone; the deploy waits until then. Empty: as soon as it is approved.",
+          }),
+        ]),
     textInput(PLAN_MODAL_BLOCKS.reason, 'Reason', {
       placeholder: 'What is broken for the client, and why this cannot wait for the next release',
       initial: prefill.reason,

@@ -14,6 +14,7 @@ import {
   approvalsSummary,
   breakGlassLine,
   clientLabel,
+  deployWindowLabel,
   envLabel,
   hotfixTitle,
   isRehearsal,
@@ -67,6 +68,7 @@ function statusFields(hotfix: Hotfix): KnownBlock {
     ['Approvals', approvalsSummary(hotfix)],
     ['Holds the lock', lock],
     ['Incident', hotfix.incident.key ? inlineCode(hotfix.incident.key) : undefined],
+    ['Deploy window', deployWindowLabel(hotfix)],
     ['Attempts', hotfix.attempts > 1 ? String(hotfix.attempts) : undefined],
   ]);
 }

@@ -225,7 +225,7 @@ describe('USAGE', () => {
     expect(lines).toContain(usageOf('handoff'));
     expect(USAGE).toContain('`/hotfix handoff HF-n @person`');
     expect(USAGE).toContain(
-      '`/hotfix plan <service>@<tag>[,<service>@<tag>...] <client> <env> [sev=<1-4>] [incident=<KEY>] [reason="..."] [override="..."]`',
+      '`/hotfix plan <service>@<tag>[,<service>@<tag>...] <client> <env> [sev=<1-4>] [incident=<KEY>] [reason="..."] [override="..."] [at=<HH:MM>]`',
     );
     expect(USAGE).toContain('`/hotfix cancel HF-n "<why>"`');
   });

@@ -223,3 +223,27 @@ describe('changeControlNotice', () => {
     expect(render(changeControlNotice(halfApproved()))).not.toContain(':pencil2:');
   });
 });
+
+describe('a plan with a deploy window', () => {
+  const windowed = () => planned({ window: '2026-11-18T02:00' });
+
+  it('says when the window opens, in the client time zone too, and that approval must come before it', () => {
+    const text = render(changeControlNotice(windowed()));
+    expect(text).toContain('Deploys when the deploy window opens');
+    expect(text).toContain('(Wed 2026-11-18 02:00 America/New_York)');
+    expect(text).toContain('not before; approve by then');
+  });
+
+  it('once approved, heads with the window it waits for instead of a queue', () => {
+    const approved = run(windowed(), { type: 'approve', planVersion: 1 }, APPROVER_A);
+    const text = render(changeControlNotice(approved));
+    expect(text).toContain('Approved; deploys to Acme Corp staging when its window opens');
+    expect(text).not.toContain('waiting its turn');
+    const queued = run(approved, { type: 'queue' });
+    expect(render(changeControlNotice(queued))).toContain('waiting its turn');
+  });
+
+  it('a plan without a window deploys as soon as it is approved', () => {
+    expect(render(changeControlNotice(planned()))).toContain('Deploys as soon as it is approved');
+  });
+});

@@ -56,6 +56,8 @@ describe('the patch-forward plan form', () => {
       supersedes: failed.ulid,
     });
     expect(limitViolations(view.blocks, 100)).toEqual([]);
+    // A patch forward deploys as soon as it is approved: the form offers no deploy window.
+    expect(view.blocks.map((b) => b.block_id)).not.toContain('at');
   });
 
   it('submits, unchanged but for the tag, as the same plan for the same client and env', () => {

@@ -64,6 +64,7 @@ describe('planModal', () => {
       'env',
       'severity',
       'incident',
+      'at',
       'reason',
     ]);
     expect(new Set(inputs(view).map((b) => 'action_id' in b.element && b.element.action_id))).toEqual(
@@ -73,7 +74,7 @@ describe('planModal', () => {
       inputs(view)
         .filter((b) => b.optional)
         .map((b) => b.block_id),
-    ).toEqual(['incident', 'reason']);
+    ).toEqual(['incident', 'at', 'reason']);
     expect(JSON.parse(view.private_metadata ?? '')).toEqual({ channel: 'C0INCIDENT' });
   });
 
@@ -158,6 +159,18 @@ describe('readPlanModal', () => {
     expect(readPlanModal(values).text).toBe(
       'decanting-service@24-02-05.619-hotfix.627,decanting-service@24-02-05.619 acme override="cannot wait"',
     );
+  });
+
+  it('carries the deploy window as the plan grammar writes it, a space in it quoted', () => {
+    const values = submitted(planModal({}, contextOf(catalog)), {
+      services: 'decanting-service@24-02-05.619-hotfix.627',
+      client: 'acme',
+      env: 'prod',
+      at: '2026-12-02 02:00',
+    });
+    const { text } = readPlanModal(values);
+    expect(text).toBe('decanting-service@24-02-05.619-hotfix.627 acme prod sev=3 at="2026-12-02 02:00"');
+    expect(parsePlan(text, catalog)).toMatchObject({ ok: true, plan: { at: '2026-12-02 02:00' } });
   });
 });
 
