@@ -32,8 +32,13 @@ export interface MaintenanceDraft {
   componentIds: string[];
   ulid: string;
   text: RecordText;
-  /** In progress from now until `until` (the booked window), or scheduled for a later window. */
-  window: { mode: 'in_progress'; until: string } | { mode: 'scheduled'; from: string; until: string };
+  /**
+   * In progress from now (`from`, by the caller's clock; the adapter's when absent) until `until` (the booked
+   * window), or scheduled for a later window.
+   */
+  window:
+    | { mode: 'in_progress'; from?: string; until: string }
+    | { mode: 'scheduled'; from: string; until: string };
 }
 
 /** Opens and completes maintenances; every failure is a RecordSystemError. */

@@ -23,6 +23,7 @@ export async function recordStatuspage(deps: WorkflowDeps, hotfix: Hotfix): Prom
       text: maintenanceText(current),
       window: {
         mode: 'in_progress',
+        from: deps.clock.now().toISOString(),
         until: new Date(deps.clock.now().getTime() + BOOKED_WINDOW_MS).toISOString(),
       },
     });

@@ -81,6 +81,18 @@ describe('Statuspage maintenances', () => {
     expect(await port.findByUlid(PAGE, '01JD0000000000000000000099')).toBeUndefined();
   });
 
+  it("starts a live maintenance at the caller's now, whatever the clock it runs on", async () => {
+    // A caller on a clock behind this machine's (the demo's scene): its window is still a valid one.
+    const from = '2026-01-05T15:05:00.000Z';
+    const until = '2026-01-05T16:05:00.000Z';
+    await port.ensureOpen(draft({ window: { mode: 'in_progress', from, until } }));
+    expect(sp.incidents(PAGE)[0]).toMatchObject({
+      status: 'in_progress',
+      scheduled_for: from,
+      scheduled_until: until,
+    });
+  });
+
   it('completes the maintenance restoring each component to its status before, not to operational', async () => {
     const opened = await port.ensureOpen(draft());
     // A retry in another worker knows only what it finds: the statuses come from the maintenance itself.

@@ -68,7 +68,8 @@ function windowFields(draft: MaintenanceDraft): Record<string, unknown> {
   if (window.mode === 'in_progress')
     return {
       components: Object.fromEntries(draft.componentIds.map((id) => [id, 'under_maintenance'])),
-      scheduled_for: new Date().toISOString(),
+      // The caller's now: `until` is on its clock, and Statuspage refuses an end before the start.
+      scheduled_for: window.from ?? new Date().toISOString(),
       scheduled_until: window.until,
       // Never closed by Statuspage at the booked end: it stays open until the hotfix ends (seed 001).
       scheduled_auto_completed: false,
