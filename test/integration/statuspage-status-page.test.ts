@@ -28,7 +28,7 @@ function draft(overrides: Partial<MaintenanceDraft> = {}): MaintenanceDraft {
 }
 
 /** A window opening two hours from now, two hours long. */
-function scheduledWindow(): MaintenanceDraft['window'] {
+function scheduledWindow(): { mode: 'scheduled'; from: string; until: string } {
   const from = new Date(Date.now() + 2 * HOUR).toISOString();
   return { mode: 'scheduled', from, until: new Date(Date.now() + 4 * HOUR).toISOString() };
 }
@@ -129,7 +129,7 @@ describe('Statuspage maintenances', () => {
     const opened = await port.ensureOpen(draft({ window }));
     expect(opened.status).toBe('scheduled');
     expect(sp.incidents(PAGE)[0]).toMatchObject({
-      scheduled_for: window.mode === 'scheduled' ? window.from : '',
+      scheduled_for: window.from,
       scheduled_until: window.until,
       scheduled_auto_in_progress: false,
       auto_transition_to_maintenance_state: false,
@@ -149,7 +149,7 @@ describe('Statuspage maintenances', () => {
     const { id } = sp.state.create(PAGE, {
       name: 'Database upgrade',
       status: 'scheduled',
-      scheduled_for: window.mode === 'scheduled' ? window.from : '',
+      scheduled_for: window.from,
       scheduled_until: window.until,
       scheduled_auto_in_progress: true,
       scheduled_auto_completed: true,
