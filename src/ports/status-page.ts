@@ -1,7 +1,7 @@
 /**
- * The public maintenance of a hotfix (Statuspage). Opening one remembers each component's status before it went
- * under maintenance, in the maintenance itself, so completing restores what was there (a component in an incident
- * stays in its incident) even after a crash.
+ * The public maintenance of a hotfix (Statuspage). Putting components under maintenance (at opening for a live one,
+ * at `start` for a scheduled one) remembers each one's status just before, in the maintenance itself, so completing
+ * restores what was there (a component in an incident stays in its incident) even after a crash.
  */
 import type { RecordText } from '../domain/change-records.js';
 
@@ -21,19 +21,24 @@ export interface Maintenance {
   pageId: string;
   status: 'scheduled' | 'in_progress' | 'verifying' | 'completed';
   componentIds: string[];
-  /** Each component's status before the maintenance, by component id. */
+  /** Each component's status before the maintenance, by component id (as of its creation until it starts). */
   previousStatuses: Record<string, ComponentStatus>;
   url?: string;
 }
 
-/** What to announce. `in_progress` starts now; `scheduled` needs its window. */
+/** What to announce. `in_progress` starts now; `scheduled` waits for `start`, however late, never its window. */
 export interface MaintenanceDraft {
   pageId: string;
   componentIds: string[];
   ulid: string;
   text: RecordText;
-  /** In progress from now until `until` (the booked window), or scheduled for a later window. */
-  window: { mode: 'in_progress'; until: string } | { mode: 'scheduled'; from: string; until: string };
+  /**
+   * In progress from now (`from`, by the caller's clock; the adapter's when absent) until `until` (the booked
+   * window), or scheduled for a later window.
+   */
+  window:
+    | { mode: 'in_progress'; from?: string; until: string }
+    | { mode: 'scheduled'; from: string; until: string };
 }
 
 /** Opens and completes maintenances; every failure is a RecordSystemError. */
@@ -44,6 +49,14 @@ export interface StatusPage {
   ensureOpen(draft: MaintenanceDraft): Promise<Maintenance>;
   /** Moves the maintenance's scheduled end (Extend maintenance); a completed one is left as it is. */
   extend(pageId: string, maintenanceId: string, until: string): Promise<void>;
-  /** Completes it and puts each component back to the status it had before (already completed counts as done). */
+  /**
+   * Starts a scheduled maintenance now: records each component's status, then puts them under maintenance. One
+   * already started (or completed) is returned untouched, so two workers starting it at once do no harm.
+   */
+  start(pageId: string, maintenanceId: string): Promise<Maintenance>;
+  /**
+   * Completes it and puts each component back to the status it had before (already completed counts as done). One
+   * that never started is called off without touching any component.
+   */
   complete(maintenance: Maintenance): Promise<Maintenance>;
 }

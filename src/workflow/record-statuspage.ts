@@ -27,7 +27,11 @@ export async function recordStatuspage(deps: WorkflowDeps, hotfix: Hotfix): Prom
             from: current.deployAt,
             until: new Date(Date.parse(current.deployAt) + BOOKED_WINDOW_MS).toISOString(),
           }
-        : { mode: 'in_progress', until: new Date(now.getTime() + BOOKED_WINDOW_MS).toISOString() };
+        : {
+            mode: 'in_progress',
+            from: now.toISOString(),
+            until: new Date(now.getTime() + BOOKED_WINDOW_MS).toISOString(),
+          };
     const maintenance = await statusPage.ensureOpen({
       pageId: target.pageId,
       componentIds: target.componentIds,

@@ -1,7 +1,9 @@
 /**
  * The StatusPage port against the Statuspage emulator over fetch: a maintenance is opened once per hotfix (found
- * again by its ULID), completing it restores each component's previous status (a component in an incident stays in
- * it), and failures come back as RecordSystemError saying whether to retry.
+ * again by its ULID), a scheduled one waits for the bot to start it (however late, whoever starts it, however often),
+ * completing it restores each component's status from just before it went under maintenance (a component in an
+ * incident stays in it) or, if it never started, touches none, and failures come back as RecordSystemError saying
+ * whether to retry.
  */
 import { maintenanceText } from '../../src/domain/change-records.js';
 import { StatuspageStatusPage } from '../../src/adapters/statuspage/statuspage-status-page.js';
@@ -11,6 +13,7 @@ import { startStatuspageEmulator, type StatuspageEmulator } from '../emulators/s
 import { hotfixIn } from '../unit/domain/builders.js';
 
 const PAGE = 'acme0statuspg';
+const HOUR = 3600_000;
 const hotfix = hotfixIn('deploying');
 
 function draft(overrides: Partial<MaintenanceDraft> = {}): MaintenanceDraft {
@@ -22,6 +25,12 @@ function draft(overrides: Partial<MaintenanceDraft> = {}): MaintenanceDraft {
     window: { mode: 'in_progress', until: new Date(Date.now() + 3600_000).toISOString() },
     ...overrides,
   };
+}
+
+/** A window opening two hours from now, two hours long. */
+function scheduledWindow(): { mode: 'scheduled'; from: string; until: string } {
+  const from = new Date(Date.now() + 2 * HOUR).toISOString();
+  return { mode: 'scheduled', from, until: new Date(Date.now() + 4 * HOUR).toISOString() };
 }
 
 async function caught(promise: Promise<unknown>): Promise<RecordSystemError> {
@@ -37,9 +46,13 @@ async function caught(promise: Promise<unknown>): Promise<RecordSystemError> {
 describe('Statuspage maintenances', () => {
   let sp: StatuspageEmulator;
   let port: StatuspageStatusPage;
+  /** How far the emulator's clock is ahead of the real one. */
+  let aheadMs: number;
 
   beforeEach(async () => {
+    aheadMs = 0;
     sp = await startStatuspageEmulator({
+      now: () => new Date(Date.now() + aheadMs),
       pages: [
         {
           id: PAGE,
@@ -66,6 +79,18 @@ describe('Statuspage maintenances', () => {
     expect(again.id).toBe(opened.id);
     expect(sp.incidents(PAGE)).toHaveLength(1);
     expect(await port.findByUlid(PAGE, '01JD0000000000000000000099')).toBeUndefined();
+  });
+
+  it("starts a live maintenance at the caller's now, whatever the clock it runs on", async () => {
+    // A caller on a clock behind this machine's (the demo's scene): its window is still a valid one.
+    const from = '2026-01-05T15:05:00.000Z';
+    const until = '2026-01-05T16:05:00.000Z';
+    await port.ensureOpen(draft({ window: { mode: 'in_progress', from, until } }));
+    expect(sp.incidents(PAGE)[0]).toMatchObject({
+      status: 'in_progress',
+      scheduled_for: from,
+      scheduled_until: until,
+    });
   });
 
   it('completes the maintenance restoring each component to its status before, not to operational', async () => {
@@ -99,17 +124,171 @@ describe('Statuspage maintenances', () => {
     expect(sp.incidents(PAGE)[0]?.scheduled_until).toBe(until);
   });
 
-  it('schedules a maintenance for a window without touching the components yet', async () => {
-    const from = '2026-12-01T02:00:00.000Z';
-    const until = '2026-12-01T04:00:00.000Z';
-    const opened = await port.ensureOpen(draft({ window: { mode: 'scheduled', from, until } }));
+  it('schedules a maintenance that Statuspage never starts or ends by itself, leaving the components alone', async () => {
+    const window = scheduledWindow();
+    const opened = await port.ensureOpen(draft({ window }));
     expect(opened.status).toBe('scheduled');
-    const [incident] = sp.incidents(PAGE);
-    expect(incident).toMatchObject({
-      scheduled_for: from,
-      scheduled_until: until,
-      scheduled_auto_in_progress: true,
+    expect(sp.incidents(PAGE)[0]).toMatchObject({
+      scheduled_for: window.from,
+      scheduled_until: window.until,
+      scheduled_auto_in_progress: false,
+      auto_transition_to_maintenance_state: false,
+      scheduled_auto_completed: false,
+      auto_transition_to_operational_state: false,
     });
+    // The window opens and closes while the environment is still busy: nothing moves until the bot starts it.
+    aheadMs = 5 * HOUR;
+    expect((await port.findByUlid(PAGE, hotfix.ulid))?.status).toBe('scheduled');
+    expect(sp.component('acmecmpdecant')?.status).toBe('operational');
+    expect(sp.component('acmecmpagent')?.status).toBe('partial_outage');
+  });
+
+  it('is started and ended by Statuspage at its window when created with its own automation on', async () => {
+    // What the bot's flags turn off: the emulator does it on its clock, as Statuspage does.
+    const window = scheduledWindow();
+    const { id } = sp.state.create(PAGE, {
+      name: 'Database upgrade',
+      status: 'scheduled',
+      scheduled_for: window.from,
+      scheduled_until: window.until,
+      scheduled_auto_in_progress: true,
+      scheduled_auto_completed: true,
+      component_ids: ['acmecmpagent'],
+    });
+    aheadMs = 3 * HOUR;
+    expect(sp.incidents(PAGE)[0]).toMatchObject({ id, status: 'in_progress' });
+    expect(sp.component('acmecmpagent')?.status).toBe('under_maintenance');
+    aheadMs = 5 * HOUR;
+    expect(sp.incidents(PAGE)[0]).toMatchObject({ id, status: 'completed' });
+    // Statuspage's reset: the outage it had before is forgotten.
+    expect(sp.component('acmecmpagent')?.status).toBe('operational');
+  });
+
+  it('starts a scheduled maintenance late, recording the statuses of that moment, which completion restores', async () => {
+    const opened = await port.ensureOpen(draft({ window: scheduledWindow() }));
+    // Between approval and the deploy: the agent recovered, decanting slowed down.
+    sp.state.setComponentStatus(PAGE, 'acmecmpagent', 'operational');
+    sp.state.setComponentStatus(PAGE, 'acmecmpdecant', 'degraded_performance');
+    aheadMs = 3 * HOUR;
+
+    const started = await port.start(PAGE, opened.id);
+    expect(started).toMatchObject({ id: opened.id, status: 'in_progress' });
+    expect(started.previousStatuses).toEqual({
+      acmecmpdecant: 'degraded_performance',
+      acmecmpagent: 'operational',
+    });
+    expect(sp.component('acmecmpdecant')?.status).toBe('under_maintenance');
+    expect(sp.component('acmecmpagent')?.status).toBe('under_maintenance');
+    expect(sp.incidents(PAGE)[0]?.incident_updates.at(-1)).toMatchObject({
+      status: 'in_progress',
+      body: 'The deploy has started.',
+    });
+    // Still found by its ULID, by a worker that knows only the page.
+    expect((await port.findByUlid(PAGE, hotfix.ulid))?.previousStatuses).toEqual(started.previousStatuses);
+
+    // The caller may hold the maintenance as it was opened: the statuses recorded at start win.
+    await port.complete(opened);
+    expect(sp.component('acmecmpdecant')?.status).toBe('degraded_performance');
+    expect(sp.component('acmecmpagent')?.status).toBe('operational');
+  });
+
+  it('starts a maintenance once, however often it is asked, and says when Statuspage refuses', async () => {
+    const opened = await port.ensureOpen(draft({ window: scheduledWindow() }));
+    sp.failNext(/\/incidents\/[^/]+$/, { status: 503 }, 1, 'PATCH');
+    const refused = await caught(port.start(PAGE, opened.id));
+    expect(refused).toMatchObject({ system: 'Statuspage', retryable: true, status: 503 });
+    expect(sp.incidents(PAGE)[0]?.status).toBe('scheduled');
+
+    const first = await port.start(PAGE, opened.id);
+    const again = await port.start(PAGE, opened.id);
+    expect(again).toEqual(first);
+    const starts = sp.calls.filter((c) => c.method === 'PATCH' && c.status === 200);
+    expect(starts).toHaveLength(1);
+    expect(sp.incidents(PAGE)[0]?.incident_updates.map((u) => u.status)).toEqual([
+      'scheduled',
+      'in_progress',
+    ]);
+  });
+
+  it('starts once when two workers start it together, never recording under_maintenance as before', async () => {
+    const opened = await port.ensureOpen(draft({ window: scheduledWindow() }));
+    // One worker reads the components late, after the other has already started the maintenance.
+    sp.failNext(/\/components$/, { delayMs: 300 }, 1, 'GET');
+    const [a, b] = await Promise.all([port.start(PAGE, opened.id), port.start(PAGE, opened.id)]);
+    expect([a.status, b.status]).toEqual(['in_progress', 'in_progress']);
+    expect(sp.incidents(PAGE)).toHaveLength(1);
+    expect(sp.calls.filter((c) => c.method === 'PATCH')).toHaveLength(1);
+    expect(sp.incidents(PAGE)[0]?.metadata).toEqual({
+      hotfix: {
+        ulid: hotfix.ulid,
+        previous_acmecmpdecant: 'operational',
+        previous_acmecmpagent: 'partial_outage',
+      },
+    });
+    await port.complete(opened);
+    expect(sp.component('acmecmpdecant')?.status).toBe('operational');
+    expect(sp.component('acmecmpagent')?.status).toBe('partial_outage');
+  });
+
+  it('calls off a maintenance that never started without touching a component that changed since', async () => {
+    const opened = await port.ensureOpen(draft({ window: scheduledWindow() }));
+    sp.state.setComponentStatus(PAGE, 'acmecmpagent', 'major_outage');
+
+    const done = await port.complete(opened);
+    expect(done.status).toBe('completed');
+    expect(sp.component('acmecmpagent')?.status).toBe('major_outage');
+    expect(sp.component('acmecmpdecant')?.status).toBe('operational');
+    const [patch] = sp.calls.filter((c) => c.method === 'PATCH');
+    expect(patch?.body).toEqual({ incident: { status: 'completed', body: expect.any(String) } });
+    expect(sp.incidents(PAGE)[0]?.incident_updates.at(-1)?.body).toMatch(/called off.*nothing was changed/);
+    // A late start finds it completed and leaves it so.
+    expect((await port.start(PAGE, opened.id)).status).toBe('completed');
+    expect(sp.component('acmecmpagent')?.status).toBe('major_outage');
+  });
+
+  it('keeps the metadata others wrote, and the ULID, when it starts a maintenance', async () => {
+    const opened = await port.ensureOpen(draft({ window: scheduledWindow() }));
+    // Metadata sent in a PATCH replaces what the incident had (the emulator's reading of the API reference).
+    const incident = sp.incidents(PAGE)[0]!;
+    sp.state.update(PAGE, incident.id, { metadata: { jira: { issue: 'OPS-7' } } });
+    expect(incident.metadata).toEqual({ jira: { issue: 'OPS-7' } });
+    sp.state.update(PAGE, incident.id, {
+      metadata: { jira: { issue: 'OPS-7' }, hotfix: { ulid: hotfix.ulid } },
+    });
+
+    await port.start(PAGE, opened.id);
+    expect(sp.incidents(PAGE)[0]?.metadata).toEqual({
+      jira: { issue: 'OPS-7' },
+      hotfix: {
+        ulid: hotfix.ulid,
+        previous_acmecmpdecant: 'operational',
+        previous_acmecmpagent: 'partial_outage',
+      },
+    });
+    // Completing sends no metadata, and so keeps it: the completed maintenance is still found by its ULID.
+    await port.complete(opened);
+    expect((await port.findByUlid(PAGE, hotfix.ulid))?.status).toBe('completed');
+  });
+
+  it('is refused, as Statuspage refuses, a window ending before it starts or a realtime status', async () => {
+    const from = new Date(Date.now() + 4 * HOUR).toISOString();
+    const until = new Date(Date.now() + 2 * HOUR).toISOString();
+    const backwards = await caught(port.ensureOpen(draft({ window: { mode: 'scheduled', from, until } })));
+    expect(backwards).toMatchObject({ retryable: false, status: 422 });
+    expect(backwards.message).toContain('Scheduled until must be after scheduled for');
+    expect(sp.incidents(PAGE)).toHaveLength(0);
+
+    const opened = await port.ensureOpen(draft({ window: scheduledWindow() }));
+    const response = await fetch(`${sp.apiUrl}/pages/${PAGE}/incidents/${opened.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `OAuth ${sp.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        incident: { status: 'resolved', components: { acmecmpdecant: 'under_maintenance' } },
+      }),
+    });
+    expect(response.status).toBe(422);
+    // Refused whole: not even the component moved.
+    expect(sp.incidents(PAGE)[0]?.status).toBe('scheduled');
     expect(sp.component('acmecmpdecant')?.status).toBe('operational');
   });
 

@@ -1,7 +1,9 @@
 /**
  * The StatusPage port on Statuspage: a maintenance is an incident with status scheduled or in_progress. The hotfix
- * reference goes into its body (so the API's text search finds it) and, with each component's previous status,
- * into its metadata, so completing restores those statuses even when another worker opened it.
+ * reference goes into its body (so the API's text search finds it) and, with each component's status from just
+ * before it went under maintenance, into its metadata, so completing restores those statuses even when another
+ * worker opened or started it. A scheduled one is started by the bot, never by Statuspage: the deploy may begin
+ * after its window opens, and only the bot can record the statuses of that moment.
  */
 import { ulidReference } from '../../domain/change-records.js';
 import { RecordSystemError } from '../../ports/record-errors.js';
@@ -29,6 +31,9 @@ interface WireIncident {
 
 const NAMESPACE = 'hotfix';
 const PREVIOUS = 'previous_';
+const STARTED = 'The deploy has started.';
+const COMPLETED = 'The maintenance is complete.';
+const CALLED_OFF = 'This maintenance was called off before it started; nothing was changed.';
 
 function isComponentStatus(value: unknown): value is ComponentStatus {
   return typeof value === 'string' && (COMPONENT_STATUSES as readonly string[]).includes(value);
@@ -53,23 +58,29 @@ function asMaintenance(pageId: string, incident: WireIncident): Maintenance {
   };
 }
 
-// A live maintenance takes its components under maintenance now; a scheduled one when Statuspage starts it.
+function incidentPath(pageId: string, maintenanceId: string): string {
+  return `/pages/${encodeURIComponent(pageId)}/incidents/${encodeURIComponent(maintenanceId)}`;
+}
+
+// A live maintenance takes its components under maintenance now; a scheduled one when the bot starts it.
 function windowFields(draft: MaintenanceDraft): Record<string, unknown> {
   const window = draft.window;
   if (window.mode === 'in_progress')
     return {
       components: Object.fromEntries(draft.componentIds.map((id) => [id, 'under_maintenance'])),
-      scheduled_for: new Date().toISOString(),
+      // The caller's now: `until` is on its clock, and Statuspage refuses an end before the start.
+      scheduled_for: window.from ?? new Date().toISOString(),
       scheduled_until: window.until,
       // Never closed by Statuspage at the booked end: it stays open until the hotfix ends (seed 001).
       scheduled_auto_completed: false,
     };
+  // Statuspage would start it at `from` with no record of the statuses it overwrote, even while the deploy waits.
   return {
     scheduled_for: window.from,
     scheduled_until: window.until,
-    scheduled_auto_in_progress: true,
+    scheduled_auto_in_progress: false,
+    auto_transition_to_maintenance_state: false,
     scheduled_auto_completed: false,
-    auto_transition_to_maintenance_state: true,
   };
 }
 
@@ -93,27 +104,29 @@ export class StatuspageStatusPage implements StatusPage {
     return mine ? asMaintenance(pageId, mine) : undefined;
   }
 
-  /** Opens the maintenance once, recording each component's status before it. */
+  /** The page's components, read once, as a function answering each wanted one's status (or refusing a missing one). */
+  private async statusesOn(pageId: string): Promise<(id: string) => string> {
+    const components = await this.call<WireComponent[]>(
+      `read the components of page ${pageId}`,
+      'GET',
+      `/pages/${encodeURIComponent(pageId)}/components`,
+    );
+    return (id) => {
+      const found = components.find((c) => c.id === id);
+      if (!found)
+        throw new RecordSystemError('Statuspage', false, `Statuspage page ${pageId} has no component ${id}`);
+      return found.status;
+    };
+  }
+
+  /** Opens the maintenance once, recording each component's status now (a scheduled one records again at start). */
   async ensureOpen(draft: MaintenanceDraft): Promise<Maintenance> {
     const existing = await this.findByUlid(draft.pageId, draft.ulid);
     if (existing) return existing;
     const page = encodeURIComponent(draft.pageId);
-    const components = await this.call<WireComponent[]>(
-      `read the components of page ${draft.pageId}`,
-      'GET',
-      `/pages/${page}/components`,
-    );
+    const statusOf = await this.statusesOn(draft.pageId);
     const meta: Record<string, string> = { ulid: draft.ulid };
-    for (const id of draft.componentIds) {
-      const current = components.find((c) => c.id === id);
-      if (!current)
-        throw new RecordSystemError(
-          'Statuspage',
-          false,
-          `Statuspage page ${draft.pageId} has no component ${id}`,
-        );
-      meta[`${PREVIOUS}${id}`] = current.status;
-    }
+    for (const id of draft.componentIds) meta[`${PREVIOUS}${id}`] = statusOf(id);
     const incident = {
       name: draft.text.title,
       body: draft.text.paragraphs.join('\n\n'),
@@ -133,9 +146,32 @@ export class StatuspageStatusPage implements StatusPage {
     return asMaintenance(draft.pageId, created);
   }
 
+  /** Starts a scheduled maintenance now, recording each component's status first; any other is left as it is. */
+  async start(pageId: string, maintenanceId: string): Promise<Maintenance> {
+    const path = incidentPath(pageId, maintenanceId);
+    // Components before the incident: if it still reads scheduled, no start (ours or another worker's) had put them
+    // under maintenance when they were read, so what is recorded is what they were before, never under_maintenance.
+    const statusOf = await this.statusesOn(pageId);
+    const current = await this.call<WireIncident>(`read maintenance ${maintenanceId}`, 'GET', path);
+    if (current.status !== 'scheduled') return asMaintenance(pageId, current);
+    const ids = (current.components ?? []).map((c) => c.id);
+    const meta: Record<string, unknown> = { ...current.metadata?.[NAMESPACE] };
+    for (const id of ids) meta[`${PREVIOUS}${id}`] = statusOf(id);
+    const started = await this.call<WireIncident>(`start maintenance ${maintenanceId}`, 'PATCH', path, {
+      incident: {
+        status: 'in_progress',
+        body: STARTED,
+        components: Object.fromEntries(ids.map((id) => [id, 'under_maintenance'])),
+        // The whole metadata goes back: other namespaces and the ulid survive whether Statuspage merges or replaces.
+        metadata: { ...current.metadata, [NAMESPACE]: meta },
+      },
+    });
+    return asMaintenance(pageId, started);
+  }
+
   /** Moves the scheduled end; a maintenance already completed keeps its own. */
   async extend(pageId: string, maintenanceId: string, until: string): Promise<void> {
-    const path = `/pages/${encodeURIComponent(pageId)}/incidents/${encodeURIComponent(maintenanceId)}`;
+    const path = incidentPath(pageId, maintenanceId);
     const current = await this.call<WireIncident>(`read maintenance ${maintenanceId}`, 'GET', path);
     if (current.status === 'completed') return;
     await this.call<WireIncident>(`extend maintenance ${maintenanceId}`, 'PATCH', path, {
@@ -145,19 +181,31 @@ export class StatuspageStatusPage implements StatusPage {
 
   /** Completes the maintenance and restores each component's previous status (never forcing operational). */
   async complete(maintenance: Maintenance): Promise<Maintenance> {
-    const path = `/pages/${encodeURIComponent(maintenance.pageId)}/incidents/${encodeURIComponent(maintenance.id)}`;
+    const path = incidentPath(maintenance.pageId, maintenance.id);
     const current = asMaintenance(
       maintenance.pageId,
       await this.call<WireIncident>(`read maintenance ${maintenance.id}`, 'GET', path),
     );
     if (current.status === 'completed') return current;
-    // The incident's own memory wins: it was written when the maintenance opened, whoever opened it.
+    // Never started: its components were never put under maintenance, and statuses recorded at creation are stale.
+    if (current.status === 'scheduled') {
+      const calledOff = await this.call<WireIncident>(
+        `call off maintenance ${maintenance.id}`,
+        'PATCH',
+        path,
+        {
+          incident: { status: 'completed', body: CALLED_OFF },
+        },
+      );
+      return asMaintenance(maintenance.pageId, calledOff);
+    }
+    // The incident's own memory wins: it was written when the components went under maintenance, whoever did it.
     const previous = { ...maintenance.previousStatuses, ...current.previousStatuses };
     const components = Object.fromEntries(
       current.componentIds.map((id) => [id, previous[id] ?? 'operational']),
     );
     const done = await this.call<WireIncident>(`complete maintenance ${maintenance.id}`, 'PATCH', path, {
-      incident: { status: 'completed', body: 'The maintenance is complete.', components },
+      incident: { status: 'completed', body: COMPLETED, components },
     });
     return asMaintenance(maintenance.pageId, done);
   }

@@ -1,6 +1,7 @@
 /**
  * What a Statuspage account holds: pages, their components (with status) and incidents, of which scheduled and
- * in-progress maintenances are the kind the bot opens. Shapes follow the v1 REST API's JSON.
+ * in-progress maintenances are the kind the bot opens, and what Statuspage does to them by itself as time passes.
+ * Shapes follow the v1 REST API's JSON.
  */
 import { HttpError, isObject, type Json, type JsonObject } from '../http-kit/server.js';
 
@@ -11,16 +12,8 @@ export const COMPONENT_STATUSES = [
   'partial_outage',
   'major_outage',
 ] as const;
-const INCIDENT_STATUSES = [
-  'investigating',
-  'identified',
-  'monitoring',
-  'resolved',
-  'scheduled',
-  'in_progress',
-  'verifying',
-  'completed',
-] as const;
+const REALTIME_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'verifying', 'completed'] as const;
 
 export interface SpComponent {
   id: string;
@@ -43,6 +36,8 @@ export interface SpIncident {
   scheduled_until: string | null;
   scheduled_auto_in_progress: boolean;
   scheduled_auto_completed: boolean;
+  /** Statuspage sets the components under_maintenance when it goes in progress if this is on; on unless told. */
+  auto_transition_to_maintenance_state: boolean;
   /** Statuspage sets the components operational on completion when this is on; we assume on unless told. */
   auto_transition_to_operational_state: boolean;
   resolved_at: string | null;
@@ -64,11 +59,20 @@ function str(value: Json | undefined): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+function date(value: Json | undefined, field: string): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+    throw unprocessable(`${field} is not a valid date`);
+  return value;
+}
+
 /** Pages, components and incidents, mutated by the wire handlers. */
 export class StatuspageState {
   readonly pages = new Map<string, { id: string; name: string }>();
   readonly components = new Map<string, SpComponent>();
   readonly incidents = new Map<string, SpIncident>();
+  /** Incidents created as maintenances: they take maintenance statuses only, and realtime ones never do. */
+  private readonly maintenances = new Set<string>();
   private nextId = 1;
 
   constructor(
@@ -126,16 +130,80 @@ export class StatuspageState {
     return incident;
   }
 
-  private applyComponents(pageId: string, components: Json | undefined): void {
+  private checkComponents(pageId: string, components: Json | undefined): void {
     if (components === undefined) return;
     if (!isObject(components)) throw unprocessable('components must be an object of component id to status');
+    for (const [id, status] of Object.entries(components)) {
+      this.component(pageId, id);
+      if (typeof status !== 'string' || !(COMPONENT_STATUSES as readonly string[]).includes(status))
+        throw unprocessable(`Status is not included in the list: ${String(status)}`);
+    }
+  }
+
+  // Every status is checked before the first is set: a refused update changes nothing.
+  private applyComponents(pageId: string, components: Json | undefined): void {
+    this.checkComponents(pageId, components);
+    if (!isObject(components)) return;
     for (const [id, status] of Object.entries(components)) this.setComponentStatus(pageId, id, status);
   }
 
-  private validStatus(value: Json | undefined): string {
-    if (typeof value !== 'string' || !(INCIDENT_STATUSES as readonly string[]).includes(value))
+  private validStatus(value: Json | undefined, allowed: readonly string[]): string {
+    if (typeof value !== 'string' || !allowed.includes(value))
       throw unprocessable(`Status is not included in the list: ${String(value)}`);
     return value;
+  }
+
+  private statusesOf(incident: SpIncident): readonly string[] {
+    return this.maintenances.has(incident.id) ? MAINTENANCE_STATUSES : REALTIME_STATUSES;
+  }
+
+  // Pessimistic order, as for completion: the automatic transition wins over statuses sent in the same update.
+  private setStatus(incident: SpIncident, status: string, at: string): void {
+    const from = incident.status;
+    incident.status = status;
+    if (status === 'completed' || status === 'resolved') incident.resolved_at = at;
+    if (from === 'scheduled' && status === 'in_progress' && incident.auto_transition_to_maintenance_state)
+      for (const c of incident.components)
+        this.setComponentStatus(incident.page_id, c.id, 'under_maintenance');
+    if (status === 'completed' && incident.auto_transition_to_operational_state)
+      for (const c of incident.components) this.setComponentStatus(incident.page_id, c.id, 'operational');
+  }
+
+  private addUpdate(incident: SpIncident, body: string, at: string): void {
+    const n = incident.incident_updates.length + 1;
+    incident.incident_updates.push({
+      id: `${incident.id}u${n}`,
+      status: incident.status,
+      body,
+      created_at: at,
+    });
+    incident.updated_at = at;
+  }
+
+  /**
+   * What Statuspage does by itself as time passes, by the emulator's clock: a scheduled maintenance with
+   * scheduled_auto_in_progress starts at scheduled_for, one with scheduled_auto_completed completes at
+   * scheduled_until. The emulator runs it before every request.
+   */
+  tick(): void {
+    const now = this.now().getTime();
+    const at = this.stamp();
+    for (const incident of this.incidents.values()) {
+      const due = (when: string | null): boolean => when !== null && Date.parse(when) <= now;
+      if (
+        incident.status === 'scheduled' &&
+        incident.scheduled_auto_in_progress &&
+        due(incident.scheduled_for)
+      ) {
+        this.setStatus(incident, 'in_progress', at);
+        this.addUpdate(incident, 'Scheduled maintenance is currently in progress.', at);
+      }
+      const open = incident.status === 'in_progress' || incident.status === 'verifying';
+      if (open && incident.scheduled_auto_completed && due(incident.scheduled_until)) {
+        this.setStatus(incident, 'completed', at);
+        this.addUpdate(incident, 'The scheduled maintenance has been completed.', at);
+      }
+    }
   }
 
   private validMetadata(value: Json | undefined): JsonObject {
@@ -154,11 +222,17 @@ export class StatuspageState {
     if (name.length > 255) throw unprocessable('Name is too long (maximum is 255 characters)');
     if ((str(input['body']) ?? '').length > 25_000)
       throw unprocessable('Body is too long (maximum is 25000 characters)');
-    const status = this.validStatus(input['status'] ?? 'investigating');
-    const scheduledFor = str(input['scheduled_for']) ?? null;
-    const scheduledUntil = str(input['scheduled_until']) ?? null;
+    const status = this.validStatus(input['status'] ?? 'investigating', [
+      ...REALTIME_STATUSES,
+      ...MAINTENANCE_STATUSES,
+    ]);
+    const scheduledFor = date(input['scheduled_for'], 'Scheduled for');
+    const scheduledUntil = date(input['scheduled_until'], 'Scheduled until');
     if (status === 'scheduled' && (!scheduledFor || !scheduledUntil))
       throw unprocessable('Scheduled maintenances need scheduled_for and scheduled_until');
+    if (scheduledFor && scheduledUntil && Date.parse(scheduledUntil) <= Date.parse(scheduledFor))
+      throw unprocessable('Scheduled until must be after scheduled for');
+    const metadata = this.validMetadata(input['metadata']);
     const ids = Array.isArray(input['component_ids']) ? input['component_ids'] : [];
     const components = ids.map((id) => this.component(pageId, String(id)));
     this.applyComponents(pageId, input['components']);
@@ -179,45 +253,43 @@ export class StatuspageState {
       scheduled_until: scheduledUntil,
       scheduled_auto_in_progress: input['scheduled_auto_in_progress'] === true,
       scheduled_auto_completed: input['scheduled_auto_completed'] === true,
+      auto_transition_to_maintenance_state: input['auto_transition_to_maintenance_state'] !== false,
       auto_transition_to_operational_state: input['auto_transition_to_operational_state'] !== false,
       resolved_at: null,
-      metadata: this.validMetadata(input['metadata']),
+      metadata,
       components,
       incident_updates: [{ id: `${id}u1`, status, body: str(input['body']) ?? '', created_at: at }],
     };
     this.incidents.set(id, incident);
+    if ((MAINTENANCE_STATUSES as readonly string[]).includes(status)) this.maintenances.add(id);
     return incident;
   }
 
-  /** PATCH /pages/{page}/incidents/{id}: status, body (a new update), components' statuses, scheduled end. */
+  /**
+   * PATCH /pages/{page}/incidents/{id}: status, body (a new update), components' statuses, scheduled end, metadata.
+   * Everything is checked before anything changes. Metadata sent replaces the incident's whole metadata: the API
+   * reference does not say Statuspage merges it, so a client that sends one namespace must expect to lose the rest.
+   */
   update(pageId: string, id: string, input: JsonObject): SpIncident {
     const incident = this.incident(pageId, id);
-    this.applyComponents(pageId, input['components']);
-    const at = this.stamp();
-    if (input['status'] !== undefined) {
-      incident.status = this.validStatus(input['status']);
-      if (incident.status === 'completed' || incident.status === 'resolved') incident.resolved_at = at;
-      // Pessimistic order: the automatic reset wins over statuses sent in the same update.
-      if (incident.status === 'completed' && incident.auto_transition_to_operational_state)
-        for (const c of incident.components) this.setComponentStatus(pageId, c.id, 'operational');
-    }
-    if (input['metadata'] !== undefined) incident.metadata = this.validMetadata(input['metadata']);
+    const status =
+      input['status'] === undefined
+        ? undefined
+        : this.validStatus(input['status'], this.statusesOf(incident));
+    const metadata = input['metadata'] === undefined ? undefined : this.validMetadata(input['metadata']);
+    let until: string | undefined;
     if (input['scheduled_until'] !== undefined) {
-      const until = str(input['scheduled_until']);
-      if (!until || Number.isNaN(Date.parse(until)))
-        throw unprocessable('Scheduled until is not a valid date');
+      until = date(input['scheduled_until'], 'Scheduled until') ?? undefined;
+      if (!until) throw unprocessable('Scheduled until is not a valid date');
       if (incident.scheduled_for && Date.parse(until) <= Date.parse(incident.scheduled_for))
         throw unprocessable('Scheduled until must be after scheduled for');
-      incident.scheduled_until = until;
     }
-    const n = incident.incident_updates.length + 1;
-    incident.incident_updates.push({
-      id: `${id}u${n}`,
-      status: incident.status,
-      body: str(input['body']) ?? '',
-      created_at: at,
-    });
-    incident.updated_at = at;
+    this.applyComponents(pageId, input['components']);
+    const at = this.stamp();
+    if (status !== undefined) this.setStatus(incident, status, at);
+    if (metadata !== undefined) incident.metadata = metadata;
+    if (until !== undefined) incident.scheduled_until = until;
+    this.addUpdate(incident, str(input['body']) ?? '', at);
     return incident;
   }
 

@@ -1,7 +1,8 @@
 /**
  * A local Statuspage v1 API (https://api.statuspage.io/v1) on 127.0.0.1: `Authorization: OAuth <key>` or 401;
- * pages, components and incidents (maintenances); 1 request per second per key over a rolling minute, beyond
- * which it answers 429 (or 420, as Statuspage sometimes does); faults on demand; every call recorded.
+ * pages, components and incidents (maintenances), started and completed by themselves on the `now` clock when
+ * asked to; 1 request per second per key over a rolling minute, beyond which it answers 429 (or 420, as Statuspage
+ * sometimes does); faults on demand; every call recorded.
  */
 import {
   HttpError,
@@ -23,6 +24,7 @@ export interface StatuspageEmulatorOptions {
   perMinute?: number;
   /** What a request over the limit gets. @defaultValue 429 */
   limitStatus?: 429 | 420;
+  /** The clock for timestamps, the rate limit and automatic starts and completions. @defaultValue the real clock */
   now?: () => Date;
 }
 
@@ -99,6 +101,7 @@ export async function startStatuspageEmulator(
       );
     }
     accepted.set(apiKey, [...recent, t]);
+    state.tick();
     return route(state, req);
   });
   return {
@@ -109,7 +112,13 @@ export async function startStatuspageEmulator(
     apiUrl: `${server.url}/v1`,
     apiKey,
     state,
-    component: (id) => state.components.get(id),
-    incidents: (pageId) => state.list(pageId, null),
+    component: (id) => {
+      state.tick();
+      return state.components.get(id);
+    },
+    incidents: (pageId) => {
+      state.tick();
+      return state.list(pageId, null);
+    },
   };
 }
