@@ -124,6 +124,10 @@ function endStage(build: EmulatedBuild, stage: StageRun, now: number): boolean {
     return true;
   }
   stage.status = unstableAt === stage.name ? 'UNSTABLE' : 'SUCCESS';
+  if (build.script.notBuiltAt === stage.name) {
+    log(build, `Stage ${stage.name} set the build result to NOT_BUILT; the later stages are skipped`);
+    finish(build, 'NOT_BUILT', end);
+  }
   return true;
 }
 
