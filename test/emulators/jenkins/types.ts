@@ -25,7 +25,7 @@ export interface BuildScript {
   unstableAt?: string;
   /** The pipeline's execution exists this long after the build starts; until then wfapi says NOT_EXECUTED. */
   startupMs?: number;
-  /** Lines written to the console when the failing or unstable stage ends. */
+  /** Lines written to the console when the failing, unstable or not-built stage ends. */
   failureLog?: string[];
 }
 
