@@ -110,6 +110,10 @@ function evolve(h: Hotfix, e: HotfixEvent): Hotfix {
       };
     case 'prepared':
       return { ...h, versionsBefore: e.versionsBefore, deployPlan: e.deployPlan };
+    case 'prepare_retried': {
+      const { failure: _failure, ...rest } = h;
+      return moveTo(rest, 'preparing');
+    }
     case 'deploy_started':
       return deployStarted(h, e);
     case 'stages_updated':

@@ -125,7 +125,12 @@ function decideOverride(h: Hotfix, cmd: Override, ctx: DecisionContext, emit: Em
       if (h.state === 'approved') return retryRecords(h, ctx, emit);
       return (
         refusedBy(mayOperate(h, ctx.actor, 'retry')) ??
-        emit({ type: 'deploy_started', attempt: h.attempts + 1 })
+        // Failed while preparing: the running versions (the rollback target) are read again before any deploy.
+        emit(
+          h.versionsBefore
+            ? { type: 'deploy_started', attempt: h.attempts + 1 }
+            : { type: 'prepare_retried' },
+        )
       );
     case 'extend_maintenance':
       return extendMaintenance(h, ctx, emit);

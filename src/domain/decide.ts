@@ -45,7 +45,8 @@ export const ACCEPTED_IN: Readonly<Record<HotfixCommandType, readonly HotfixStat
   request_input: ['deploying'],
   note_input_answered_outside: ['awaiting_input'],
   deploy_succeeded: ['deploying'],
-  deploy_failed: ['deploying', 'awaiting_input'],
+  // In preparing: the outside system could not be asked what runs now (nothing was deployed).
+  deploy_failed: ['preparing', 'deploying', 'awaiting_input'],
   deploy_aborted: ['deploying', 'awaiting_input'],
   verify_succeeded: ['verifying'],
   verify_failed: ['verifying'],

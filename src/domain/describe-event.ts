@@ -41,6 +41,8 @@ export function describeEvent(e: HotfixEvent): string {
           .map(([s, v]) => `${s} ${v}`)
           .join(', ') || 'none'
       }`;
+    case 'prepare_retried':
+      return 'asked to prepare again: the running versions are read before the deploy';
     case 'deploy_started':
       return e.attempt === 1 ? 'deploy started' : `deploy started again (attempt ${e.attempt})`;
     case 'stages_updated':

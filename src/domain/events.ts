@@ -42,6 +42,8 @@ export type EventBody =
   | { type: 'queued' }
   | { type: 'lock_acquired'; token: number }
   | { type: 'prepared'; versionsBefore: Record<string, string>; deployPlan: string[] }
+  /** A hotfix that failed while preparing prepares again (reads the running versions) before it deploys. */
+  | { type: 'prepare_retried' }
   | { type: 'deploy_started'; attempt: number }
   | { type: 'stages_updated'; stages: Stage[]; refs?: Record<string, string> }
   | { type: 'input_requested'; inputId: string; message: string }

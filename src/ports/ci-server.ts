@@ -59,7 +59,10 @@ export interface CiStage {
 
 /** A build's overall status and stages. */
 export interface CiBuildStages {
-  /** SUCCESS, FAILED, IN_PROGRESS, PAUSED_PENDING_INPUT, ABORTED, UNSTABLE, NOT_EXECUTED. */
+  /**
+   * SUCCESS, FAILED, IN_PROGRESS, PAUSED_PENDING_INPUT, ABORTED, UNSTABLE, as wfapi says them; NOT_BUILT for a run
+   * that ended so (wfapi says NOT_EXECUTED); NOT_EXECUTED for one that ended without running at all.
+   */
   status: string;
   stages: CiStage[];
 }
@@ -74,8 +77,15 @@ export interface CiInput {
 export interface CiServer {
   /** Whether `job` exists and declares every parameter in `required`; unreachable throws. */
   checkJob(job: string, required: readonly string[]): Promise<JobCheck>;
-  /** Successful builds whose parameters include every `match` pair, newest first, among the builds the server lists. */
-  successfulBuilds(job: string, match: Record<string, string>): Promise<BuildParameters[]>;
+  /**
+   * Successful builds whose parameters include every `match` pair, newest first: among the builds the server lists
+   * (Jenkins: the newest 100), or among the job's builds from index `range.from` up to `range.to` (newest is 0).
+   */
+  successfulBuilds(
+    job: string,
+    match: Record<string, string>,
+    range?: { from: number; to: number },
+  ): Promise<BuildParameters[]>;
   /** Queues a build with these parameters; returns the queue item. Never call it twice for one run key. */
   trigger(job: string, parameters: Record<string, string>): Promise<{ queueItem: number }>;
   /** The queued item or build whose parameter `name` equals `value` (the run key), if any. */

@@ -39,8 +39,9 @@ export interface DeployMethod {
   /**
    * The plan-time check of what the deploy will use outside (the Jenkins job and every parameter the bot sends): a
    * refusal a person can act on, or undefined when it is fine. An outside system that cannot be asked is a refusal,
-   * never a pass. Runs in a worker, never between a Slack request and its ack. Methods with nothing outside to check
-   * (rehearsal) leave it out.
+   * never a pass. Trouble a later look may fix (5xx, resets) may be thrown instead, as an error with `retryable: true`
+   * whose message is the refusal to give if it lasts: the check then looks again a few times before refusing. Runs in
+   * a worker, never between a Slack request and its ack. Methods with nothing outside to check (rehearsal) leave it out.
    */
   checkTarget?(hotfix: Hotfix): Promise<string | undefined>;
   /**

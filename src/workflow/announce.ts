@@ -22,7 +22,7 @@ export async function announce(deps: WorkflowDeps, ulid: string): Promise<void> 
   if (isTerminal(loaded.state) && (unannounced || held) && !refusalUntold(loaded)) return;
   await waitForSlack(deps);
   // Before the plan is shown: a plan its deploy target refuses is cancelled, never put up for approval.
-  if ((unannounced || refusalUntold(loaded)) && !(await checkTarget(deps, loaded))) return;
+  if ((unannounced || refusalUntold(loaded)) && !(await checkTarget(deps, loaded, 'announce'))) return;
   // The check may have recorded what the plan shows (the method's preview): go on from the record as it is now.
   const checked = unannounced ? ((await deps.store.load(ulid)) ?? loaded) : loaded;
   const gate = await gateAtPlan(deps, checked);

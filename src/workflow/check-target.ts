@@ -10,20 +10,39 @@ const REFUSED = 'refused at plan time: ';
 /** The step that records the requester was told. */
 const TOLD = 'tell_plan_refusal';
 
+/** How many times trouble a retry may fix (Jenkins answering 503, a reset) is looked at again before refusing. */
+export const TARGET_TROUBLE_RETRIES = 3;
+/** The first wait before looking again, when the timing names none; each later wait doubles it. */
+export const DEFAULT_TARGET_RECHECK_MS = 5000;
+
+/** The step that runs the check again: the announce of a new plan, or the refresh that shows a revised one. */
+export type TargetCheckRerun = 'announce' | 'refresh_messages';
+
 /**
  * The plan-time check of the deploy's outside target (for Jenkins: the job exists and declares every parameter the
  * bot sends). It runs here, in the announce job before anything is posted, and not in the slash-command handler:
  * nothing outside may sit between a Slack request and its ack (DESIGN.md section 1), and Jenkins can be slow or down.
  * So the plan is recorded first; a failed check cancels it before anyone is asked to approve it, and the requester
  * is told why, in the channel they planned in (once the telling is recorded, so a retry after Slack failed tells
- * them then). A revised plan runs it again before its messages are redrawn (refresh-messages.ts). Returns whether the
- * plan may be shown.
+ * them then). A revised plan runs it again before its messages are redrawn (refresh-messages.ts). Trouble a retry may
+ * fix is looked at again by a delayed `rerun` a few times before the plan is refused. Returns whether the plan may be
+ * shown now.
  */
-export async function checkTarget(deps: WorkflowDeps, hotfix: Hotfix): Promise<boolean> {
+export async function checkTarget(
+  deps: WorkflowDeps,
+  hotfix: Hotfix,
+  rerun: TargetCheckRerun,
+): Promise<boolean> {
   if (refusalUntold(hotfix)) return tellRefusal(deps, hotfix);
   const method = deps.methods[hotfix.method];
   if (!method?.checkTarget || hotfix.steps[targetCheckStep(hotfix)]?.result) return true;
-  const problem = await method.checkTarget(hotfix);
+  let problem: string | undefined;
+  try {
+    problem = await method.checkTarget(hotfix);
+  } catch (error) {
+    if (!retryable(error)) throw error;
+    return troubled(deps, hotfix, rerun, error.message);
+  }
   if (problem === undefined) {
     // What the approver should see before approving, recorded with the check so the plan and the notice show it.
     const preview = method.preview ? await method.preview(hotfix) : [];
@@ -38,6 +57,46 @@ export async function checkTarget(deps: WorkflowDeps, hotfix: Hotfix): Promise<b
     return true;
   }
   return refusePlan(deps, hotfix, problem);
+}
+
+/** Whether a check's error says a later look may pass (the method's port contract): its message is the refusal. */
+function retryable(error: unknown): error is Error {
+  return error instanceof Error && (error as { retryable?: unknown }).retryable === true;
+}
+
+/**
+ * One look at the target failed in a way a retry may fix (DESIGN.md section 7): looked at again by a delayed run of
+ * `rerun` (nothing sleeps), waiting twice as long each time, TARGET_TROUBLE_RETRIES times; then the plan is refused
+ * with the method's sentence. Each failed look is a step on the record, per plan version, so the count survives
+ * restarts and two runs at once count one look. Returns false: the plan is not shown (yet).
+ */
+async function troubled(
+  deps: WorkflowDeps,
+  hotfix: Hotfix,
+  rerun: TargetCheckRerun,
+  problem: string,
+): Promise<false> {
+  const prefix = `${targetCheckStep(hotfix)}_trouble_`;
+  const tries = Object.keys(hotfix.steps).filter(
+    (s) => s.startsWith(prefix) && hotfix.steps[s]?.result,
+  ).length;
+  if (tries >= TARGET_TROUBLE_RETRIES) return refusePlan(deps, hotfix, problem);
+  deps.log.warn(
+    { hotfix: hotfix.id, tries: tries + 1, problem },
+    'the deploy target could not be checked; checking again later',
+  );
+  await transact(
+    deps,
+    { ulid: hotfix.ulid },
+    { type: 'record_result', step: `${prefix}${tries + 1}`, detail: problem },
+    BOT,
+  );
+  const delayMs = (deps.timing.targetRecheckMs ?? DEFAULT_TARGET_RECHECK_MS) * 2 ** tries;
+  await deps.jobs.enqueue(
+    { ulid: hotfix.ulid, step: rerun, attempt: `target-v${hotfix.planVersion}-trouble-${tries + 1}` },
+    { delayMs },
+  );
+  return false;
 }
 
 /**

@@ -71,6 +71,8 @@ export interface WorkflowTiming {
   postEveryMs: number;
   /** Between two looks at the CI of a plan held for it (and GitHub trouble's first retry). @defaultValue 30000 */
   sourceRecheckMs?: number;
+  /** The first wait before the plan-time check of the deploy target looks again after trouble. @defaultValue 5000 */
+  targetRecheckMs?: number;
   /**
    * Between two reminders to bring a completed hotfix's fix onto the default branch (the forward-port pull request
    * still open). @defaultValue 86400000 (a day)

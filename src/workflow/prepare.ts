@@ -1,20 +1,32 @@
 import type { Hotfix } from '../domain/hotfix.js';
 import { lockKey } from '../domain/hotfix.js';
+import type { DeployMethod } from '../ports/deploy-method.js';
 import type { WorkflowDeps } from './deps.js';
 import { afterTransition } from './next-jobs.js';
+import { prepareTrouble } from './prepare-trouble.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
 
 /**
  * Preparing: records the versions running now (the rollback source) and what the deploy will do, then starts the
- * deploy. The fence is checked first: a hotfix whose lock was taken away (an audited unlock) touches nothing.
+ * deploy. The fence is checked first: a hotfix whose lock was taken away (an audited unlock) touches nothing. An
+ * outside system that refuses or keeps failing meanwhile fails the hotfix with a readable message (prepare-trouble.ts).
  */
 export async function prepare(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
   const method = deps.methods[hotfix.method];
   if (!method) throw new Error(`${hotfix.id}: deploy method ${hotfix.method} is not available`);
   if (!(await holdsFence(deps, hotfix))) return;
+  try {
+    await prepareOnce(deps, hotfix, method);
+  } catch (error) {
+    await prepareTrouble(deps, hotfix.ulid, error);
+  }
+}
+
+async function prepareOnce(deps: WorkflowDeps, hotfix: Hotfix, method: DeployMethod): Promise<void> {
   let current = hotfix;
   if (!current.versionsBefore) {
+    // Services whose running version the method could not read are left out: shown as not read, never guessed.
     const versionsBefore = await method.currentVersions(current);
     // A method that can read the exact change from outside (images, settings that differ) says it; else describe().
     const deployPlan = method.plan ? await method.plan(current) : method.describe(current);

@@ -37,7 +37,7 @@ export async function refreshMessages(deps: WorkflowDeps, ulid: string): Promise
   // is drawn by the refresh its cancel starts.
   const shown = hotfix.refs['planTs'] !== undefined || hotfix.refs['noticeTs'] !== undefined;
   if (shown && (hotfix.state === 'planned' || refusalUntold(hotfix))) {
-    if (!(await checkTarget(deps, hotfix)) && hotfix.state === 'planned') return;
+    if (!(await checkTarget(deps, hotfix, 'refresh_messages')) && hotfix.state === 'planned') return;
   }
   // A revised plan's tags and CI are checked again too (the first version's are, before its notice is posted).
   const current = shown && hotfix.planVersion > 1 ? await gateRevision(deps, hotfix) : hotfix;

@@ -186,6 +186,36 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
     expect(progress.message).not.toContain('hunter22');
   });
 
+  it('keeps the failure sentence whole when the console tail is long: only the log is cut, from its start', async () => {
+    const long = Array.from({ length: 40 }, (_, i) => `${String(i + 1).padStart(3, '0')} ${'x'.repeat(106)}`);
+    script({ failAt: 'Deploy', failureLog: long });
+    const hotfix = await started(deploying());
+    clock.advance(5000 + 3000);
+    const progress = await method.poll(hotfix);
+    if (progress.status !== 'failed') throw new Error(`expected failed, got ${progress.status}`);
+    const [first, second, ...rest] = progress.message.split('\n');
+    expect(first).toBe(
+      'Jenkins build #1 of multi_deploy_pipeline ended FAILED at stage Deploy. Last 30 console lines:',
+    );
+    expect(second).toMatch(/^… \d+ earlier characters cut$/);
+    expect(rest.at(-1)).toBe('Finished: FAILURE');
+    expect(progress.message).toContain(`040 ${'x'.repeat(106)}`);
+    expect(progress.message.length).toBeLessThanOrEqual(2800);
+  });
+
+  it('fails a NOT_BUILT build, naming it as Jenkins does (wfapi says NOT_EXECUTED) and the stage it stopped after', async () => {
+    script({ notBuiltAt: 'Deploy', failureLog: [] });
+    const hotfix = await started(deploying());
+    clock.advance(5000 + 3000);
+    const progress = await method.poll(hotfix);
+    if (progress.status !== 'failed') throw new Error(`expected failed, got ${progress.status}`);
+    expect(progress.message.split('\n')[0]).toMatch(
+      /^Jenkins build #1 of multi_deploy_pipeline ended NOT_BUILT at stage Deploy\. Last \d+ console lines:$/,
+    );
+    expect(progress.message).toMatch(/Finished: NOT_BUILT$/);
+    expect(progress.stages.map((s) => s.name)).toEqual(['Checkout', 'Deploy']);
+  });
+
   it('reports an UNSTABLE build as failed', async () => {
     script({ unstableAt: 'Deploy', failureLog: ['2 tests flaky'] });
     const hotfix = await started(deploying());
@@ -244,11 +274,33 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
         { service: 'sorting-service', tag: '1', method: 'jenkins-multi-deploy' },
       ],
     });
-    const versions = await method.currentVersions(hotfix);
-    expect(versions['decanting-service']).toBe('24-01-20.600');
-    expect(versions['sorting-service']).toMatch(
-      /^unknown \(no successful multi_deploy_pipeline build for acme staging/,
-    );
+    // No build deployed sorting-service there: its running version is not known, so it is left out, never guessed.
+    await expect(method.currentVersions(hotfix)).resolves.toEqual({ 'decanting-service': '24-01-20.600' });
+  });
+
+  it('looks among older builds (allBuilds) for a service none of the 100 listed builds deployed', async () => {
+    const acme = { Client: 'acme', Env: 'staging' };
+    emulator.seedBuild(JOB, { ...acme, Services: 'sorting-service 23-12-01.100', HOTFIX_ID: '' });
+    emulator.seedBuild(JOB, { ...acme, Services: 'decanting-service 24-01-01.100', HOTFIX_ID: '' });
+    // 120 newer builds that deployed decanting-service only push both out of the listed 100.
+    for (let i = 0; i < 120; i++)
+      emulator.seedBuild(JOB, { ...acme, Services: `decanting-service 24-01-20.${i}`, HOTFIX_ID: '' });
+    const hotfix = deploying({
+      services: [
+        { service: 'decanting-service', tag: '24-02-05.619', method: 'jenkins-multi-deploy' },
+        { service: 'sorting-service', tag: '24-02-05.1', method: 'jenkins-multi-deploy' },
+      ],
+    });
+    await expect(method.currentVersions(hotfix)).resolves.toEqual({
+      'decanting-service': '24-01-20.119',
+      'sorting-service': '23-12-01.100',
+    });
+    const looks = emulator.callsTo('GET', `/job/${JOB}/api/json`).map((c) => c.query['tree']);
+    expect(looks).toHaveLength(2);
+    expect(looks[1]).toMatch(/^allBuilds\[.*\]\{100,500\}$/);
+    // Every service among the listed builds: the older ones are not read.
+    await method.currentVersions({ ...hotfix, services: hotfix.services.slice(0, 1) });
+    expect(emulator.callsTo('GET', `/job/${JOB}/api/json`)).toHaveLength(3);
   });
 
   it('passes a 503 up as retryable; the caller retries start and still triggers once', async () => {
@@ -285,11 +337,20 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
       }
     });
 
-    it('refuses, never passes, when Jenkins does not answer or refuses the credentials', async () => {
+    it('never passes when Jenkins does not answer: throws it as retryable, the refusal as its message', async () => {
       emulator.failOn(`/job/${JOB}/api/json`, 'reset');
-      await expect(method.checkTarget(deploying())).resolves.toMatch(
-        /^Jenkins did not answer when I checked job "multi_deploy_pipeline".*; nothing was planned; try again\.$/,
-      );
+      await expect(method.checkTarget(deploying())).rejects.toMatchObject({
+        retryable: true,
+        message: expect.stringMatching(
+          /^Jenkins did not answer when I checked job "multi_deploy_pipeline".*; nothing was planned; try again\.$/,
+        ),
+      });
+      emulator.failOn(`/job/${JOB}/api/json`, { status: 503 });
+      await expect(method.checkTarget(deploying())).rejects.toMatchObject({ code: 'unavailable' });
+      await expect(method.checkTarget(deploying())).resolves.toBeUndefined();
+    });
+
+    it('refuses at once when Jenkins refuses the credentials, without printing them', async () => {
       const refused = new JenkinsCiServer({ url: emulator.url, user: emulator.user, apiToken: SECRET });
       const answer = await new JenkinsDeployMethod(refused, createRedactor([SECRET])).checkTarget(
         deploying(),

@@ -35,7 +35,7 @@ beforeAll(async () => {
   t = await startTestBot(6, {
     clock: { now: () => new Date(Date.parse('2026-11-17T15:05:00Z') + (Date.now() - started)) },
     // Jenkins failing for 1.5 s fails a running deploy here (5 minutes in production).
-    timing: { pollMs: 100, statusEveryMs: 200, outsideTroubleMs: 1500 },
+    timing: { pollMs: 100, statusEveryMs: 200, outsideTroubleMs: 1500, targetRecheckMs: 100 },
     logDestination: { write: (line: string) => void logged.push(line) },
     env: {
       HOTFIX_CATALOG: catalog,
@@ -483,11 +483,43 @@ describe('the plan-time check of the Jenkins job', () => {
     }
   });
 
-  it('refuses a plan when Jenkins does not answer, never passing it', async () => {
+  it('rides out one 503 and one reset at plan time: looks again later, then puts the plan up for approval', async () => {
+    const looks = () => jenkins.callsTo('GET', `/job/${JOB}/api/json`);
+    const before = looks().length;
     jenkins.failOn(new RegExp(`/job/${JOB}/api/json`), { status: 503 }, 1);
-    const { told } = await refused('globex staging');
-    expect(told.text).toContain('Jenkins did not answer');
-    expect(told.text).toContain('nothing was planned; try again');
+    jenkins.failOn(new RegExp(`/job/${JOB}/api/json`), 'reset', 1);
+    const hotfix = await planned('globex staging');
+    const shown = await waitForRecord(t.bot, hotfix.ulid, (h) => Boolean(h.refs['noticeTs']), 10_000);
+    expect(shown.state).toBe('planned');
+    expect(shown.steps['check_target']?.result).toBeDefined();
+    expect(
+      looks()
+        .slice(before)
+        .map((c) => c.status),
+    ).toEqual([503, 0, 200]);
+    expect(t.slack.ephemerals('U0PRIYA').some((e) => e.text.startsWith(`${hotfix.id} was not put up`))).toBe(
+      false,
+    );
+    await slash(`cancel ${hotfix.id} "plan-time retry checked"`);
+  });
+
+  it('refuses a plan when Jenkins keeps failing to answer, after looking again a few times, never passing it', async () => {
+    const looks = () => jenkins.callsTo('GET', `/job/${JOB}/api/json`);
+    const before = looks().length;
+    jenkins.failOn(new RegExp(`/job/${JOB}/api/json`), { status: 503 }, 1000);
+    try {
+      const { cancelled, told } = await refused('globex staging');
+      expect(told.text).toContain('Jenkins did not answer');
+      expect(told.text).toContain('Jenkins is unavailable (503)');
+      expect(told.text).toContain('nothing was planned; try again');
+      // The first look and three more, each a delayed job.
+      expect(looks().slice(before)).toHaveLength(4);
+      expect(Object.keys(cancelled.steps).filter((s) => s.startsWith('check_target_trouble_'))).toHaveLength(
+        3,
+      );
+    } finally {
+      jenkins.clearFaults();
+    }
   });
 });
 

@@ -153,6 +153,53 @@ describe('Jenkins emulator strictness', () => {
     expect(rest.text).not.toContain('[Parameter]');
   });
 
+  it('lists the newest 100 builds in `builds` and every build in `allBuilds`, shown only to a tree, with ranges', async () => {
+    for (let i = 1; i <= 105; i++) emulator.seedBuild(JOB.name, { CLIENT: `c${i}` });
+    const jenkins = client(emulator, 'bot-api-token-1234', true);
+    const numbers = (json: unknown, field: string) =>
+      ((json as Record<string, { number: number }[] | undefined>)[field] ?? []).map((b) => b.number);
+    const plain = await jenkins.job.get(JOB.name);
+    expect(numbers(plain, 'builds')).toHaveLength(100);
+    expect(plain).not.toHaveProperty('allBuilds');
+    const all = await jenkins.job.get(JOB.name, { tree: 'allBuilds[number]' });
+    expect(numbers(all, 'allBuilds')).toEqual(Array.from({ length: 105 }, (_, i) => 105 - i));
+    // Stapler's Range: {M,N} from M up to (not including) N, {M,} from M, {N} the Nth alone.
+    const older = await jenkins.job.get(JOB.name, {
+      tree: 'allBuilds[number,actions[parameters[name,value]]]{100,103}',
+    });
+    expect(numbers(older, 'allBuilds')).toEqual([5, 4, 3]);
+    expect(JSON.stringify(older)).toContain('"value":"c5"');
+    expect(
+      numbers(await jenkins.job.get(JOB.name, { tree: 'allBuilds[number]{103,}' }), 'allBuilds'),
+    ).toEqual([2, 1]);
+    expect(numbers(await jenkins.job.get(JOB.name, { tree: 'builds[number]{0}' }), 'builds')).toEqual([105]);
+  });
+
+  it('ends a build NOT_BUILT where its script says, skipping the later stages, and wfapi says NOT_EXECUTED', async () => {
+    // The first build follows the script beforeEach queued; the second this one.
+    emulator.scriptNextBuild(JOB.name, { stages: ['Check', 'Deploy'], stageMs: 100, notBuiltAt: 'Check' });
+    const jenkins = client(emulator, 'bot-api-token-1234', true);
+    await jenkins.job.build({ name: JOB.name, parameters: { CLIENT: 'first' } });
+    clock.advance(1000);
+    await jenkins.job.build({ name: JOB.name, parameters: { CLIENT: 'second' } });
+    clock.advance(1000 + 500);
+    const build = emulator.builds(JOB.name).find((b) => b.parameters['CLIENT'] === 'second')!;
+    expect(build.result).toBe('NOT_BUILT');
+    expect(build.stages.map((s) => s.name)).toEqual(['Check']);
+    expect(build.console).toMatch(/Finished: NOT_BUILT\n$/);
+    const auth = Buffer.from(`${emulator.user}:${emulator.apiToken}`).toString('base64');
+    const describe = await fetch(
+      `${emulator.url}/job/deploys/job/multi_deploy_pipeline/${build.number}/wfapi/describe`,
+      {
+        headers: { Authorization: `Basic ${auth}` },
+      },
+    );
+    const json = (await describe.json()) as { status: string; stages: { status: string }[] };
+    expect(json.status).toBe('NOT_EXECUTED');
+    // As the stage view plugin does, the last stage shows the run's status.
+    expect(json.stages.map((s) => s.status)).toEqual(['NOT_EXECUTED']);
+  });
+
   it('injects a 503, a reset connection and slowness on a path', async () => {
     const jenkins = client(emulator, 'bot-api-token-1234', true);
     emulator.failOn('/api/json', { status: 503 });

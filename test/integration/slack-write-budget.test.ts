@@ -5,9 +5,9 @@
  *
  * Pacing is production's (one update per message every 3 s, final states and moments that need a person at once)
  * and each stage takes 0.3 s, so stage changes come faster than the pacing and are coalesced into the next update. A
- * pipeline whose every stage outlasts the pacing is drawn once per stage change and makes more writes. (Health
- * checks are not built yet, so the build's end leaves the hotfix verifying; an admin's unlock ends it, and its final
- * redraws are counted too.)
+ * pipeline whose every stage outlasts the pacing is drawn once per stage change and makes more writes. The build's
+ * end leaves the hotfix verifying; the service's health check (the health emulator answering the target version)
+ * passes it, and the completion's redraws and its thread reply are counted too.
  */
 import type { SlackEmulator } from '../emulators/slack/index.js';
 import { clickButton, sendSlashCommand, startSlackEmulator } from '../emulators/slack/index.js';
@@ -34,7 +34,7 @@ const started = Date.now();
 beforeAll(async () => {
   slack = await startSlackEmulator({ rateLimits: true });
   jenkins = await startJenkinsEmulator({ queueDelayMs: 100, jobs: [{ name: JOB, parameters: PARAMETERS }] });
-  // Healthy at the target version: the hotfix soaks in verifying until the test ends it.
+  // Healthy at the target version: the health check passes and the hotfix completes.
   health = await startHealthEmulator();
   health.running('/v1/health', '24-02-05.619-hotfix.627');
   const catalog = catalogWith((doc) =>

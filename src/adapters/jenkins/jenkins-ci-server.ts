@@ -39,7 +39,8 @@ export interface JenkinsCiServerOptions {
   timeoutMs?: number;
 }
 
-const BUILDS_TREE = 'builds[number,url,result,building,actions[parameters[name,value]]]';
+const BUILD_FIELDS = '[number,url,result,building,actions[parameters[name,value]]]';
+const BUILDS_TREE = `builds${BUILD_FIELDS}`;
 const QUEUE_TREE = 'items[id,task[url],actions[parameters[name,value]]]';
 
 /** `folder/job` -> `/job/folder/job/job`, each part encoded. */
@@ -91,12 +92,20 @@ export class JenkinsCiServer implements CiServer {
     return { ok: false, reason: 'parameter_missing', message, missing };
   }
 
-  /** Successful builds (among those Jenkins lists) whose parameters include every `match` pair, newest first. */
-  async successfulBuilds(job: string, match: Record<string, string>): Promise<BuildParameters[]> {
+  /**
+   * Successful builds whose parameters include every `match` pair, newest first: among the newest 100 (`builds`), or
+   * in a range of `allBuilds`, which Jenkins loads only as far as the range asks.
+   */
+  async successfulBuilds(
+    job: string,
+    match: Record<string, string>,
+    range?: { from: number; to: number },
+  ): Promise<BuildParameters[]> {
+    const tree = range ? `allBuilds${BUILD_FIELDS}{${range.from},${range.to}}` : BUILDS_TREE;
     const json = await this.call(`reading the builds of job ${job}`, async () =>
-      JobBuildsJson.parse(await this.client.job.get(job, { tree: BUILDS_TREE })),
+      JobBuildsJson.parse(await this.client.job.get(job, { tree })),
     );
-    return json.builds
+    return (range ? json.allBuilds : json.builds)
       .filter((b) => b.result === 'SUCCESS')
       .map((b) => ({ build: b.number, parameters: parametersOf(b.actions) }))
       .filter((b) => Object.entries(match).every(([k, v]) => b.parameters[k] === v))
@@ -166,13 +175,15 @@ export class JenkinsCiServer implements CiServer {
       DescribeJson.parse(await this.client._get({ path: `${jobPath(job)}/${build}/wfapi/describe` }, bodyOf)),
     );
     // wfapi says NOT_EXECUTED both for a NOT_BUILT run and for one whose execution has not been created yet (a
-    // build that just left the queue): the build's own `building` flag tells them apart.
+    // build that just left the queue), as the stage view plugin's RunExt.initStatus maps them: the build's own
+    // `building` flag and result tell them apart, so a NOT_BUILT run is named as Jenkins names it.
     let status = json.status;
     if (status === 'NOT_EXECUTED') {
       const run = await this.call(doing, async () =>
         BuildStateJson.parse(await this.client.build.get(job, build, { tree: 'building,result' })),
       );
       if (run.building) status = 'IN_PROGRESS';
+      else if (run.result === 'NOT_BUILT') status = 'NOT_BUILT';
     }
     return {
       status,

@@ -4,7 +4,13 @@
  * before triggering, poll() and abort() find the build again from the record or from Jenkins.
  */
 import type { Hotfix, Stage } from '../../domain/hotfix.js';
-import { CiServerError, type CiBuildStages, type CiServer, type CiStage } from '../../ports/ci-server.js';
+import {
+  CiServerError,
+  type BuildParameters,
+  type CiBuildStages,
+  type CiServer,
+  type CiStage,
+} from '../../ports/ci-server.js';
 import type { DeployMethod, DeployProgress } from '../../ports/deploy-method.js';
 import { truncateForSlack, type Redactor } from '../../redact.js';
 import {
@@ -22,6 +28,10 @@ import {
 
 /** Console lines shown with a failure. */
 export const CONSOLE_TAIL_LINES = 30;
+/** The builds Jenkins lists in a job's `builds`; older ones are read from `allBuilds`. */
+const LISTED_BUILDS = 100;
+/** How far back (in builds of the job, newest first) the running versions are looked for before giving up. */
+export const SEARCHED_BUILDS = 500;
 /** The longest failure message, so it fits a Slack section with room to spare. */
 const MAX_FAILURE_CHARS = 2800;
 
@@ -33,8 +43,11 @@ const STAGE_STATUS: Record<string, Stage['status']> = {
   ABORTED: 'failed',
   UNSTABLE: 'failed',
   NOT_EXECUTED: 'skipped',
+  SKIPPED: 'skipped',
 };
 const FAILED_RUN = new Set(['FAILED', 'ABORTED', 'UNSTABLE', 'NOT_BUILT', 'NOT_EXECUTED']);
+/** Stage statuses that say the stage itself went wrong (NOT_EXECUTED is also a stage that never ran). */
+const FAILED_STAGE = new Set(['FAILED', 'ABORTED', 'UNSTABLE']);
 const ENDED_RUN = new Set([...FAILED_RUN, 'SUCCESS']);
 
 /** Stages as the record keeps them: an ended stage with how long it took, a running one without (it still grows). */
@@ -60,21 +73,27 @@ export class JenkinsDeployMethod implements DeployMethod {
     private readonly redact: Redactor,
   ) {}
 
-  /** Per service, the tag in the newest successful build for this client and env that deployed it. */
+  /**
+   * Per service, the tag in the newest successful build for this client and env that deployed it: among the builds
+   * Jenkins lists, then among older ones (`allBuilds`, up to SEARCHED_BUILDS back). A service no such build deployed
+   * is left out: its running version is not known, and nothing is guessed.
+   */
   async currentVersions(hotfix: Hotfix): Promise<Record<string, string>> {
     const target = targetOf(hotfix);
-    const builds = await this.ci.successfulBuilds(target.job, clientEnvOf(hotfix, target));
-    return Object.fromEntries(
-      hotfix.services.map(({ service }) => {
+    const match = clientEnvOf(hotfix, target);
+    const versions: Record<string, string> = {};
+    const take = (builds: BuildParameters[]): boolean => {
+      for (const { service } of hotfix.services) {
         const found = builds.find((b) => parseServices(b.parameters[target.parameters.services])[service]);
         const tag = found && parseServices(found.parameters[target.parameters.services])[service];
-        return [
-          service,
-          tag ??
-            `unknown (no successful ${target.job} build for ${hotfix.client} ${hotfix.env} among those Jenkins lists deployed it)`,
-        ];
-      }),
-    );
+        if (tag !== undefined && versions[service] === undefined) versions[service] = tag;
+      }
+      return hotfix.services.every(({ service }) => versions[service] !== undefined);
+    };
+    if (take(await this.ci.successfulBuilds(target.job, match))) return versions;
+    const older = { from: LISTED_BUILDS, to: SEARCHED_BUILDS };
+    take(await this.ci.successfulBuilds(target.job, match, older));
+    return versions;
   }
 
   /** The job and every parameter the build will get. */
@@ -93,7 +112,9 @@ export class JenkinsDeployMethod implements DeployMethod {
 
   /**
    * The job exists and declares every parameter the bot sends (client, env, services and the hotfix id that lets a
-   * retry find its build); Jenkins that cannot be asked refuses the plan rather than passing it.
+   * retry find its build); Jenkins that cannot be asked refuses the plan rather than passing it. Trouble a retry may
+   * fix (5xx, resets, timeouts) is thrown as a retryable CiServerError whose message is that refusal, so the caller
+   * can look again before refusing.
    */
   async checkTarget(hotfix: Hotfix): Promise<string | undefined> {
     const target = targetOf(hotfix);
@@ -105,7 +126,9 @@ export class JenkinsDeployMethod implements DeployMethod {
         return `Jenkins refused the bot's credentials when I checked job "${target.job}", so nothing was planned. Check JENKINS_USER and JENKINS_API_TOKEN (the user needs Job/Read and Job/Build), then plan again.`;
       }
       const why = error instanceof Error ? ` (${this.redact(error.message)})` : '';
-      return `Jenkins did not answer when I checked job "${target.job}"${why}; nothing was planned; try again.`;
+      const refusal = `Jenkins did not answer when I checked job "${target.job}"${why}; nothing was planned; try again.`;
+      if (error instanceof CiServerError && error.retryable) throw new CiServerError(error.code, refusal);
+      return refusal;
     }
   }
 
@@ -223,15 +246,22 @@ export class JenkinsDeployMethod implements DeployMethod {
     described: CiBuildStages,
     stages: Stage[],
   ): Promise<DeployProgress> {
-    // The first stage that did not succeed is the cause; wfapi gives the last stage the run's own status as well.
-    const broken = described.stages.find((s) => FAILED_RUN.has(s.status));
+    // The first stage that went wrong is the cause (wfapi gives the last stage the run's own status as well); a run
+    // that ended NOT_BUILT stopped after the last stage it ran.
+    const broken =
+      described.stages.find((s) => FAILED_STAGE.has(s.status)) ??
+      (described.status === 'NOT_BUILT' ? described.stages.at(-1) : undefined);
     const tail = await this.ci.consoleTail(job, build, CONSOLE_TAIL_LINES);
     const where = broken ? ` at stage ${broken.name}` : '';
-    const text = `Jenkins build #${build} of ${job} ended ${described.status}${where}. Last ${tail.length} console lines:\n${tail.join('\n')}`;
+    // The sentence always leads, whole: only the log under it is cut (from its start: the error is at the end).
+    const head = this.redact(
+      `Jenkins build #${build} of ${job} ended ${described.status}${where}. Last ${tail.length} console lines:`,
+    );
+    const log = truncateForSlack(this.redact(tail.join('\n')), MAX_FAILURE_CHARS - head.length - 1, 'end');
     return {
       status: 'failed',
       stages,
-      message: truncateForSlack(this.redact(text), MAX_FAILURE_CHARS, 'end'),
+      message: `${head}\n${log}`,
       condition: conditionOf(broken?.name),
     };
   }

@@ -82,24 +82,23 @@ export const JobParametersJson = z
   })
   .loose();
 
-/** `api/json?tree=builds[...]`. */
+const jobBuilds = z
+  .array(
+    z
+      .object({
+        number: z.number(),
+        url: z.string().optional(),
+        result: z.string().nullable().optional(),
+        building: z.boolean().optional(),
+        actions,
+      })
+      .loose(),
+  )
+  .default([]);
+
+/** `api/json?tree=builds[...]` (the newest 100) or `allBuilds[...]{m,n}`. */
 export const JobBuildsJson = z
-  .object({
-    url: z.string().optional(),
-    builds: z
-      .array(
-        z
-          .object({
-            number: z.number(),
-            url: z.string().optional(),
-            result: z.string().nullable().optional(),
-            building: z.boolean().optional(),
-            actions,
-          })
-          .loose(),
-      )
-      .default([]),
-  })
+  .object({ url: z.string().optional(), builds: jobBuilds, allBuilds: jobBuilds })
   .loose();
 
 /** One queue item (`/queue/item/<n>/api/json`, or an entry of `/queue/api/json`). */

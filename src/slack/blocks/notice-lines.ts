@@ -155,26 +155,32 @@ export function windowLine(hotfix: Hotfix): string {
   return `:clock3: ${parts.length > 0 ? capitalised(parts.join(' · ')) : `Since ${slackDate(hotfix.stateSince.at)}`}`;
 }
 
-/** The rollback target and how a rollback happens in this version: never a promise of a button that is not there. */
+/**
+ * The rollback target and how a rollback happens in this version: never a promise of a button that is not there. A
+ * service whose running version was not read is named as such, and its rollback is by hand.
+ */
 export function rollbackLine(hotfix: Hotfix): string {
-  const before = hotfix.versionsBefore ?? {};
-  const known = Object.entries(before);
+  const before = hotfix.versionsBefore;
   // A rehearsal reads nothing outside: the versions it returns to are the ones it pretends run.
   const played = isRehearsal(hotfix) ? ' (played: a rehearsal changes nothing)' : '';
-  const target =
-    known.length > 0
-      ? `Rollback target${played}: ${known.map(([s, v]) => `${typed(s)} ${inlineCode(v)}${revisionOf(hotfix, s)}`).join(', ')}`
-      : hotfix.versionsBefore
-        ? 'Rollback target: none recorded'
-        : 'Rollback target: the versions running when the deploy starts';
+  const unread = before ? hotfix.services.map((s) => s.service).filter((s) => before[s] === undefined) : [];
+  const shown = [
+    ...Object.entries(before ?? {}).map(([s, v]) => `${typed(s)} ${inlineCode(v)}${revisionOf(hotfix, s)}`),
+    ...unread.map((s) => `${typed(s)} _(running version not read)_`),
+  ];
+  const target = before
+    ? `Rollback target${played}: ${shown.length > 0 ? shown.join(', ') : 'none recorded'}`
+    : 'Rollback target: the versions running when the deploy starts';
   const together = hotfix.services.length > 1 ? ' (the services go back together)' : '';
   const auto = can('autoRollback') && hotfix.snapshot.policy.autoRollback[hotfix.env];
   const how =
-    can('rollback') && rollsBack(hotfix)
-      ? `${auto ? 'rolls back by itself if verification fails; ' : ''}once deployed (completed too), Rollback on this notice or its live status, or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}`
-      : hotfix.method === 'ecs-run-once'
-        ? 'the deployment service rolls back what it can by itself; anything more is done by hand, following the runbook'
-        : 'a rollback is done by hand, following the runbook';
+    unread.length > 0
+      ? `the running version of ${unread.map(typed).join(', ')} was not read, so a rollback is done by hand, following the runbook`
+      : can('rollback') && rollsBack(hotfix)
+        ? `${auto ? 'rolls back by itself if verification fails; ' : ''}once deployed (completed too), Rollback on this notice or its live status, or ${inlineCode(`/hotfix rollback ${hotfix.id}`)}`
+        : hotfix.method === 'ecs-run-once'
+          ? 'the deployment service rolls back what it can by itself; anything more is done by hand, following the runbook'
+          : 'a rollback is done by hand, following the runbook';
   return `:leftwards_arrow_with_hook: ${target}${together}; ${how}`;
 }
 

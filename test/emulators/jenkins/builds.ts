@@ -113,8 +113,8 @@ function endStage(build: EmulatedBuild, stage: StageRun, now: number): boolean {
   stage.durationMillis = end - stage.startTimeMillis;
   build.cursor += 1;
   build.cursorAt = end;
-  const { failAt, unstableAt, failureLog = [] } = build.script;
-  if (failAt === stage.name || unstableAt === stage.name) {
+  const { failAt, unstableAt, notBuiltAt, failureLog = [] } = build.script;
+  if (failAt === stage.name || unstableAt === stage.name || notBuiltAt === stage.name) {
     for (const line of failureLog) log(build, line);
   }
   if (failAt === stage.name) {
@@ -124,6 +124,10 @@ function endStage(build: EmulatedBuild, stage: StageRun, now: number): boolean {
     return true;
   }
   stage.status = unstableAt === stage.name ? 'UNSTABLE' : 'SUCCESS';
+  if (notBuiltAt === stage.name) {
+    log(build, `Stage ${stage.name} set the build result to NOT_BUILT; the later stages are skipped`);
+    finish(build, 'NOT_BUILT', end);
+  }
   return true;
 }
 

@@ -21,6 +21,7 @@ import { CallHooks, HANG_UP_GRACE_MS, watchHangUp, type HookOptions } from '../h
 import { route } from './routes.js';
 import { JenkinsState, LEFT_ITEM_RETENTION_MS } from './state.js';
 import type {
+  BuildResult,
   BuildScript,
   EmulatedBuild,
   Fault,
@@ -76,6 +77,8 @@ export interface JenkinsEmulator {
   addJob(job: JobSpec): void;
   /** The next build of `job` follows this script. */
   scriptNextBuild(job: string, script: BuildScript): void;
+  /** Adds a build that ended long ago with these parameters (SUCCESS unless told), as a job's history holds it. */
+  seedBuild(job: string, parameters: Record<string, string>, result?: BuildResult): EmulatedBuild;
   /** A job's builds, oldest first, brought up to now. */
   builds(job: string): EmulatedBuild[];
   /** A queue item, if not purged yet. */
@@ -211,6 +214,7 @@ export async function startJenkinsEmulator(options: JenkinsEmulatorOptions = {})
       ),
     addJob: (job) => state.addJob(job),
     scriptNextBuild: (job, script) => state.scriptNextBuild(job, script),
+    seedBuild: (job, parameters, result) => state.seedBuild(job, parameters, result),
     builds: (job) => {
       state.tick();
       return state.builds.get(job) ?? [];

@@ -3,7 +3,7 @@
  * each. Time comes from the clock given at start; nothing moves on its own, it is brought up to date on each look.
  */
 import { advanceBuild, newBuild, wfapiStatus } from './builds.js';
-import type { BuildScript, EmulatedBuild, JobSpec, JsonObject, QueueItem } from './types.js';
+import type { BuildResult, BuildScript, EmulatedBuild, JobSpec, JsonObject, QueueItem } from './types.js';
 
 /** How long a left queue item stays visible in `/queue/item/<n>` (Jenkins' `Queue.leftItems`: 5 minutes). */
 export const LEFT_ITEM_RETENTION_MS = 5 * 60_000;
@@ -93,6 +93,26 @@ export class JenkinsState {
     item.build = number;
   }
 
+  /**
+   * A build that ended long ago, as a job's history holds it (a deploy someone ran by hand last month): one Deploy
+   * stage, ended with `result` a minute after it started, its queue item long purged.
+   */
+  seedBuild(job: string, parameters: Record<string, string>, result: BuildResult = 'SUCCESS'): EmulatedBuild {
+    const list = this.builds.get(job) ?? [];
+    const number = (list[list.length - 1]?.number ?? 0) + 1;
+    const at = this.now() - 60_000;
+    const build = newBuild({ job, number, queueId: 0, parameters, script: { stages: ['Deploy'] } }, at);
+    const stage = result === 'SUCCESS' ? 'SUCCESS' : result === 'ABORTED' ? 'ABORTED' : 'FAILED';
+    build.stages.push({ name: 'Deploy', status: stage, startTimeMillis: at, durationMillis: 60_000 });
+    build.cursor = 1;
+    build.result = result;
+    build.endedAt = at + 60_000;
+    build.console += `Finished: ${result}\n`;
+    list.push(build);
+    this.builds.set(job, list);
+    return build;
+  }
+
   /** A build by job and number. */
   build(job: string, number: number): EmulatedBuild | undefined {
     return this.builds.get(job)?.find((b) => b.number === number);
@@ -133,7 +153,11 @@ export class JenkinsState {
     };
   }
 
-  /** A job's full JSON; without a tree, nested builds are shown only as number and URL, as at Jenkins' depth 0. */
+  /**
+   * A job's full JSON; without a tree, nested builds are shown only as number and URL, as at Jenkins' depth 0.
+   * `builds` lists the newest BUILDS_LISTED; `allBuilds` (every build, newest first) is shown only to a tree that
+   * names it, as Jenkins exports it at visibility -2.
+   */
   jobJson(job: JobSpec, full: boolean): JsonObject {
     const builds = [...(this.builds.get(job.name) ?? [])].reverse();
     const show = (b: EmulatedBuild | undefined): JsonObject | null => {
@@ -163,6 +187,7 @@ export class JenkinsState {
         },
       ],
       builds: builds.slice(0, BUILDS_LISTED).map(show),
+      ...(full ? { allBuilds: builds.map(show) } : {}),
       lastBuild: show(builds[0]),
       lastSuccessfulBuild: show(lastSuccessful),
       queueItem: waiting ? this.queueItemJson(waiting) : null,

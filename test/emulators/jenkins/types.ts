@@ -16,11 +16,16 @@ export interface BuildScript {
   input?: { before: string; id: string; message: string };
   /** This stage fails; the build result is FAILURE. */
   failAt?: string;
+  /**
+   * The pipeline sets `currentBuild.result = 'NOT_BUILT'` in this stage and stops after it (a deploy that found
+   * nothing to do): later stages do not run; the build result is NOT_BUILT, which wfapi reports as NOT_EXECUTED.
+   */
+  notBuiltAt?: string;
   /** This stage ends UNSTABLE; later stages still run; the build result is UNSTABLE. */
   unstableAt?: string;
   /** The pipeline's execution exists this long after the build starts; until then wfapi says NOT_EXECUTED. */
   startupMs?: number;
-  /** Lines written to the console when the failing or unstable stage ends. */
+  /** Lines written to the console when the failing, unstable or not-built stage ends. */
   failureLog?: string[];
 }
 

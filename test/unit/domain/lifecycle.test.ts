@@ -54,6 +54,44 @@ describe('the (client, env) lock', () => {
   });
 });
 
+describe('a failure while preparing (the running versions could not be read)', () => {
+  const failedPreparing = () =>
+    run(hotfixIn('preparing'), {
+      type: 'deploy_failed',
+      message: 'Jenkins refused the credentials. Nothing was deployed.',
+    });
+
+  it('fails the hotfix in the deploy phase before any attempt, keeping the lock', () => {
+    const h = failedPreparing();
+    expect(h).toMatchObject({ state: 'failed', attempts: 0, lock: { token: 7 } });
+    expect(h.failure).toMatchObject({
+      phase: 'deploy',
+      message: expect.stringContaining('Nothing was deployed'),
+    });
+    expect(h.times.deployStartedAt).toBeUndefined();
+    expect(h.versionsBefore).toBeUndefined();
+  });
+
+  it('is retried by preparing again, never by deploying without the rollback target', () => {
+    const again = run(failedPreparing(), { type: 'retry' }, ONCALL);
+    expect(again).toMatchObject({ state: 'preparing', attempts: 0, lock: { token: 7 } });
+    expect(again.failure).toBeUndefined();
+    const prepared = run(again, {
+      type: 'prepare',
+      versionsBefore: { 'decanting-service': '24-01-20.600' },
+      deployPlan: ['build'],
+    });
+    expect(run(prepared, { type: 'start_deploy' })).toMatchObject({ state: 'deploying', attempts: 1 });
+  });
+
+  it('cannot be rolled back: nothing was deployed and no earlier version is recorded', () => {
+    expect(attempt(failedPreparing(), { type: 'rollback', reason: 'undo' }, ONCALL)).toMatchObject({
+      ok: false,
+      refusal: { code: Reason.NothingToRollBack },
+    });
+  });
+});
+
 describe('deploying', () => {
   it('cannot start before the running versions are recorded (the rollback source)', () => {
     expect(attempt(hotfixIn('preparing'), { type: 'start_deploy' })).toMatchObject({ ok: false });

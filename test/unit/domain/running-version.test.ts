@@ -44,6 +44,19 @@ describe('runningVersion: what the records say runs in an environment', () => {
     });
   });
 
+  it('is not known while a deploy runs, nor after its rollback, when the running version was not read', () => {
+    // Preparing leaves out a service whose running version the method could not read.
+    const unread = (h: Hotfix): Hotfix => ({ ...h, versionsBefore: {} });
+    for (const state of ['verifying', 'rolled_back'] as const) {
+      expect(
+        runningVersion([at('completed', 0, 'x'), unread(at(state, 5))], 'decanting-service'),
+      ).toMatchObject({
+        known: false,
+        state: state.replace(/_/g, ' '),
+      });
+    }
+  });
+
   it.each(['failed', 'rollback_failed', 'resolved'] as const)('is not guessed after a hotfix %s', (state) => {
     expect(runningVersion([at('completed', 0), at(state, 5)], 'decanting-service')).toMatchObject({
       known: false,

@@ -70,7 +70,7 @@ const NEXT: Record<Tested, Partial<Record<HotfixState, HotfixState>>> = {
   request_input: { deploying: 'awaiting_input' },
   note_input_answered_outside: { awaiting_input: 'deploying' },
   deploy_succeeded: { deploying: 'verifying' },
-  deploy_failed: { deploying: 'failed', awaiting_input: 'failed' },
+  deploy_failed: { preparing: 'failed', deploying: 'failed', awaiting_input: 'failed' },
   deploy_aborted: { deploying: 'cancelled', awaiting_input: 'cancelled' },
   verify_succeeded: { verifying: 'completed' },
   // The sample is on staging, where the fixture's policy rolls a smoke-test failure back by itself.

@@ -139,6 +139,16 @@ describe('changeControlNotice', () => {
     );
   });
 
+  it('names a service whose running version was not read, in the change and the rollback target, and rolls it back by hand', () => {
+    const text = render(changeControlNotice({ ...hotfixIn('deploying'), versionsBefore: {} }));
+    expect(text).toContain('*decanting-service* → `24-02-05.619-hotfix.627` _(running version not read)_');
+    expect(text).toContain(
+      'Rollback target: decanting-service _(running version not read)_; the running version of decanting-service was not read, so a rollback is done by hand, following the runbook',
+    );
+    expect(text).not.toContain('/hotfix rollback');
+    expect(text).not.toContain('unknown');
+  });
+
   it('mentions the approver group while approval is pending, and not once decided', () => {
     const pending = changeControlNotice(halfApproved());
     expect(render(pending)).toContain('— <!subteam^S0APPROVERS>');
