@@ -256,6 +256,8 @@ function answeredOutside(
   emit: Emit,
 ): Decision {
   if (h.pendingInput?.id !== cmd.inputId || h.answers[cmd.inputId]) return emit();
+  // After a cancel request the input's abort is the cancel's own (the bot aborts a paused build's input).
+  if (!cmd.proceed && h.cancelRequest) return emit();
   const by = cmd.by?.trim();
   const answered = {
     type: 'input_answered',
@@ -264,7 +266,7 @@ function answeredOutside(
     outside: true,
     ...(by ? { answeredBy: by } : {}),
   } as const;
-  if (cmd.proceed || h.cancelRequest) return emit(answered);
+  if (cmd.proceed) return emit(answered);
   const who = by ? ` by ${by}` : '';
   return emit(answered, {
     type: 'cancel_requested',

@@ -153,6 +153,16 @@ describe('deploying', () => {
       ok: true,
       events: [],
     });
+    // After a cancel request, the input's abort is the bot's own: nothing is noted as answered outside.
+    const asked = run(waiting, { type: 'cancel', reason: 'not today' }, REQUESTER);
+    expect(
+      attempt(asked, {
+        type: 'note_input_answered_outside',
+        inputId: 'Proceed',
+        proceed: false,
+        by: 'hotfix-bot',
+      }),
+    ).toMatchObject({ ok: true, events: [] });
     // Proceed in Jenkins goes on, as before.
     const proceeded = run(waiting, {
       type: 'note_input_answered_outside',
