@@ -12,7 +12,14 @@ import { transact } from './transact.js';
  * answers again). A note of another attempt is stale: a look that failed just as the deploy ended leaves one behind.
  */
 export const TROUBLE_SINCE = 'outsideTroubleSince';
-const STEP = 'outside_trouble';
+
+/**
+ * The step each change of the trouble note is recorded under: one per change, since a step records its result once
+ * (a second `record_result` of the same step is a no-op, so one shared step would never clear or start the note again).
+ */
+function noteStep(change: 'began' | 'over', note: string): string {
+  return `outside_trouble_${change}_${note.replace(/[^0-9A-Za-z]/g, '')}`;
+}
 
 /**
  * What a failed look at a running deploy becomes (DESIGN.md section 7). Trouble a retry may fix (5xx, resets,
@@ -32,8 +39,7 @@ export async function outsideTrouble(deps: WorkflowDeps, ulid: string, error: un
   const now = deps.clock.now().getTime();
   const since = troubleSince(hotfix);
   if (since === undefined) {
-    const refs = { [TROUBLE_SINCE]: `${hotfix.attempts}@${new Date(now).toISOString()}` };
-    await transact(deps, { ulid }, { type: 'record_result', step: STEP, refs }, BOT);
+    await noteTrouble(deps, hotfix, new Date(now));
     throw error;
   }
   if (now - since < deps.timing.outsideTroubleMs) throw error;
@@ -55,17 +61,14 @@ export async function outsideTrouble(deps: WorkflowDeps, ulid: string, error: un
  */
 async function abortTrouble(deps: WorkflowDeps, hotfix: Hotfix, error: CiServerError): Promise<never> {
   const before = troubleSince(hotfix);
-  if (before === undefined) {
-    const refs = { [TROUBLE_SINCE]: `${hotfix.attempts}@${deps.clock.now().toISOString()}` };
-    await transact(deps, { ulid: hotfix.ulid }, { type: 'record_result', step: STEP, refs }, BOT);
-  }
+  if (before === undefined) await noteTrouble(deps, hotfix, deps.clock.now());
   deps.log.warn({ hotfix: hotfix.id, err: error }, 'the abort of a cancelled deploy did not get through');
   if (before !== undefined || !error.retryable) await tellAbortTrouble(deps, hotfix, error);
   throw error;
 }
 
 /** The step of the thread reply saying the cancel's abort cannot get through: one per attempt. */
-export function abortTroubleStep(hotfix: Pick<Hotfix, 'attempts'>): string {
+function abortTroubleStep(hotfix: Pick<Hotfix, 'attempts'>): string {
   return `note_abort_trouble_${hotfix.attempts}`;
 }
 
@@ -83,7 +86,7 @@ async function tellAbortTrouble(deps: WorkflowDeps, hotfix: Hotfix, error: CiSer
 }
 
 /** What the thread reads when a cancel's abort cannot reach Jenkins: what may still run, and what people can do. */
-export function abortTroubleText(hotfix: Hotfix, error: CiServerError): string {
+function abortTroubleText(hotfix: Hotfix, error: CiServerError): string {
   const people = [hotfix.owner, hotfix.cancelRequest?.by]
     .filter((u): u is string => u !== undefined && u !== SYSTEM)
     .filter((u, i, all) => all.indexOf(u) === i)
@@ -117,13 +120,25 @@ function troubleSince(hotfix: Hotfix): number | undefined {
   return Number.isNaN(since) ? undefined : since;
 }
 
+/** Notes on the record that this attempt's trouble began at `at`. */
+async function noteTrouble(deps: WorkflowDeps, hotfix: Hotfix, at: Date): Promise<void> {
+  const note = `${hotfix.attempts}@${at.toISOString()}`;
+  const command = {
+    type: 'record_result' as const,
+    step: noteStep('began', note),
+    refs: { [TROUBLE_SINCE]: note },
+  };
+  await transact(deps, { ulid: hotfix.ulid }, command, BOT);
+}
+
 /** Once the outside system answers again, the trouble is over: a later failure starts its own count. */
 export async function troubleOver(deps: WorkflowDeps, hotfix: Hotfix): Promise<void> {
-  if (!hotfix.refs[TROUBLE_SINCE]) return;
+  const note = hotfix.refs[TROUBLE_SINCE];
+  if (!note) return;
   await transact(
     deps,
     { ulid: hotfix.ulid },
-    { type: 'record_result', step: STEP, refs: { [TROUBLE_SINCE]: '' } },
+    { type: 'record_result', step: noteStep('over', note), refs: { [TROUBLE_SINCE]: '' } },
     BOT,
   );
 }
