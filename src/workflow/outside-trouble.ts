@@ -108,7 +108,7 @@ function abortTroubleText(hotfix: Hotfix, error: CiServerError): string {
   return (
     `:warning: ${people ? `${people} ` : ''}The cancel of ${hotfix.id} could not reach Jenkins to abort the deploy: ${error.message}. ${where}\n` +
     `${hotfix.id} stays ${hotfix.state.replace(/_/g, ' ')} and keeps ${env} locked; ${retry} ` +
-    `\`/hotfix cancel ${hotfix.id} "<why>"\` again tries the abort at once; once you have stopped the build in Jenkins yourself, \`/hotfix resolve ${hotfix.id} "<why>"\` ends ${hotfix.id} and frees ${env}.`
+    `\`/hotfix cancel ${hotfix.id} "&lt;why&gt;"\` again tries the abort at once; once you have stopped the build in Jenkins yourself, \`/hotfix resolve ${hotfix.id} "&lt;why&gt;"\` ends ${hotfix.id} and frees ${env}.`
   );
 }
 
