@@ -83,10 +83,17 @@ export type SystemCommand =
   | { type: 'start_deploy' }
   | { type: 'update_stages'; stages: Stage[]; refs?: Record<string, string> }
   | { type: 'request_input'; inputId: string; message: string }
-  /** The deploy went on (or ended) without the bot passing an answer on: someone answered in the CI server itself. */
-  | { type: 'note_input_answered_outside'; inputId: string; proceed: boolean }
+  /**
+   * The deploy went on (or ended) without the bot passing an answer on: someone answered in the CI server itself.
+   * `by`: who, as the CI server names them, when it says. An Abort there cancels the hotfix, as Abort in Slack does.
+   */
+  | { type: 'note_input_answered_outside'; inputId: string; proceed: boolean; by?: string }
   | { type: 'deploy_succeeded' }
-  | { type: 'deploy_failed'; message: string; condition?: string }
+  /**
+   * The deploy ended badly. `aborted`: it ended by an abort (a build ABORTED, a queue item cancelled), which after a
+   * cancel request is the cancel's end, recorded by the abort step as `deploy_aborted`, and never a failure.
+   */
+  | { type: 'deploy_failed'; message: string; condition?: string; aborted?: boolean }
   | { type: 'deploy_aborted'; undone: string }
   | { type: 'verify_succeeded' }
   | { type: 'verify_failed'; message: string; condition?: string }

@@ -70,12 +70,13 @@ export function decideLifecycle(h: Hotfix, cmd: Lifecycle, ctx: DecisionContext,
     case 'answer_input':
       return answerInput(h, cmd, ctx, emit);
     case 'note_input_answered_outside':
-      // Only the question still pending: an answer the bot passed on, or a newer question, is not noted again.
-      if (h.pendingInput?.id !== cmd.inputId || h.answers[cmd.inputId]) return emit();
-      return emit({ type: 'input_answered', inputId: cmd.inputId, proceed: cmd.proceed, outside: true });
+      return answeredOutside(h, cmd, emit);
     case 'deploy_succeeded':
       return emit({ type: 'deployed' });
     case 'deploy_failed':
+      // Once a cancel was asked for, an abort is how the deploy was meant to end: the abort step records the cancel
+      // with what was and was not undone (deploy_aborted), however the abort and a look at the deploy interleave.
+      if (cmd.aborted && h.cancelRequest) return emit();
       return emit({ type: 'failed', failure: failure(ctx, 'deploy', cmd.message, cmd.condition) });
     case 'deploy_aborted':
       if (!h.cancelRequest) {
@@ -247,6 +248,35 @@ function answerInput(
   const answered = { type: 'input_answered', inputId: cmd.inputId, proceed: cmd.proceed } as const;
   if (cmd.proceed) return emit(answered);
   return emit(answered, { type: 'cancel_requested', reason: `aborted at "${h.pendingInput.message}"` });
+}
+
+/**
+ * An answer given in the CI server itself, noted for the pending question only (an answer the bot passed on, or a
+ * newer question, is not noted again). Abort there cancels the hotfix as Abort in Slack does: the cancel's abort step
+ * finds the deploy ended and says what was and was not undone.
+ */
+function answeredOutside(
+  h: Hotfix,
+  cmd: Extract<Lifecycle, { type: 'note_input_answered_outside' }>,
+  emit: Emit,
+): Decision {
+  if (h.pendingInput?.id !== cmd.inputId || h.answers[cmd.inputId]) return emit();
+  // After a cancel request the input's abort is the cancel's own (the bot aborts a paused build's input).
+  if (!cmd.proceed && h.cancelRequest) return emit();
+  const by = cmd.by?.trim();
+  const answered = {
+    type: 'input_answered',
+    inputId: cmd.inputId,
+    proceed: cmd.proceed,
+    outside: true,
+    ...(by ? { answeredBy: by } : {}),
+  } as const;
+  if (cmd.proceed) return emit(answered);
+  const who = by ? ` by ${by}` : '';
+  return emit(answered, {
+    type: 'cancel_requested',
+    reason: `Abort answered in Jenkins itself${who} at "${h.pendingInput.message}"`,
+  });
 }
 
 function rollback(

@@ -50,7 +50,7 @@ export function describeEvent(e: HotfixEvent): string {
     case 'input_requested':
       return `waiting for input: "${e.message}"`;
     case 'input_answered':
-      return `${e.proceed ? 'answered Proceed' : 'answered Abort'}${e.outside ? ' in the CI server itself' : ''}`;
+      return `${e.proceed ? 'answered Proceed' : 'answered Abort'}${e.outside ? ' in the CI server itself' : ''}${e.answeredBy ? ` (by ${e.answeredBy}, as the CI server says)` : ''}`;
     case 'deployed':
       return 'deploy finished; verifying';
     case 'verified':

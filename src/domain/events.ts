@@ -47,8 +47,11 @@ export type EventBody =
   | { type: 'deploy_started'; attempt: number }
   | { type: 'stages_updated'; stages: Stage[]; refs?: Record<string, string> }
   | { type: 'input_requested'; inputId: string; message: string }
-  /** `outside`: answered in the CI server itself, not through the bot (nothing is passed on). */
-  | { type: 'input_answered'; inputId: string; proceed: boolean; outside?: true }
+  /**
+   * `outside`: answered in the CI server itself, not through the bot (nothing is passed on); `answeredBy`: who, as
+   * the CI server names them, when it says.
+   */
+  | { type: 'input_answered'; inputId: string; proceed: boolean; outside?: true; answeredBy?: string }
   | { type: 'deployed' }
   | { type: 'verified' }
   | { type: 'failed'; failure: Failure }

@@ -8,7 +8,12 @@ export type DeployProgress = (
   | { status: 'input'; stages: Stage[]; input: { id: string; message: string } }
   | { status: 'succeeded'; stages: Stage[] }
   | { status: 'failed'; stages: Stage[]; message: string; condition?: string }
-  | { status: 'aborted'; stages: Stage[] }
+  /**
+   * Ended by an abort (a Jenkins build ABORTED, a queue item cancelled before it started). Once a cancel was asked
+   * for, that is the cancel's end, never a failure; otherwise it fails the hotfix with `message` (what the deploy
+   * said). `by`: who aborted it in the outside system, when it says.
+   */
+  | { status: 'aborted'; stages: Stage[]; message?: string; condition?: string; by?: string }
 ) & {
   /** References the method learned while following the deploy (the build a Jenkins queue item became), to record. */
   refs?: Record<string, string>;

@@ -36,9 +36,11 @@ async function drive(deps: WorkflowDeps, hotfix: Hotfix, method: DeployMethod): 
   const progress = await method.poll(current);
   await troubleOver(deps, current);
   const changed = await report(deps, current, progress);
-  if (!changed && (progress.status === 'running' || progress.status === 'input')) {
-    await lookAgain(deps, current, deps.timing.pollMs);
-  }
+  // An abort that ended nothing here was a cancel's (asked for while this look ran): the next look finishes it, in
+  // case the run doing the abort dies before it records the cancel.
+  const goesOn =
+    progress.status === 'running' || progress.status === 'input' || progress.status === 'aborted';
+  if (!changed && goesOn) await lookAgain(deps, current, deps.timing.pollMs);
 }
 
 /** Starts the attempt's deploy once: undefined while another live run is starting it. */
@@ -116,13 +118,18 @@ async function report(deps: WorkflowDeps, hotfix: Hotfix, progress: DeployProgre
   // What the method learned about where the deploy runs (the Jenkins build), recorded once per attempt.
   if (progress.refs && Object.entries(progress.refs).some(([key, value]) => current.refs[key] !== value))
     await apply({ type: 'record_result', step: `located_${current.attempts}`, refs: progress.refs });
-  // The deploy went on while the bot still asks its question: someone answered it in the CI server itself.
+  // The deploy went on while the bot still asks its question: someone answered it in the CI server itself. Ended
+  // by an abort while it asks: someone answered Abort there (the domain makes that a cancel, as Abort in Slack).
   const asked = current.state === 'awaiting_input' ? current.pendingInput : undefined;
   const goesOn =
     progress.status === 'running' ||
     progress.status === 'succeeded' ||
     (progress.status === 'input' && progress.input.id !== asked?.id);
   if (asked && goesOn) await apply({ type: 'note_input_answered_outside', inputId: asked.id, proceed: true });
+  if (asked && progress.status === 'aborted') {
+    const by = progress.by ? { by: progress.by } : {};
+    await apply({ type: 'note_input_answered_outside', inputId: asked.id, proceed: false, ...by });
+  }
   const notes = progress.notes ?? {};
   const noted = Object.entries(notes).some(([key, value]) => current.refs[key] !== value);
   if (noted || JSON.stringify(progress.stages) !== JSON.stringify(current.stages))
@@ -131,15 +138,16 @@ async function report(deps: WorkflowDeps, hotfix: Hotfix, progress: DeployProgre
     await apply({ type: 'request_input', inputId: progress.input.id, message: progress.input.message });
   }
   if (progress.status === 'succeeded') await apply({ type: 'deploy_succeeded' });
-  if (progress.status === 'failed') {
+  if (progress.status === 'failed' || progress.status === 'aborted') {
+    // An abort fails the hotfix only when nobody asked for a cancel; the domain reads that on the record as it is
+    // when this lands, not as this look began (a cancel may have come in meanwhile).
     await apply({
       type: 'deploy_failed',
-      message: progress.message,
+      message: progress.message ?? 'The deploy was aborted outside the bot.',
       ...(progress.condition ? { condition: progress.condition } : {}),
+      ...(progress.status === 'aborted' ? { aborted: true } : {}),
     });
   }
-  if (progress.status === 'aborted')
-    await apply({ type: 'deploy_failed', message: 'The deploy was aborted outside the bot.' });
   if (changed) await afterTransition(deps, current);
   return changed;
 }
@@ -151,7 +159,14 @@ async function abort(deps: WorkflowDeps, hotfix: Hotfix, method: DeployMethod): 
   if (claim.kind === 'busy') return lookAgain(deps, hotfix, deps.timing.pollMs);
   let undone = claim.hotfix.steps[step]?.result?.detail ?? '';
   if (claim.kind === 'mine') {
-    undone = await effect(claim, () => method.abort(claim.hotfix));
+    try {
+      undone = await method.abort(claim.hotfix);
+    } catch (error) {
+      // An abort is safe to repeat (it finds the run again and looks before it acts): the next try need not wait for
+      // this claim's lease to run out. outside-trouble.ts says in the thread that the abort cannot get through.
+      await claim.releaseUnused();
+      throw error;
+    }
     await result(deps, claim, { type: 'record_result', step, detail: undone });
   }
   const outcome = await transact(deps, { ulid: hotfix.ulid }, { type: 'deploy_aborted', undone }, BOT);

@@ -146,7 +146,7 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
     await expect(method.poll(hotfix)).resolves.toMatchObject({ status: 'succeeded' });
   });
 
-  it('aborting the input fails the deploy with the console tail', async () => {
+  it('reports an aborted input as aborted, with the console tail and who Jenkins says aborted it', async () => {
     script({ input: { before: 'Deploy', id: 'Proceed', message: 'Go?' } });
     const hotfix = await started(deploying());
     clock.advance(6000);
@@ -154,12 +154,22 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
     expect(emulator.callsTo('POST', 'input/Proceed/abort')).toHaveLength(1);
     const progress = await method.poll(hotfix);
     expect(progress).toMatchObject({
-      status: 'failed',
+      status: 'aborted',
       stages: [{ name: 'Checkout' }, { name: 'Deploy', status: 'failed' }],
+      by: emulator.user,
     });
-    expect(progress.status === 'failed' && progress.message).toMatch(
+    expect(progress.status === 'aborted' && progress.message).toMatch(
       /ended ABORTED at stage Deploy[\s\S]*Finished: ABORTED$/,
     );
+  });
+
+  it('reports a queue item cancelled before it started as aborted: nothing was deployed', async () => {
+    const hotfix = await started(deploying());
+    await ci.cancelQueued(Number(hotfix.refs['jenkinsQueueItem']));
+    await expect(method.poll(hotfix)).resolves.toMatchObject({
+      status: 'aborted',
+      message: expect.stringMatching(/queue item 1 .* was cancelled before it started; nothing was deployed/),
+    });
   });
 
   it('fails with the last 30 console lines, redacted, and the smoke-test condition', async () => {
@@ -254,6 +264,25 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
     );
     clock.advance(10_000);
     expect(emulator.builds(JOB)).toHaveLength(0);
+  });
+
+  it('stops the build a queue item became just as its cancel arrived, and says so', async () => {
+    script({ stages: STAGES, stageMs: 5000 });
+    const hotfix = await started(deploying());
+    // The quiet period ends as the cancel reaches Jenkins: the item leaves the queue first, so the cancel does nothing.
+    emulator.onRequest(
+      (r) => r.method === 'POST' && r.path.endsWith('/cancelQueue'),
+      () => clock.advance(5000),
+    );
+    const said = await method.abort(hotfix);
+    expect(emulator.callsTo('POST', '/cancelQueue')).toHaveLength(1);
+    expect(emulator.callsTo('POST', '/1/stop')).toHaveLength(1);
+    expect(emulator.builds(JOB)[0]?.result).toBe('ABORTED');
+    expect(said).toMatch(
+      /queue item 1 became build #1 as the cancel reached it, so the build was stopped instead/,
+    );
+    expect(said).toMatch(/asked Jenkins to stop it at stage Checkout/);
+    expect(said).not.toContain('nothing was deployed');
   });
 
   it('reads current versions per service from the newest successful build for the client and env', async () => {

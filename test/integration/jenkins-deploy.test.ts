@@ -6,7 +6,7 @@
 import type { JsonObject } from '../emulators/slack/index.js';
 import { clickButton, sendSlashCommand } from '../emulators/slack/index.js';
 import type { JenkinsEmulator } from '../emulators/jenkins/index.js';
-import { startJenkinsEmulator } from '../emulators/jenkins/index.js';
+import { DEFAULT_USER, startJenkinsEmulator } from '../emulators/jenkins/index.js';
 import type { Hotfix } from '../../src/domain/hotfix.js';
 import { lockKey } from '../../src/domain/hotfix.js';
 import { submitForm } from '../helpers/forms.js';
@@ -19,6 +19,8 @@ const JOB = 'multi_deploy_pipeline';
 const PARAMETERS = { CLIENT: '', ENV: '', SERVICES: '', HOTFIX_ID: '' };
 const STAGES = ['Checkout', 'Deploy', 'Smoke test'];
 const TAG = '24-02-05.619-hotfix.627';
+/** A Jenkins administrator who answers inputs on the build's own page, not through the bot. */
+const ADMIN = { name: 'jenkins-admin', apiTokens: ['99ff88ee77dd66cc55bb44aa33221100ff'] };
 
 let jenkins: JenkinsEmulator;
 let health: HealthEmulator;
@@ -27,7 +29,11 @@ const started = Date.now();
 /** Every log line the bot wrote in this file, at debug level, for the credentials check at the end. */
 const logged: string[] = [];
 beforeAll(async () => {
-  jenkins = await startJenkinsEmulator({ queueDelayMs: 100, jobs: [{ name: JOB, parameters: PARAMETERS }] });
+  jenkins = await startJenkinsEmulator({
+    queueDelayMs: 100,
+    users: [DEFAULT_USER, ADMIN],
+    jobs: [{ name: JOB, parameters: PARAMETERS }],
+  });
   health = await startHealthEmulator();
   const catalog = catalogWith((doc) =>
     doc.setIn(['clients', 'acme', 'envs', 'staging', 'healthUrls', 'decanting-service'], health.url),
@@ -89,6 +95,17 @@ async function statusShows(h: Hotfix, pattern: RegExp) {
     const current = statusMessages(h)[0];
     return current && pattern.test(JSON.stringify(current.blocks)) ? current : undefined;
   }, 8000);
+}
+
+/** POSTs to a build's page in Jenkins itself, as the Jenkins administrator (not the bot). */
+function inJenkins(path: string): Promise<Response> {
+  const auth = Buffer.from(`${ADMIN.name}:${ADMIN.apiTokens[0]}`).toString('base64');
+  return fetch(`${jenkins.url}${path}`, { method: 'POST', headers: { Authorization: `Basic ${auth}` } });
+}
+
+/** Resolves once `ready` holds (polled). */
+function until(ready: () => boolean, timeoutMs = 8000): Promise<true> {
+  return t.slack.waitFor(() => ready() || undefined, timeoutMs);
 }
 
 /** Approves a hotfix for `target` whose build pauses at a Proceed input before Deploy; returns it once waiting. */
@@ -186,6 +203,42 @@ describe('a jenkins-multi-deploy hotfix from approval to the end of its build', 
   });
 });
 
+describe('the Proceed button', () => {
+  it('refuses a stranger the policy does not allow, with an ephemeral, and passes nothing on to Jenkins', async () => {
+    const { hotfix, waiting } = await pausedAtProceed('globex staging', 100);
+    const message = await statusShows(waiting, /hotfix_input_proceed/);
+    const proceedsBefore = jenkins.callsTo('POST', /input\/Proceed\/proceedEmpty/).length;
+    // Dave is neither the requester nor an operator or admin of the policy; he clicks the button labelled Proceed.
+    await clickButton(
+      t.eventsUrl,
+      SIGNING_SECRET,
+      { user: 'U0DAVE', channel: 'C0INC4211', ts: message.ts, action_id: 'hotfix_input_proceed' },
+      opts(),
+    );
+    const refusal = await t.slack.waitFor(() =>
+      t.slack.ephemerals('U0DAVE').find((e) => e.text.includes(hotfix.id)),
+    );
+    expect(refusal.text).toMatch(/Only .* can proceed with/);
+    expect(
+      t.slack.calls.some(
+        (c) =>
+          c.method === 'chat.postEphemeral' &&
+          c.args['user'] === 'U0PRIYA' &&
+          String(c.args['text']).includes('Only'),
+      ),
+    ).toBe(false);
+    // Give the click every chance to have gone through: still waiting, no answer recorded, nothing sent to Jenkins.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = (await t.bot.deps.store.load(hotfix.ulid))!;
+    expect(after.state).toBe('awaiting_input');
+    expect(after.answers).toEqual({});
+    expect(jenkins.callsTo('POST', /input\/Proceed\/proceedEmpty/)).toHaveLength(proceedsBefore);
+    expect(JSON.stringify(statusMessages(after)[0]?.blocks)).toContain('hotfix_input_proceed');
+    await slash(`cancel ${hotfix.id} "stranger test done"`);
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled', 10_000);
+  });
+});
+
 describe('an input step answered in Jenkins itself', () => {
   it('is noticed: the thread is told, the buttons go, nothing is passed on, and the deploy goes on', async () => {
     const { hotfix, waiting } = await pausedAtProceed('globex staging', 200);
@@ -223,6 +276,47 @@ describe('an input step answered in Jenkins itself', () => {
       'unlocked',
     );
   });
+
+  it('Abort there is noted as an outside answer, by whom Jenkins says, and cancels the hotfix, never fails it', async () => {
+    const { hotfix, waiting } = await pausedAtProceed('globex staging', 200);
+    await statusShows(waiting, /hotfix_input_abort/);
+    const build = Number(
+      (await waitForRecord(t.bot, hotfix.ulid, (h) => Boolean(h.refs['jenkinsBuild']))).refs['jenkinsBuild'],
+    );
+    // A Jenkins administrator clicks Abort on the build's own page.
+    expect((await inJenkins(`/job/${JOB}/${build}/input/Proceed/abort`)).status).toBe(200);
+
+    const ended = await waitForRecord(
+      t.bot,
+      hotfix.ulid,
+      (h) => h.state === 'cancelled' || h.state === 'failed',
+      10_000,
+    );
+    expect(ended.state).toBe('cancelled');
+    expect(ended.failure).toBeUndefined();
+    expect(ended.answers['Proceed']).toMatchObject({ proceed: false, outside: true });
+    // Audited as an answer given outside the bot, with the name Jenkins gives.
+    const events = await t.bot.deps.store.events(hotfix.ulid);
+    expect(events.find((e) => e.type === 'input_answered')).toMatchObject({
+      proceed: false,
+      outside: true,
+      answeredBy: ADMIN.name,
+    });
+    const told = await t.slack.waitFor(() =>
+      threadOf(ended).find((r) => r.text.includes('was answered in Jenkins itself')),
+    );
+    expect(told.text).toContain('with *Abort* by jenkins-admin');
+    const cancelled = await t.slack.waitFor(
+      () => threadOf(ended).find((r) => r.text.includes(`${hotfix.id} was cancelled`)),
+      8000,
+    );
+    expect(cancelled.text).toContain('Abort answered in Jenkins itself by jenkins-admin');
+    expect(cancelled.text).toContain('Not undone: the finished stages (Checkout) stay as deployed');
+    // Only the administrator's abort reached Jenkins; the bot stopped nothing.
+    expect(jenkins.callsTo('POST', `/job/${JOB}/${build}/input/Proceed/abort`)).toHaveLength(1);
+    expect(jenkins.callsTo('POST', `/job/${JOB}/${build}/stop`)).toHaveLength(0);
+    expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toBeUndefined();
+  });
 });
 
 describe('cancel while Jenkins builds', () => {
@@ -247,6 +341,84 @@ describe('cancel while Jenkins builds', () => {
     expect(told.text).toContain('asked Jenkins to stop it at stage Deploy');
     expect(told.text).toContain('Stage Deploy was interrupted and may have done part of its work');
     expect(told.text).toContain('Not undone: the finished stages (Checkout) stay as deployed');
+  });
+
+  describe('while the build waits in the queue', () => {
+    /** An approved hotfix whose queue item Jenkins holds (a long quiet period), its number on the record. */
+    async function queued(): Promise<{ hotfix: Hotfix; item: number }> {
+      jenkins.setTiming({ queueDelayMs: 60_000 });
+      const hotfix = await approvedHotfix('globex staging');
+      const waiting = await waitForRecord(
+        t.bot,
+        hotfix.ulid,
+        (h) => Boolean(h.refs['jenkinsQueueItem']),
+        10_000,
+      );
+      jenkins.setTiming({ queueDelayMs: 100 });
+      return { hotfix: waiting, item: Number(waiting.refs['jenkinsQueueItem']) };
+    }
+    const cancelsOf = (item: number) => jenkins.callsTo('POST', `/queue/item/${item}/cancelQueue`);
+
+    it('ends cancelled, never failed, when a look begun before the cancel sees the item cancelled first', async () => {
+      const { hotfix, item } = await queued();
+      // A look at the item, begun before the cancel, reaches Jenkins only after the cancel was carried out...
+      let lookHeld!: () => void;
+      const held = new Promise<void>((resolve) => (lookHeld = resolve));
+      jenkins.onRequest(
+        (r) => r.method === 'GET' && r.path === `/queue/item/${item}/api/json`,
+        async () => {
+          lookHeld();
+          await until(() => cancelsOf(item).length > 0);
+        },
+      );
+      // ...and the abort hears back from its cancel only well after that look has seen it.
+      jenkins.onRequest(
+        (r) => r.method === 'POST' && r.path === `/queue/item/${item}/cancelQueue`,
+        () => new Promise((resolve) => setTimeout(resolve, 1500)),
+        { when: 'after' },
+      );
+      await held;
+      await slash(`cancel ${hotfix.id} "wrong tag"`);
+      const ended = await waitForRecord(
+        t.bot,
+        hotfix.ulid,
+        (h) => h.state === 'cancelled' || h.state === 'failed',
+        10_000,
+      );
+      expect(ended.state).toBe('cancelled');
+      expect(ended.failure).toBeUndefined();
+      expect(cancelsOf(item)).toHaveLength(1);
+      const told = await cancelledReply(ended);
+      expect(told.text).toContain(`Cancelled Jenkins queue item ${item}`);
+      expect(told.text).toContain('nothing was deployed');
+      expect(jenkins.builds(JOB).some((b) => b.queueId === item)).toBe(false);
+      expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toBeUndefined();
+    });
+
+    it('stops the build the item became just as the cancel reached Jenkins', async () => {
+      jenkins.scriptNextBuild(JOB, { stages: STAGES, stageMs: 5000 });
+      const { hotfix, item } = await queued();
+      // The quiet period ends as the cancel arrives: the item leaves the queue first, so Jenkins ignores the cancel.
+      jenkins.onRequest(
+        (r) => r.method === 'POST' && r.path === `/queue/item/${item}/cancelQueue`,
+        () => {
+          const waiting = jenkins.queueItem(item);
+          if (waiting) waiting.startsAt = Date.now();
+        },
+      );
+      await slash(`cancel ${hotfix.id} "wrong tag"`);
+      const cancelled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled', 10_000);
+      const build = jenkins.builds(JOB).find((b) => b.queueId === item);
+      expect(build).toBeDefined();
+      expect(jenkins.callsTo('POST', `/job/${JOB}/${build?.number}/stop`)).toHaveLength(1);
+      expect(build?.result).toBe('ABORTED');
+      const told = await cancelledReply(cancelled);
+      expect(told.text).toContain(
+        `queue item ${item} became build #${build?.number} as the cancel reached it`,
+      );
+      expect(told.text).toContain('asked Jenkins to stop it at stage Checkout');
+      expect(told.text).not.toContain('nothing was deployed');
+    });
   });
 
   it('aborts the input of a paused build instead of stopping it, and says which finished stages stay', async () => {
@@ -326,6 +498,8 @@ describe('Jenkins in trouble while a deploy runs', () => {
     expect(describes.filter((c) => c.status === 503)).toHaveLength(1);
     expect(describes.at(-1)?.status).toBe(200);
     expect(deployed.failure?.phase).not.toBe('deploy');
+    // The outage is over on the record too, so a later one in this attempt gets its own full time before it fails.
+    expect(deployed.refs['outsideTroubleSince']).toBe('');
   });
 
   it('fails at once, naming the variables, when Jenkins refuses the credentials mid-deploy', async () => {
@@ -339,6 +513,61 @@ describe('Jenkins in trouble while a deploy runs', () => {
     expect(JSON.stringify(shown)).not.toContain(jenkins.apiToken);
     // One refused look was enough: no retries against a refusal.
     expect(jenkins.callsTo('GET', /wfapi\/describe/).filter((c) => c.status === 401)).toHaveLength(1);
+  });
+});
+
+describe('cancel while Jenkins cannot be reached', () => {
+  afterEach(() => jenkins.clearFaults());
+
+  it('says so in the thread with the build link, keeps the hotfix and its lock, and aborts once Jenkins answers', async () => {
+    jenkins.scriptNextBuild(JOB, { stages: STAGES, stageMs: 3000 });
+    const hotfix = await approvedHotfix('globex staging');
+    const running = await waitForRecord(t.bot, hotfix.ulid, (h) => Boolean(h.refs['jenkinsBuild']), 10_000);
+    const build = running.refs['jenkinsBuild'];
+    const buildPath = `/job/${JOB}/${build}/`;
+    jenkins.failOn(new RegExp(buildPath), { status: 503 }, 100_000);
+    await slash(`cancel ${hotfix.id} "wrong tag"`);
+
+    const told = await t.slack.waitFor(
+      () => threadOf(hotfix).find((r) => r.text.includes('could not reach Jenkins to abort')),
+      8000,
+    );
+    expect(told.text).toContain('<@U0PRIYA>');
+    expect(told.text).toContain('Jenkins is unavailable (503)');
+    expect(told.text).toContain(`<${jenkins.url}${buildPath}|Jenkins build #${build}>`);
+    expect(told.text).toContain('keeps globex staging locked');
+    expect(told.text).toContain(`/hotfix cancel ${hotfix.id}`);
+    expect(told.text).toContain(`/hotfix resolve ${hotfix.id}`);
+    // Longer than a running deploy's trouble may last (1.5 s here): the cancel never turns into a failure.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const holding = (await t.bot.deps.store.load(hotfix.ulid))!;
+    expect(holding.state).toBe('deploying');
+    expect(holding.failure).toBeUndefined();
+    expect(holding.cancelRequest?.reason).toBe('wrong tag');
+    expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toMatchObject({ ulid: hotfix.ulid });
+    // Tried again and again meanwhile, as delayed jobs; the thread was told once.
+    expect(
+      jenkins.callsTo('GET', `${buildPath}wfapi/describe`).filter((c) => c.status === 503).length,
+    ).toBeGreaterThanOrEqual(3);
+    expect(threadOf(hotfix).filter((r) => r.text.includes('could not reach Jenkins to abort'))).toHaveLength(
+      1,
+    );
+    expect(jenkins.callsTo('POST', `${buildPath}stop`)).toHaveLength(0);
+
+    // Jenkins answers again; cancelling again tries the abort at once.
+    jenkins.clearFaults();
+    expect(textOf((await slash(`cancel ${hotfix.id} "wrong tag"`)).body)).toContain('being aborted');
+    const cancelled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled', 10_000);
+    expect(jenkins.callsTo('POST', `${buildPath}stop`).filter((c) => c.status === 302)).toHaveLength(1);
+    expect(jenkins.builds(JOB).find((b) => String(b.number) === build)?.result).toBe('ABORTED');
+    await t.slack.waitFor(
+      () =>
+        threadOf(cancelled).find(
+          (r) => r.text.includes(`${hotfix.id} was cancelled`) && r.text.includes('asked Jenkins to stop it'),
+        ),
+      8000,
+    );
+    expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toBeUndefined();
   });
 });
 

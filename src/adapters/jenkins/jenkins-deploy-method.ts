@@ -155,8 +155,9 @@ export class JenkinsDeployMethod implements DeployMethod {
         hotfix.refs[REFS.runKey] === runKeyOf(hotfix) && hotfix.refs[REFS.build] === String(run.build);
       return known ? progress : { ...progress, refs: refsOf(run, runKeyOf(hotfix)) };
     }
+    // Cancelled: by the bot's own abort (the cancel's end), or by someone in Jenkins (a failure saying so).
     return {
-      status: 'failed',
+      status: 'aborted',
       stages: [],
       message: `Jenkins queue item ${run.queueItem} of ${target.job} was cancelled before it started; nothing was deployed.`,
       condition: 'unknown',
@@ -177,17 +178,26 @@ export class JenkinsDeployMethod implements DeployMethod {
     await this.ci.answerInput(target.job, run.build, inputId, proceed);
   }
 
-  /** Cancels a queued run or stops the build (aborting a pending input first); says what stays deployed. */
+  /**
+   * Cancels a queued run or stops the build (aborting a pending input first); says what stays deployed. Jenkins
+   * ignores a cancel of an item that has just left the queue, so the item is looked at again after it: a build it
+   * became meanwhile is stopped like any other.
+   */
   async abort(hotfix: Hotfix): Promise<string> {
     const target = targetOf(hotfix);
-    const run = await locateRun(this.ci, hotfix);
+    let run = await locateRun(this.ci, hotfix);
+    let started = '';
     if (!run)
       return `No Jenkins build of ${target.job} was found for this attempt; nothing was stopped and nothing had been deployed by it.`;
     if (run.state === 'cancelled')
       return `Jenkins queue item ${run.queueItem} had already been cancelled; nothing was deployed.`;
     if (run.state === 'queued') {
-      await this.ci.cancelQueued(run.queueItem);
-      return `Cancelled Jenkins queue item ${run.queueItem} of ${target.job} before it started; nothing was deployed.`;
+      const queueItem = run.queueItem;
+      await this.ci.cancelQueued(queueItem);
+      run = await locateRun(this.ci, hotfix);
+      if (run?.state !== 'started')
+        return `Cancelled Jenkins queue item ${queueItem} of ${target.job} before it started; nothing was deployed.`;
+      started = `Jenkins queue item ${queueItem} became build #${run.build} as the cancel reached it, so the build was stopped instead. `;
     }
     const described = await this.ci.stages(target.job, run.build);
     const done = described.stages.filter((s) => s.status === 'SUCCESS').map((s) => s.name);
@@ -196,7 +206,7 @@ export class JenkinsDeployMethod implements DeployMethod {
         ? ` Not undone: the finished stages (${done.join(', ')}) stay as deployed; roll back to undo them.`
         : ' No stage had finished.';
     if (ENDED_RUN.has(described.status))
-      return `Jenkins build #${run.build} of ${target.job} had already ended (${described.status}); nothing was stopped.${kept}`;
+      return `${started}Jenkins build #${run.build} of ${target.job} had already ended (${described.status}); nothing was stopped.${kept}`;
     const inputs = await this.ci.pendingInputs(target.job, run.build);
     const answered = [];
     for (const input of inputs) {
@@ -214,7 +224,17 @@ export class JenkinsDeployMethod implements DeployMethod {
       current && answered.length === 0
         ? ` Stage ${current.name} was interrupted and may have done part of its work.`
         : '';
-    return `Jenkins build #${run.build} of ${target.job}: ${how}${current ? ` at stage ${current.name}` : ''}.${interrupted}${kept}`;
+    return `${started}Jenkins build #${run.build} of ${target.job}: ${how}${current ? ` at stage ${current.name}` : ''}.${interrupted}${kept}`;
+  }
+
+  /**
+   * An ABORTED build: reported as its failure would be (console tail and all), as `aborted`, with who aborted it when
+   * the console says (Jenkins prints "Rejected by <user>" for an input's Abort, "Aborted by <user>" for a stop).
+   */
+  private abortedRun(failed: DeployProgress): DeployProgress {
+    if (failed.status !== 'failed') return failed;
+    const by = [...failed.message.matchAll(/^(?:Rejected|Aborted) by (\S.*?)\s*$/gm)].at(-1)?.[1];
+    return { ...failed, status: 'aborted', ...(by ? { by } : {}) };
   }
 
   /** A started build's progress: its stages, an input it waits at, or how it ended. */
@@ -222,6 +242,8 @@ export class JenkinsDeployMethod implements DeployMethod {
     const described = await this.ci.stages(job, build);
     const stages = stagesOf(described.stages);
     if (described.status === 'SUCCESS') return { status: 'succeeded', stages };
+    if (described.status === 'ABORTED')
+      return this.abortedRun(await this.failed(job, build, described, stages));
     if (FAILED_RUN.has(described.status)) return this.failed(job, build, described, stages);
     if (described.status === 'PAUSED_PENDING_INPUT') {
       const [input] = await this.ci.pendingInputs(job, build);

@@ -95,10 +95,19 @@ export function decisionReply(
     case 'input_answered':
       // An answer given through the bot needs no reply (the person clicked); one given in Jenkins itself does.
       if (!event.outside) return undefined;
-      return reply(
-        () =>
-          `:information_source: ${mention(hotfix.owner)} the input step ${typed(event.inputId)} of ${hotfix.id} was answered in Jenkins itself, not through the bot, so its buttons here are gone and the deploy goes on. An answer in Jenkins skips the bot's check of who may answer; the build's console says who gave it.`,
-      );
+      return reply(() => {
+        const answer = event.proceed ? 'Proceed' : 'Abort';
+        const by = event.answeredBy
+          ? ` by ${typed(truncate(event.answeredBy, 80))} (as Jenkins names them)`
+          : '';
+        const next = event.proceed
+          ? 'the deploy goes on'
+          : `the deploy ended there and ${hotfix.id} is cancelled; the next reply says what was and was not undone`;
+        const who = event.answeredBy
+          ? "An answer in Jenkins skips the bot's check of who may answer."
+          : "An answer in Jenkins skips the bot's check of who may answer; the build's console says who gave it.";
+        return `:information_source: ${mention(hotfix.owner)} the input step ${typed(event.inputId)} of ${hotfix.id} was answered in Jenkins itself with *${answer}*${by}, not through the bot, so its buttons here are gone and ${next}. ${who}`;
+      });
     default:
       return undefined;
   }

@@ -45,6 +45,12 @@ const commandArb: fc.Arbitrary<HotfixCommand> = fc.oneof(
   }),
   fc.constant<HotfixCommand>({ type: 'deploy_succeeded' }),
   fc.constant<HotfixCommand>({ type: 'deploy_failed', message: 'boom' }),
+  fc.constant<HotfixCommand>({ type: 'deploy_failed', message: 'ABORTED', aborted: true }),
+  fc.record({
+    type: fc.constant('note_input_answered_outside' as const),
+    inputId: fc.constantFrom('Proceed', 'Other'),
+    proceed: fc.boolean(),
+  }),
   fc.constant<HotfixCommand>({ type: 'deploy_aborted', undone: 'aborted' }),
   fc.constant<HotfixCommand>({ type: 'verify_succeeded' }),
   fc.constant<HotfixCommand>({ type: 'verify_failed', message: 'bad' }),

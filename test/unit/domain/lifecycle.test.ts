@@ -134,6 +134,83 @@ describe('deploying', () => {
     });
   });
 
+  it('ends a deploy that ended aborted after a cancel request as the cancel, never as a failure', () => {
+    const ended = { type: 'deploy_failed', message: 'build #4 ended ABORTED', aborted: true } as const;
+    // Nobody asked for a cancel: an abort in Jenkins (someone clicked stop) fails the hotfix with what it said.
+    expect(run(hotfixIn('deploying'), ended)).toMatchObject({
+      state: 'failed',
+      failure: { phase: 'deploy', message: 'build #4 ended ABORTED' },
+    });
+    // A cancel was asked for (a look that began before it lands after the abort): nothing happens here; the abort
+    // step records the cancel with what was and was not undone.
+    const asked = run(hotfixIn('deploying'), { type: 'cancel', reason: 'wrong build' }, REQUESTER);
+    expect(attempt(asked, ended)).toMatchObject({ ok: true, events: [] });
+    expect(run(asked, { type: 'deploy_aborted', undone: 'queue item 3 cancelled' })).toMatchObject({
+      state: 'cancelled',
+    });
+    // A deploy that failed on its own is still a failure, cancel or not.
+    expect(run(asked, { type: 'deploy_failed', message: 'Smoke test failed' }).state).toBe('failed');
+  });
+
+  it('makes an Abort answered in Jenkins itself a cancel, noting who Jenkins says answered', () => {
+    const waiting = hotfixIn('awaiting_input');
+    const decision = attempt(waiting, {
+      type: 'note_input_answered_outside',
+      inputId: 'Proceed',
+      proceed: false,
+      by: 'jenkins-admin',
+    });
+    expect(decision).toMatchObject({
+      ok: true,
+      events: [
+        {
+          type: 'input_answered',
+          inputId: 'Proceed',
+          proceed: false,
+          outside: true,
+          answeredBy: 'jenkins-admin',
+        },
+        { type: 'cancel_requested' },
+      ],
+    });
+    const cancelling = run(waiting, {
+      type: 'note_input_answered_outside',
+      inputId: 'Proceed',
+      proceed: false,
+      by: 'jenkins-admin',
+    });
+    expect(cancelling).toMatchObject({
+      state: 'deploying',
+      answers: { Proceed: { proceed: false, outside: true } },
+    });
+    expect(cancelling.cancelRequest?.reason).toBe(
+      'Abort answered in Jenkins itself by jenkins-admin at "Proceed to prod?"',
+    );
+    // The build's end is then the cancel's.
+    expect(attempt(cancelling, { type: 'deploy_failed', message: 'ABORTED', aborted: true })).toMatchObject({
+      ok: true,
+      events: [],
+    });
+    // After a cancel request, the input's abort is the bot's own: nothing is noted as answered outside.
+    const asked = run(waiting, { type: 'cancel', reason: 'not today' }, REQUESTER);
+    expect(
+      attempt(asked, {
+        type: 'note_input_answered_outside',
+        inputId: 'Proceed',
+        proceed: false,
+        by: 'hotfix-bot',
+      }),
+    ).toMatchObject({ ok: true, events: [] });
+    // Proceed in Jenkins goes on, as before.
+    const proceeded = run(waiting, {
+      type: 'note_input_answered_outside',
+      inputId: 'Proceed',
+      proceed: true,
+    });
+    expect(proceeded.cancelRequest).toBeUndefined();
+    expect(proceeded.state).toBe('deploying');
+  });
+
   it('refuses an abort report nobody asked for', () => {
     expect(attempt(hotfixIn('deploying'), { type: 'deploy_aborted', undone: '' })).toMatchObject({
       ok: false,
