@@ -139,6 +139,13 @@ export function decideRevision(h: Hotfix, cmd: Revise, ctx: DecisionContext, emi
     mayOperate(h, ctx.actor, 'change') ??
     servicesProblem(cmd.services, h.method, Object.keys(h.snapshot.services));
   if (problem) return refused(problem);
+  if (h.deployAt && !beforeWindow(h, ctx.now))
+    return refused(
+      refuse(
+        Reason.BadWindow,
+        `The deploy window of ${h.id} opened ${h.deployAt.slice(0, 16).replace('T', ' ')} UTC, before it was approved: plan it again with a new \`at=\`, or without one to deploy as soon as it is approved.`,
+      ),
+    );
   const policy = h.snapshot.policy;
   return emit({
     type: 'plan_revised',

@@ -1,3 +1,4 @@
+import type { RecordContext } from '../domain/change-records.js';
 import type { HealthResult, PlannedCheck, ProbeAnswer } from '../domain/health.js';
 import type { Hotfix, Stage } from '../domain/hotfix.js';
 
@@ -31,8 +32,13 @@ export type DeployProgress = (
 export interface DeployMethod {
   /** The versions running now, per service of the plan: the rollback source. */
   currentVersions(hotfix: Hotfix): Promise<Record<string, string>>;
-  /** What the deploy will do, in words a reviewer checks (job and parameters, images, task definitions). */
-  describe(hotfix: Hotfix): string[];
+  /**
+   * What the deploy will do, in words a reviewer checks (job and parameters, images, task definitions). `context`
+   * is given to a method that `previewsRecords`: the people's names and the thread link the records would carry.
+   */
+  describe(hotfix: Hotfix, context?: RecordContext): string[];
+  /** The description shows the change records the deploy would create (a rehearsal creates none, but shows them). */
+  previewsRecords?: boolean;
   /** Starts the deploy for the hotfix's current attempt, or finds the one an earlier attempt started. */
   start(hotfix: Hotfix): Promise<Record<string, string>>;
   /** Where the deploy is now. */

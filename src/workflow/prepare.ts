@@ -6,6 +6,7 @@ import { afterTransition } from './next-jobs.js';
 import { prepareTrouble } from './prepare-trouble.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
+import { recordContextOf } from './record-context.js';
 
 /**
  * Preparing: records the versions running now (the rollback source) and what the deploy will do, then starts the
@@ -29,7 +30,9 @@ async function prepareOnce(deps: WorkflowDeps, hotfix: Hotfix, method: DeployMet
     // Services whose running version the method could not read are left out: shown as not read, never guessed.
     const versionsBefore = await method.currentVersions(current);
     // A method that can read the exact change from outside (images, settings that differ) says it; else describe().
-    const deployPlan = method.plan ? await method.plan(current) : method.describe(current);
+    const deployPlan = method.plan
+      ? await method.plan(current)
+      : method.describe(current, method.previewsRecords ? await recordContextOf(deps, current) : undefined);
     const prepared = await transact(
       deps,
       { ulid: current.ulid },

@@ -551,6 +551,9 @@ describe('change records', () => {
     expect(plan).toContain(
       'would create the Statuspage maintenance (required): "Maintenance: update of runbook-drill"',
     );
+    // People by the names the records would carry, as a real deploy's records name them.
+    expect(plan).toContain('Requested by Priya Raman.');
+    expect(plan).not.toMatch(/\bU0[A-Z0-9]+\b/);
     await slash(`cancel ${hotfix.id} "drill done"`);
     await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
     expect({

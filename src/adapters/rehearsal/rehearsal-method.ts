@@ -1,5 +1,5 @@
 import type { RecordKind, RehearsalScript } from '../../domain/catalog.js';
-import type { RecordText } from '../../domain/change-records.js';
+import type { RecordContext, RecordText } from '../../domain/change-records.js';
 import { eventText, maintenanceText, ticketText } from '../../domain/change-records.js';
 import { RECORD_LABELS, rehearsedRecords } from '../../domain/record-plan.js';
 import type { PlannedCheck, ProbeAnswer } from '../../domain/health.js';
@@ -63,8 +63,11 @@ export class RehearsalMethod implements DeployMethod {
     poll: async (hotfix) => rollbackProgressOf(hotfix, scriptOf(hotfix), this.clock.now().getTime()),
   };
 
-  /** What the rehearsal will play. */
-  describe(hotfix: Hotfix): string[] {
+  /** The drill shows the records a real deploy would create. */
+  readonly previewsRecords = true;
+
+  /** What the rehearsal will play, and the records it would create, with people named as the records name them. */
+  describe(hotfix: Hotfix, context: RecordContext = {}): string[] {
     const script = this.scriptOf(hotfix);
     const stages = script.stages.map((s) =>
       s === script.input?.before ? `[${REHEARSAL_INPUT_ID}?] ${s}` : s,
@@ -74,7 +77,7 @@ export class RehearsalMethod implements DeployMethod {
       `Stages: ${stages.join(' → ')} (${script.stageSeconds} s each)${script.failAt ? `; scripted to fail at ${script.failAt}` : ''}`,
       ...rehearsedRecords(hotfix, this.recordKinds).map(
         (r) =>
-          `${RECORDS_STAGE}: would create the ${RECORD_LABELS[r.kind]}${r.required ? ' (required)' : ''}: ${shown(RECORD_TEXT[r.kind](hotfix))}`,
+          `${RECORDS_STAGE}: would create the ${RECORD_LABELS[r.kind]}${r.required ? ' (required)' : ''}: ${shown(RECORD_TEXT[r.kind](hotfix, context))}`,
       ),
     ];
   }
@@ -122,10 +125,10 @@ export class RehearsalMethod implements DeployMethod {
 /** The drill's stage that stands for the change records a real deploy would create. */
 export const RECORDS_STAGE = 'Change records (shown, not created)';
 
-const RECORD_TEXT: Readonly<Record<RecordKind, (hotfix: Hotfix) => RecordText>> = {
-  jira: (h) => ticketText(h),
-  calendar: (h) => eventText(h),
-  statuspage: maintenanceText,
+const RECORD_TEXT: Readonly<Record<RecordKind, (hotfix: Hotfix, context: RecordContext) => RecordText>> = {
+  jira: ticketText,
+  calendar: eventText,
+  statuspage: (h) => maintenanceText(h),
 };
 
 function shown(text: RecordText): string {

@@ -44,7 +44,13 @@ interface Rendered {
 }
 
 /** `Chat` on the Slack Web API. Rendering uses the pure Block Kit builders; every failure becomes a ChatError. */
+/** How long a person's name from `users.info` is used before asking Slack again. */
+const NAME_TTL_MS = 10 * 60_000;
+
 export class SlackChat implements Chat {
+  /** Names Slack gave lately, by user id: every record text names the same few people again. */
+  private readonly names = new Map<string, { name: string; until: number }>();
+
   constructor(
     private readonly client: WebClient,
     private readonly now: () => Date = () => new Date(),
@@ -140,11 +146,20 @@ export class SlackChat implements Chat {
   /** Real names (else display names) from users.info, one call per person; one Slack cannot name is left out. */
   async displayNames(userIds: readonly string[]): Promise<Record<string, string>> {
     const names: Record<string, string> = {};
+    const now = this.now().getTime();
     for (const id of new Set(userIds)) {
+      const known = this.names.get(id);
+      if (known && known.until > now) {
+        names[id] = known.name;
+        continue;
+      }
       try {
         const { user } = await this.client.users.info({ user: id });
         const name = user?.profile?.real_name || user?.real_name || user?.profile?.display_name || user?.name;
-        if (name) names[id] = name;
+        if (name) {
+          names[id] = name;
+          this.names.set(id, { name, until: now + NAME_TTL_MS });
+        }
       } catch {
         // A person Slack cannot name (left the workspace, a system actor) keeps their id in the record.
       }

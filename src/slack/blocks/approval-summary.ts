@@ -71,7 +71,7 @@ export function approvalEffect(hotfix: Hotfix): string {
   const after = counted.length + 1;
   const effect =
     approvalsStillNeeded(hotfix) <= 1
-      ? `yours makes ${after} of ${hotfix.approvalsRequired}: ${hotfix.id} is then approved and ${hotfix.supersedes ? `takes over ${hotfix.supersedes.id}'s lock on` : 'queues for'} ${hotfix.client} ${hotfix.env}.`
+      ? `yours makes ${after} of ${hotfix.approvalsRequired}: ${hotfix.id} is then approved and ${hotfix.supersedes ? `takes over ${hotfix.supersedes.id}'s lock on` : hotfix.deployAt ? `queues, when its deploy window opens ${slackDate(hotfix.deployAt)}, for` : 'queues for'} ${hotfix.client} ${hotfix.env}.`
       : `yours makes ${after} of ${hotfix.approvalsRequired}; ${approvalsStillNeeded(hotfix) - 1} more needed after you.`;
   return `*Approvals:* ${sofar}; ${effect}`;
 }

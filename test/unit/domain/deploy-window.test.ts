@@ -175,3 +175,16 @@ describe('deciding a plan with a deploy window', () => {
     expect(inTime.ok).toBe(true);
   });
 });
+
+describe('revising a plan with a deploy window', () => {
+  const revise = { type: 'revise' as const, services: planCommand().services, severity: 2 as const };
+
+  it('keeps the window while it is ahead, and refuses once it has opened', () => {
+    const hotfix = plannedWith({ window: '12:00' });
+    const early = decide(hotfix, revise, { now: NOW, actor: REQUESTER });
+    expect(early.ok).toBe(true);
+    const late = decide(hotfix, revise, { now: new Date('2026-11-17T17:30:00Z'), actor: REQUESTER });
+    expect(late).toMatchObject({ ok: false, refusal: { code: Reason.BadWindow } });
+    if (!late.ok) expect(late.refusal.message).toContain('plan it again with a new `at=`');
+  });
+});
