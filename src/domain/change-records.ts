@@ -129,6 +129,21 @@ export function eventText(hotfix: Hotfix, context: RecordContext = {}): RecordTe
 }
 
 /**
+ * The calendar event of a hotfix that ended before its deploy window opened: the window stays on the calendar,
+ * marked called off, so whoever planned around it sees why nothing happened.
+ */
+export function calledOffText(hotfix: Hotfix, text: RecordText): RecordText {
+  const ended = hotfix.state.replace(/_/g, ' ');
+  return {
+    title: `Called off: ${text.title}`,
+    paragraphs: [
+      `Called off: ${hotfix.id} ended ${ended} before its deploy window opened; nothing was deployed.`,
+      ...text.paragraphs,
+    ],
+  };
+}
+
+/**
  * The public maintenance: customers read it, so it names the client's services and nothing internal (no people,
  * no reason, no incident key); the reference lets a retry find it by searching.
  */

@@ -1,5 +1,5 @@
 import type { RecordKind } from '../domain/catalog.js';
-import { commentMarker, timelineText } from '../domain/change-records.js';
+import { calledOffText, commentMarker, eventText, timelineText } from '../domain/change-records.js';
 import type { Hotfix } from '../domain/hotfix.js';
 import { isTerminal } from '../domain/hotfix.js';
 import type { RecordLink } from '../domain/record-plan.js';
@@ -171,6 +171,12 @@ async function endEvent(deps: WorkflowDeps, hotfix: Hotfix, link: RecordLink): P
       'Google Calendar is not configured in this installation',
     );
   const end = hotfix.times.endedAt ?? deps.clock.now().toISOString();
+  if (hotfix.deployAt && Date.parse(end) < Date.parse(hotfix.deployAt)) {
+    // Ended before its window: an event cannot end before it starts, and the window did not happen.
+    const text = eventText(hotfix, await recordContextOf(deps, hotfix));
+    await calendar.updateText(calendarId, link.id, calledOffText(hotfix, text));
+    return `marked called off: ${hotfix.id} ended before its deploy window opened`;
+  }
   await calendar.setEnd(calendarId, link.id, end);
   return `ends at ${end.slice(11, 16)} UTC, when ${hotfix.id} ended`;
 }

@@ -675,7 +675,12 @@ describe('a plan whose deploy window is hours away', () => {
     statuspage.state.setComponentStatus(PAGE, 'stgdecant', 'degraded_performance');
     await slash(`cancel ${hotfix.id} "fixed by a config change instead"`);
     const cancelled = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'cancelled');
-    await reply(cancelled, /^note_closed_/);
+    const closed = await reply(cancelled, /^note_closed_/);
+    expect(JSON.stringify(closed.blocks)).not.toContain('left open');
+    // The window stays on the change calendar, marked called off: an event cannot end before it starts.
+    const event = google.events(CALENDAR).find((e) => JSON.stringify(e).includes(hotfix.ulid.toLowerCase()));
+    expect(String(event?.['summary'])).toMatch(/^Called off: Hotfix /);
+    expect(String(event?.['description'])).toContain('ended cancelled before its deploy window opened');
     const incident = statuspage.incidents(PAGE).find((i) => JSON.stringify(i).includes(hotfix.ulid));
     expect(incident?.status).toBe('completed');
     expect(statuspage.component('stgdecant')?.status).toBe('degraded_performance');
