@@ -172,7 +172,13 @@ export function reasonQuote(reason: string | undefined): string | undefined {
  */
 export function warningLines(hotfix: Hotfix): string[] {
   const preview = hotfix.steps[targetCheckStep(hotfix)]?.result?.detail?.split('\n') ?? [];
+  // Read before approval: once the deploy has started it is history (processes running then may be long gone).
+  const asOfPlan =
+    preview.length > 0 && hotfix.times.deployStartedAt !== undefined
+      ? [':clock3: _Read at plan time, before the deploy:_']
+      : [];
   const lines = [
+    ...asOfPlan,
     ...preview.map((line) => (line.startsWith(':warning:') ? typed(line) : `:mag: ${typed(line)}`)),
     // The tag and CI check and the change over the running version (or "waiting for CI"), as the bot wrote them.
     ...sourceLines(hotfix).map(withChangeLinks),

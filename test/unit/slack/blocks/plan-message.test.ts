@@ -132,3 +132,30 @@ describe('planMessage', () => {
     expect(fresh?.confirm).toBeUndefined();
   });
 });
+
+describe("the deploy method's plan-time preview", () => {
+  const withPreview = (hotfix: Hotfix): Hotfix => ({
+    ...hotfix,
+    steps: {
+      ...hotfix.steps,
+      check_target: {
+        result: {
+          at: hotfix.times.plannedAt,
+          detail: ":warning: 1 process is running in the client's database now\nrunning: nightly export",
+        },
+      },
+    },
+  });
+
+  it('is shown as it was read while the hotfix waits for its deploy', () => {
+    const text = render(planMessage(withPreview(hotfixIn('approved'))));
+    expect(text).toContain("1 process is running in the client's database now");
+    expect(text).not.toContain('Read at plan time');
+  });
+
+  it('says it was read at plan time once the deploy has started', () => {
+    const text = render(planMessage(withPreview(hotfixIn('completed'))));
+    expect(text).toContain('Read at plan time, before the deploy');
+    expect(text.indexOf('Read at plan time')).toBeLessThan(text.indexOf('1 process is running'));
+  });
+});
