@@ -219,6 +219,15 @@ export function holdsLock(state: HotfixState): boolean {
   return LOCK_STATES.has(state);
 }
 
+/**
+ * True when the hotfix holds its environment now: in a lock state, or a patch forward approved (or queued) after it
+ * took over the failed hotfix's lock, before its own deploy starts.
+ */
+export function holdsEnvironment(hotfix: Pick<Hotfix, 'state' | 'supersedes'>): boolean {
+  if (holdsLock(hotfix.state)) return true;
+  return hotfix.supersedes !== undefined && (hotfix.state === 'approved' || hotfix.state === 'queued');
+}
+
 /** The key of the lock a hotfix needs. */
 export function lockKey(hotfix: Pick<Hotfix, 'client' | 'env'>): string {
   return `${hotfix.client}/${hotfix.env}`;

@@ -1,6 +1,6 @@
 import type { HotfixEvent, HotfixEventType } from '../domain/events.js';
 import type { Hotfix } from '../domain/hotfix.js';
-import { holdsLock, isTerminal, threadOf } from '../domain/hotfix.js';
+import { holdsEnvironment, isTerminal, threadOf } from '../domain/hotfix.js';
 import type { Moment } from '../domain/moments.js';
 import { momentsOf } from '../domain/moments.js';
 import type { WorkflowDeps } from './deps.js';
@@ -220,7 +220,7 @@ export async function lockHolderOf(
   hotfix: Hotfix,
 ): Promise<{ id: string; state: string; since: string } | undefined> {
   const others = await deps.store.listByTarget(hotfix.client, hotfix.env);
-  const holder = others.find((h) => h.ulid !== hotfix.ulid && holdsLock(h.state));
+  const holder = others.find((h) => h.ulid !== hotfix.ulid && holdsEnvironment(h));
   return holder ? { id: holder.id, state: holder.state, since: holder.stateSince.at } : undefined;
 }
 

@@ -6,7 +6,7 @@ import { stateLabel } from '../../domain/decide.js';
 import { describeEvent } from '../../domain/describe-event.js';
 import type { HotfixEvent } from '../../domain/events.js';
 import type { Hotfix } from '../../domain/hotfix.js';
-import { holdsLock, isTerminal } from '../../domain/hotfix.js';
+import { holdsEnvironment, isTerminal } from '../../domain/hotfix.js';
 import { rollbackRowFor } from '../../domain/rollback-matrix.js';
 import { context, fields, header, message, section, SLACK_LIMITS, type SlackMessage } from './block-kit.js';
 import { outcomeLine } from './change-control-notice.js';
@@ -59,7 +59,9 @@ export function statusMessage(hotfix: Hotfix, events: readonly HotfixEvent[] = [
 function statusFields(hotfix: Hotfix): KnownBlock {
   const lock = hotfix.lock
     ? `:lock: ${hotfix.client}/${hotfix.env} since ${slackDate(hotfix.lock.since)}`
-    : undefined;
+    : holdsEnvironment(hotfix) && hotfix.supersedes
+      ? `:lock: ${hotfix.client}/${hotfix.env}, taken over from ${typed(hotfix.supersedes.id)}`
+      : undefined;
   return fields([
     ['Owner', mention(hotfix.owner)],
     ['Requested by', mention(hotfix.requester)],
@@ -139,7 +141,7 @@ export function listMessage(hotfixes: readonly Hotfix[]): SlackMessage {
 
 function listLine(hotfix: Hotfix): string {
   const rehearsal = isRehearsal(hotfix) ? ':performing_arts: REHEARSAL ' : '';
-  const lock = holdsLock(hotfix.state) ? ' · :lock: holds the lock' : '';
+  const lock = holdsEnvironment(hotfix) ? ' · :lock: holds the lock' : '';
   return `${rehearsal}*${hotfix.id}* ${typed(serviceNames(hotfix))} → ${hotfix.client} ${hotfix.env} · ${stateBadge(hotfix.state)} since ${slackDate(hotfix.stateSince.at)} · owner ${mention(hotfix.owner)}${lock}`;
 }
 

@@ -1,6 +1,6 @@
 import type { Hotfix } from '../../../../src/domain/hotfix.js';
 import { listMessage, statusMessage } from '../../../../src/slack/blocks/status-message.js';
-import { hotfixIn, planned, run, ONCALL } from '../../domain/builders.js';
+import { APPROVER_A, hotfixIn, planned, run, ONCALL } from '../../domain/builders.js';
 import { render } from './render.js';
 import { brokenGlass, failedInProd, rehearsal } from './scenarios.js';
 
@@ -82,5 +82,26 @@ describe('listMessage', () => {
     const message = listMessage(many);
     expect(message.blocks.length).toBeLessThanOrEqual(50);
     expect(message.text.length).toBeLessThanOrEqual(3000);
+  });
+});
+
+describe('a patch forward that took over the lock', () => {
+  const patch = () =>
+    run(
+      planned({ supersedes: { ulid: '01JD0000000000000000000009', id: 'HF-9' } }),
+      { type: 'approve', planVersion: 1 },
+      APPROVER_A,
+    );
+
+  it('is shown holding the environment from its approval, before its own deploy takes the lock', () => {
+    const approved = patch();
+    expect(approved.lock).toBeUndefined();
+    expect(render(listMessage([approved]))).toContain(':lock: holds the lock');
+    expect(render(statusMessage(approved))).toContain('taken over from HF-9');
+  });
+
+  it('a plain approved hotfix waits without holding anything', () => {
+    const approved = run(planned(), { type: 'approve', planVersion: 1 }, APPROVER_A);
+    expect(render(listMessage([approved]))).not.toContain('holds the lock');
   });
 });
