@@ -4,12 +4,13 @@
  * service whose earlier version is unknown cannot be rolled back as a whole, so it is not rolled back at all.
  */
 import type { Failure, Hotfix, PlannedService } from './hotfix.js';
+import { versionsRead } from './running-version.js';
 
 /** The services of the plan at the versions they replaced; undefined when any of them is not known. */
 export function rollbackTarget(
   hotfix: Pick<Hotfix, 'services' | 'versionsBefore' | 'snapshot'>,
 ): PlannedService[] | undefined {
-  const before = hotfix.versionsBefore ?? {};
+  const before = versionsRead(hotfix) ?? {};
   const target = hotfix.services.map((s) => ({ ...s, tag: before[s.service] ?? '' }));
   const known = target.every(({ service, tag }) => {
     const pattern = hotfix.snapshot.services[service]?.tagPattern;
