@@ -179,7 +179,12 @@ function deployStarted(h: Hotfix, e: Extract<HotfixEvent, { type: 'deploy_starte
 function stepRecorded(h: Hotfix, e: Extract<HotfixEvent, { type: 'step_recorded' }>): Hotfix {
   const result = e.detail !== undefined ? { at: e.at, detail: e.detail } : { at: e.at };
   const steps = { ...h.steps, [e.step]: { ...h.steps[e.step], result } };
-  return { ...h, steps, refs: { ...h.refs, ...e.refs } };
+  return {
+    ...h,
+    steps,
+    refs: { ...h.refs, ...e.refs },
+    ...(e.deployPlan ? { deployPlan: e.deployPlan } : {}),
+  };
 }
 
 function withoutInput(h: Hotfix): Hotfix {

@@ -8,6 +8,7 @@ import type { HotfixEvent } from './events.js';
 import type { Hotfix } from './hotfix.js';
 import { SYSTEM } from './hotfix.js';
 import { localWindowStart } from './deploy-window.js';
+import { versionsRead } from './running-version.js';
 
 /** A record's title and its body as paragraphs; adapters turn paragraphs into the system's format (ADF, HTML). */
 export interface RecordText {
@@ -54,7 +55,7 @@ function servicesLine(hotfix: Hotfix): string {
 /** "service: current -> target" per service; current is "unknown" until the deploy was prepared. */
 export function versionLines(hotfix: Hotfix): string[] {
   return hotfix.services.map(
-    (s) => `${s.service}: ${hotfix.versionsBefore?.[s.service] ?? 'unknown'} -> ${s.tag}`,
+    (s) => `${s.service}: ${versionsRead(hotfix)?.[s.service] ?? 'unknown'} -> ${s.tag}`,
   );
 }
 

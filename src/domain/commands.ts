@@ -105,7 +105,14 @@ export type SystemCommand =
    * over the same stale claim cannot both win.
    */
   | { type: 'record_intent'; step: string; key: string; replaces?: string }
-  | { type: 'record_result'; step: string; detail?: string; refs?: Record<string, string> }
+  /** A step's outcome; a deploy attempt's start also records what that attempt does (`deployPlan`). */
+  | {
+      type: 'record_result';
+      step: string;
+      detail?: string;
+      refs?: Record<string, string>;
+      deployPlan?: string[];
+    }
   | { type: 'finalize' };
 
 /** Every command on an existing hotfix. */

@@ -340,6 +340,7 @@ function stepRecorded(cmd: Extract<Lifecycle, { type: 'record_result' }>) {
     step: cmd.step,
     ...(cmd.detail !== undefined ? { detail: cmd.detail } : {}),
     ...(cmd.refs !== undefined ? { refs: cmd.refs } : {}),
+    ...(cmd.deployPlan !== undefined ? { deployPlan: cmd.deployPlan } : {}),
   };
 }
 

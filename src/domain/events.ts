@@ -63,7 +63,14 @@ export type EventBody =
   | { type: 'handed_off'; from: string; to: string }
   | { type: 'unlocked'; reason: string }
   | { type: 'step_intended'; step: string; key: string }
-  | { type: 'step_recorded'; step: string; detail?: string; refs?: Record<string, string> }
+  | {
+      type: 'step_recorded';
+      step: string;
+      detail?: string;
+      refs?: Record<string, string>;
+      /** What the attempt whose start this records does, when it differs from what preparing recorded. */
+      deployPlan?: string[];
+    }
   | { type: 'records_retried'; round: number }
   /** Someone recorded that the fix need not come back to the default branch (seed 003), and why. */
   | { type: 'forward_port_waived'; reason: string }

@@ -170,7 +170,7 @@ export interface Hotfix {
   decision?: { by: string; at: string; reason: string };
   /** The versions running before the deploy: the rollback source. */
   versionsBefore?: Record<string, string>;
-  /** What the deploy will do (parameters, images), recorded while preparing. */
+  /** What the deploy will do (parameters, images), recorded while preparing and again as a later attempt starts. */
   deployPlan?: string[];
   lock?: { token: number; since: string };
   cancelRequest?: { by: string; at: string; reason: string };

@@ -8,13 +8,15 @@ import type { HotfixEvent } from './events.js';
 import type { Hotfix } from './hotfix.js';
 import { SYSTEM } from './hotfix.js';
 import { countedApprovals } from './policy.js';
+import { failedBeforeDeploy } from './rollback.js';
 
 /** The kinds of moment that get their own reply. */
 export type MomentKind = 'input' | 'failed' | 'rolled_back' | 'completed';
 
 /**
  * Where a moment is told: the incident thread always; change control for failures, rollbacks and the end; and the
- * client's prod-support channel, in client-safe words, for the failures, rollbacks and ends of real deploys.
+ * client's prod-support channel, in client-safe words, for the failures, rollbacks and ends of real deploys (not for
+ * a failure before any deploy started: nothing changed for the client).
  */
 export type MomentPlace = 'thread' | 'change_control' | 'prod_support';
 
@@ -54,9 +56,11 @@ export function momentsOf(hotfix: Hotfix, event: HotfixEvent): Moment[] {
   if (!kind) return [];
   if (kind === 'input' && (event.type !== 'input_requested' || hotfix.pendingInput?.id !== event.inputId))
     return [];
-  // A rehearsal changes nothing for the client, so the client's channel never hears of it. For a real deploy the
-  // TAM is mentioned where the client is (seed 001: "reach out to the site's TAM" and post in prod-support).
-  const client = kind !== 'input' && hotfix.method !== 'rehearsal';
+  // A rehearsal changes nothing for the client, nor does a failure before any deploy started, so the client's channel
+  // never hears of them. For a real deploy the TAM is mentioned where the client is (seed 001: "reach out to the
+  // site's TAM" and post in prod-support).
+  const unchanged = event.type === 'failed' && failedBeforeDeploy(hotfix, event.failure);
+  const client = kind !== 'input' && hotfix.method !== 'rehearsal' && !unchanged;
   const tam = client && hotfix.snapshot.client.tam ? [hotfix.snapshot.client.tam] : [];
   const thread = unique(threadAudience(hotfix, kind)).filter((u) => !tam.includes(u));
   const moments: Moment[] = [{ kind, place: 'thread', mentions: thread, event }];

@@ -3,13 +3,14 @@
  * versions recorded while preparing, for every service of the plan, each a real tag of its service. A plan with any
  * service whose earlier version is unknown cannot be rolled back as a whole, so it is not rolled back at all.
  */
-import type { Hotfix, PlannedService } from './hotfix.js';
+import type { Failure, Hotfix, PlannedService } from './hotfix.js';
+import { versionsRead } from './running-version.js';
 
 /** The services of the plan at the versions they replaced; undefined when any of them is not known. */
 export function rollbackTarget(
   hotfix: Pick<Hotfix, 'services' | 'versionsBefore' | 'snapshot'>,
 ): PlannedService[] | undefined {
-  const before = hotfix.versionsBefore ?? {};
+  const before = versionsRead(hotfix) ?? {};
   const target = hotfix.services.map((s) => ({ ...s, tag: before[s.service] ?? '' }));
   const known = target.every(({ service, tag }) => {
     const pattern = hotfix.snapshot.services[service]?.tagPattern;
@@ -53,6 +54,20 @@ export function rollbackOffered(hotfix: Hotfix): boolean {
 /** A cancel that stopped a deploy under way: the deploy had started, so something may have changed. */
 export function cancelledMidDeploy(hotfix: Pick<Hotfix, 'state' | 'times'>): boolean {
   return hotfix.state === 'cancelled' && hotfix.times.deployStartedAt !== undefined;
+}
+
+/**
+ * Whether a failure came before any deploy of the hotfix started (preparing could not read the running versions):
+ * nothing was changed, so there is nothing to roll back and nothing to tell the client. Judged by the failure's own
+ * time, so a failure before a Retry that then deployed stays one.
+ */
+export function failedBeforeDeploy(
+  hotfix: Pick<Hotfix, 'times'>,
+  failure: Pick<Failure, 'at' | 'phase'>,
+): boolean {
+  if (failure.phase !== 'deploy') return false;
+  const started = hotfix.times.deployStartedAt;
+  return started === undefined || Date.parse(failure.at) < Date.parse(started);
 }
 
 /** Whether a rollback of this hotfix first queues for its (client, env) lock: its ending released it. */

@@ -12,6 +12,23 @@ export type RunningVersion =
   | { known: false; hotfixId: string; state: string }
   | undefined;
 
+/**
+ * Whether a value recorded in `versionsBefore` is a version. Records written by older versions may hold a sentence
+ * where the running version was not read (`unknown (no successful … build …)`); a version is one word.
+ */
+export function isVersion(value: string | undefined): value is string {
+  return value !== undefined && /^\S+$/.test(value);
+}
+
+/**
+ * The running versions recorded while preparing, leaving out any that was not read (as older records wrote it);
+ * undefined until preparing recorded them.
+ */
+export function versionsRead(hotfix: Pick<Hotfix, 'versionsBefore'>): Record<string, string> | undefined {
+  const before = hotfix.versionsBefore;
+  return before && Object.fromEntries(Object.entries(before).filter(([, version]) => isVersion(version)));
+}
+
 const UNCERTAIN = new Set(['failed', 'rollback_failed', 'resolved', 'superseded', 'rolling_back']);
 
 /** The version of `service` running where `hotfixes` (one environment's, any order) deployed, or undefined. */
@@ -27,7 +44,7 @@ export function runningVersion(hotfixes: readonly Hotfix[], service: string): Ru
     .sort((a, b) => Date.parse(b.times.deployStartedAt ?? '') - Date.parse(a.times.deployStartedAt ?? ''));
   const newest = deployedHere[0];
   if (!newest) return undefined;
-  const before = newest.versionsBefore?.[service];
+  const before = versionsRead(newest)?.[service];
   if (newest.state === 'completed') {
     const tag = newest.services.find((s) => s.service === service)?.tag;
     if (tag) return { known: true, tag, hotfixId: newest.id, how: 'completed' };

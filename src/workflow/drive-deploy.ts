@@ -54,7 +54,18 @@ async function startOnce(
   if (claim.kind !== 'mine') return claim.kind === 'done' ? claim.hotfix : undefined;
   // Even a claim taken over from a dead run calls `start`: the method finds what that run started by the ULID.
   const refs = await effect(claim, () => method.start(claim.hotfix));
-  return result(deps, claim, { type: 'record_result', step, refs });
+  return result(deps, claim, { type: 'record_result', step, refs, ...attemptPlan(method, claim.hotfix) });
+}
+
+/**
+ * What this attempt does, when it differs from the recorded plan (a retry's build carries a new run key). A plan read
+ * from outside while preparing (`plan`) describes the change, not the attempt, and stands.
+ */
+function attemptPlan(method: DeployMethod, hotfix: Hotfix): { deployPlan?: string[] } {
+  if (method.plan) return {};
+  const deployPlan = method.describe(hotfix);
+  const same = JSON.stringify(deployPlan) === JSON.stringify(hotfix.deployPlan ?? []);
+  return same ? {} : { deployPlan };
 }
 
 /** Passes each recorded answer on once: undefined while another live run is passing one on. */

@@ -389,3 +389,65 @@ describe('JenkinsDeployMethod against the Jenkins emulator', () => {
     });
   });
 });
+
+describe('JenkinsDeployMethod against a Jenkins that demands a crumb even with an API token', () => {
+  const clock = new ManualClock();
+  let emulator: JenkinsEmulator;
+  let method: JenkinsDeployMethod;
+
+  beforeEach(async () => {
+    // Jenkins before 2.96, or one with a strict crumb issuer: every POST needs a crumb, API token or not.
+    emulator = await startJenkinsEmulator({
+      clock: clock.now,
+      queueDelayMs: 5000,
+      apiTokenCrumbExempt: false,
+      jobs: [{ name: JOB, parameters: { Client: '', Env: '', Services: '', HOTFIX_ID: '' } }],
+    });
+    const ci = new JenkinsCiServer({ url: emulator.url, user: emulator.user, apiToken: emulator.apiToken });
+    method = new JenkinsDeployMethod(ci, createRedactor([]));
+  });
+  afterEach(() => emulator.close());
+
+  it('refuses a POST that carries the API token but no crumb', async () => {
+    const basic = Buffer.from(`${emulator.user}:${emulator.apiToken}`).toString('base64');
+    const response = await fetch(`${emulator.url}/job/${JOB}/buildWithParameters`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}` },
+    });
+    expect(response.status).toBe(403);
+    expect(await response.text()).toMatch(/No valid crumb/);
+  });
+
+  it('triggers, proceeds at the input and stops a build, each POST with a fresh crumb', async () => {
+    emulator.scriptNextBuild(JOB, {
+      stages: STAGES,
+      stageMs: 1000,
+      input: { before: 'Deploy', id: 'Proceed', message: 'Deploy to staging?' },
+    });
+    const first = deploying();
+    const refs = await method.start(first);
+    clock.advance(5000 + 1000);
+    const proceeding = { ...first, refs: { ...first.refs, ...refs } };
+    await expect(method.poll(proceeding)).resolves.toMatchObject({ status: 'input' });
+    await method.answer(proceeding, 'Proceed', true);
+    clock.advance(2000);
+    await expect(method.poll(proceeding)).resolves.toMatchObject({ status: 'succeeded' });
+
+    emulator.scriptNextBuild(JOB, { stages: STAGES, stageMs: 5000 });
+    const second = { ...first, attempts: 2 };
+    await method.start(second);
+    clock.advance(5000 + 1000);
+    await expect(method.abort(second)).resolves.toMatch(/asked Jenkins to stop it at stage Checkout/);
+    expect(emulator.builds(JOB).map((b) => b.result)).toEqual(['SUCCESS', 'ABORTED']);
+
+    const posts = emulator.calls.filter((c) => c.method === 'POST');
+    expect(posts.map((c) => c.path.replace(/^\/job\/[^/]+/, ''))).toEqual([
+      '/buildWithParameters',
+      '/1/input/Proceed/proceedEmpty',
+      '/buildWithParameters',
+      '/2/stop',
+    ]);
+    expect(posts.every((c) => c.crumb && c.status !== 403)).toBe(true);
+    expect(emulator.callsTo('GET', '/crumbIssuer/api/json')).toHaveLength(posts.length);
+  });
+});

@@ -203,6 +203,34 @@ describe('a jenkins-multi-deploy hotfix from approval to the end of its build', 
   });
 });
 
+describe('Retry after a failed build', () => {
+  afterEach(() => slash('unlock globex staging "retry test done"', 'U0RELMGR1'));
+
+  it("starts a build for the new attempt, and the live status shows that attempt's HOTFIX_ID", async () => {
+    jenkins.scriptNextBuild(JOB, { stages: STAGES, stageMs: 100, failAt: 'Deploy' });
+    const hotfix = await approvedHotfix('globex staging');
+    await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'failed', 15_000);
+    const failed = await statusShows(hotfix, /hotfix_retry/);
+    expect(JSON.stringify(failed.blocks)).toContain(`HOTFIX_ID=${hotfix.ulid}-1`);
+
+    jenkins.scriptNextBuild(JOB, { stages: STAGES, stageMs: 2000 });
+    await clickButton(
+      t.eventsUrl,
+      SIGNING_SECRET,
+      { user: 'U0PRIYA', channel: 'C0INC4211', ts: failed.ts, action_id: 'hotfix_retry' },
+      opts(),
+    );
+    const retried = await statusShows(hotfix, new RegExp(`HOTFIX_ID=${hotfix.ulid}-2`));
+    expect(JSON.stringify(retried.blocks)).not.toContain(`HOTFIX_ID=${hotfix.ulid}-1`);
+    expect(JSON.stringify(retried.blocks)).toContain('attempt 2');
+    const triggered = jenkins
+      .callsTo('POST', /buildWithParameters/)
+      .map((c) => c.form['HOTFIX_ID'])
+      .filter((key) => key?.startsWith(hotfix.ulid));
+    expect(triggered).toEqual([`${hotfix.ulid}-1`, `${hotfix.ulid}-2`]);
+  });
+});
+
 describe('the Proceed button', () => {
   it('refuses a stranger the policy does not allow, with an ephemeral, and passes nothing on to Jenkins', async () => {
     const { hotfix, waiting } = await pausedAtProceed('globex staging', 100);

@@ -148,6 +148,21 @@ describe('Jenkins trouble while preparing', () => {
   }
   const triggersOf = (h: Hotfix) =>
     jenkins.callsTo('POST', /buildWithParameters/).filter((c) => c.form['HOTFIX_ID']?.startsWith(h.ulid));
+  /** The keys of the posts about `h` in its client's prod-support channel. */
+  const prodSupportKeys = (h: Hotfix) =>
+    t.slack
+      .messages(h.snapshot.client.prodSupportChannel.id)
+      .map((m) => (m.metadata as { event_payload?: JsonObject } | undefined)?.event_payload)
+      .filter((payload) => payload?.['ulid'] === h.ulid)
+      .map((payload) => String(payload?.['key']));
+  /** Waits for the failure's reply in change control, which is told before the client's channel would be. */
+  const changeControlTold = (h: Hotfix) =>
+    t.slack.waitFor(() =>
+      t.slack
+        .messages(h.refs['noticeChannel'] ?? 'C0CHANGECTL')
+        .find((m) => m.ts === h.refs['noticeTs'])
+        ?.replies?.find((r) => r.text.includes('FAILED')),
+    );
   /** After the approval, every read of the job (the running versions) fails so, until the faults are cleared. */
   const readsFail = (fault: { status: number }) => jenkins.failOn(`/job/${JOB}/api/json`, fault, 1000);
 
@@ -166,9 +181,14 @@ describe('Jenkins trouble while preparing', () => {
     expect(jenkins.callsTo('GET', `/job/${JOB}/api/json`).filter((c) => c.status === 401)).toHaveLength(1);
     expect(triggersOf(hotfix)).toHaveLength(0);
     expect(await t.bot.deps.locks.holder(lockKey(hotfix))).toMatchObject({ ulid: hotfix.ulid });
-    const { told } = await failureShown(failed, 'JENKINS_API_TOKEN');
+    const { told, status } = await failureShown(failed, 'JENKINS_API_TOKEN');
     expect(told.text).toContain('Nothing was deployed');
+    expect(JSON.stringify(status.blocks)).toContain('so there is nothing to roll back');
     expect(JSON.stringify(t.slack.calls)).not.toContain(jenkins.apiToken);
+    // Nothing changed for the client: its prod-support channel hears nothing of this failure.
+    await changeControlTold(failed);
+    expect(prodSupportKeys(failed)).toEqual([]);
+    const failedAt = (await t.bot.deps.store.events(hotfix.ulid)).findIndex((e) => e.type === 'failed');
 
     // The token is fixed; Retry reads the running versions again, then deploys once.
     jenkins.clearFaults();
@@ -177,6 +197,15 @@ describe('Jenkins trouble while preparing', () => {
     const deployed = await waitForRecord(t.bot, hotfix.ulid, (h) => h.times.deployedAt !== undefined, 10_000);
     expect(deployed.versionsBefore).toEqual({ 'decanting-service': TAG });
     expect(triggersOf(hotfix)).toHaveLength(1);
+    // Still nothing about the earlier failure once a deploy has started: replies go out in event order, so once a
+    // later event is told in the thread, the failure's moments have all been judged again.
+    await t.slack.waitFor(() =>
+      threadOf(failed).find((r) => {
+        const key = (r.metadata as { event_payload?: JsonObject } | undefined)?.event_payload?.['key'];
+        return Number(/^(?:tell|moment)_(\d+)$/.exec(String(key))?.[1]) > failedAt + 1;
+      }),
+    );
+    expect(prodSupportKeys(failed)).not.toContain(`ps_moment_${failedAt + 1}`);
   });
 
   it('retries 503s with backoff as delayed jobs, then fails with a readable message and Retry when they last', async () => {

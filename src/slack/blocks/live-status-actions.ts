@@ -6,7 +6,7 @@
 import type { ActionsBlock, Button, ConfirmationDialog } from '@slack/types';
 import { can } from '../../domain/capabilities.js';
 import { ACCEPTED_IN } from '../../domain/decide.js';
-import { ROLLBACK_OFFERED_IN, rollbackOffered } from '../../domain/rollback.js';
+import { failedBeforeDeploy, ROLLBACK_OFFERED_IN, rollbackOffered } from '../../domain/rollback.js';
 import type { Hotfix, HotfixState } from '../../domain/hotfix.js';
 import { actions, button, plain, SLACK_LIMITS } from './block-kit.js';
 import { targetName } from './hotfix-summary.js';
@@ -51,16 +51,8 @@ export const FAILURE_ACTIONS: readonly FailureAction[] = [
     label: 'Retry',
     // An approved hotfix held by its change records gets Retry on the reply naming the failure, not here.
     shownIn: ACCEPTED_IN.retry.filter((s) => s !== 'approved'),
-    // A retry redeploys: on production it is worth one more look.
-    confirm: (h) =>
-      h.snapshot.env.production
-        ? dialog(
-            `Deploy ${h.id} again?`,
-            `Attempt ${h.attempts + 1} deploys the same tags to ${targetName(h)} again. Make sure the cause of the failure is fixed.`,
-            'Retry',
-            'Not yet',
-          )
-        : undefined,
+    // A retry deploys: on production it is worth one more look.
+    confirm: (h) => (h.snapshot.env.production ? retryDialog(h) : undefined),
   },
   {
     actionId: ACTION_IDS.patchForward,
@@ -78,6 +70,24 @@ export const FAILURE_ACTIONS: readonly FailureAction[] = [
     shownIn: ['failed', 'rollback_failed'],
   },
 ];
+
+/** What a Retry does: prepares again when nothing was deployed yet, else deploys the same tags again. */
+function retryDialog(hotfix: Hotfix): ConfirmationDialog {
+  const fix = 'Make sure the cause of the failure is fixed.';
+  if (hotfix.failure && failedBeforeDeploy(hotfix, hotfix.failure))
+    return dialog(
+      `Deploy ${hotfix.id}?`,
+      `Nothing was deployed yet: ${hotfix.id} reads the running versions again, then deploys to ${targetName(hotfix)}. ${fix}`,
+      'Retry',
+      'Not yet',
+    );
+  return dialog(
+    `Deploy ${hotfix.id} again?`,
+    `Attempt ${hotfix.attempts + 1} deploys the same tags to ${targetName(hotfix)} again. ${fix}`,
+    'Retry',
+    'Not yet',
+  );
+}
 
 /** Proceed and Abort for the question the deploy is waiting on; none once a cancel is under way. */
 export function inputActions(hotfix: Hotfix): ActionsBlock | undefined {

@@ -1,6 +1,7 @@
 /** The deploy part of the live status: its stages, where it runs, what it does and what it replaces. */
 import type { KnownBlock } from '@slack/types';
 import type { Hotfix, Stage } from '../../domain/hotfix.js';
+import { versionsRead } from '../../domain/running-version.js';
 import { fields, section, SLACK_LIMITS } from './block-kit.js';
 import { STAGE_EMOJI } from './hotfix-summary.js';
 import { revisionOf } from './notice-lines.js';
@@ -65,7 +66,7 @@ function deployRefs(hotfix: Hotfix): string {
 /** What the deploy does and what ran before it (the rollback target), once preparing has recorded them. */
 export function deployFields(hotfix: Hotfix): KnownBlock[] {
   const plan = hotfix.deployPlan ?? [];
-  const before = Object.entries(hotfix.versionsBefore ?? {}).map(([service, version]) => {
+  const before = Object.entries(versionsRead(hotfix) ?? {}).map(([service, version]) => {
     const target = hotfix.services.find((s) => s.service === service)?.tag;
     const to = target === undefined ? '' : ` → ${inlineCode(target)}`;
     return `• ${typed(service)} ${inlineCode(version)}${revisionOf(hotfix, service)}${to}`;

@@ -10,7 +10,7 @@ import type { Hotfix, HotfixState } from '../../domain/hotfix.js';
 import { isTerminal } from '../../domain/hotfix.js';
 import { can } from '../../domain/capabilities.js';
 import { rollbackRowFor, type RollbackRow } from '../../domain/rollback-matrix.js';
-import { cancelledMidDeploy, rollbackTarget } from '../../domain/rollback.js';
+import { cancelledMidDeploy, failedBeforeDeploy, rollbackTarget } from '../../domain/rollback.js';
 import { context, header, message, section, type SlackMessage } from './block-kit.js';
 import { outcomeLine } from './change-control-notice.js';
 import {
@@ -221,6 +221,8 @@ function failureBlocks(hotfix: Hotfix): KnownBlock[] {
   if (hotfix.state === 'rollback_failed') {
     // The matrix judges a failed deploy; after a failed rollback there is nothing left to retry or roll back.
     advice = `Versions on ${typed(targetName(hotfix))} may now be mixed. Restore the rollback target below by hand following the runbook, then mark ${hotfix.id} resolved.`;
+  } else if (failedBeforeDeploy(hotfix, failure)) {
+    advice = `Nothing was deployed to ${typed(targetName(hotfix))}, so there is nothing to roll back. *Retry* prepares again (reads the running versions, then deploys); if ${hotfix.id} is not wanted any more, *Resolved manually* ends it and frees ${env}.`;
   } else {
     const row = rollbackRowFor(failure.condition);
     // Offered only once rollback is built (domain/capabilities.ts); until then the runbook's rollback is by hand.

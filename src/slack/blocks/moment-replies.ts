@@ -8,7 +8,7 @@ import type { Hotfix } from '../../domain/hotfix.js';
 import { SYSTEM } from '../../domain/hotfix.js';
 import type { Moment } from '../../domain/moments.js';
 import { rollbackRowFor } from '../../domain/rollback-matrix.js';
-import { rollbackTarget } from '../../domain/rollback.js';
+import { failedBeforeDeploy, rollbackTarget } from '../../domain/rollback.js';
 import { verifyPlan } from '../../domain/health.js';
 import { countedApprovals } from '../../domain/policy.js';
 import { actions, button, context, message, section, type SlackMessage } from './block-kit.js';
@@ -91,16 +91,21 @@ function failedMessage(hotfix: Hotfix, moment: Moment, { who, name, target, wher
   const row = rollbackRowFor(failure?.condition);
   const auto = autoRollback(hotfix, moment);
   if (auto) return autoRollbackMessage(hotfix, moment, { who, name, target }, what, auto);
-  const rollsBack = can('rollback') && rollbackTarget(hotfix) !== undefined;
+  // Judged by the failure this reply tells, not the record now: a Retry may have deployed since.
+  const before = moment.event.type === 'failed' && failedBeforeDeploy(hotfix, moment.event.failure);
+  const rollsBack = !before && can('rollback') && rollbackTarget(hotfix) !== undefined;
   const choices = [
     ...(rollsBack ? ['Rollback'] : []),
     'Retry',
     ...(can('patchForward') ? ['Patch forward'] : []),
   ];
   const options = `${choices.join(', ')} or Resolved manually`;
+  const decide = `Decide ${where}: ${options} on the live status. ${hotfix.id} keeps ${hotfix.client} ${hotfix.env} locked until then.`;
   const next = rollbackFailed
     ? `Versions may be mixed. Restore the rollback target by hand following the runbook, then mark ${hotfix.id} resolved.`
-    : `*Runbook:* ${row.label} — ${row.advice}${rollsBack ? '' : ' A rollback is done by hand here.'}\nDecide ${where}: ${options} on the live status. ${hotfix.id} keeps ${hotfix.client} ${hotfix.env} locked until then.`;
+    : before
+      ? `Nothing was deployed, so there is nothing to roll back: Retry prepares again, then deploys.\n${decide}`
+      : `*Runbook:* ${row.label} — ${row.advice}${rollsBack ? '' : ' A rollback is done by hand here.'}\n${decide}`;
   const blocks: KnownBlock[] = [
     section(`${head}\n${typed(what)}`),
     ...(log ? [section(log)] : []),

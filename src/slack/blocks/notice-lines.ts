@@ -5,6 +5,7 @@
  */
 import { ecsReturnsTo } from '../../domain/ecs-refs.js';
 import { rollsBack } from '../../domain/rollback.js';
+import { versionsRead } from '../../domain/running-version.js';
 import { can } from '../../domain/capabilities.js';
 import type { Hotfix } from '../../domain/hotfix.js';
 import { isTerminal } from '../../domain/hotfix.js';
@@ -106,7 +107,7 @@ function decidedBy(hotfix: Hotfix): string {
 /** One line per service: `running -> new` when the running version was really read, else only the new tag. */
 export function changeLines(hotfix: Hotfix): string[] {
   return hotfix.services.map(({ service, tag }) => {
-    const before = hotfix.versionsBefore?.[service];
+    const before = versionsRead(hotfix)?.[service];
     const from = before !== undefined ? `${inlineCode(before)} → ` : '→ ';
     return `*${typed(service)}* ${from}${inlineCode(tag)}${before === undefined ? runningNote(hotfix) : ''}`;
   });
@@ -160,7 +161,7 @@ export function windowLine(hotfix: Hotfix): string {
  * service whose running version was not read is named as such, and its rollback is by hand.
  */
 export function rollbackLine(hotfix: Hotfix): string {
-  const before = hotfix.versionsBefore;
+  const before = versionsRead(hotfix);
   // A rehearsal reads nothing outside: the versions it returns to are the ones it pretends run.
   const played = isRehearsal(hotfix) ? ' (played: a rehearsal changes nothing)' : '';
   const unread = before ? hotfix.services.map((s) => s.service).filter((s) => before[s] === undefined) : [];

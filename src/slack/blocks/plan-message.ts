@@ -4,6 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import { ACCEPTED_IN, stateLabel } from '../../domain/decide.js';
 import type { Hotfix } from '../../domain/hotfix.js';
 import { countedApprovals } from '../../domain/policy.js';
+import { versionsRead } from '../../domain/running-version.js';
 import {
   actions,
   button,
@@ -50,7 +51,7 @@ export interface PlanMessageOptions {
 
 /** The plan posted in the incident thread. */
 export function planMessage(hotfix: Hotfix, options: PlanMessageOptions = {}): SlackMessage {
-  const versions = { ...options.versionsNow, ...hotfix.versionsBefore };
+  const versions = { ...options.versionsNow, ...versionsRead(hotfix) };
   const warnings = warningLines(hotfix);
   const glass = breakGlassLine(hotfix);
   const reason = reasonQuote(hotfix.reason);

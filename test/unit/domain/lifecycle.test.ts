@@ -319,6 +319,14 @@ describe('workflow bookkeeping', () => {
     });
   });
 
+  it("replaces the recorded deploy plan with the one a later attempt's start records, and keeps it otherwise", () => {
+    const h = hotfixIn('deploying');
+    const prepared = h.deployPlan;
+    expect(run(h, { type: 'record_result', step: 'start_1', refs: {} }).deployPlan).toEqual(prepared);
+    const retried = run(h, { type: 'record_result', step: 'start_2', deployPlan: ['HOTFIX_ID=X-2'] });
+    expect(retried.deployPlan).toEqual(['HOTFIX_ID=X-2']);
+  });
+
   it('lets a runner take over a claim only by naming the claim it found, so two takers cannot both win', () => {
     const claimed = run(hotfixIn('deploying'), { type: 'record_intent', step: 'post_status', key: 'first' });
     expect(attempt(claimed, { type: 'record_intent', step: 'post_status', key: 'second' })).toMatchObject({

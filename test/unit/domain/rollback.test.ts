@@ -1,8 +1,14 @@
 import type { Hotfix } from '../../../src/domain/hotfix.js';
-import { deployedSince, rollbackOffered, rollsBack, runningNow } from '../../../src/domain/rollback.js';
+import {
+  deployedSince,
+  failedBeforeDeploy,
+  rollbackOffered,
+  rollsBack,
+  runningNow,
+} from '../../../src/domain/rollback.js';
 import { rollbackModal } from '../../../src/slack/blocks/rollback-modal.js';
 import { renderModal } from '../slack/blocks/render.js';
-import { hotfixIn } from './builders.js';
+import { BOT, NOW, REQUESTER, hotfixIn, run } from './builders.js';
 
 /** A hotfix as another one on the same client and env, deploying `tag` at `at`. */
 function other(id: string, tag: string, at: string, changes: Partial<Hotfix> = {}): Hotfix {
@@ -58,5 +64,37 @@ describe('what a rollback would undo', () => {
       expect([state, rollbackOffered(hotfixIn(state))]).toEqual([state, true]);
     for (const state of ['deploying', 'rolled_back', 'rollback_queued'] as const)
       expect([state, rollbackOffered(hotfixIn(state))]).toEqual([state, false]);
+  });
+});
+
+describe('a failure before any deploy started', () => {
+  const failure = (h: Hotfix) => {
+    if (!h.failure) throw new Error(`${h.id} has no failure`);
+    return h.failure;
+  };
+
+  it('is one when preparing failed, and stays one after a Retry that deployed', () => {
+    const failed = run(hotfixIn('preparing'), {
+      type: 'deploy_failed',
+      message: 'Jenkins is unavailable (503)',
+    });
+    expect(failedBeforeDeploy(failed, failure(failed))).toBe(true);
+    const later = new Date(NOW.getTime() + 5 * 60_000);
+    const retried = run(run(failed, { type: 'retry' }, REQUESTER, later), {
+      type: 'prepare',
+      versionsBefore: {},
+      deployPlan: ['build'],
+    });
+    const deploying = run(retried, { type: 'start_deploy' }, BOT, later);
+    expect(failedBeforeDeploy(deploying, failure(failed))).toBe(true);
+  });
+
+  it('is not one once the deploy started, nor for a failed verify or rollback', () => {
+    for (const state of ['failed', 'rollback_failed'] as const) {
+      const h = hotfixIn(state);
+      expect([state, failedBeforeDeploy(h, failure(h))]).toEqual([state, false]);
+    }
+    const verify = run(hotfixIn('verifying'), { type: 'verify_failed', message: 'health 503' });
+    expect(failedBeforeDeploy(verify, failure(verify))).toBe(false);
   });
 });

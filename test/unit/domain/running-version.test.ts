@@ -1,5 +1,6 @@
 import type { Hotfix } from '../../../src/domain/hotfix.js';
-import { runningVersion } from '../../../src/domain/running-version.js';
+import { rollbackTarget } from '../../../src/domain/rollback.js';
+import { isVersion, runningVersion, versionsRead } from '../../../src/domain/running-version.js';
 import { REQUESTER, hotfixIn, run } from './builders.js';
 
 const TAG = '24-02-05.619-hotfix.627';
@@ -55,6 +56,29 @@ describe('runningVersion: what the records say runs in an environment', () => {
         state: state.replace(/_/g, ' '),
       });
     }
+  });
+
+  it('treats the sentence older records hold in place of a version as not read, for the running version and the rollback', () => {
+    const sentence =
+      'unknown (no successful multi_deploy_pipeline build for acme staging among those Jenkins lists deployed it)';
+    const old = (h: Hotfix): Hotfix => ({ ...h, versionsBefore: { 'decanting-service': sentence } });
+    for (const state of ['verifying', 'rolled_back'] as const) {
+      expect(runningVersion([at('completed', 0, 'x'), old(at(state, 5))], 'decanting-service')).toMatchObject(
+        { known: false, state: state.replace(/_/g, ' ') },
+      );
+    }
+    const failed = old(at('failed', 5));
+    expect(versionsRead(failed)).toEqual({});
+    expect(rollbackTarget(failed)).toBeUndefined();
+    expect(versionsRead(at('failed', 5))).toEqual({ 'decanting-service': BEFORE });
+    expect(versionsRead({})).toBeUndefined();
+    expect([BEFORE, 'sha256:ab12', sentence, '', undefined].map(isVersion)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it.each(['failed', 'rollback_failed', 'resolved'] as const)('is not guessed after a hotfix %s', (state) => {

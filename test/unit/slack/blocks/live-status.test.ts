@@ -89,6 +89,22 @@ describe('liveStatusMessage', () => {
     );
   });
 
+  it('says a failure while preparing deployed nothing, so there is nothing to roll back, and what comes next', () => {
+    const message = liveStatusMessage(
+      steps(preparing(), [{ type: 'deploy_failed', message: 'Jenkins is unavailable (503)' }, BOT, 22]),
+    );
+    const text = render(message);
+    expect(text).toContain(
+      'Nothing was deployed to Acme Corp PRODUCTION (prod), so there is nothing to roll back. *Retry* prepares again',
+    );
+    expect(text).toContain('*Resolved manually* ends it and frees acme prod.');
+    expect(text).not.toMatch(/No earlier version|Runbook|rollback is done by hand|again\. Make sure/);
+    const retry = buttonOf(message, ACTION_IDS.retry);
+    expect(retry.confirm?.text.text).toMatch(
+      /^Nothing was deployed yet: HF-1 reads the running versions again/,
+    );
+  });
+
   it("shows how long each ended stage took, as Jenkins' stage view does, and nothing for the running one", () => {
     const timed = steps(deploying(), [
       {

@@ -2,7 +2,7 @@ import type { HotfixEvent } from '../../../../src/domain/events.js';
 import type { Hotfix } from '../../../../src/domain/hotfix.js';
 import { momentsOf } from '../../../../src/domain/moments.js';
 import { momentMessage } from '../../../../src/slack/blocks/moment-replies.js';
-import { BOT, REQUESTER, hotfixIn } from '../../domain/builders.js';
+import { BOT, NOW, REQUESTER, hotfixIn } from '../../domain/builders.js';
 import { render } from './render.js';
 import { failedInProd, step } from './scenarios.js';
 
@@ -66,6 +66,41 @@ describe('moment replies', () => {
     expect(shown[2]).not.toMatch(/decanting|v1\/health|503/);
     // No rollback is offered until it is built.
     expect(shown.join('\n')).not.toMatch(/\/hotfix rollback|Roll back on/);
+  });
+
+  it('tells a failure while preparing in the thread and change control, never in prod-support: nothing was deployed', () => {
+    const { hotfix, events } = step(
+      hotfixIn('preparing', { env: 'prod', severity: 1 }),
+      { type: 'deploy_failed', message: 'Jenkins is unavailable (503)' },
+      BOT,
+    );
+    const shown = replies(hotfix, events[0]);
+    expect(shown.map((s) => s.split('\n')[0])).toEqual(['(thread)', '(change_control)']);
+    expect(shown[0]).toContain(
+      'Nothing was deployed, so there is nothing to roll back: Retry prepares again',
+    );
+    expect(shown[0]).not.toMatch(/Runbook|rollback is done by hand/);
+  });
+
+  it('keeps a failure while preparing out of prod-support after a Retry that deployed', () => {
+    const { hotfix: failed, events } = step(
+      hotfixIn('preparing', { env: 'prod', severity: 1 }),
+      { type: 'deploy_failed', message: 'Jenkins is unavailable (503)' },
+      BOT,
+    );
+    const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+    const retried = step(failed, { type: 'retry' }, REQUESTER, later(5)).hotfix;
+    const prepared = step(
+      retried,
+      { type: 'prepare', versionsBefore: { 'decanting-service': '24-01-20.600' }, deployPlan: ['build'] },
+      BOT,
+      later(6),
+    ).hotfix;
+    const deploying = step(prepared, { type: 'start_deploy' }, BOT, later(6)).hotfix;
+    expect(momentsOf(deploying, events[0]!).map((m) => m.place)).toEqual(['thread', 'change_control']);
+    // A deploy failure of that retry is the client's business again.
+    const again = step(deploying, { type: 'deploy_failed', message: 'stage Deploy failed' }, BOT, later(9));
+    expect(momentsOf(again.hotfix, again.events[0]!).map((m) => m.place)).toContain('prod_support');
   });
 
   it('offers Extend maintenance on a failure only when there is a maintenance or calendar event to extend', () => {
