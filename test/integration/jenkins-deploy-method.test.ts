@@ -418,6 +418,19 @@ describe('JenkinsDeployMethod against a Jenkins that demands a crumb even with a
     expect(await response.text()).toMatch(/No valid crumb/);
   });
 
+  it('names a crumb Jenkins would not take, not the credentials, when it refuses a POST for it', async () => {
+    emulator.failOn(/buildWithParameters$/, {
+      status: 403,
+      body: 'No valid crumb was included in the request',
+    });
+    const error = await method.start(deploying()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(String(error)).toMatch(/for want of a valid crumb/);
+    expect(String(error)).not.toMatch(/check JENKINS_USER and JENKINS_API_TOKEN/);
+  });
+
   it('triggers, proceeds at the input and stops a build, each POST with a fresh crumb', async () => {
     emulator.scriptNextBuild(JOB, {
       stages: STAGES,

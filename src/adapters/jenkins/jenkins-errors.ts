@@ -36,6 +36,13 @@ export function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+/** The body of an error answer, as text (Jenkins explains a missing crumb there). */
+function bodyOf(error: unknown): string {
+  const body = (error as { res?: { body?: unknown } })?.res?.body;
+  if (typeof body === 'string') return body;
+  return Buffer.isBuffer(body) ? body.toString('utf8') : '';
+}
+
 /** A CiServerError saying what `doing` was and why it failed, retryable or not. */
 export function asCiError(error: unknown, doing: string): CiServerError {
   if (error instanceof CiServerError) return error;
@@ -54,6 +61,12 @@ export function asCiError(error: unknown, doing: string): CiServerError {
   const status = statusOf(error);
   if (status === 404 || e?.notFound === true)
     return new CiServerError('not_found', `Jenkins found nothing while ${doing} (404)`);
+  if (status === 403 && /No valid crumb/i.test(bodyOf(error))) {
+    return new CiServerError(
+      'unauthorized',
+      `Jenkins refused a request for want of a valid crumb (CSRF protection) while ${doing} (403): the bot fetches one before every POST, so check that JENKINS_USER may read the crumb issuer and that nothing between the bot and Jenkins drops its session cookie`,
+    );
+  }
   if (status === 401 || status === 403) {
     return new CiServerError(
       'unauthorized',
