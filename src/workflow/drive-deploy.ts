@@ -59,10 +59,11 @@ async function startOnce(
 
 /**
  * What this attempt does, when it differs from the recorded plan (a retry's build carries a new run key). A plan read
- * from outside while preparing (`plan`) describes the change, not the attempt, and stands.
+ * from outside while preparing (`plan`) describes the change, not the attempt, and stands; so does a description
+ * that previews the records with people's names, which only preparing looks up.
  */
 function attemptPlan(method: DeployMethod, hotfix: Hotfix): { deployPlan?: string[] } {
-  if (method.plan) return {};
+  if (method.plan || method.previewsRecords) return {};
   const deployPlan = method.describe(hotfix);
   const same = JSON.stringify(deployPlan) === JSON.stringify(hotfix.deployPlan ?? []);
   return same ? {} : { deployPlan };
