@@ -3,7 +3,7 @@
  * follows the hotfix: created when the deploy starts and marked in_progress, then success on completion, failure on
  * failure, inactive after a rollback (domain/source-records.ts). Each effect is a step on the record: the intent is
  * written first, the deployment is looked for by the hotfix ULID before one is created, the result is recorded. One
- * runner at a time marks a hotfix (a lease), and it reads the record inside the lease, so the newest state always has
+ * runner at a time marks a hotfix (a lease, renewed while it works), and it reads the record inside the lease, so the newest state always has
  * the last word. GitHub trouble never holds the deploy: it is retried as a delayed job, then logged and told.
  */
 import { randomUUID } from 'node:crypto';
@@ -41,11 +41,20 @@ export async function recordDeployment(deps: WorkflowDeps, ulid: string): Promis
       Math.max(50, Math.floor(deps.timing.claimMs / 3)),
       'another runner marks the deployment',
     );
+  // Renewed while this runner works (GitHub may be slow), so a second runner never marks alongside it.
+  const renewal = setInterval(
+    () => {
+      deps.leases.renew(name, holder, deps.timing.claimMs).catch(() => undefined);
+    },
+    Math.max(20, Math.floor(deps.timing.claimMs / 3)),
+  );
+  renewal.unref();
   try {
     let hotfix = await deps.store.load(ulid);
     if (!hotfix || hotfix.times.deployStartedAt === undefined) return;
     for (const planned of hotfix.services) hotfix = await markService(deps, source, hotfix, planned);
   } finally {
+    clearInterval(renewal);
     await deps.leases.release(name, holder);
   }
 }

@@ -374,41 +374,48 @@ describe('after the plan', () => {
   });
 });
 
+/**
+ * A hotfix recorded through the domain's own commands (the rehearsal has no rollback), deploying `tag` to globex
+ * staging; `move` gives it the next command. GitHub is the emulator.
+ */
+async function deployingHotfix(deps: TestBot['bot']['deps'], tag: string) {
+  const now = deps.clock.now();
+  const ulid = deps.newUlid(now);
+  const planned = decideNew(
+    {
+      type: 'plan',
+      id: await deps.store.nextId(),
+      ulid,
+      incident: { channel: 'C0INC4211', startedAt: now.toISOString() },
+      client: 'globex',
+      env: 'staging',
+      severity: 3,
+      method: 'jenkins-multi-deploy',
+      services: [{ service: 'decanting-service', tag, method: 'jenkins-multi-deploy' }],
+      snapshot: snapshotOf(deps.catalog, 'globex', 'staging', ['decanting-service']),
+      triage: {},
+    },
+    { now, actor: { userId: 'U0PRIYA', groups: [] } },
+  );
+  if (!planned.ok) throw new Error(planned.refusal.message);
+  await deps.store.create(planned.events);
+  const move = async (command: HotfixCommand, userId = SYSTEM, groups: string[] = []) => {
+    const outcome = await transact(deps, { ulid }, command, { userId, groups });
+    if (!outcome.ok) throw new Error(outcome.refusal.message);
+    return outcome.hotfix;
+  };
+  await move({ type: 'approve', planVersion: 1 }, 'U0BOB', ['S0APPROVERS']);
+  await move({ type: 'queue' });
+  await move({ type: 'acquire_lock', lock: { token: 901 } });
+  await move({ type: 'prepare', versionsBefore: { 'decanting-service': '24-02-05.619' }, deployPlan: [] });
+  const deploying = await move({ type: 'start_deploy' });
+  return { ulid, deploying, move };
+}
+
 describe('the GitHub deployment of a rolled-back hotfix', () => {
   it('goes in progress, failure, then inactive once the rollback is done, marked once each', async () => {
-    // The record is moved by the domain's own commands (the rehearsal has no rollback); GitHub is the emulator.
     const deps = t.bot.deps;
-    const { tag } = newTag('green');
-    const now = deps.clock.now();
-    const ulid = deps.newUlid(now);
-    const planned = decideNew(
-      {
-        type: 'plan',
-        id: await deps.store.nextId(),
-        ulid,
-        incident: { channel: 'C0INC4211', startedAt: now.toISOString() },
-        client: 'globex',
-        env: 'staging',
-        severity: 3,
-        method: 'jenkins-multi-deploy',
-        services: [{ service: 'decanting-service', tag, method: 'jenkins-multi-deploy' }],
-        snapshot: snapshotOf(deps.catalog, 'globex', 'staging', ['decanting-service']),
-        triage: {},
-      },
-      { now, actor: { userId: 'U0PRIYA', groups: [] } },
-    );
-    if (!planned.ok) throw new Error(planned.refusal.message);
-    await deps.store.create(planned.events);
-    const move = async (command: HotfixCommand, userId = SYSTEM, groups: string[] = []) => {
-      const outcome = await transact(deps, { ulid }, command, { userId, groups });
-      if (!outcome.ok) throw new Error(outcome.refusal.message);
-      return outcome.hotfix;
-    };
-    await move({ type: 'approve', planVersion: 1 }, 'U0BOB', ['S0APPROVERS']);
-    await move({ type: 'queue' });
-    await move({ type: 'acquire_lock', lock: { token: 901 } });
-    await move({ type: 'prepare', versionsBefore: { 'decanting-service': '24-02-05.619' }, deployPlan: [] });
-    const deploying = await move({ type: 'start_deploy' });
+    const { ulid, deploying, move } = await deployingHotfix(deps, newTag('green').tag);
     await recordDeployment(deps, ulid);
     await deploymentShows(deploying, 'in_progress');
     await move({ type: 'deploy_failed', message: 'stage Deploy failed' });
@@ -422,5 +429,35 @@ describe('the GitHub deployment of a rolled-back hotfix', () => {
     expect(deploymentsOf(rolledBack)).toHaveLength(1);
     expect(deployment.environment).toBe('globex-staging');
     expect(deployment.statuses.map((s) => s.state)).toEqual(['inactive', 'failure', 'in_progress']);
+  });
+});
+
+describe('two runs marking the same deployment at once', () => {
+  it('keep one runner marking while GitHub is slower than the lease, so each status is given once', async () => {
+    const source = t.bot.deps.sourceHost;
+    if (!source) throw new Error('GitHub is not configured in this test bot');
+    // A short lease, and a GitHub that takes three leases to answer the first time it is asked.
+    let slowOnce = true;
+    const slow = Object.create(source) as typeof source;
+    slow.ensureDeployment = async (draft) => {
+      if (slowOnce) {
+        slowOnce = false;
+        await new Promise((resolve) => setTimeout(resolve, 900));
+      }
+      return source.ensureDeployment(draft);
+    };
+    const deps = { ...t.bot.deps, sourceHost: slow, timing: { ...t.bot.deps.timing, claimMs: 300 } };
+    const { ulid, deploying } = await deployingHotfix(deps, newTag('green').tag);
+    const first = recordDeployment(deps, ulid);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const second = await recordDeployment(deps, ulid).then(
+      () => 'ran',
+      (error: unknown) => (error instanceof Error ? error.constructor.name : String(error)),
+    );
+    await first;
+    expect(second).toBe('RetryLater');
+    const deployment = await deploymentShows(deploying, 'in_progress');
+    expect(deploymentsOf(deploying)).toHaveLength(1);
+    expect(deployment.statuses.map((s) => s.state)).toEqual(['in_progress']);
   });
 });
