@@ -1,5 +1,6 @@
 /**
- * The moments of a hotfix that need a person: a question to answer, a failure, a rollback, the end. Slack notifies
+ * The moments of a hotfix that need a person: a question to answer, a deploy window that opened, a failure, a
+ * rollback, the end. Slack notifies
  * nobody of an edited message, so each is a new reply that mentions who must act (DESIGN.md section 1). Who is
  * mentioned comes from the record: the owner, the approvers, the catalog's service owners and the client's TAM
  * where the runbook asks for them (seed 001: "immediately reach out to the site's TAM" when a deploy goes wrong).
@@ -11,10 +12,10 @@ import { countedApprovals } from './policy.js';
 import { failedBeforeDeploy } from './rollback.js';
 
 /** The kinds of moment that get their own reply. */
-export type MomentKind = 'input' | 'failed' | 'rolled_back' | 'completed';
+export type MomentKind = 'input' | 'window_opened' | 'failed' | 'rolled_back' | 'completed';
 
 /**
- * Where a moment is told: the incident thread always; change control for failures, rollbacks and the end; and the
+ * Where a moment is told: the incident thread always (a question and an opened window only there); change control for failures, rollbacks and the end; and the
  * client's prod-support channel, in client-safe words, for the failures, rollbacks and ends of real deploys (not for
  * a failure before any deploy started: nothing changed for the client).
  */
@@ -34,6 +35,8 @@ export function momentKindOf(event: HotfixEvent): MomentKind | undefined {
   switch (event.type) {
     case 'input_requested':
       return 'input';
+    case 'queued':
+      return 'window_opened';
     case 'failed':
     case 'rollback_failed':
       return 'failed';
@@ -56,15 +59,18 @@ export function momentsOf(hotfix: Hotfix, event: HotfixEvent): Moment[] {
   if (!kind) return [];
   if (kind === 'input' && (event.type !== 'input_requested' || hotfix.pendingInput?.id !== event.inputId))
     return [];
+  // Only a plan with a deploy window queues at a moment worth a mention: the window it waited for has opened.
+  if (kind === 'window_opened' && hotfix.deployAt === undefined) return [];
+  const onlyThread = kind === 'input' || kind === 'window_opened';
   // A rehearsal changes nothing for the client, nor does a failure before any deploy started, so the client's channel
   // never hears of them. For a real deploy the TAM is mentioned where the client is (seed 001: "reach out to the
   // site's TAM" and post in prod-support).
   const unchanged = event.type === 'failed' && failedBeforeDeploy(hotfix, event.failure);
-  const client = kind !== 'input' && hotfix.method !== 'rehearsal' && !unchanged;
+  const client = !onlyThread && hotfix.method !== 'rehearsal' && !unchanged;
   const tam = client && hotfix.snapshot.client.tam ? [hotfix.snapshot.client.tam] : [];
   const thread = unique(threadAudience(hotfix, kind)).filter((u) => !tam.includes(u));
   const moments: Moment[] = [{ kind, place: 'thread', mentions: thread, event }];
-  if (kind !== 'input') {
+  if (!onlyThread) {
     const approvers = kind === 'completed' ? [] : approversOf(hotfix);
     const cc = unique(approvers).filter((u) => !thread.includes(u) && !tam.includes(u));
     moments.push({ kind, place: 'change_control', mentions: cc, event });
@@ -79,6 +85,8 @@ function threadAudience(hotfix: Hotfix, kind: MomentKind): string[] {
   switch (kind) {
     case 'input':
       return [hotfix.owner];
+    case 'window_opened':
+      return [hotfix.owner, ...owners];
     case 'failed':
       return [hotfix.owner, ...owners, ...(tam ? [tam] : [])];
     case 'rolled_back':

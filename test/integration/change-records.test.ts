@@ -658,6 +658,12 @@ describe('a plan whose deploy window is hours away', () => {
     expect(statuspage.component('stgdecant')?.status).toBe('under_maintenance');
     const done = await waitForRecord(t.bot, hotfix.ulid, (h) => h.state === 'completed', 20_000);
     expect(Date.parse(done.times.queuedAt!)).toBeGreaterThanOrEqual(Date.parse(opens));
+    // The owner hears that the window opened: a new reply with a mention, as Slack notifies nobody of an edit.
+    const opened = await t.slack.waitFor(
+      () => replies(done).find((r) => /The deploy window of HF-\d+ opened/.test(String(r.text))),
+      8000,
+    );
+    expect(String(opened.text)).toContain('<@U0PRIYA>');
     await reply(done, /^note_closed_/);
     expect(jenkins.builds(JOB)).toHaveLength(builds + 1);
     const closed = statuspage.incidents(PAGE).find((i) => i.id === incident?.id);

@@ -42,6 +42,7 @@ export function clientMomentMessage(hotfix: Hotfix, moment: Moment): SlackMessag
       ]);
     }
     case 'input':
-      throw new Error('an input question is never posted to the client');
+    case 'window_opened':
+      throw new Error(`a ${moment.kind} moment is never posted to the client`);
   }
 }

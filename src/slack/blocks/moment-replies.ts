@@ -4,6 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { can } from '../../domain/capabilities.js';
+import { localWindowStart } from '../../domain/deploy-window.js';
 import type { Hotfix } from '../../domain/hotfix.js';
 import { SYSTEM } from '../../domain/hotfix.js';
 import type { Moment } from '../../domain/moments.js';
@@ -27,6 +28,7 @@ import {
   slackDate,
   truncate,
   typed,
+  utcTime,
 } from './mrkdwn.js';
 
 /** The most of a failure's log (a Jenkins console tail) shown in the thread: room to spare in a 3000-character section. */
@@ -56,6 +58,16 @@ export function momentMessage(
           context('Answer with *Proceed* or *Abort* on the live status message in this thread.'),
         ],
       );
+    }
+    case 'window_opened': {
+      const opened = hotfix.deployAt ?? moment.event.at;
+      const local = localWindowStart(opened, hotfix.snapshot.client.timezone);
+      const line = (when: (iso: string) => string, b: string, to: string) =>
+        `${who}${b}The deploy window of ${name} opened${b} ${when(opened)} (${local}): it queues for ${to} now and deploys when the environment is free.`;
+      return message(line(utcTime, '', target), [
+        section(`:alarm_clock: ${line(slackDate, '*', typed(target))}`),
+        context('Its live status follows in this thread; `/hotfix cancel` still stops it.'),
+      ]);
     }
     case 'failed':
       return failedMessage(hotfix, moment, { who, name, target, where });

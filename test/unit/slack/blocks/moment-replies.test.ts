@@ -153,3 +153,21 @@ describe('moment replies', () => {
     expect(shown[2]).not.toMatch(/decanting|archives|http/);
   });
 });
+
+describe('the deploy window opening', () => {
+  it('mentions the owner and the service owners in the thread only, naming the window in the client time zone', () => {
+    const approved = hotfixIn('approved', { window: '12:00' });
+    const { hotfix, events } = step(approved, { type: 'queue' }, BOT);
+    const shown = replies(hotfix, events[0]);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toContain('(thread)');
+    expect(shown[0]).toContain('The deploy window of HF-1 opened');
+    expect(shown[0]).toContain('(Tue 2026-11-17 12:00 America/New_York)');
+    expect(mentionsIn(shown[0] ?? '')).toEqual(['U0REQUESTER', 'U0DECANT1']);
+  });
+
+  it('says nothing when a plan without a window queues', () => {
+    const { hotfix, events } = step(hotfixIn('approved'), { type: 'queue' }, BOT);
+    expect(replies(hotfix, events[0])).toEqual([]);
+  });
+});
