@@ -114,8 +114,16 @@ function abortTroubleText(hotfix: Hotfix, error: CiServerError): string {
 
 /** When this attempt's trouble began, if it is in trouble. */
 function troubleSince(hotfix: Hotfix): number | undefined {
-  const [attempt, at] = (hotfix.refs[TROUBLE_SINCE] ?? '').split('@');
-  if (attempt !== String(hotfix.attempts) || at === undefined) return undefined;
+  return troubleNotedSince(hotfix, TROUBLE_SINCE, hotfix.attempts);
+}
+
+/**
+ * When the trouble noted in ref `ref` as `<epoch>@<ISO time>` began, if the note is of `epoch` (the attempt, or the
+ * stay in a state): a note of an earlier epoch is stale by itself, and nothing needs clearing.
+ */
+export function troubleNotedSince(hotfix: Hotfix, ref: string, epoch: number): number | undefined {
+  const [noted, at] = (hotfix.refs[ref] ?? '').split('@');
+  if (noted !== String(epoch) || at === undefined) return undefined;
   const since = Date.parse(at);
   return Number.isNaN(since) ? undefined : since;
 }
@@ -143,16 +151,25 @@ export async function troubleOver(deps: WorkflowDeps, hotfix: Hotfix): Promise<v
   );
 }
 
-async function fail(
+function fail(deps: WorkflowDeps, hotfix: Hotfix, error: CiServerError, message: string): Promise<void> {
+  return failForTrouble(
+    deps,
+    hotfix,
+    error,
+    message,
+    'deploy failed: its outside system refused or kept failing',
+  );
+}
+
+/** Fails the hotfix for outside trouble with `message` (logged as `logLine`, with the error); next steps follow. */
+export async function failForTrouble(
   deps: WorkflowDeps,
   hotfix: Hotfix,
   error: CiServerError,
   message: string,
+  logLine: string,
 ): Promise<void> {
-  deps.log.error(
-    { hotfix: hotfix.id, err: error },
-    'deploy failed: its outside system refused or kept failing',
-  );
+  deps.log.error({ hotfix: hotfix.id, err: error }, logLine);
   const outcome = await transact(
     deps,
     { ulid: hotfix.ulid },

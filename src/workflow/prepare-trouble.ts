@@ -1,7 +1,7 @@
 import type { Hotfix } from '../domain/hotfix.js';
 import { CiServerError } from '../ports/ci-server.js';
 import type { WorkflowDeps } from './deps.js';
-import { afterTransition } from './next-jobs.js';
+import { failForTrouble, troubleNotedSince } from './outside-trouble.js';
 import { BOT } from './system-actor.js';
 import { transact } from './transact.js';
 
@@ -28,7 +28,7 @@ export async function prepareTrouble(deps: WorkflowDeps, ulid: string, error: un
   if (!error.retryable)
     return fail(deps, hotfix, error, `${error.message}. ${nothing} Fix that, then Retry.`);
   const now = deps.clock.now().getTime();
-  const since = troubleSince(hotfix);
+  const since = troubleNotedSince(hotfix, PREPARE_TROUBLE_SINCE, hotfix.stateSince.seq);
   if (since === undefined) {
     const entry = hotfix.stateSince.seq;
     const refs = { [PREPARE_TROUBLE_SINCE]: `${entry}@${new Date(now).toISOString()}` };
@@ -45,29 +45,12 @@ export async function prepareTrouble(deps: WorkflowDeps, ulid: string, error: un
   );
 }
 
-/** When this stay in preparing began to be in trouble, if it is. */
-function troubleSince(hotfix: Hotfix): number | undefined {
-  const [entry, at] = (hotfix.refs[PREPARE_TROUBLE_SINCE] ?? '').split('@');
-  if (entry !== String(hotfix.stateSince.seq) || at === undefined) return undefined;
-  const since = Date.parse(at);
-  return Number.isNaN(since) ? undefined : since;
-}
-
-async function fail(
-  deps: WorkflowDeps,
-  hotfix: Hotfix,
-  error: CiServerError,
-  message: string,
-): Promise<void> {
-  deps.log.error(
-    { hotfix: hotfix.id, err: error },
+function fail(deps: WorkflowDeps, hotfix: Hotfix, error: CiServerError, message: string): Promise<void> {
+  return failForTrouble(
+    deps,
+    hotfix,
+    error,
+    message,
     'preparing failed: the outside system refused or kept failing',
   );
-  const outcome = await transact(
-    deps,
-    { ulid: hotfix.ulid },
-    { type: 'deploy_failed', message, condition: 'unknown' },
-    BOT,
-  );
-  if (outcome.ok && outcome.events.length > 0) await afterTransition(deps, outcome.hotfix);
 }

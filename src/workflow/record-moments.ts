@@ -2,16 +2,11 @@ import { commentMarker } from '../domain/change-records.js';
 import type { ChangeTicketSettings } from '../domain/catalog.js';
 import type { Hotfix, HotfixState } from '../domain/hotfix.js';
 import { isTerminal } from '../domain/hotfix.js';
-import { RecordSystemError } from '../ports/record-errors.js';
-import type { RecordNote } from '../ports/record-notes.js';
 import type { WorkflowDeps } from './deps.js';
-import { claimStep } from './claim-step.js';
-import { tell } from './open-records.js';
 import { extendRecords } from './extend-records.js';
 import { startMaintenance } from './start-maintenance.js';
+import { updateRecordOnce } from './update-record.js';
 import { rewriteRecordTexts } from './record-texts.js';
-import { BOT } from './system-actor.js';
-import { transact } from './transact.js';
 
 const DEPLOYING: ReadonlySet<HotfixState> = new Set<HotfixState>([
   'deploying',
@@ -90,36 +85,12 @@ async function ticketMoment(
 ): Promise<Hotfix> {
   const key = hotfix.refs['jiraKey'];
   if (!key) return hotfix;
-  const claim = await claimStep(deps, hotfix, step);
-  if (claim.kind !== 'mine') return claim.hotfix;
-  let detail = 'done';
-  let failed: RecordSystemError | undefined;
-  try {
-    await effect(key, commentMarker(hotfix.ulid, step));
-  } catch (error) {
-    if (!(error instanceof RecordSystemError)) {
-      claim.abandon();
-      throw error;
-    }
-    deps.log.error({ hotfix: hotfix.id, step, err: error }, 'change ticket not updated');
-    detail = `failed: ${error.message}`;
-    failed = error;
-  }
-  let saved: Hotfix;
-  try {
-    const result = await transact(deps, { ulid: hotfix.ulid }, { type: 'record_result', step, detail }, BOT);
-    if (!result.ok) throw new Error(result.refusal.message);
-    saved = result.hotfix;
-  } finally {
-    await claim.done();
-  }
-  if (!failed) return saved;
-  const note: RecordNote = {
-    kind: 'not_updated',
+  return updateRecordOnce(deps, hotfix, step, {
     record: 'jira',
     what: `${what} ${key}`,
-    failure: failed.failure,
-    message: failed.message,
-  };
-  return tell(deps, saved, note, `note_${step}`);
+    effect: async () => {
+      await effect(key, commentMarker(hotfix.ulid, step));
+      return 'done';
+    },
+  });
 }

@@ -1,10 +1,6 @@
 import { holdsLock, type Hotfix } from '../domain/hotfix.js';
-import { RecordSystemError } from '../ports/record-errors.js';
-import { claimStep } from './claim-step.js';
 import type { WorkflowDeps } from './deps.js';
-import { tell } from './open-records.js';
-import { BOT } from './system-actor.js';
-import { transact } from './transact.js';
+import { updateRecordOnce } from './update-record.js';
 
 /** The step that starts a scheduled maintenance once the deploy takes its environment. */
 const START = 'statuspage_started';
@@ -21,47 +17,11 @@ export async function startMaintenance(deps: WorkflowDeps, hotfix: Hotfix): Prom
   const pageId = hotfix.snapshot.env.statuspage?.pageId;
   const statusPage = deps.records.statusPage;
   if (!id || !pageId || !statusPage || !maintenanceStartOwed(hotfix)) return hotfix;
-  const claim = await claimStep(deps, hotfix, START);
-  if (claim.kind !== 'mine') return claim.hotfix;
-  let detail: string;
-  let failed: RecordSystemError | undefined;
-  try {
-    detail = (await statusPage.start(pageId, id)).status;
-  } catch (error) {
-    if (!(error instanceof RecordSystemError)) {
-      claim.abandon();
-      throw error;
-    }
-    deps.log.error({ hotfix: hotfix.id, err: error }, 'scheduled maintenance not started');
-    detail = `failed: ${error.message}`;
-    failed = error;
-  }
-  let saved: Hotfix;
-  try {
-    const result = await transact(
-      deps,
-      { ulid: hotfix.ulid },
-      { type: 'record_result', step: START, detail },
-      BOT,
-    );
-    if (!result.ok) throw new Error(result.refusal.message);
-    saved = result.hotfix;
-  } finally {
-    await claim.done();
-  }
-  if (!failed) return saved;
-  return tell(
-    deps,
-    saved,
-    {
-      kind: 'not_updated',
-      record: 'statuspage',
-      what: `start the scheduled Statuspage maintenance ${id}`,
-      failure: failed.failure,
-      message: failed.message,
-    },
-    `note_${START}`,
-  );
+  return updateRecordOnce(deps, hotfix, START, {
+    record: 'statuspage',
+    what: `start the scheduled Statuspage maintenance ${id}`,
+    effect: async () => (await statusPage.start(pageId, id)).status,
+  });
 }
 
 /**
